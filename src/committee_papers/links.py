@@ -1,0 +1,180 @@
+"""Checks between files: every reference resolves, numbers are unique, rules are kept.
+
+Each file is valid on its own after `validation.build`; these are the mistakes only visible
+with everything loaded: a report that does not exist, an exempt paragraph the jurisdiction
+does not have, minutes for an item that is not on the agenda.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .model import Body, ColumnKind, ItemKind, Meeting, MeetingStatus, Papers, Rag, Report
+from .problems import LineMap, Loc, Problems
+
+if TYPE_CHECKING:
+    from .load import Sources
+
+
+def check_links(papers: Papers, sources: Sources, problems: Problems) -> None:
+    checker = _Checker(papers, problems, sources.failed)
+    for body in papers.bodies.values():
+        checker.body(body, sources.get(body.source))
+    for meeting in papers.meetings.values():
+        checker.meeting(meeting, sources.get(meeting.source))
+        if meeting.minutes:
+            checker.minutes(meeting, sources.get(meeting.minutes.source))
+    for report in papers.reports.values():
+        checker.report(report, sources.get(report.source))
+
+
+class _Checker:
+    def __init__(self, papers: Papers, problems: Problems, failed: set[str]):
+        self.papers = papers
+        self.failed = failed
+        self.problems = problems
+        self.paragraphs = papers.site.jurisdiction.exempt_paragraphs
+
+    def person(self, where: LineMap, loc: Loc, person_id: str | None) -> None:
+        if person_id and person_id not in self.papers.people and "people" not in self.failed:
+            self.problems.add(where, loc, f"no person with id {person_id!r} in people.yml")
+
+    def exempt(self, where: LineMap, loc: Loc, paragraphs: list[str]) -> None:
+        for index, number in enumerate(paragraphs):
+            if number not in self.paragraphs:
+                allowed = ", ".join(self.paragraphs)
+                self.problems.add(
+                    where,
+                    (*loc, index),
+                    f"{number!r} is not an exempt-information paragraph in "
+                    f"{self.papers.site.jurisdiction.name}; expected one of: {allowed}",
+                )
+
+    def body(self, body: Body, where: LineMap) -> None:
+        if body.parent and body.parent not in self.papers.bodies:
+            self.problems.add(where, ("parent",), f"no body with id {body.parent!r}")
+        self.person(where, ("clerk",), body.clerk)
+        for index, membership in enumerate(body.memberships):
+            self.person(where, ("memberships", index, "person"), membership.person)
+
+    def meeting(self, meeting: Meeting, where: LineMap) -> None:
+        if meeting.body not in self.papers.bodies:
+            known = ", ".join(sorted(self.papers.bodies))
+            self.problems.add(
+                where, ("body",), f"no body with id {meeting.body!r}; expected one of: {known}"
+            )
+        self.person(where, ("clerk",), meeting.clerk)
+        if meeting.moved_to and meeting.moved_to not in self.papers.meetings:
+            self.problems.add(where, ("moved_to",), f"no meeting with id {meeting.moved_to!r}")
+        counts = Counter(item.number for item in meeting.agenda)
+        seen_part2 = False
+        for index, item in enumerate(meeting.agenda):
+            loc = ("agenda", index)
+            if counts[item.number] > 1:
+                self.problems.add(
+                    where, (*loc, "number"), f"item number {item.number} is used more than once"
+                )
+            if item.part == 2:
+                seen_part2 = True
+            elif seen_part2:
+                self.problems.add(
+                    where, (*loc, "part"), "a Part 1 item comes after a Part 2 item"
+                )
+            self.exempt(where, (*loc, "exempt"), item.exempt)
+            if item.report:
+                self._presented_report(where, loc, item.report, item.part)
+            if item.kind is ItemKind.minutes and item.minutes_of:
+                self._approved_meeting(meeting, where, loc, item.minutes_of)
+
+    def _presented_report(self, where: LineMap, loc: Loc, report_id: str, part: int) -> None:
+        report = self.papers.reports.get(report_id)
+        if report is None and f"report:{report_id}" not in self.failed:
+            self.problems.add(
+                where, (*loc, "report"), f"no report with id {report_id!r} in any meeting folder"
+            )
+        elif report is not None and report.exempt and part != 2:
+            self.problems.add(
+                where,
+                (*loc, "part"),
+                f"report {report_id!r} is exempt (paragraphs {', '.join(report.exempt)}); "
+                "present it as a Part 2 item (part: 2)",
+            )
+
+    def _approved_meeting(self, meeting: Meeting, where: LineMap, loc: Loc, other: str) -> None:
+        earlier = self.papers.meetings.get(other)
+        if earlier is None:
+            self.problems.add(where, (*loc, "minutes_of"), f"no meeting with id {other!r}")
+        elif earlier.date >= meeting.date:
+            self.problems.add(
+                where, (*loc, "minutes_of"), f"meeting {other!r} is not before this meeting"
+            )
+
+    def minutes(self, meeting: Meeting, where: LineMap) -> None:
+        minutes = meeting.minutes
+        assert minutes is not None
+        if meeting.status is not MeetingStatus.held:
+            self.problems.add(
+                where, (), f"minutes exist but the meeting's status is {meeting.status.value!r}"
+            )
+        self.person(where, ("chair",), minutes.chair)
+        for name in ("present", "in_attendance"):
+            for index, attendee in enumerate(getattr(minutes, name)):
+                self.person(where, (name, index, "person"), attendee.person)
+        for index, person_id in enumerate(minutes.apologies):
+            self.person(where, ("apologies", index), person_id)
+        for index, sub in enumerate(minutes.substitutes):
+            self.person(where, ("substitutes", index, "person"), sub.person)
+            self.person(where, ("substitutes", index, "for"), sub.for_)
+        for index, declaration in enumerate(minutes.declarations):
+            self.person(where, ("declarations", index, "person"), declaration.person)
+            self._agenda_item(meeting, where, ("declarations", index, "item"), declaration.item)
+        counts = Counter(m.item for m in minutes.items)
+        for index, entry in enumerate(minutes.items):
+            loc = ("items", index)
+            self._agenda_item(meeting, where, (*loc, "item"), entry.item)
+            if counts[entry.item] > 1:
+                self.problems.add(where, (*loc, "item"), f"item {entry.item} is minuted twice")
+            self.exempt(where, (*loc, "exempt"), entry.exempt)
+            for q, question in enumerate(entry.questions):
+                self.person(where, (*loc, "questions", q, "asked_by"), question.asked_by)
+                self.person(where, (*loc, "questions", q, "answered_by"), question.answered_by)
+
+    def _agenda_item(self, meeting: Meeting, where: LineMap, loc: Loc, number: str) -> None:
+        if meeting.item(number) is None:
+            self.problems.add(
+                where, loc, f"item {number} is not on the agenda of meeting {meeting.id!r}"
+            )
+
+    def report(self, report: Report, where: LineMap) -> None:
+        self.person(where, ("author",), report.author)
+        self.person(where, ("contact",), report.contact)
+        self.exempt(where, ("exempt",), report.exempt)
+        if "meetings" not in self.failed and not self.papers.items_presenting(report.id):
+            self.problems.add(
+                where, ("id",), f"report {report.id!r} is not on the agenda of any meeting"
+            )
+        labels = Counter(a.label for a in report.appendices)
+        for index, appendix in enumerate(report.appendices):
+            loc: Loc = ("appendices", index)
+            if labels[appendix.label] > 1:
+                self.problems.add(
+                    where, (*loc, "label"), f"appendix {appendix.label} appears more than once"
+                )
+            self.exempt(where, (*loc, "exempt"), appendix.exempt)
+            if appendix.table:
+                self._rag_values(where, (*loc, "table"), appendix.table)
+
+    def _rag_values(self, where: LineMap, loc: Loc, table) -> None:
+        rag_keys = [c.key for c in table.columns if c.kind is ColumnKind.rag]
+        for row_index, row in enumerate(table.rows):
+            for key in rag_keys:
+                value = row.get(key)
+                try:
+                    Rag.parse(value or "")
+                except ValueError:
+                    self.problems.add(
+                        where,
+                        (*loc, "rows", row_index, key),
+                        f"{value!r} is not a RAG status; expected Red, Amber, Green or Blue",
+                    )

@@ -1,0 +1,104 @@
+"""Problems in the data, as values with a location.
+
+Every check adds to one `Problems` list instead of raising, so a clerk sees every mistake in
+one run. Only the command line and the MkDocs adapter turn them into text for people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+Loc = tuple[str | int, ...]
+
+
+def field_name(loc: Loc) -> str:
+    """`('agenda', 3, 'number')` -> `agenda[3].number`, the way a clerk reads a path."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class LineMap:
+    """Line numbers of the values in one file, keyed by their path inside the document."""
+
+    path: str
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of `loc`, or of its nearest parent that has one (e.g. a missing field)."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line:
+                return line
+        return 0
+
+
+@dataclass
+class Problems:
+    found: list[Problem] = field(default_factory=list)
+
+    def add(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
+        if isinstance(where, LineMap):
+            path, number = where.path, where.line_of(loc) if line is None else line
+        else:
+            path, number = where, line or 0
+        self.found.append(Problem(path, number, field_name(loc), message))
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(sorted(set(self.found)))
+
+    def __len__(self) -> int:
+        return len(set(self.found))
+
+    def extend(self, others: Iterable[Problem]) -> None:
+        self.found.extend(others)
+
+
+class DataError(Exception):
+    """Raised once, after loading, when the data has problems; carries all of them."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        super().__init__(format_problems(problems))
+
+
+def format_problems(problems: Problems) -> str:
+    lines = [str(p) for p in problems]
+    count = len(lines)
+    lines.append(f"{count} problem{'s' if count != 1 else ''} found in the papers.")
+    return "\n".join(lines)
+
+
+def problems_as_json(problems: Problems) -> str:
+    return json.dumps([asdict(p) for p in problems], indent=2)
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working folder when they are below it: shorter, and no server paths."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,73 @@
+"""Reading YAML so that every value keeps its line number.
+
+Scalars stay strings (no implicit dates, numbers or booleans): YAML would turn `2026-11-31`
+into an exception without a line, `exempt: [3]` into an int and `no` into False. The model
+converts and validates them, and the line map lets its errors point at the right line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .problems import LineMap, Loc, Problems
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def parse_yaml(
+    text: str, where: LineMap, problems: Problems, first_line: int = 1
+) -> Any | None:
+    """Parse `text`; on a syntax error record it (with its line) and return None."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + first_line if mark is not None else first_line
+        reason = getattr(error, "problem", None) or str(error)
+        problems.add(where, (), f"YAML syntax error: {reason}", line=line)
+        return None
+    if node is None:
+        return None
+    return _to_python(node, (), where, problems, first_line - 1)
+
+
+def _to_python(node: yaml.Node, loc: Loc, where: LineMap, problems: Problems, offset: int) -> Any:
+    where.lines.setdefault(loc, node.start_mark.line + 1 + offset)
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_python(child, (*loc, i), where, problems, offset)
+            for i, child in enumerate(node.value)
+        ]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+        key_loc = (*loc, key)
+        line = key_node.start_mark.line + 1 + offset
+        if key in result:
+            problems.add(where, key_loc, "appears twice in the same mapping", line=line)
+            continue
+        where.lines[key_loc] = line
+        result[key] = _to_python(value_node, key_loc, where, problems, offset)
+    return result
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split a Markdown file into (front matter, body, line where the body starts)."""
+    if not text.startswith("---"):
+        return None, text, 1
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return None, text, 1
