@@ -78,9 +78,7 @@ class _Checker:
             if item.part == 2:
                 seen_part2 = True
             elif seen_part2:
-                self.problems.add(
-                    where, (*loc, "part"), "a Part 1 item comes after a Part 2 item"
-                )
+                self.problems.add(where, (*loc, "part"), "a Part 1 item comes after a Part 2 item")
             self.exempt(where, (*loc, "exempt"), item.exempt)
             if item.report:
                 self._presented_report(where, loc, item.report, item.part)

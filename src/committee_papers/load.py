@@ -164,7 +164,9 @@ def _load_meetings(
                 continue
             if report.id in reports:
                 first = reports[report.id].source
-                problems.add(report.source, ("id",), f"report id {report.id!r} is also used by {first}")
+                problems.add(
+                    report.source, ("id",), f"report id {report.id!r} is also used by {first}"
+                )
                 continue
             reports[report.id] = report
     return meetings, reports

@@ -46,6 +46,7 @@ class Jurisdiction(Strict):
     name: str
     clear_days: int = Field(ge=0)
     exempt_paragraphs: dict[str, str]
+    exempt_schedule: str
     exclusion_statute: str
 
 
@@ -528,9 +529,7 @@ class Papers(BaseModel):
 
     def items_presenting(self, report_id: str) -> list[tuple[Meeting, AgendaItem]]:
         """Every (meeting, item) that presents a report, in date order: its route."""
-        found = [
-            (m, i) for m in self.meetings.values() for i in m.agenda if i.report == report_id
-        ]
+        found = [(m, i) for m in self.meetings.values() for i in m.agenda if i.report == report_id]
         return sorted(found, key=lambda pair: (pair[0].date, pair[0].id))
 
     def approval_of(self, meeting_id: str) -> tuple[Meeting, AgendaItem] | None:
@@ -547,17 +546,14 @@ class Papers(BaseModel):
         if found is None:
             return False
         later, item = found
-        return later.status is MeetingStatus.held and later.minutes is not None and (
-            later.minutes.for_item(item.number) is not None
+        return (
+            later.status is MeetingStatus.held
+            and later.minutes is not None
+            and (later.minutes.for_item(item.number) is not None)
         )
 
     def roles_of(self, person_id: str) -> list[tuple[Body, Membership]]:
         return sorted(
-            (
-                (b, m)
-                for b in self.bodies.values()
-                for m in b.memberships
-                if m.person == person_id
-            ),
+            ((b, m) for b in self.bodies.values() for m in b.memberships if m.person == person_id),
             key=lambda pair: (pair[0].name, pair[1].start),
         )

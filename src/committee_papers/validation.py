@@ -14,9 +14,7 @@ from .problems import LineMap, Loc, Problems
 M = TypeVar("M", bound=BaseModel)
 
 
-def build(
-    cls: type[M], data: Any, where: LineMap, problems: Problems, base: Loc = ()
-) -> M | None:
+def build(cls: type[M], data: Any, where: LineMap, problems: Problems, base: Loc = ()) -> M | None:
     """Validate `data` as `cls`; record each error with its file, line and field."""
     if not isinstance(data, dict):
         problems.add(where, base, f"expected a mapping of fields, found {_kind(data)}")

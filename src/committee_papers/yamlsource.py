@@ -21,9 +21,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-def parse_yaml(
-    text: str, where: LineMap, problems: Problems, first_line: int = 1
-) -> Any | None:
+def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 1) -> Any | None:
     """Parse `text`; on a syntax error record it (with its line) and return None."""
     try:
         node = yaml.compose(text, Loader=_Loader)

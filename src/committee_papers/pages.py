@@ -1,0 +1,145 @@
+"""Which pages exist, at which URLs, for one audience.
+
+The engine's output is a list of `PageSpec`s: a source path, a title, front matter and a
+function that renders the HTML. Adapters turn them into pages (the MkDocs plugin) or files;
+nothing here knows which generator is running.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import text
+from .model import Papers
+from .policy import Policy
+from .render import Renderer
+from .urls import base_for, src_uri_for
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src_uri: str
+    title: str
+    kind: str
+    render: Callable[[str], str] = field(repr=False, compare=False)
+    description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def url(self) -> str:
+        return self.src_uri.removesuffix("index.md")
+
+    def html(self) -> str:
+        return self.render(base_for(self.url))
+
+    def front_matter(self) -> str:
+        """YAML front matter (JSON is YAML): data text is never run through macros."""
+        meta = {
+            "title": self.title,
+            "description": self.description,
+            "render_macros": False,
+            "cp_kind": self.kind,
+            **self.meta,
+        }
+        lines = [f"{key}: {json.dumps(value)}" for key, value in meta.items()]
+        return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def page_specs(papers: Papers, policy: Policy, renderer: Renderer) -> list[PageSpec]:
+    """Every generated page the audience may see, in a stable order."""
+    return list(_specs(papers, policy, renderer))
+
+
+def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
+    view = r.view
+    members_meta = {"robots": "noindex, nofollow"} if policy.members else {}
+    site = papers.site.council
+
+    def spec(
+        obj: Any,
+        title: str,
+        kind: str,
+        render: Callable[[str], str],
+        desc: str = "",
+        part: str = "",
+        **meta: Any,
+    ) -> PageSpec:
+        return PageSpec(src_uri_for(obj, part), title, kind, render, desc, {**members_meta, **meta})
+
+    yield spec(
+        "committees",
+        "Committees",
+        "committees",
+        lambda b: r.committees(b),
+        f"Council, Cabinet, committees and sub-committees of {site}.",
+    )
+    yield spec(
+        "meetings",
+        "Meetings",
+        "meetings",
+        lambda b: r.meetings(b),
+        f"Every meeting of {site}, by year.",
+    )
+    yield spec(
+        "people",
+        "Councillors and officers",
+        "people",
+        lambda b: r.people(b),
+        f"Members and officers of {site}.",
+    )
+    for body in view.bodies_in_order():
+        yield spec(
+            body,
+            body.name,
+            "body",
+            lambda b, i=body.id: r.body(i, b),
+            text.plain_text(body.purpose)[:300],
+        )
+    for meeting in sorted(papers.meetings.values(), key=lambda m: (m.date, m.id)):
+        title = view.meeting_title(meeting)
+        yield spec(
+            meeting,
+            title,
+            "meeting",
+            lambda b, i=meeting.id: r.meeting(i, b),
+            f"Agenda and papers for {title}.",
+        )
+        if policy.show_minutes(meeting):
+            yield spec(
+                meeting,
+                f"Minutes: {title}",
+                "minutes",
+                lambda b, i=meeting.id: r.minutes(i, b),
+                f"Minutes of {title}.",
+                part="minutes",
+            )
+    for report in sorted(papers.reports.values(), key=lambda x: x.id):
+        if not policy.show_report(report):
+            continue
+        yield spec(
+            report,
+            report.title,
+            "report",
+            lambda b, i=report.id: r.report(i, b),
+            text.plain_text(report.summary)[:300],
+        )
+        for appendix in report.appendices:
+            if policy.show_appendix(report, appendix):
+                yield spec(
+                    appendix,
+                    f"Appendix {appendix.label}: {appendix.title}",
+                    "appendix",
+                    lambda b, i=report.id, a=appendix.label: r.appendix(i, a, b),
+                    f"Appendix {appendix.label} to {report.title}.",
+                )
+    for person in sorted(papers.people.values(), key=lambda p: p.id):
+        yield spec(
+            person,
+            person.display_name,
+            "person",
+            lambda b, i=person.id: r.person(i, b),
+            person.title or "",
+        )

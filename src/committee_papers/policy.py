@@ -1,0 +1,98 @@
+"""The one place that decides what an audience may see.
+
+Like the blog plugin's drafts, publication is a policy, not a template habit: pages,
+listings, search and (later) feeds and packs all ask this module. The public sees only
+papers that are published (agenda out, no draft flag, publication date reached) and not
+exempt; members see everything, marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .model import AgendaItem, Appendix, Meeting, MinuteItem, Papers, Publication, Report
+
+
+class Audience(StrEnum):
+    public = "public"
+    members = "members"
+
+
+@dataclass(frozen=True)
+class Policy:
+    papers: Papers
+    audience: Audience = Audience.public
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def members(self) -> bool:
+        return self.audience is Audience.members
+
+    # --- publication dates ---------------------------------------------------------------
+
+    def _released(self, paper: Publication, default: dt.date | None) -> bool:
+        """Not a draft, and its own date (or the default from its agenda) has come."""
+        if paper.draft:
+            return False
+        when = paper.publish_on or default
+        return when is not None and when <= self.as_of
+
+    def agenda_published(self, meeting: Meeting) -> bool:
+        return meeting.published is not None and meeting.published <= self.as_of
+
+    def report_release_date(self, report: Report) -> dt.date | None:
+        """A report is out when the first agenda presenting it is published."""
+        dates = [m.published for m, _ in self.papers.items_presenting(report.id) if m.published]
+        return min(dates) if dates else None
+
+    # --- what may be shown ---------------------------------------------------------------
+
+    def report_released(self, report: Report) -> bool:
+        return self._released(report, self.report_release_date(report))
+
+    def show_report(self, report: Report) -> bool:
+        if self.members:
+            return True
+        return not report.exempt and self.report_released(report)
+
+    def show_appendix(self, report: Report, appendix: Appendix) -> bool:
+        if self.members:
+            return True
+        released = self._released(appendix, self.report_release_date(report))
+        return self.show_report(report) and not appendix.exempt and released
+
+    def show_agenda(self, meeting: Meeting) -> bool:
+        return self.members or self.agenda_published(meeting)
+
+    def show_item_detail(self, item: AgendaItem) -> bool:
+        """Part 2 items show only their number, title and exempt notice to the public."""
+        return self.members or not item.is_exempt
+
+    def minutes_released(self, meeting: Meeting) -> bool:
+        minutes = meeting.minutes
+        return minutes is not None and self._released(minutes, meeting.date)
+
+    def show_minutes(self, meeting: Meeting) -> bool:
+        return meeting.minutes is not None and (self.members or self.minutes_released(meeting))
+
+    def show_minute_item(self, meeting: Meeting, entry: MinuteItem) -> bool:
+        if self.members:
+            return True
+        item = meeting.item(entry.item)
+        return not entry.exempt and not (item is not None and item.is_exempt)
+
+    def minute_item_exemption(self, meeting: Meeting, entry: MinuteItem) -> list[str]:
+        item = meeting.item(entry.item)
+        return entry.exempt or (item.exempt if item is not None and item.is_exempt else [])
+
+    # --- markings for the members' build -------------------------------------------------
+
+    def withheld_from_public(self, paper: Report | Appendix, report: Report | None = None) -> bool:
+        """True when the public build would not show this paper (members see it, marked)."""
+        public = Policy(self.papers, Audience.public, self.as_of)
+        if isinstance(paper, Report):
+            return not public.show_report(paper)
+        assert report is not None
+        return not public.show_appendix(report, paper)

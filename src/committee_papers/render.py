@@ -1,0 +1,130 @@
+"""Rendering papers to HTML with the Jinja macros in `macros/`.
+
+The same functions serve generated pages and hand-written ones (through mkdocs-macros), so
+`{{ agenda("2026-01-28-audit-governance") }}` in `docs/` prints exactly the agenda of the
+meeting page. Autoescaping is on and undefined names are errors: text from data is always
+escaped, and a template mistake stops the build instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .model import Papers
+from .policy import Policy
+from .view import View
+
+
+class UnknownPaper(LookupError):
+    """A macro named a meeting, report, body or person that is not in the data."""
+
+
+class Renderer:
+    def __init__(self, papers: Papers, policy: Policy, template_dirs: Sequence[Path]):
+        self.papers = papers
+        self.policy = policy
+        self.view = View(papers, policy)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._modules: dict[str, Any] = {}
+
+    def _macro(self, template: str, name: str) -> Callable[..., str]:
+        if template not in self._modules:
+            self._modules[template] = self.env.get_template(template).module
+        return getattr(self._modules[template], name)
+
+    def call(self, template: str, name: str, base: str, *args: Any, **kwargs: Any) -> Markup:
+        """Call macro `name` from `template` for a page whose way to the site root is `base`."""
+        html = self._macro(template, name)(self.view.at(base), *args, **kwargs)
+        return Markup(str(html).strip())
+
+    # --- lookups that name what is missing -----------------------------------------------
+
+    def _meeting(self, meeting_id: str) -> Any:
+        return self._get(self.papers.meetings, meeting_id, "meeting")
+
+    def _report(self, report_id: str) -> Any:
+        return self._get(self.papers.reports, report_id, "report")
+
+    @staticmethod
+    def _get(table: dict[str, Any], key: str, kind: str) -> Any:
+        if key not in table:
+            raise UnknownPaper(f"no {kind} with id {key!r}")
+        return table[key]
+
+    # --- the macros a page can call (documented in docs/macros.md) ------------------------
+
+    def agenda(self, meeting_id: str, base: str = "") -> Markup:
+        return self.call("agenda.html", "agenda", base, self._meeting(meeting_id))
+
+    def meeting(self, meeting_id: str, base: str = "") -> Markup:
+        return self.call("meeting.html", "meeting_page", base, self._meeting(meeting_id))
+
+    def minutes(self, meeting_id: str, base: str = "") -> Markup:
+        return self.call("minutes.html", "minutes_page", base, self._meeting(meeting_id))
+
+    def report(self, report_id: str, base: str = "") -> Markup:
+        return self.call("report.html", "report_page", base, self._report(report_id))
+
+    def appendix(self, report_id: str, label: str, base: str = "") -> Markup:
+        report = self._report(report_id)
+        appendix = report.appendix(str(label))
+        if appendix is None:
+            raise UnknownPaper(f"report {report_id!r} has no appendix {label!r}")
+        return self.call("appendix.html", "appendix_page", base, report, appendix)
+
+    def body(self, body_id: str, base: str = "") -> Markup:
+        body = self._get(self.papers.bodies, body_id, "body")
+        return self.call("body.html", "body_page", base, body)
+
+    def membership(self, body_id: str, base: str = "") -> Markup:
+        body = self._get(self.papers.bodies, body_id, "body")
+        return self.call("body.html", "membership", base, body, self.policy.as_of)
+
+    def person(self, person_id: str, base: str = "") -> Markup:
+        person = self._get(self.papers.people, person_id, "person")
+        return self.call("person.html", "person_page", base, person)
+
+    def committees(self, base: str = "") -> Markup:
+        return self.call("lists.html", "committees_index", base)
+
+    def meetings(self, base: str = "") -> Markup:
+        return self.call("lists.html", "meetings_index", base)
+
+    def people(self, base: str = "") -> Markup:
+        return self.call("lists.html", "people_index", base)
+
+    def upcoming_meetings(self, limit: int = 5, base: str = "") -> Markup:
+        return self.call("lists.html", "upcoming_meetings", base, limit)
+
+    def latest_papers(self, limit: int = 10, base: str = "") -> Markup:
+        return self.call("lists.html", "latest_papers", base, limit)
+
+
+#: The macros offered to hand-written pages, by name; docs/macros.md documents each one and
+#: a test fails when the two lists differ.
+MACROS = (
+    "agenda",
+    "meeting",
+    "minutes",
+    "report",
+    "appendix",
+    "body",
+    "membership",
+    "person",
+    "committees",
+    "meetings",
+    "people",
+    "upcoming_meetings",
+    "latest_papers",
+)

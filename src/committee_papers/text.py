@@ -1,0 +1,123 @@
+"""Officers' Markdown made into safe HTML.
+
+Text from data is shown, never evaluated: raw HTML in it is escaped (it shows as typed), and
+this HTML is never passed through Jinja, so `{{ 7*7 }}` in a report stays `{{ 7*7 }}`.
+Attribute lists are not enabled, since they would let text set `onclick` and friends.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+_EXTENSIONS = ["tables", "sane_lists", "smarty"]
+_TAG = re.compile(r"<[^>]+>")
+# Section ids the report page uses itself; headings in officers' text never take them.
+RESERVED_IDS = {
+    "cover",
+    "summary",
+    "recommendations",
+    "main-report",
+    "appendices",
+    "background-papers",
+    "contact",
+    "route",
+    "content",
+}
+
+
+class _Numbering(Treeprocessor):
+    """Numbers the top-level paragraphs of a report's main text, as printed reports do.
+
+    The numbers run on across headings and each paragraph gets an anchor (`#para-7`) so that
+    "paragraph 7" can be linked. Headings move down `shift` levels so that a report's `##`
+    sits under the page's own section heading.
+    """
+
+    def __init__(self, md: markdown.Markdown, numbered: bool, shift: int, prefix: str):
+        super().__init__(md)
+        self.numbered, self.shift, self.prefix = numbered, shift, prefix
+
+    def run(self, root: ET.Element) -> None:
+        count = 0
+        used: set[str] = set(RESERVED_IDS)
+        for element in list(root):
+            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
+                level = min(int(element.tag[1]) + self.shift, 6)
+                element.tag = f"h{level}"
+                element.set("id", _unique(self.prefix + _slug("".join(element.itertext())), used))
+            if self.numbered and element.tag == "p":
+                count += 1
+                element.set("id", f"{self.prefix}para-{count}")
+                element.set("class", "cp-para")
+                number = ET.Element("span", {"class": "cp-para-number"})
+                number.text = f"{count}."
+                number.tail = " " + (element.text or "")
+                element.text = None
+                element.insert(0, number)
+
+
+def _slug(words: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-") or "section"
+
+
+def _unique(slug: str, used: set[str]) -> str:
+    candidate, n = slug, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{slug}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+class _Safe(Extension):
+    def __init__(self, numbered: bool, shift: int, prefix: str):
+        super().__init__()
+        self.numbered, self.shift, self.prefix = numbered, shift, prefix
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Raw HTML in officers' text is shown as text, never passed through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(
+            _Numbering(md, self.numbered, self.shift, self.prefix), "cp-numbering", 5
+        )
+
+
+def to_html(
+    text: str | None, *, numbered: bool = False, shift: int = 0, prefix: str = ""
+) -> Markup:
+    """Convert Markdown from data to HTML that is safe to put in a page."""
+    if not text:
+        return Markup("")
+    return Markup(_converter(numbered, shift, prefix).reset().convert(text))
+
+
+def inline_html(text: str | None) -> Markup:
+    """Markdown for one line (a recommendation, a resolution): no surrounding paragraph."""
+    html = str(to_html(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+@lru_cache(maxsize=32)
+def _converter(numbered: bool, shift: int, prefix: str) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix)], output_format="html"
+    )
+
+
+def plain_text(text: str | None) -> str:
+    """The words of some Markdown, without markup: for descriptions and the leak guard."""
+    if not text:
+        return ""
+    words = html.unescape(_TAG.sub(" ", str(to_html(text))))
+    return " ".join(words.split())

@@ -1,0 +1,299 @@
+"""What templates see: the model, the publication policy, and small helpers for display.
+
+Templates in `macros/` loop and test over this object; anything harder than that lives here
+as a method with a test, so a council restyling its papers never meets business rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from . import text
+from .charts import chart_svg
+from .model import (
+    DEFAULT_TITLES,
+    AgendaItem,
+    Appendix,
+    Body,
+    Chart,
+    ColumnKind,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Papers,
+    Person,
+    PersonKind,
+    Rag,
+    Report,
+)
+from .policy import Policy
+from .urls import url_for
+
+PURPOSES = {
+    "decision": "For Decision",
+    "information": "For Information",
+    "discussion": "For Discussion",
+}
+ROLE_LABELS = {
+    "chair": "Chair",
+    "vice-chair": "Vice-Chair",
+    "member": "Member",
+    "co-opted": "Co-opted member",
+    "substitute": "Substitute",
+}
+STATUS_LABELS = {
+    MeetingStatus.scheduled: "Scheduled",
+    MeetingStatus.held: "Held",
+    MeetingStatus.cancelled: "Cancelled",
+    MeetingStatus.postponed: "Postponed",
+    MeetingStatus.moved: "Moved",
+}
+
+
+@dataclass
+class View:
+    """One audience's view of the papers, for pages at `base` (the way back to the site root)."""
+
+    papers: Papers
+    policy: Policy
+    base: str = ""
+
+    def at(self, base: str) -> View:
+        return View(self.papers, self.policy, base)
+
+    @property
+    def site(self) -> Any:
+        return self.papers.site
+
+    @property
+    def members_build(self) -> bool:
+        return self.policy.members
+
+    # --- links ----------------------------------------------------------------------------
+
+    def url(self, obj: Any, part: str = "") -> str:
+        return self.base + url_for(obj, part)
+
+    def home_url(self) -> str:
+        return self.base or "./"
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.papers.people.get(person_id) if person_id else None
+
+    def body(self, body_id: str) -> Body:
+        return self.papers.bodies[body_id]
+
+    def report(self, report_id: str | None) -> Report | None:
+        return self.papers.reports.get(report_id) if report_id else None
+
+    def meeting(self, meeting_id: str | None) -> Meeting | None:
+        return self.papers.meetings.get(meeting_id) if meeting_id else None
+
+    def clerk(self, meeting: Meeting) -> Person | None:
+        return self.person(meeting.clerk or self.body(meeting.body).clerk)
+
+    def sub_bodies(self, body: Body) -> list[Body]:
+        return sorted(
+            (b for b in self.papers.bodies.values() if b.parent == body.id), key=lambda b: b.name
+        )
+
+    # --- words ----------------------------------------------------------------------------
+
+    def date(self, day: dt.date | None) -> str:
+        return f"{day:%A} {day.day} {day:%B %Y}" if day else ""
+
+    def short_date(self, day: dt.date | None) -> str:
+        return f"{day.day} {day:%B %Y}" if day else ""
+
+    def time(self, moment: dt.time | None) -> str:
+        if moment is None:
+            return ""
+        hour = moment.hour % 12 or 12
+        suffix = "am" if moment.hour < 12 else "pm"
+        return f"{hour}.{moment.minute:02d} {suffix}" if moment.minute else f"{hour} {suffix}"
+
+    def purpose(self, value: Any) -> str:
+        return PURPOSES.get(str(value), "") if value else ""
+
+    def role(self, value: Any) -> str:
+        key = str(value)
+        return self.site.role_labels.get(key) or ROLE_LABELS.get(key, key)
+
+    def status(self, meeting: Meeting) -> str:
+        return STATUS_LABELS[meeting.status]
+
+    def md(self, value: str | None) -> Markup:
+        return text.to_html(value)
+
+    def md_inline(self, value: str | None) -> Markup:
+        return text.inline_html(value)
+
+    def md_numbered(self, value: str | None) -> Markup:
+        return text.to_html(value, numbered=True, shift=1)
+
+    def report_of_line(self, who: str | None) -> str:
+        """'Report of the Director of Place.' as agendas print it."""
+        if not who:
+            return ""
+        lead = "" if who.lower().startswith("the ") else "the "
+        return f"Report of {lead}{who.rstrip('.')}."
+
+    def paragraphs(self, numbers: list[str]) -> str:
+        """'paragraph 3' or 'paragraphs 1 and 3' of the jurisdiction's schedule."""
+        if len(numbers) == 1:
+            return f"paragraph {numbers[0]}"
+        return f"paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+    def paragraph_text(self, number: str) -> str:
+        return self.site.jurisdiction.exempt_paragraphs.get(number, "")
+
+    # --- meetings and agendas -------------------------------------------------------------
+
+    def meeting_title(self, meeting: Meeting) -> str:
+        return f"{self.body(meeting.body).name}, {self.date(meeting.date)}"
+
+    def item_title(self, item: AgendaItem) -> str:
+        if item.title:
+            return item.title
+        report = self.report(item.report)
+        if report is not None:
+            return report.title
+        if item.kind.value in DEFAULT_TITLES:
+            return DEFAULT_TITLES[item.kind]
+        return f"Item {item.number}"
+
+    def item_report_of(self, item: AgendaItem) -> str | None:
+        report = self.report(item.report)
+        return item.report_of or (report.report_of if report else None)
+
+    def item_purpose(self, item: AgendaItem) -> str:
+        report = self.report(item.report)
+        return self.purpose(item.purpose or (report.purpose if report else None))
+
+    def shown_report(self, item: AgendaItem) -> Report | None:
+        """The item's report, if this audience may open it."""
+        report = self.report(item.report)
+        if report is None or not self.policy.show_item_detail(item):
+            return None
+        return report if self.policy.show_report(report) else None
+
+    def shown_appendices(self, report: Report) -> list[Appendix]:
+        return [a for a in report.appendices if self.policy.show_appendix(report, a)]
+
+    def withheld_appendices(self, report: Report) -> list[Appendix]:
+        return [a for a in report.appendices if not self.policy.show_appendix(report, a)]
+
+    def members_on(self, body: Body, day: dt.date) -> list[tuple[Membership, Person]]:
+        return [
+            (m, self.papers.people[m.person])
+            for m in body.members_on(day)
+            if m.person in self.papers.people
+        ]
+
+    def meetings_by_year(self, body: Body) -> list[tuple[int, list[Meeting]]]:
+        years: dict[int, list[Meeting]] = {}
+        for meeting in reversed(self.papers.meetings_of(body.id)):
+            years.setdefault(meeting.year, []).append(meeting)
+        return list(years.items())
+
+    def upcoming(self, limit: int = 5, body_id: str | None = None) -> list[Meeting]:
+        found = [
+            m
+            for m in self.papers.meetings.values()
+            if m.date >= self.policy.as_of and (body_id is None or m.body == body_id)
+        ]
+        return sorted(found, key=lambda m: (m.date, m.start, m.id))[:limit]
+
+    def next_meeting(self, body: Body) -> Meeting | None:
+        found = self.upcoming(1, body.id)
+        return found[0] if found else None
+
+    def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
+        years: dict[int, list[Meeting]] = {}
+        ordered = sorted(self.papers.meetings.values(), key=lambda m: (m.date, m.start, m.id))
+        for meeting in reversed(ordered):
+            years.setdefault(meeting.year, []).append(meeting)
+        return list(years.items())
+
+    # --- minutes --------------------------------------------------------------------------
+
+    def minutes_status(self, meeting: Meeting) -> str:
+        return "approved" if self.papers.minutes_approved(meeting.id) else "draft"
+
+    def approval(self, meeting: Meeting) -> tuple[Meeting, AgendaItem] | None:
+        return self.papers.approval_of(meeting.id)
+
+    def corrections(self, meeting: Meeting) -> list[str]:
+        """Corrections recorded when a later meeting approved these minutes."""
+        found = self.approval(meeting)
+        if found is None or found[0].minutes is None:
+            return []
+        entry = found[0].minutes.for_item(found[1].number)
+        return entry.corrections if entry else []
+
+    def minuted_title(self, meeting: Meeting, number: str) -> str:
+        item = meeting.item(number)
+        return self.item_title(item) if item else f"Item {number}"
+
+    # --- reports, appendices, people ------------------------------------------------------
+
+    def route(self, report: Report) -> list[tuple[Meeting, AgendaItem]]:
+        return self.papers.items_presenting(report.id)
+
+    def latest_papers(self, limit: int = 10) -> list[tuple[dt.date, str, Any]]:
+        """Recently published reports and minutes, newest first: (date, kind, object)."""
+        found: list[tuple[dt.date, str, Any]] = []
+        for report in self.papers.reports.values():
+            when = report.publish_on or self.policy.report_release_date(report)
+            if when and self.policy.show_report(report) and when <= self.policy.as_of:
+                found.append((when, "report", report))
+        for meeting in self.papers.meetings.values():
+            if self.policy.show_minutes(meeting) and meeting.minutes:
+                found.append((meeting.minutes.publish_on or meeting.date, "minutes", meeting))
+        found.sort(key=lambda entry: (entry[0], entry[1], _ident(entry[2])), reverse=True)
+        return found[:limit]
+
+    def rag(self, value: str | None) -> str:
+        try:
+            return Rag.parse(value or "").value
+        except ValueError:
+            return value or ""
+
+    def is_rag(self, column: Any) -> bool:
+        return column.kind is ColumnKind.rag
+
+    def chart(self, chart: Chart, chart_id: str) -> Markup:
+        return chart_svg(chart, chart_id)
+
+    def chart_value(self, value: float) -> str:
+        return f"{value:g}"
+
+    def people_of_kind(self, kind: str) -> list[Person]:
+        wanted = PersonKind(kind)
+        return sorted(
+            (p for p in self.papers.people.values() if p.kind is wanted), key=lambda p: p.sort_key
+        )
+
+    def roles_of(self, person: Person) -> list[tuple[Body, Membership]]:
+        return self.papers.roles_of(person.id)
+
+    def bodies_in_order(self) -> list[Body]:
+        order = {
+            kind: i
+            for i, kind in enumerate(
+                ("council", "cabinet", "committee", "board", "panel", "sub-committee")
+            )
+        }
+        return sorted(
+            self.papers.bodies.values(), key=lambda b: (order.get(b.kind.value, 9), b.name)
+        )
+
+
+def _ident(obj: Any) -> str:
+    return getattr(obj, "id", "")
