@@ -38,3 +38,29 @@ def check(data_dir: str, as_json: bool) -> None:
             f"{len(papers.reports)} reports, {len(papers.people)} people."
         )
     sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, type=click.Path())
+@click.option("--members", is_flag=True, help="Build the members' site, exempt papers included.")
+@click.option("-d", "--site-dir", default=None, help="Output folder (site/ or site-members/).")
+@click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Publish as on this date.")
+@click.option("--data", "data_dir", default=None, type=click.Path(), help="Another data folder.")
+def build(
+    config_file: str, members: bool, site_dir: str | None, as_of: str | None, data_dir: str | None
+) -> None:
+    """Build the site atomically: the old site stays until the new one has passed every check."""
+    from .mkdocs_plugin import build_site  # the only way into MkDocs, kept out of `check`
+
+    audience = "members" if members else "public"
+    target = site_dir or ("site-members" if members else "site")
+    try:
+        build_site(config_file, audience=audience, as_of=as_of, site_dir=target, data_dir=data_dir)
+    except SystemExit:
+        raise
+    except Exception as error:  # MkDocs has already logged the reason
+        click.echo(
+            f"Build failed: {error}. The previous site in {target}/ was left as it was.", err=True
+        )
+        sys.exit(1)
+    click.echo(f"Built the {audience} site into {target}/.")

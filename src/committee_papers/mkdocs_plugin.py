@@ -180,6 +180,7 @@ def build_site(
     audience: str = "public",
     as_of: str | None = None,
     site_dir: str | None = None,
+    data_dir: str | None = None,
     strict: bool = True,
 ) -> None:
     """Build like `mkdocs build`, for `papers build` (which adds the audience and date)."""
@@ -193,6 +194,8 @@ def build_site(
     plugin = config.plugins["committee-papers"]
     plugin.config.audience = audience
     plugin.config.as_of = as_of
+    if data_dir:
+        plugin.config.data_dir = data_dir
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

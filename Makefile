@@ -1,0 +1,53 @@
+# One target per task a person runs. `make serve` and `make test` set everything up on a
+# fresh machine with Python 3.11+ and make: they create .venv and install what they need.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build members check test test-fast lint format bench clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with its test tools
+
+serve: $(STAMP) ## serve the demo council at http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP) ## build the public site into site/ (atomically, with every check)
+	$(BIN)/papers build
+
+members: $(STAMP) ## build the members' site, exempt papers included, into site-members/
+	$(BIN)/papers build --members
+
+check: $(STAMP) ## validate data/ without building
+	$(BIN)/papers check
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+test: $(STAMP) lint ## run the whole suite (browser tests skip, with a message, without Chromium)
+	$(BIN)/pytest -n 2
+
+test-fast: $(STAMP) ## the suite without the browser tests
+	$(BIN)/pytest -n 2 -m "not browser"
+
+bench: $(STAMP) ## print the benchmark figures
+	$(BIN)/python bench/build_speed.py
+
+clean:
+	rm -rf site site-members .site.* .site-members.* build test-artifacts .pytest_cache
