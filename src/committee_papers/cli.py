@@ -64,3 +64,7 @@ def build(
         )
         sys.exit(1)
     click.echo(f"Built the {audience} site into {target}/.")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m committee_papers.cli`
+    main()

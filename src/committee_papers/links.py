@@ -82,6 +82,7 @@ class _Checker:
             self.exempt(where, (*loc, "exempt"), item.exempt)
             if item.report:
                 self._presented_report(where, loc, item.report, item.part)
+                self._supplementary(where, loc, item.report, item.supplementary)
             if item.kind is ItemKind.minutes and item.minutes_of:
                 self._approved_meeting(meeting, where, loc, item.minutes_of)
 
@@ -98,6 +99,19 @@ class _Checker:
                 f"report {report_id!r} is exempt (paragraphs {', '.join(report.exempt)}); "
                 "present it as a Part 2 item (part: 2)",
             )
+
+    def _supplementary(self, where: LineMap, loc: Loc, report_id: str, labels: list[str]) -> None:
+        report = self.papers.reports.get(report_id)
+        if report is None:
+            return
+        for index, label in enumerate(labels):
+            if report.appendix(label) is None:
+                have = ", ".join(a.label for a in report.appendices) or "none"
+                self.problems.add(
+                    where,
+                    (*loc, "supplementary", index),
+                    f"report {report_id!r} has no appendix {label!r} (it has: {have})",
+                )
 
     def _approved_meeting(self, meeting: Meeting, where: LineMap, loc: Loc, other: str) -> None:
         earlier = self.papers.meetings.get(other)

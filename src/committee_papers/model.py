@@ -378,6 +378,10 @@ class AgendaItem(Strict):
     exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
     late: bool = False
     late_reason: str | None = None
+    supplementary: list[AppendixLabel] = Field(
+        default_factory=list,
+        description="labels of the report's appendices published late, in a supplementary pack",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> AgendaItem:
@@ -391,6 +395,8 @@ class AgendaItem(Strict):
             raise ValueError("a Part 2 item gives the Schedule 12A paragraphs it is exempt under")
         if self.late and not self.late_reason:
             raise ValueError("a late item records the reason for urgency (late_reason:)")
+        if self.supplementary and not self.report:
+            raise ValueError("supplementary appendices belong to the item's report (report:)")
         return self
 
     @property

@@ -29,6 +29,12 @@ def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + first_line if mark is not None else first_line
         reason = getattr(error, "problem", None) or str(error)
+        context, context_mark = (
+            getattr(error, "context", None),
+            getattr(error, "context_mark", None),
+        )
+        if context and context_mark is not None and context_mark.line + first_line != line:
+            reason += f" ({context} at line {context_mark.line + first_line})"
         problems.add(where, (), f"YAML syntax error: {reason}", line=line)
         return None
     if node is None:

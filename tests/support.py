@@ -1,0 +1,60 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+#: A small council for tests that change data one field at a time.
+FIXTURE = ROOT / "tests" / "fixtures" / "council"
+#: The demo is built as on this date, so tests do not change with the calendar.
+AS_OF = "2026-11-23"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def build_site(
+    site_dir: Path, *, data_dir: Path | None = None, audience: str = "public", as_of: str = AS_OF
+) -> Path:
+    """Build like `papers build` into `site_dir` and return it."""
+    from committee_papers.mkdocs_plugin import build_site as build
+
+    build(
+        str(ROOT / "mkdocs.yml"),
+        audience=audience,
+        as_of=as_of,
+        site_dir=str(site_dir),
+        data_dir=str(data_dir) if data_dir else None,
+    )
+    return site_dir
+
+
+def copy_data(target: Path, source: Path = FIXTURE) -> Path:
+    """A private copy of a council's data (the small fixture by default) that a test may change."""
+    shutil.copytree(source, target)
+    return target
+
+
+class Site:
+    """A built site: read its pages as parsed HTML by URL."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, url: str) -> Path:
+        url = url.strip("/")
+        return self.root / url / "index.html" if not url.endswith(".html") else self.root / url
+
+    def page(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url).read_text(encoding="utf-8"), "lxml")
+
+    def article(self, url: str) -> BeautifulSoup:
+        return self.page(url).select_one("article")
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.root.rglob("*.html"))
