@@ -6,6 +6,7 @@ Nothing else in the package prints.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -46,16 +47,32 @@ def check(data_dir: str, as_json: bool) -> None:
 @click.option("-d", "--site-dir", default=None, help="Output folder (site/ or site-members/).")
 @click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Publish as on this date.")
 @click.option("--data", "data_dir", default=None, type=click.Path(), help="Another data folder.")
+@click.option(
+    "--templates", "templates_dir", default=None, type=click.Path(), help="Another macros folder."
+)
 def build(
-    config_file: str, members: bool, site_dir: str | None, as_of: str | None, data_dir: str | None
+    config_file: str,
+    members: bool,
+    site_dir: str | None,
+    as_of: str | None,
+    data_dir: str | None,
+    templates_dir: str | None,
 ) -> None:
     """Build the site atomically: the old site stays until the new one has passed every check."""
     from .mkdocs_plugin import build_site  # the only way into MkDocs, kept out of `check`
 
+    _show_build_log()
     audience = "members" if members else "public"
     target = site_dir or ("site-members" if members else "site")
     try:
-        build_site(config_file, audience=audience, as_of=as_of, site_dir=target, data_dir=data_dir)
+        build_site(
+            config_file,
+            audience=audience,
+            as_of=as_of,
+            site_dir=target,
+            data_dir=data_dir,
+            templates_dir=templates_dir,
+        )
     except SystemExit:
         raise
     except Exception as error:  # MkDocs has already logged the reason
@@ -64,6 +81,16 @@ def build(
         )
         sys.exit(1)
     click.echo(f"Built the {audience} site into {target}/.")
+
+
+def _show_build_log() -> None:
+    """Print MkDocs' messages (warnings, errors, the guard's report) as `mkdocs build` does."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logging.getLogger("mkdocs.plugins.macros").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m committee_papers.cli`

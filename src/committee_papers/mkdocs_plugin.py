@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from .guard import check_site
 from .load import load_with_problems
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
@@ -60,6 +61,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.renderer: Renderer | None = None
+        self.policy: Policy | None = None
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.warnings = _WarningCounter()
@@ -75,7 +77,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if problems or papers is None:
             raise PluginError(format_problems(problems))
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
+        self.policy = policy
         self.renderer = Renderer(papers, policy, [root / self.config.templates_dir])
+        # Theme templates (overrides/main.html) mark every page of a members' build noindex.
+        config.extra["papers_audience"] = policy.audience.value
         self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
@@ -128,7 +133,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"{self.warnings.count} warning(s) in strict mode; "
                 f"the site in {self.target} was left as it was"
             )
-        swap_into_place(Path(config.site_dir), self.target)
+        staging = Path(config.site_dir)
+        if self.policy is not None and not self.policy.members:
+            leaks = check_site(staging, self.policy.papers, self.policy.as_of)
+            if leaks:
+                listing = "\n".join(f"  {leak}" for leak in leaks)
+                raise PluginError(
+                    "Exempt or unpublished text was found in the public site, so it was not "
+                    f"published (the site in {self.target} was left as it was):\n{listing}"
+                )
+        swap_into_place(staging, self.target)
         log.info(f"Published the site to {self.target}")
 
     def on_build_error(self, error: Exception) -> None:
@@ -181,6 +195,7 @@ def build_site(
     as_of: str | None = None,
     site_dir: str | None = None,
     data_dir: str | None = None,
+    templates_dir: str | None = None,
     strict: bool = True,
 ) -> None:
     """Build like `mkdocs build`, for `papers build` (which adds the audience and date)."""
@@ -196,6 +211,8 @@ def build_site(
     plugin.config.as_of = as_of
     if data_dir:
         plugin.config.data_dir = data_dir
+    if templates_dir:
+        plugin.config.templates_dir = templates_dir
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
