@@ -73,7 +73,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
-        papers, problems, _ = load_with_problems(root / self.config.data_dir)
+        papers, problems, sources = load_with_problems(root / self.config.data_dir)
+        if papers is not None and papers.site.logo:
+            if not (Path(config.docs_dir) / papers.site.logo).is_file():
+                site_yml = next(
+                    (m for p, m in sources.maps.items() if p.endswith("site.yml")), None
+                )
+                problems.add(
+                    site_yml or "site.yml",
+                    ("logo",),
+                    f"{papers.site.logo!r} is not a file in docs/",
+                )
+            elif not config.theme.get("logo"):
+                config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
@@ -196,6 +208,7 @@ def build_site(
     site_dir: str | None = None,
     data_dir: str | None = None,
     templates_dir: str | None = None,
+    docs_dir: str | None = None,
     strict: bool = True,
 ) -> None:
     """Build like `mkdocs build`, for `papers build` (which adds the audience and date)."""
@@ -205,6 +218,8 @@ def build_site(
     overrides: dict[str, Any] = {"strict": strict}
     if site_dir:
         overrides["site_dir"] = site_dir
+    if docs_dir:
+        overrides["docs_dir"] = docs_dir
     config = load_config(config_file, **overrides)
     plugin = config.plugins["committee-papers"]
     plugin.config.audience = audience
