@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build members check test test-fast lint format bench clean
+.PHONY: install serve build members check test test-fast lint format clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 on PATH)"; exit 1; }
@@ -45,9 +45,6 @@ test: $(STAMP) lint ## run the whole suite (browser tests skip, with a message, 
 
 test-fast: $(STAMP) ## the suite without the browser tests
 	$(BIN)/pytest -n 2 -m "not browser"
-
-bench: $(STAMP) ## print the benchmark figures
-	$(BIN)/python bench/build_speed.py
 
 clean:
 	rm -rf site site-members .site.* .site-members.* build test-artifacts .pytest_cache
