@@ -237,3 +237,42 @@ def test_papers_check_passes_on_the_demo() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK:")
+
+
+def test_a_report_is_named_by_its_file(data: Path) -> None:
+    report = f"{MEETING}/risk-register-update-jan-2026.md"
+    edit(data / report, "title: Corporate Risk Register Update", "id: risks\ntitle: Corporate Risk")
+    message = one_problem(data, rel(data, report), 2, "id")
+    assert "its file name ('risk-register-update-jan-2026')" in message
+
+
+def test_one_broken_meeting_does_not_flood_other_files(data: Path) -> None:
+    later = data / "meetings" / "2026-07-22-audit-governance"
+    later.mkdir()
+    (later / "meeting.yml").write_text(
+        'body: audit-governance\ndate: 2026-07-22\nstart: "18:30"\npublished: 2026-07-13\n'
+        'agenda:\n  - {number: "1", kind: minutes, minutes_of: 2026-01-28-audit-governance}\n'
+    )
+    edit(data / MEETING / "meeting.yml", "status: held", "status: hold")
+    found = problems_for(data)
+    assert len(found) == 1 and "status: 'hold' is not allowed" in found[0], found
+
+
+def test_table_rows_without_columns_show_every_key(data: Path) -> None:
+    from committee_papers.load import load
+
+    report = data / MEETING / "risk-register-update-jan-2026.md"
+    text = report.read_text().replace(
+        '  - label: "2"',
+        """  - label: "3"
+    title: Owners
+    table:
+      rows:
+        - {Risk: Supply of housing, Owner: Director of Housing}
+  - label: "2\"""",
+        1,
+    )
+    report.write_text(text)
+    papers = load(data)
+    table = papers.reports["risk-register-update-jan-2026"].appendix("3").table
+    assert [c.key for c in table.columns] == ["Risk", "Owner"]

@@ -65,7 +65,7 @@ class _Checker:
                 where, ("body",), f"no body with id {meeting.body!r}; expected one of: {known}"
             )
         self.person(where, ("clerk",), meeting.clerk)
-        if meeting.moved_to and meeting.moved_to not in self.papers.meetings:
+        if meeting.moved_to and not self._meeting_known(meeting.moved_to):
             self.problems.add(where, ("moved_to",), f"no meeting with id {meeting.moved_to!r}")
         counts = Counter(item.number for item in meeting.agenda)
         seen_part2 = False
@@ -113,10 +113,15 @@ class _Checker:
                     f"report {report_id!r} has no appendix {label!r} (it has: {have})",
                 )
 
+    def _meeting_known(self, meeting_id: str) -> bool:
+        """Loaded, or its folder exists but failed to load (already reported there)."""
+        return meeting_id in self.papers.meetings or f"meeting:{meeting_id}" in self.failed
+
     def _approved_meeting(self, meeting: Meeting, where: LineMap, loc: Loc, other: str) -> None:
         earlier = self.papers.meetings.get(other)
         if earlier is None:
-            self.problems.add(where, (*loc, "minutes_of"), f"no meeting with id {other!r}")
+            if not self._meeting_known(other):
+                self.problems.add(where, (*loc, "minutes_of"), f"no meeting with id {other!r}")
         elif earlier.date >= meeting.date:
             self.problems.add(
                 where, (*loc, "minutes_of"), f"meeting {other!r} is not before this meeting"

@@ -108,7 +108,8 @@ def _load_site(path: Path, sources: Sources, problems: Problems) -> Site | None:
                 where,
                 ("jurisdiction",),
                 f"{name!r} is not a known jurisdiction; expected one of: {', '.join(presets)}"
-                " or a mapping with name, clear_days, exempt_paragraphs, exclusion_statute",
+                " or a mapping with name, clear_days, exempt_paragraphs, exempt_schedule,"
+                " exclusion_statute",
             )
             return None
         raw = {**raw, "jurisdiction": presets[name]}
@@ -154,7 +155,7 @@ def _load_meetings(
     for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
         meeting = _load_meeting(meeting_dir, sources, problems)
         if meeting is None:
-            sources.failed.add("meetings")
+            sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})
         else:
             meetings[meeting.id] = meeting
         for path in sorted(meeting_dir.glob("*.md")):
@@ -200,7 +201,11 @@ def _load_report(
         return None
     raw = parse_yaml(front, where, problems, first_line=2)
     if isinstance(raw, dict):
-        raw = {**raw, "id": raw.get("id") or path.stem}
+        if "id" in raw:
+            problems.add(
+                where, ("id",), f"a report's id is its file name ({path.stem!r}); remove id:"
+            )
+        raw = {**raw, "id": path.stem}
     report = build(Report, raw, where, problems)
     if report is None:
         return None

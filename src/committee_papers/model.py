@@ -217,6 +217,14 @@ class Table(Strict):
             return [{"key": c} if isinstance(c, str) else c for c in value]
         return value
 
+    @model_validator(mode="after")
+    def _columns_from_rows(self) -> Table:
+        """Rows without declared columns show every key, in the order first met."""
+        if not self.columns and self.rows:
+            keys = dict.fromkeys(key for row in self.rows for key in row)
+            self.columns = [Column(key=key) for key in keys]
+        return self
+
 
 class ChartKind(StrEnum):
     bar = "bar"

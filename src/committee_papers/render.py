@@ -8,6 +8,7 @@ escaped, and a template mistake stops the build instead of printing nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,46 @@ class Renderer:
     def latest_papers(self, limit: int = 10, base: str = "") -> Markup:
         return self.call("lists.html", "latest_papers", base, limit)
 
+    def accessibility_statement(self, base: str = "") -> Markup:
+        """The site's accessibility statement, in the form of the GOV.UK model statement.
+
+        Its facts (the council, how to contact it, when the statement was prepared and last
+        reviewed, who to ask for another format) come from `data/site.yml`, so a council
+        edits settings rather than prose, and the statement never disagrees with the contact
+        details on the rest of the site. A statement must carry its preparation date, so a
+        missing or malformed one stops the build instead of printing a blank.
+        """
+        settings = self.papers.site.accessibility
+        dates = {
+            key: _setting_date(settings, key, required=key == "statement_prepared")
+            for key in ("statement_prepared", "last_reviewed")
+        }
+        return self.call(
+            "accessibility.html",
+            "accessibility_statement",
+            base,
+            prepared=dates["statement_prepared"],
+            reviewed=dates["last_reviewed"],
+        )
+
+
+def _setting_date(settings: dict[str, str], key: str, *, required: bool) -> dt.date | None:
+    """`accessibility.<key>` of site.yml as a date, so the template can print it in words."""
+    value = settings.get(key)
+    if not value:
+        if required:
+            raise ValueError(
+                f"data/site.yml: accessibility.{key} (a date, YYYY-MM-DD) is needed for the "
+                "accessibility statement"
+            )
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValueError(
+            f"data/site.yml: accessibility.{key}: {value!r} is not a date (YYYY-MM-DD)"
+        ) from error
+
 
 #: The macros offered to hand-written pages, by name; docs/macros.md documents each one and
 #: a test fails when the two lists differ.
@@ -127,4 +168,5 @@ MACROS = (
     "people",
     "upcoming_meetings",
     "latest_papers",
+    "accessibility_statement",
 )
