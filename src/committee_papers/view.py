@@ -244,7 +244,12 @@ class View:
     # --- reports, appendices, people ------------------------------------------------------
 
     def route(self, report: Report) -> list[tuple[Meeting, AgendaItem]]:
-        return self.papers.items_presenting(report.id)
+        """The meetings a report goes to, as far as their agendas are published."""
+        return [
+            (meeting, item)
+            for meeting, item in self.papers.items_presenting(report.id)
+            if self.policy.show_agenda(meeting)
+        ]
 
     def latest_papers(self, limit: int = 10) -> list[tuple[dt.date, str, Any]]:
         """Recently published reports and minutes, newest first: (date, kind, object)."""
