@@ -76,6 +76,8 @@ def test_the_same_data_builds_the_same_bytes(tmp_path: Path) -> None:
     second = digest(build_site(tmp_path / "two", data_dir=data))
     assert first == second
     assert len(first) > 30
+    sitemap = (tmp_path / "one" / "sitemap.xml").read_text()
+    assert "<lastmod>2026-11-23</lastmod>" in sitemap
 
 
 def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:

@@ -359,6 +359,7 @@ def test_search_index_finds_public_paper_words(site: Site) -> None:
     assert "reports/internal-audit-progress-q3-2025-26/" in locations
 
 
+@pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning")
 def test_no_part_two_content_in_any_public_file(site: Site, papers: Papers, public: Policy) -> None:
     """An independent check (not the guard's code): sentences of exempt papers, anywhere."""
     withheld = []

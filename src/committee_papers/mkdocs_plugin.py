@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
@@ -39,6 +40,8 @@ log = logging.getLogger("mkdocs.plugins.committee_papers")
 _IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md"}
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
+#: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
+_USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 
 
 class PapersConfig(base.Config):
@@ -90,6 +93,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(format_problems(problems))
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
         self.policy = policy
+        # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the
+        # publication date instead, so the same data and date build the same bytes any day.
+        if not _USER_EPOCH:
+            noon = dt.datetime.combine(policy.as_of, dt.time(12), tzinfo=dt.UTC)
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(noon.timestamp()))
         self.renderer = Renderer(papers, policy, [root / self.config.templates_dir])
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
