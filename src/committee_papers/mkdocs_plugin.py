@@ -120,6 +120,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"committee-papers: as_of: {self.config.as_of!r} is not a date"
             ) from error
 
+    # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        root = Path(config.config_file_path).parent
+        server.watch(str(root / self.config.data_dir))
+        server.watch(str(root / self.config.templates_dir))
+        return server
+
     # Generated pages are added before the nav is built, like the blog plugin's posts.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for spec in self.specs.values():
