@@ -73,12 +73,8 @@ def build(
             data_dir=data_dir,
             templates_dir=templates_dir,
         )
-    except SystemExit:
-        raise
-    except Exception as error:  # MkDocs has already logged the reason
-        click.echo(
-            f"Build failed: {error}. The previous site in {target}/ was left as it was.", err=True
-        )
+    except (Exception, SystemExit):  # MkDocs has logged the reason; its Abort is a SystemExit
+        click.echo(f"Build failed. The site in {target}/ was left as it was.", err=True)
         sys.exit(1)
     click.echo(f"Built the {audience} site into {target}/.")
 
