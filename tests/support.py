@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -58,3 +60,13 @@ class Site:
 
     def html_files(self) -> list[Path]:
         return sorted(self.root.rglob("*.html"))
+
+
+def papers_command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the `papers` command as a clerk would, capturing what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "committee_papers.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )

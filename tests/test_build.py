@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import ROOT, build_site, copy_data
+from support import ROOT, build_site, copy_data, papers_command
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
@@ -86,23 +86,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     before = digest(site)
     meeting = data / MEETING / "meeting.yml"
     meeting.write_text(meeting.read_text().replace("date: 2026-01-28", "date: 2026-02-30"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "committee_papers.cli",
-            "build",
-            "-d",
-            str(site),
-            "--data",
-            str(data),
-            "--as-of",
-            "2026-11-23",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = papers_command("build", "-d", str(site), "--data", str(data), "--as-of", "2026-11-23")
     assert result.returncode == 1
     assert "date: 2026-02-30 is not a date" in result.stderr
     assert "Traceback" not in result.stderr

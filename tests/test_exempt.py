@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import ROOT, build_site, copy_data
+from support import ROOT, build_site, copy_data, papers_command
 
 from committee_papers.guard import Secret, fragments, scan
 
@@ -241,22 +239,8 @@ def test_embargoed_report_appears_once_its_date_has_come(planted: Path) -> None:
 
 
 def test_papers_build_as_of_on_the_command_line(planted: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "committee_papers.cli",
-            "build",
-            "--data",
-            str(planted),
-            "-d",
-            str(tmp_path / "site"),
-            "--as-of",
-            "2026-12-11",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    result = papers_command(
+        "build", "--data", str(planted), "-d", str(tmp_path / "site"), "--as-of", "2026-12-11"
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site/reports/embargoed-report/index.html").exists()
@@ -302,24 +286,16 @@ def test_guard_names_the_file_and_the_paper(planted: Path, tmp_path: Path) -> No
             "<!-- {{ v.papers.reports['debt-write-off-jan-2026'].body }} -->",
         )
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "committee_papers.cli",
-            "build",
-            "--data",
-            str(planted),
-            "--templates",
-            str(templates),
-            "-d",
-            str(tmp_path / "site"),
-            "--as-of",
-            "2026-11-23",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
+    result = papers_command(
+        "build",
+        "--data",
+        str(planted),
+        "--templates",
+        str(templates),
+        "-d",
+        str(tmp_path / "site"),
+        "--as-of",
+        "2026-11-23",
     )
     assert result.returncode == 1
     assert "Exempt or unpublished text was found in the public site" in result.stderr

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, copy_data
+from support import ROOT, copy_data, papers_command
 
 from committee_papers.load import load_with_problems
 
@@ -203,12 +201,7 @@ def test_every_problem_is_listed_at_once(data: Path) -> None:
 
 def test_papers_check_exits_non_zero_without_a_traceback(data: Path) -> None:
     edit(data / MEETING / "meeting.yml", "date: 2026-01-28", "date: 28/01/2026")
-    result = subprocess.run(
-        [sys.executable, "-m", "committee_papers.cli", "check", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=data.parent,
-    )
+    result = papers_command("check", "--data", str(data), cwd=data.parent)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert re.search(r"meeting\.yml:\d+: date: 28/01/2026 is not a date", result.stderr)
@@ -217,11 +210,7 @@ def test_papers_check_exits_non_zero_without_a_traceback(data: Path) -> None:
 
 def test_papers_check_json(data: Path) -> None:
     edit(data / MEETING / "meeting.yml", 'start: "18:30"', "start: noon")
-    result = subprocess.run(
-        [sys.executable, "-m", "committee_papers.cli", "check", "--json", "--data", str(data)],
-        capture_output=True,
-        text=True,
-    )
+    result = papers_command("check", "--json", "--data", str(data))
     assert result.returncode == 1
     (problem,) = json.loads(result.stdout)
     assert problem["field"] == "start" and problem["line"] == 3
@@ -229,12 +218,7 @@ def test_papers_check_json(data: Path) -> None:
 
 
 def test_papers_check_passes_on_the_demo() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "committee_papers.cli", "check"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = papers_command("check")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK:")
 
