@@ -119,11 +119,6 @@ def test_every_table_of_the_papers_has_a_caption(pages: dict[str, BeautifulSoup]
     assert not wrong, "tables without a <caption>:\n" + "\n".join(wrong)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Markdown has no caption syntax: tables in officers' text (appendices written in "
-    "Markdown) get no <caption> until text.py gives them one",
-)
 def test_tables_in_officers_markdown_have_a_caption(pages: dict[str, BeautifulSoup]) -> None:
     written = [
         (url, t)

@@ -260,3 +260,10 @@ def test_table_rows_without_columns_show_every_key(data: Path) -> None:
     papers = load(data)
     table = papers.reports["risk-register-update-jan-2026"].appendix("3").table
     assert [c.key for c in table.columns] == ["Risk", "Owner"]
+
+
+def test_a_table_in_markdown_needs_a_caption(data: Path) -> None:
+    report = f"{MEETING}/risk-register-update-jan-2026.md"
+    line = edit(data / report, "      Table: Risk ratings by score\n\n", "")
+    message = one_problem(data, rel(data, report), line, "table")
+    assert "put a line 'Table: what the table shows' just above it" in message

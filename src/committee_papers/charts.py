@@ -27,6 +27,13 @@ _STYLE = Style(
     foreground_subtle="#505a5f",
     colors=("#1d70b8", "#d4351c", "#00703c", "#6f4e96", "#b35900", "#28a197"),
     font_family="Liberation Sans, Arial, sans-serif",
+    # Charts shrink to the width of a phone: large type stays readable when they do.
+    label_font_size=16,
+    major_label_font_size=16,
+    legend_font_size=16,
+    title_font_size=20,
+    value_font_size=14,
+    tooltip_font_size=14,
 )
 
 _KINDS = {
@@ -36,6 +43,13 @@ _KINDS = {
 }
 
 
+def _height(chart: Chart) -> int:
+    """Horizontal bars need room for one readable label per category."""
+    if chart.kind is ChartKind.horizontal_bar:
+        return max(420, 140 + 34 * len(chart.categories) * max(1, len(chart.series) // 2 + 1))
+    return 460
+
+
 def chart_svg(chart: Chart, chart_id: str) -> Markup:
     """The chart as an inline SVG image whose accessible name is its text alternative."""
     graph = _KINDS[chart.kind](
@@ -43,8 +57,9 @@ def chart_svg(chart: Chart, chart_id: str) -> Markup:
         js=[],
         disable_xml_declaration=True,
         explicit_size=False,
-        width=720,
-        height=400,
+        width=800,
+        height=_height(chart),
+        truncate_label=-1,
         title=chart.title,
         x_title=chart.x_label,
         y_title=chart.y_label,

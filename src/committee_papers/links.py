@@ -8,8 +8,10 @@ does not have, minutes for an item that is not on the agenda.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import text
 from .model import Body, ColumnKind, ItemKind, Meeting, MeetingStatus, Papers, Rag, Report
 from .problems import LineMap, Loc, Problems
 
@@ -171,6 +173,7 @@ class _Checker:
             self.problems.add(
                 where, ("id",), f"report {report.id!r} is not on the agenda of any meeting"
             )
+        self._captions(report.source, report.body_line - 1, report.body)
         labels = Counter(a.label for a in report.appendices)
         for index, appendix in enumerate(report.appendices):
             loc: Loc = ("appendices", index)
@@ -179,8 +182,24 @@ class _Checker:
                     where, (*loc, "label"), f"appendix {appendix.label} appears more than once"
                 )
             self.exempt(where, (*loc, "exempt"), appendix.exempt)
+            if appendix.text:
+                self._captions(where.path, where.line_of((*loc, "text")), appendix.text)
+            elif appendix.file and appendix.body:
+                self._captions(
+                    str(PurePosixPath(where.path).parent / appendix.file), 0, appendix.body
+                )
             if appendix.table:
                 self._rag_values(where, (*loc, "table"), appendix.table)
+
+    def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
+        for line in text.tables_without_caption(markdown_text):
+            self.problems.add(
+                path,
+                ("table",),
+                "a table needs a caption, for screen readers: put a line "
+                "'Table: what the table shows' just above it",
+                line=offset + line,
+            )
 
     def _rag_values(self, where: LineMap, loc: Loc, table) -> None:
         rag_keys = [c.key for c in table.columns if c.kind is ColumnKind.rag]

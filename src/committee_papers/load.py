@@ -195,7 +195,7 @@ def _load_report(
 ) -> Report | None:
     where = sources.new(path)
     text = path.read_text(encoding="utf-8")
-    front, body, _ = split_front_matter(text)
+    front, body, body_line = split_front_matter(text)
     if front is None:
         problems.add(where, (), "a report starts with front matter between two '---' lines", line=1)
         return None
@@ -209,7 +209,8 @@ def _load_report(
     report = build(Report, raw, where, problems)
     if report is None:
         return None
-    report.body, report.source, report.meeting_folder = body, where.path, meeting_dir.name
+    report.body, report.body_line = body, body_line
+    report.source, report.meeting_folder = where.path, meeting_dir.name
     for index, appendix in enumerate(report.appendices):
         appendix.report_id = report.id
         loc = ("appendices", index)

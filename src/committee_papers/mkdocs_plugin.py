@@ -101,6 +101,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.renderer = Renderer(papers, policy, [root / self.config.templates_dir])
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
+        config.extra["papers_language"] = papers.site.language
         self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so

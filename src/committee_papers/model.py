@@ -322,6 +322,7 @@ class Report(Publication):
     background_papers: list[BackgroundPaper] = Field(default_factory=list)
     # Filled by the loader: the Markdown after the front matter, and where it came from.
     body: str = Field(default="", exclude=True)
+    body_line: int = Field(default=1, exclude=True)
     source: str = Field(default="", exclude=True)
     meeting_folder: str = Field(default="", exclude=True)
 

@@ -11,6 +11,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from itertools import pairwise
 
 import markdown
 from markdown.extensions import Extension
@@ -19,6 +20,8 @@ from markupsafe import Markup
 
 _EXTENSIONS = ["tables", "sane_lists", "smarty"]
 _TAG = re.compile(r"<[^>]+>")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+CAPTION_PREFIX = "Table:"
 # Section ids the report page uses itself; headings in officers' text never take them.
 RESERVED_IDS = {
     "cover",
@@ -46,6 +49,7 @@ class _Numbering(Treeprocessor):
         self.numbered, self.shift, self.prefix = numbered, shift, prefix
 
     def run(self, root: ET.Element) -> None:
+        _captions(root)
         count = 0
         used: set[str] = set(RESERVED_IDS)
         for element in list(root):
@@ -62,6 +66,38 @@ class _Numbering(Treeprocessor):
                 number.tail = " " + (element.text or "")
                 element.text = None
                 element.insert(0, number)
+
+
+def _captions(root: ET.Element) -> None:
+    """A paragraph 'Table: ...' just before a table becomes the table's caption."""
+    children = list(root)
+    for before, element in pairwise(children):
+        if element.tag != "table" or before.tag != "p" or len(before):
+            continue
+        words = (before.text or "").strip()
+        if words.startswith(CAPTION_PREFIX):
+            caption = ET.Element("caption")
+            caption.text = words.removeprefix(CAPTION_PREFIX).strip()
+            element.insert(0, caption)
+            root.remove(before)
+
+
+def tables_without_caption(markdown_text: str | None) -> list[int]:
+    """Lines (1-based) of Markdown tables with no 'Table: ...' caption line above them.
+
+    Every table needs a caption so that a screen reader can say what it holds (WCAG 1.3.1);
+    `papers check` reports the ones that lack it.
+    """
+    lines = (markdown_text or "").splitlines()
+    missing = []
+    for index, line in enumerate(lines[:-1]):
+        starts_table = line.lstrip().startswith("|") and _TABLE_RULE.match(lines[index + 1])
+        if not starts_table or (index and lines[index - 1].lstrip().startswith("|")):
+            continue
+        above = next((text.strip() for text in reversed(lines[:index]) if text.strip()), "")
+        if not above.startswith(CAPTION_PREFIX):
+            missing.append(index + 1)
+    return missing
 
 
 def _slug(words: str) -> str:
