@@ -267,3 +267,9 @@ def test_a_table_in_markdown_needs_a_caption(data: Path) -> None:
     line = edit(data / report, "      Table: Risk ratings by score\n\n", "")
     message = one_problem(data, rel(data, report), line, "table")
     assert "put a line 'Table: what the table shows' just above it" in message
+
+
+def test_accessibility_settings_are_checked_with_the_rest(data: Path) -> None:
+    line = edit(data / "site.yml", "statement_prepared: 2026-11-20", "statement_prepared: soon")
+    message = one_problem(data, rel(data, "site.yml"), line, "accessibility.statement_prepared")
+    assert "soon is not a date" in message

@@ -55,6 +55,16 @@ class Signatory(Strict):
     title: str
 
 
+class Accessibility(Strict):
+    """Facts for the accessibility statement that public bodies must publish."""
+
+    statement_prepared: dt.date
+    last_reviewed: dt.date | None = None
+    contact_for_alternative_formats: str | None = None
+    contact_for_problems: str | None = None
+    response_days: int | None = Field(default=None, ge=1)
+
+
 class Site(Strict):
     council: str
     short_name: str | None = None
@@ -64,7 +74,7 @@ class Site(Strict):
     logo: str | None = None
     chief_executive: Signatory | None = None
     role_labels: dict[str, str] = Field(default_factory=dict)
-    accessibility: dict[str, str] = Field(default_factory=dict)
+    accessibility: Accessibility | None = None
 
     @property
     def display_short_name(self) -> str:

@@ -8,7 +8,6 @@ escaped, and a template mistake stops the build instead of printing nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -121,35 +120,17 @@ class Renderer:
         missing or malformed one stops the build instead of printing a blank.
         """
         settings = self.papers.site.accessibility
-        dates = {
-            key: _setting_date(settings, key, required=key == "statement_prepared")
-            for key in ("statement_prepared", "last_reviewed")
-        }
+        if settings is None:
+            raise UnknownPaper(
+                "site.yml has no accessibility: settings (statement_prepared is needed)"
+            )
         return self.call(
             "accessibility.html",
             "accessibility_statement",
             base,
-            prepared=dates["statement_prepared"],
-            reviewed=dates["last_reviewed"],
+            prepared=settings.statement_prepared,
+            reviewed=settings.last_reviewed,
         )
-
-
-def _setting_date(settings: dict[str, str], key: str, *, required: bool) -> dt.date | None:
-    """`accessibility.<key>` of site.yml as a date, so the template can print it in words."""
-    value = settings.get(key)
-    if not value:
-        if required:
-            raise ValueError(
-                f"data/site.yml: accessibility.{key} (a date, YYYY-MM-DD) is needed for the "
-                "accessibility statement"
-            )
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as error:
-        raise ValueError(
-            f"data/site.yml: accessibility.{key}: {value!r} is not a date (YYYY-MM-DD)"
-        ) from error
 
 
 #: The macros offered to hand-written pages, by name; docs/macros.md documents each one and
