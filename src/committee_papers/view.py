@@ -45,6 +45,12 @@ ROLE_LABELS = {
     "co-opted": "Co-opted member",
     "substitute": "Substitute",
 }
+KIND_LABELS = {
+    PersonKind.member: "Councillor",
+    PersonKind.co_opted: "Co-opted member",
+    PersonKind.officer: "Officer",
+    PersonKind.other: "Other",
+}
 STATUS_LABELS = {
     MeetingStatus.scheduled: "Scheduled",
     MeetingStatus.held: "Held",
@@ -124,6 +130,9 @@ class View:
     def role(self, value: Any) -> str:
         key = str(value)
         return self.site.role_labels.get(key) or ROLE_LABELS.get(key, key)
+
+    def person_kind(self, person: Person) -> str:
+        return KIND_LABELS[person.kind]
 
     def status(self, meeting: Meeting) -> str:
         return STATUS_LABELS[meeting.status]
