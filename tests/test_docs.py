@@ -129,7 +129,7 @@ def data_classes() -> list[type[model.Strict]]:
         cls
         for _, cls in inspect.getmembers(model, inspect.isclass)
         if issubclass(cls, model.Strict) and cls is not model.Strict
-        if cls.__module__ == model.__name__
+        if cls.__module__.startswith(model.__name__)
     ]
 
 
@@ -184,7 +184,7 @@ def test_fields_the_loader_fills_are_not_listed_as_fields_to_write(cls: type) ->
 ENUM_VALUES = [
     (enum, member.value)
     for _, enum in inspect.getmembers(model, inspect.isclass)
-    if issubclass(enum, StrEnum) and enum.__module__ == model.__name__
+    if issubclass(enum, StrEnum) and enum.__module__.startswith(model.__name__)
     for member in enum
 ]
 
@@ -244,7 +244,7 @@ def test_every_papers_option_is_in_the_readme(command: str, option: str) -> None
 
 
 def test_every_module_is_in_the_readme_layout() -> None:
-    modules = sorted(p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
+    modules = sorted(p.name for p in PACKAGE.rglob("*.py") if p.name != "__init__.py")
     missing = [m for m in modules if m not in read(README)]
     assert not missing, f"README.md's layout of the repository lacks: {missing}"
 

@@ -1,0 +1,179 @@
+"""Reports and their appendices (text, tables with RAG status, charts, links)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import AppendixLabel, Publication, Slug, Strict
+
+
+class Purpose(StrEnum):
+    decision = "decision"
+    information = "information"
+    discussion = "discussion"
+
+
+class Rag(StrEnum):
+    red = "Red"
+    amber = "Amber"
+    green = "Green"
+    blue = "Blue"
+
+    @classmethod
+    def parse(cls, value: str) -> Rag:
+        aliases = {"r": "Red", "a": "Amber", "g": "Green", "b": "Blue", "complete": "Blue"}
+        text = value.strip()
+        text = aliases.get(text.lower(), text).capitalize()
+        return cls(text)
+
+
+class ColumnKind(StrEnum):
+    text = "text"
+    number = "number"
+    rag = "rag"
+    date = "date"
+
+
+class Column(Strict):
+    key: str
+    label: str | None = None
+    kind: ColumnKind = ColumnKind.text
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.key
+
+
+class Table(Strict):
+    """A table from YAML rows or a CSV file beside the report; `kind: rag` columns are RAG."""
+
+    caption: str | None = None
+    file: str | None = None
+    columns: list[Column] = Field(default_factory=list)
+    rows: list[dict[str, str | None]] = Field(default_factory=list)
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns_as_names(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"key": c} if isinstance(c, str) else c for c in value]
+        return value
+
+    @model_validator(mode="after")
+    def _columns_from_rows(self) -> Table:
+        """Rows without declared columns show every key, in the order first met."""
+        if not self.columns and self.rows:
+            keys = dict.fromkeys(key for row in self.rows for key in row)
+            self.columns = [Column(key=key) for key in keys]
+        return self
+
+
+class ChartKind(StrEnum):
+    bar = "bar"
+    horizontal_bar = "horizontal-bar"
+    line = "line"
+
+
+class Series(Strict):
+    name: str
+    values: list[float]
+
+
+class Chart(Strict):
+    kind: ChartKind = ChartKind.bar
+    title: str
+    description: str = Field(description="text alternative: what the chart shows")
+    x_label: str | None = None
+    y_label: str | None = None
+    categories: list[str]
+    series: list[Series]
+
+    @model_validator(mode="after")
+    def _lengths_match(self) -> Chart:
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(
+                    f"series {s.name!r} has {len(s.values)} values for "
+                    f"{len(self.categories)} categories"
+                )
+        return self
+
+
+class Link(Strict):
+    url: str
+    format: str | None = None
+    size: str | None = None
+    description: str | None = None
+
+
+class Appendix(Publication):
+    label: AppendixLabel
+    title: str
+    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    text: str | None = None
+    file: str | None = None
+    table: Table | None = None
+    chart: Chart | None = None
+    link: Link | None = None
+    link_only: bool = False
+    note: str | None = None
+    # Filled by the loader from `file`: the Markdown text read from disk.
+    body: str | None = Field(default=None, exclude=True)
+    report_id: str = Field(default="", exclude=True)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Appendix:
+        if not any((self.text, self.file, self.table, self.chart, self.link)):
+            raise ValueError("an appendix needs one of: text, file, table, chart, link")
+        if self.text and self.file:
+            raise ValueError("give the appendix text inline (text) or in a file (file), not both")
+        return self
+
+    @property
+    def id(self) -> str:
+        return f"{self.report_id}/appendix-{self.label.lower()}"
+
+    @property
+    def slug(self) -> str:
+        return f"appendix-{self.label.lower()}"
+
+    @property
+    def markdown(self) -> str | None:
+        return self.text or self.body
+
+
+class BackgroundPaper(Strict):
+    title: str
+    url: str | None = None
+
+
+class Report(Publication):
+    id: Slug
+    title: str
+    report_of: str
+    author: Slug | None = None
+    contact: Slug | None = None
+    purpose: Purpose = Purpose.information
+    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    key_decision: bool = False
+    wards: list[str] = Field(default_factory=list)
+    forward_plan: str | None = None
+    summary: str
+    recommendations: list[str] = Field(default_factory=list)
+    appendices: list[Appendix] = Field(default_factory=list)
+    background_papers: list[BackgroundPaper] = Field(default_factory=list)
+    # Filled by the loader: the Markdown after the front matter, and where it came from.
+    body: str = Field(default="", exclude=True)
+    body_line: int = Field(default=1, exclude=True)
+    source: str = Field(default="", exclude=True)
+    meeting_folder: str = Field(default="", exclude=True)
+
+    @property
+    def contact_person(self) -> str | None:
+        return self.contact or self.author
+
+    def appendix(self, label: str) -> Appendix | None:
+        return next((a for a in self.appendices if a.label == label), None)

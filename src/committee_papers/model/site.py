@@ -1,0 +1,57 @@
+"""Site settings: the council, its jurisdiction's rules, its contact details."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .base import Strict
+
+
+class Contact(Strict):
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    web: str | None = None
+
+
+class Jurisdiction(Strict):
+    """Publication rules of one nation or tier, kept as data (see jurisdictions.yml)."""
+
+    name: str
+    clear_days: int = Field(ge=0)
+    exempt_paragraphs: dict[str, str]
+    exempt_schedule: str
+    exclusion_statute: str
+
+
+class Signatory(Strict):
+    name: str
+    title: str
+
+
+class Accessibility(Strict):
+    """Facts for the accessibility statement that public bodies must publish."""
+
+    statement_prepared: dt.date
+    last_reviewed: dt.date | None = None
+    contact_for_alternative_formats: str | None = None
+    contact_for_problems: str | None = None
+    response_days: int | None = Field(default=None, ge=1)
+
+
+class Site(Strict):
+    council: str
+    short_name: str | None = None
+    language: str = "en-GB"
+    jurisdiction: Jurisdiction
+    contact: Contact = Contact()
+    logo: str | None = None
+    chief_executive: Signatory | None = None
+    role_labels: dict[str, str] = Field(default_factory=dict)
+    accessibility: Accessibility | None = None
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.council
