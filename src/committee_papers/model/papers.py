@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict
 
 from .meetings import AgendaItem, ItemKind, Meeting, MeetingStatus
@@ -11,7 +14,12 @@ from .site import Site
 
 
 class Papers(BaseModel):
-    """Everything loaded from one `data/` folder, with indexes built once by the loader."""
+    """Everything loaded from one `data/` folder, with indexes built once, when first asked.
+
+    Pages ask "which meetings present this report?" and "which meeting approved these
+    minutes?" thousands of times in an archive, so each is answered from an index built in
+    one pass over the meetings (the papers do not change once loaded).
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -21,23 +29,45 @@ class Papers(BaseModel):
     meetings: dict[str, Meeting]
     reports: dict[str, Report]
 
+    @cached_property
+    def _in_date_order(self) -> list[Meeting]:
+        return sorted(self.meetings.values(), key=lambda m: (m.date, m.id))
+
+    @cached_property
+    def _by_body(self) -> dict[str, list[Meeting]]:
+        index: dict[str, list[Meeting]] = defaultdict(list)
+        for meeting in self._in_date_order:
+            index[meeting.body].append(meeting)
+        return index
+
+    @cached_property
+    def _presenting(self) -> dict[str, list[tuple[Meeting, AgendaItem]]]:
+        index: dict[str, list[tuple[Meeting, AgendaItem]]] = defaultdict(list)
+        for meeting in self._in_date_order:
+            for item in meeting.agenda:
+                if item.report:
+                    index[item.report].append((meeting, item))
+        return index
+
+    @cached_property
+    def _approvals(self) -> dict[str, tuple[Meeting, AgendaItem]]:
+        index: dict[str, tuple[Meeting, AgendaItem]] = {}
+        for meeting in self._in_date_order:
+            for item in meeting.agenda:
+                if item.kind is ItemKind.minutes and item.minutes_of:
+                    index.setdefault(item.minutes_of, (meeting, item))
+        return index
+
     def meetings_of(self, body_id: str) -> list[Meeting]:
-        return sorted(
-            (m for m in self.meetings.values() if m.body == body_id), key=lambda m: m.date
-        )
+        return list(self._by_body.get(body_id, []))
 
     def items_presenting(self, report_id: str) -> list[tuple[Meeting, AgendaItem]]:
         """Every (meeting, item) that presents a report, in date order: its route."""
-        found = [(m, i) for m in self.meetings.values() for i in m.agenda if i.report == report_id]
-        return sorted(found, key=lambda pair: (pair[0].date, pair[0].id))
+        return list(self._presenting.get(report_id, []))
 
     def approval_of(self, meeting_id: str) -> tuple[Meeting, AgendaItem] | None:
-        """The later meeting (and item) whose agenda approves this meeting's minutes."""
-        for m in sorted(self.meetings.values(), key=lambda m: m.date):
-            for item in m.agenda:
-                if item.kind is ItemKind.minutes and item.minutes_of == meeting_id:
-                    return m, item
-        return None
+        """The first later meeting (and item) whose agenda approves this meeting's minutes."""
+        return self._approvals.get(meeting_id)
 
     def minutes_approved(self, meeting_id: str) -> bool:
         """Minutes are approved once the approving meeting has been held and minuted."""
