@@ -55,7 +55,6 @@ def page_specs(papers: Papers, policy: Policy, renderer: Renderer) -> list[PageS
 
 def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
     view = r.view
-    members_meta = {"robots": "noindex, nofollow"} if policy.members else {}
     site = papers.site.council
 
     def spec(
@@ -67,7 +66,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         part: str = "",
         **meta: Any,
     ) -> PageSpec:
-        return PageSpec(src_uri_for(obj, part), title, kind, render, desc, {**members_meta, **meta})
+        return PageSpec(src_uri_for(obj, part), title, kind, render, desc, meta)
 
     yield spec(
         "committees",
