@@ -81,9 +81,12 @@ def build(
 
 def _show_build_log() -> None:
     """Print MkDocs' messages (warnings, errors, the guard's report) as `mkdocs build` does."""
+    logger = logging.getLogger("mkdocs")
+    if any(getattr(h, "_papers", False) for h in logger.handlers):
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-    logger = logging.getLogger("mkdocs")
+    handler._papers = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logging.getLogger("mkdocs.plugins.macros").setLevel(logging.WARNING)

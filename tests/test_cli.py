@@ -1,0 +1,38 @@
+"""The `papers` command's choices: where each build goes, and what it passes to MkDocs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from committee_papers import cli, mkdocs_plugin
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record what `papers build` asks of MkDocs instead of building."""
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(mkdocs_plugin, "build_site", lambda config, **kw: seen.append(kw))
+    return seen
+
+
+def test_public_build_is_the_default_and_goes_to_site(calls: list[dict[str, Any]]) -> None:
+    result = CliRunner().invoke(cli.main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["audience"] == "public" and calls[0]["site_dir"] == "site"
+
+
+def test_members_build_goes_to_site_members_unless_told(calls: list[dict[str, Any]]) -> None:
+    CliRunner().invoke(cli.main, ["build", "--members"])
+    CliRunner().invoke(cli.main, ["build", "--members", "-d", "private/papers"])
+    assert [(c["audience"], c["site_dir"]) for c in calls] == [
+        ("members", "site-members"),
+        ("members", "private/papers"),
+    ]
+
+
+def test_as_of_is_passed_through(calls: list[dict[str, Any]]) -> None:
+    CliRunner().invoke(cli.main, ["build", "--as-of", "2026-12-11"])
+    assert calls[0]["as_of"] == "2026-12-11"
