@@ -114,6 +114,13 @@ def test_part_two_item_shows_number_title_and_paragraphs_only(site: Site) -> Non
     assert not site.path("reports/debt-write-off-jan-2026/").exists()
 
 
+def test_late_item_shows_its_reason_for_urgency(site: Site, papers: Papers) -> None:
+    item = papers.meetings["2026-11-11-audit-governance"].item("5")
+    assert item.late
+    shown = words(site.article("meetings/2026-11-11-audit-governance/").find(id="item-5"))
+    assert "Late item" in shown and "matter of urgency" in shown
+
+
 def test_meeting_page_facts(site: Site) -> None:
     page = site.article("meetings/2026-01-28-audit-governance/")
     facts = {words(dt_): words(dt_.find_next_sibling("dd")) for dt_ in page.select(".cp-facts dt")}
