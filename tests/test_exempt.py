@@ -247,18 +247,26 @@ def test_papers_build_as_of_on_the_command_line(planted: Path, tmp_path: Path) -
     assert not (tmp_path / "site/reports/draft-report/index.html").exists()
 
 
+def templates_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of macros/ in which one template is changed, as a careless council might."""
+    templates = tmp_path / "macros"
+    shutil.copytree(ROOT / "macros", templates)
+    template = templates / name
+    text = template.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    template.write_text(text.replace(old, new))
+    return templates
+
+
 def test_guard_catches_a_template_that_prints_every_report(planted: Path, tmp_path: Path) -> None:
     site = build_site(tmp_path / "site", data_dir=planted)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
-    templates = tmp_path / "macros"
-    shutil.copytree(ROOT / "macros", templates)
-    lists = templates / "lists.html"
-    lists.write_text(
-        lists.read_text().replace(
-            "<h1>Committees</h1>",
-            "<h1>Committees</h1>\n{% for r in v.papers.reports.values() %}"
-            "<p>{{ r.summary }}</p>{% endfor %}",
-        )
+    templates = templates_with(
+        tmp_path,
+        "lists.html",
+        "<h1>Committees</h1>",
+        "<h1>Committees</h1>\n{% for r in v.papers.reports.values() %}"
+        "<p>{{ r.summary }}</p>{% endfor %}",
     )
     from committee_papers.mkdocs_plugin import build_site as build
 
@@ -276,15 +284,12 @@ def test_guard_catches_a_template_that_prints_every_report(planted: Path, tmp_pa
 
 def test_guard_names_the_file_and_the_paper(planted: Path, tmp_path: Path) -> None:
     """A template that hides a report's text in an HTML comment is caught, by file and paper."""
-    templates = tmp_path / "macros"
-    shutil.copytree(ROOT / "macros", templates)
-    person = templates / "person.html"
-    person.write_text(
-        person.read_text().replace(
-            "<h1>{{ person.display_name }}</h1>",
-            "<h1>{{ person.display_name }}</h1>"
-            "<!-- {{ v.papers.reports['debt-write-off-jan-2026'].body }} -->",
-        )
+    templates = templates_with(
+        tmp_path,
+        "person.html",
+        "<h1>{{ person.display_name }}</h1>",
+        "<h1>{{ person.display_name }}</h1>"
+        "<!-- {{ v.papers.reports['debt-write-off-jan-2026'].body }} -->",
     )
     result = papers_command(
         "build",

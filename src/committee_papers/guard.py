@@ -131,18 +131,25 @@ def _collect(papers: Papers, policy: Policy) -> tuple[list[tuple[str, list[str |
             else:
                 withheld.append((f"appendix {appendix.label} of report {report.id!r}", texts))
     for meeting in papers.meetings.values():
+        _collect_agenda(meeting, policy, withheld, shown)
         _collect_minutes(meeting, policy, withheld, shown)
     public = set().union(*(fragments(t) for t in shown)) if shown else set()
     return withheld, public
 
 
-def _collect_minutes(meeting: Meeting, policy: Policy, withheld: list, shown: list) -> None:
+_Withheld = list[tuple[str, list[str | None]]]
+
+
+def _collect_agenda(meeting: Meeting, policy: Policy, withheld: _Withheld, shown: list) -> None:
     for item in meeting.agenda:
         texts = [item.description, item.notes]
         if policy.show_agenda(meeting) and policy.show_item_detail(item):
             shown.extend(texts)
         else:
             withheld.append((f"agenda item {item.number} of meeting {meeting.id!r}", texts))
+
+
+def _collect_minutes(meeting: Meeting, policy: Policy, withheld: _Withheld, shown: list) -> None:
     minutes = meeting.minutes
     if minutes is None:
         return

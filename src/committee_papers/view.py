@@ -206,29 +206,20 @@ class View:
         ]
 
     def meetings_by_year(self, body: Body) -> list[tuple[int, list[Meeting]]]:
-        years: dict[int, list[Meeting]] = {}
-        for meeting in reversed(self.papers.meetings_of(body.id)):
-            years.setdefault(meeting.year, []).append(meeting)
-        return list(years.items())
+        return _by_year(self.papers.meetings_of(body.id))
 
     def upcoming(self, limit: int = 5, body_id: str | None = None) -> list[Meeting]:
-        found = [
-            m
-            for m in self.papers.meetings.values()
-            if m.date >= self.policy.as_of and (body_id is None or m.body == body_id)
-        ]
-        return sorted(found, key=lambda m: (m.date, m.start, m.id))[:limit]
+        meetings = (
+            self.papers.meetings_of(body_id) if body_id else self.papers.meetings_in_date_order()
+        )
+        return [m for m in meetings if m.date >= self.policy.as_of][:limit]
 
     def next_meeting(self, body: Body) -> Meeting | None:
         found = self.upcoming(1, body.id)
         return found[0] if found else None
 
     def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
-        years: dict[int, list[Meeting]] = {}
-        ordered = sorted(self.papers.meetings.values(), key=lambda m: (m.date, m.start, m.id))
-        for meeting in reversed(ordered):
-            years.setdefault(meeting.year, []).append(meeting)
-        return list(years.items())
+        return _by_year(self.papers.meetings_in_date_order())
 
     # --- minutes --------------------------------------------------------------------------
 
@@ -307,6 +298,14 @@ class View:
         return sorted(
             self.papers.bodies.values(), key=lambda b: (order.get(b.kind.value, 9), b.name)
         )
+
+
+def _by_year(meetings: list[Meeting]) -> list[tuple[int, list[Meeting]]]:
+    """Meetings (in date order) grouped by year, newest year and newest meeting first."""
+    years: dict[int, list[Meeting]] = {}
+    for meeting in reversed(meetings):
+        years.setdefault(meeting.year, []).append(meeting)
+    return list(years.items())
 
 
 def _ident(obj: Any) -> str:

@@ -31,7 +31,10 @@ class Papers(BaseModel):
 
     @cached_property
     def _in_date_order(self) -> list[Meeting]:
-        return sorted(self.meetings.values(), key=lambda m: (m.date, m.id))
+        return sorted(self.meetings.values(), key=lambda m: (m.date, m.start, m.id))
+
+    def meetings_in_date_order(self) -> list[Meeting]:
+        return list(self._in_date_order)
 
     @cached_property
     def _by_body(self) -> dict[str, list[Meeting]]:
