@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
@@ -20,6 +21,8 @@ class Jurisdiction(Strict):
     """Publication rules of one nation or tier, kept as data (see jurisdictions.yml)."""
 
     name: str
+    #: Whose bank holidays count when clear working days are counted (see workdays.py).
+    nation: Literal["england", "wales", "scotland", "northern-ireland"] = "england"
     clear_days: int = Field(ge=0)
     exempt_paragraphs: dict[str, str]
     exempt_schedule: str

@@ -1,0 +1,61 @@
+"""Working days and clear days, counted as the law counts them, for each UK nation.
+
+Deadlines in local government are "clear working days": the day of publication and the day
+of the meeting are left out, and so are weekends and bank holidays. Bank holidays differ by
+nation (Scotland keeps 2 January and St Andrew's Day, England and Wales Easter Monday), and
+change by proclamation, so they come from the maintained `holidays` library, never from a
+list kept here. Agenda deadlines, forward-plan notices and call-in periods all use these
+functions, so every deadline in the project is counted the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+#: Nations as written in jurisdictions.yml, and the subdivision the holidays library uses.
+NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
+
+
+@lru_cache(maxsize=64)
+def _holidays(nation: str, year: int) -> frozenset[dt.date]:
+    subdivision = NATIONS[nation]
+    return frozenset(holidays.UK(subdiv=subdivision, years=[year]).keys())
+
+
+def bank_holiday(day: dt.date, nation: str) -> bool:
+    return day in _holidays(nation, day.year)
+
+
+def working_day(day: dt.date, nation: str) -> bool:
+    """Monday to Friday, and not a bank holiday in `nation`."""
+    return day.weekday() < 5 and not bank_holiday(day, nation)
+
+
+def clear_working_days(published: dt.date, meeting: dt.date, nation: str) -> int:
+    """Working days strictly between publication and the meeting (both days left out)."""
+    count, day = 0, published + dt.timedelta(days=1)
+    while day < meeting:
+        count += working_day(day, nation)
+        day += dt.timedelta(days=1)
+    return count
+
+
+def latest_publication(meeting: dt.date, clear_days: int, nation: str) -> dt.date:
+    """The last day papers can be published and still leave `clear_days` before `meeting`."""
+    day, found = meeting - dt.timedelta(days=1), 0
+    while found < clear_days:
+        found += working_day(day, nation)
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: dt.date, days: int, nation: str) -> dt.date:
+    """The working day `days` working days after `start` (e.g. the end of a call-in period)."""
+    day, found = start, 0
+    while found < days:
+        day += dt.timedelta(days=1)
+        found += working_day(day, nation)
+    return day
