@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from . import outputs
 from .guard import check_site
 from .load import load_with_problems
 from .pages import PageSpec, page_specs
@@ -162,6 +163,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"the site in {self.target} was left as it was"
             )
         staging = Path(config.site_dir)
+        if self.policy is not None:
+            outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
         if self.policy is not None and not self.policy.members:
             leaks = check_site(staging, self.policy.papers, self.policy.as_of)
             if leaks:
