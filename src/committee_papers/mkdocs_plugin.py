@@ -38,7 +38,12 @@ from .urls import base_for
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
 #: Index pages that sit in the nav; every other generated page is reached through them.
-_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md"}
+_IN_NAV = {
+    "committees/index.md",
+    "meetings/index.md",
+    "people/index.md",
+    "calendar/index.md",
+}
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
@@ -92,6 +97,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        # Feeds, calendars and open data link back with absolute addresses.
+        if papers.site.url is None and config.site_url:
+            papers.site.url = config.site_url
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
         self.policy = policy
         # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the

@@ -16,7 +16,7 @@ from . import text
 from .model import Papers
 from .policy import Policy
 from .render import Renderer
-from .urls import base_for, src_uri_for
+from .urls import base_for, feed_url, src_uri_for
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,13 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         lambda b: r.people(b),
         f"Members and officers of {site}.",
     )
+    yield spec(
+        "calendar",
+        "Calendar",
+        "calendar",
+        lambda b: r.calendar(b),
+        f"Upcoming meetings of {site}, and every meeting this year, month by month.",
+    )
     for body in view.bodies_in_order():
         yield spec(
             body,
@@ -96,6 +103,8 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
             "body",
             lambda b, i=body.id: r.body(i, b),
             text.plain_text(body.purpose)[:300],
+            cp_feed=feed_url(body),
+            cp_feed_title=f"{body.name}: new papers",
         )
     for meeting in sorted(papers.meetings.values(), key=lambda m: (m.date, m.id)):
         title = view.meeting_title(meeting)

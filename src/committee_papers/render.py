@@ -102,7 +102,11 @@ class Renderer:
         return self.call("lists.html", "meetings_index", base)
 
     def people(self, base: str = "") -> Markup:
-        return self.call("lists.html", "people_index", base)
+        return self.call("people_index.html", "people_index", base)
+
+    def calendar(self, base: str = "") -> Markup:
+        """The meetings calendar page: upcoming meetings, then the year month by month."""
+        return self.call("calendar.html", "calendar_page", base)
 
     def upcoming_meetings(self, limit: int = 5, base: str = "") -> Markup:
         return self.call("lists.html", "upcoming_meetings", base, limit)

@@ -12,6 +12,20 @@ they are stable, readable and documented in docs/urls.md:
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
+    /calendar/                        the meetings calendar: upcoming, and month by month
+    /calendar/meetings.ics            every meeting, as iCalendar
+    /calendar/<body-id>.ics           one body's meetings, as iCalendar
+    /meetings/<meeting-id>/meeting.ics   one meeting, as iCalendar
+    /feed.xml                         newly published papers, as Atom
+    /rss.xml                          the same, as RSS 2.0
+    /committees/<body-id>/feed.xml    one body's newly published papers, as Atom
+    /developers/                      open data: what is published and where
+    /api/all.json                     everything public in one file
+    /api/bodies/<body-id>.json        a body (Organization) and its memberships
+    /api/meetings/<meeting-id>.json   a meeting (Event), its agenda and public minutes
+    /api/reports/<report-id>.json     a report
+    /api/people/<person-id>.json      a person, their roles, attendance and interests
+    /api/schema/<name>.json           the JSON Schema of each kind of file
 """
 
 from __future__ import annotations
@@ -20,7 +34,12 @@ from typing import Any
 
 from .model import Appendix, Body, Meeting, Person, Report
 
-INDEXES = {"committees": "committees/", "meetings": "meetings/", "people": "people/"}
+INDEXES = {
+    "committees": "committees/",
+    "meetings": "meetings/",
+    "people": "people/",
+    "calendar": "calendar/",
+}
 
 
 def url_for(obj: Any, part: str = "") -> str:
@@ -49,3 +68,33 @@ def base_for(url: str) -> str:
     """The relative way back to the site root from a page at `url` (e.g. '../../')."""
     depth = url.strip("/").count("/") + 1 if url.strip("/") else 0
     return "../" * depth
+
+
+# --- files other than pages (outputs/) -------------------------------------------------------
+
+#: Open-data folders under /api/, by the kind of object.
+API_FOLDERS = {Body: "bodies", Meeting: "meetings", Report: "reports", Person: "people"}
+
+
+def calendar_url(body: Body | None = None) -> str:
+    """The iCalendar feed of every meeting, or of one body's meetings."""
+    return f"calendar/{body.id}.ics" if body is not None else "calendar/meetings.ics"
+
+
+def meeting_ics_url(meeting: Meeting) -> str:
+    """One meeting as an iCalendar file, for "add to calendar"."""
+    return f"meetings/{meeting.id}/meeting.ics"
+
+
+def feed_url(body: Body | None = None, rss: bool = False) -> str:
+    """The Atom feed of newly published papers (RSS 2.0 for the whole site on request)."""
+    if body is not None:
+        return f"committees/{body.id}/feed.xml"
+    return "rss.xml" if rss else "feed.xml"
+
+
+def api_url(obj: Any) -> str:
+    """The open-data JSON of a body, meeting, report or person (or a name: 'all')."""
+    if isinstance(obj, str):
+        return f"api/{obj}.json"
+    return f"api/{API_FOLDERS[type(obj)]}/{obj.id}.json"

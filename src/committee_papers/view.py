@@ -6,13 +6,14 @@ as a method with a test, so a council restyling its papers never meets business 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from . import text
+from . import attendance, text, urls
 from .charts import chart_svg
 from .model import (
     DEFAULT_TITLES,
@@ -51,6 +52,7 @@ KIND_LABELS = {
     PersonKind.officer: "Officer",
     PersonKind.other: "Other",
 }
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STATUS_LABELS = {
     MeetingStatus.scheduled: "Scheduled",
     MeetingStatus.held: "Held",
@@ -298,6 +300,90 @@ class View:
         return sorted(
             self.papers.bodies.values(), key=lambda b: (order.get(b.kind.value, 9), b.name)
         )
+
+    # --- following the council: calendars, feeds, attendance (see attendance.py) ----------
+
+    def calendar_url(self, body: Body | None = None) -> str:
+        return self.base + urls.calendar_url(body)
+
+    def meeting_ics_url(self, meeting: Meeting) -> str:
+        return self.base + urls.meeting_ics_url(meeting)
+
+    def feed_url(self, body: Body | None = None) -> str:
+        return self.base + urls.feed_url(body)
+
+    def api_url(self, obj: Any) -> str:
+        return self.base + urls.api_url(obj)
+
+    def calendar_year(self) -> int:
+        return self.policy.as_of.year
+
+    def calendar_months(self, year: int) -> list[CalendarMonth]:
+        """The twelve months of `year` as weeks of days (Monday first), with their meetings."""
+        on_day: dict[dt.date, list[Meeting]] = {}
+        for meeting in self.papers.meetings_in_date_order():
+            on_day.setdefault(meeting.date, []).append(meeting)
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY)
+        return [
+            CalendarMonth(
+                dt.date(year, month, 1),
+                [
+                    [
+                        CalendarDay(
+                            day,
+                            day.month == month,
+                            on_day.get(day, []) if day.month == month else [],
+                        )
+                        for day in week
+                    ]
+                    for week in weeks.monthdatescalendar(year, month)
+                ],
+            )
+            for month in range(1, 13)
+        ]
+
+    def weekday_names(self) -> list[tuple[str, str]]:
+        """(abbreviation, full name) of each weekday, Monday first."""
+        return [(name[:3], name) for name in WEEKDAYS]
+
+    def is_today(self, day: dt.date) -> bool:
+        return day == self.policy.as_of
+
+    def attendance(self, person: Person) -> list[attendance.BodyAttendance]:
+        return attendance.attendance_of(self.papers, self.policy, person)
+
+    def declarations(self, person: Person) -> list[tuple[Meeting, Any]]:
+        return attendance.declarations_of(self.papers, self.policy, person)
+
+    def current_bodies(self, person: Person) -> list[Body]:
+        """Bodies the person sits on (any role) on the as-of date, by name."""
+        found = {
+            body.id: body
+            for body, m in self.papers.roles_of(person.id)
+            if m.current_on(self.policy.as_of)
+        }
+        return sorted(found.values(), key=lambda b: b.name)
+
+    def filter_choices(self, people: list[Person]) -> dict[str, list[str]]:
+        """The values a reader can filter a list of people by: party, ward and body."""
+        return {
+            "party": sorted({p.party for p in people if p.party}),
+            "ward": sorted({p.ward for p in people if p.ward}),
+            "body": sorted({b.name for p in people for b in self.current_bodies(p)}),
+        }
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first: dt.date
+    weeks: list[list[CalendarDay]]
 
 
 def _by_year(meetings: list[Meeting]) -> list[tuple[int, list[Meeting]]]:

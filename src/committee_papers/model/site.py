@@ -54,6 +54,9 @@ class Site(Strict):
     chief_executive: Signatory | None = None
     role_labels: dict[str, str] = Field(default_factory=dict)
     accessibility: Accessibility | None = None
+    #: The public address of the papers site; feeds, calendars and open data need absolute
+    #: links. Unset: the site_url of mkdocs.yml.
+    url: str | None = Field(default=None, pattern=r"^https?://")
 
     @property
     def display_short_name(self) -> str:

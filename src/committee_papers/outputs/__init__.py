@@ -7,6 +7,7 @@ before the leak guard reads every file, so an output is checked like a page.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,3 +49,13 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         target.write_bytes(item.data)
         count += 1
     return count
+
+
+#: The output modules, imported here so that each appends its generator to GENERATORS.
+MODULES = (
+    "calendars",
+    "feeds",
+    "opendata",
+)
+for _name in MODULES:
+    importlib.import_module(f"{__name__}.{_name}")

@@ -1,0 +1,157 @@
+"""Atom and RSS feeds of newly published papers, for the whole site and for each body.
+
+A feed reader shows what is new, so an entry's `updated` is the day the paper became public
+(the agenda's publication date, a report's release date under the policy, the minutes' own
+date or the day they were approved), never the clock: a paper withheld until a later date
+enters the feed on that date, and the same data builds the same bytes. Entry ids are the
+papers' page addresses, which never change. feedgen writes the XML (escaping included);
+its generator and build date, which would otherwise name its version and the time, are set
+from the data too.
+
+Other kinds of paper join the feed by adding a function to `ENTRY_SOURCES` (decisions, when
+the model has them: a function `(papers, policy) -> Iterable[FeedEntry]`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from .. import text
+from ..model import Body, Meeting, Papers
+from ..policy import Policy
+from ..urls import feed_url, url_for
+from . import GENERATORS, OutputFile
+from .address import absolute, site_root, start_of_day
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One newly published paper: where it is, what it is, and when it became public."""
+
+    url: str
+    title: str
+    kind: str
+    updated: dt.date
+    summary: str
+    bodies: frozenset[str]
+
+
+def _date(meeting: Meeting) -> str:
+    return f"{meeting.date.day} {meeting.date:%B %Y}"
+
+
+def agenda_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
+    for meeting in papers.meetings_in_date_order():
+        if meeting.published is None or not policy.show_agenda(meeting):
+            continue
+        name = papers.bodies[meeting.body].name
+        yield FeedEntry(
+            url_for(meeting),
+            f"Agenda: {name}, {_date(meeting)}",
+            "agenda",
+            meeting.published,
+            f"The agenda and papers for the meeting of the {name} on {_date(meeting)}.",
+            frozenset({meeting.body}),
+        )
+
+
+def report_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
+    for report in sorted(papers.reports.values(), key=lambda r: r.id):
+        if not policy.show_report(report):
+            continue
+        released = report.publish_on or policy.report_release_date(report)
+        if released is None:
+            continue
+        bodies = frozenset(m.body for m, _ in papers.items_presenting(report.id))
+        summary = text.plain_text(report.summary)
+        yield FeedEntry(
+            url_for(report), f"Report: {report.title}", "report", released, summary, bodies
+        )
+
+
+def minutes_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
+    for meeting in papers.meetings_in_date_order():
+        if meeting.minutes is None or not policy.show_minutes(meeting):
+            continue
+        name = papers.bodies[meeting.body].name
+        updated = meeting.minutes.publish_on or meeting.date
+        state = "draft"
+        approval = papers.approval_of(meeting.id)
+        if papers.minutes_approved(meeting.id) and approval is not None:
+            approved_on = approval[0].date
+            if approved_on <= policy.as_of:
+                updated, state = max(updated, approved_on), "approved"
+        yield FeedEntry(
+            url_for(meeting, "minutes"),
+            f"Minutes ({state}): {name}, {_date(meeting)}",
+            "minutes",
+            updated,
+            f"The {state} minutes of the meeting of the {name} on {_date(meeting)}.",
+            frozenset({meeting.body}),
+        )
+
+
+EntrySource = Callable[[Papers, Policy], Iterable[FeedEntry]]
+#: Every kind of paper the feeds carry. Decisions join here once the model records them.
+ENTRY_SOURCES: list[EntrySource] = [agenda_entries, report_entries, minutes_entries]
+
+
+def entries(papers: Papers, policy: Policy, body: Body | None = None) -> list[FeedEntry]:
+    """Entries public on the as-of date, newest first (of one body, if given)."""
+    found = [
+        entry
+        for source in ENTRY_SOURCES
+        for entry in source(papers, policy)
+        if entry.updated <= policy.as_of and (body is None or body.id in entry.bodies)
+    ]
+    return sorted(found, key=lambda e: (e.updated, e.kind, e.url), reverse=True)
+
+
+def feed(papers: Papers, policy: Policy, body: Body | None = None) -> FeedGenerator:
+    """The feed object, for Atom (`atom_str`) or, for the whole site, RSS (`rss_str`)."""
+    council = papers.site.council
+    listed = entries(papers, policy, body)
+    updated = start_of_day(listed[0].updated if listed else policy.as_of)
+    fg = FeedGenerator()
+    home = absolute(papers, url_for(body)) if body is not None else site_root(papers)
+    fg.id(absolute(papers, feed_url(body)))
+    fg.title(f"{body.name}: new papers" if body is not None else f"{council}: new papers")
+    fg.subtitle(
+        f"Agendas, reports and minutes of the {body.name}, as they are published."
+        if body is not None
+        else f"Agendas, reports and minutes of {council}, as they are published."
+    )
+    fg.author({"name": council})
+    fg.link(href=home, rel="alternate")
+    fg.link(href=absolute(papers, feed_url(body)), rel="self")
+    fg.language(papers.site.language)
+    fg.generator("committee-papers")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    for entry in listed:
+        fe = fg.add_entry(order="append")
+        link = absolute(papers, entry.url)
+        fe.id(link)
+        fe.guid(link, permalink=True)
+        fe.title(entry.title)
+        fe.link(href=link, rel="alternate")
+        fe.updated(start_of_day(entry.updated))
+        fe.published(start_of_day(entry.updated))
+        fe.summary(entry.summary)
+        fe.category(term=entry.kind)
+    return fg
+
+
+def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
+    site = feed(papers, policy)
+    yield OutputFile(feed_url(), site.atom_str(pretty=True))
+    yield OutputFile(feed_url(rss=True), site.rss_str(pretty=True))
+    for body in sorted(papers.bodies.values(), key=lambda b: b.id):
+        yield OutputFile(feed_url(body), feed(papers, policy, body).atom_str(pretty=True))
+
+
+GENERATORS.append(files)

@@ -1,0 +1,441 @@
+"""Open data: one JSON file per body, meeting, report and person, a bulk file, and schemas.
+
+Developers, journalists and civic-tech projects want the data, not the pages. The export is
+its own set of pydantic models (not the clerk's model), named after the Popolo and Open
+Civic Data standards where they fit (Organization, Membership, Person, Event), so its shape
+is a published promise that does not move when the input format does; the JSON Schema of
+each file is generated from the same models and published beside them (/api/schema/).
+Everything is built from what the policy lets this audience see, like the pages.
+
+Decisions join once the model records them: add a section to `Export` (as `vote_events`,
+the OCD name for recorded votes) and a file per decision in `files`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import attendance
+from ..model import Meeting, Papers, Report
+from ..model import Person as PersonData
+from ..policy import Policy
+from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
+from ..view import View
+from . import GENERATORS, OutputFile
+from .address import LONDON, absolute
+from .calendars import start_time
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class Out(BaseModel):
+    """Base of the export: strict, so the schemas say additionalProperties: false."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Membership(Out):
+    """Popolo Membership: a person's role on an organization between two dates."""
+
+    person_id: str
+    organization_id: str
+    role: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+class Organization(Out):
+    """Popolo Organization: a body of the council (Council, Cabinet, a committee)."""
+
+    id: str
+    name: str
+    classification: str = Field(description="council, cabinet, committee, sub-committee, ...")
+    parent_id: str | None = None
+    purpose: str | None = None
+    url: str = Field(description="the body's page")
+    calendar: str = Field(description="its meetings as iCalendar")
+    feed: str = Field(description="its newly published papers as Atom")
+    memberships: list[Membership]
+    events: list[str] = Field(description="ids of its meetings")
+
+
+class Attendance(Out):
+    """A person's attendance at one organization, counted from published minutes."""
+
+    organization_id: str
+    expected: int
+    present: int
+    apologies: int
+    absent: int
+    substitute: int = Field(description="meetings attended as a substitute for a member")
+
+
+class Interest(Out):
+    """A declaration of interest recorded in published minutes."""
+
+    event_id: str
+    item: str
+    interest: str
+    url: str = Field(description="the minute it was declared at")
+
+
+class Person(Out):
+    """Popolo Person: a member or officer."""
+
+    id: str
+    name: str
+    honorific_prefix: str | None = None
+    classification: str = Field(description="member, co-opted, officer or other")
+    role: str | None = None
+    party: str | None = None
+    ward: str | None = None
+    url: str
+    memberships: list[Membership]
+    attendance: list[Attendance]
+    interests: list[Interest]
+
+
+class AgendaItem(Out):
+    number: str
+    title: str
+    classification: str = Field(description="the item's kind: apologies, report, minutes, ...")
+    part: int = Field(description="1 public, 2 exempt (title only)")
+    exempt_paragraphs: list[str]
+    report_id: str | None = None
+
+
+class Substitute(Out):
+    person_id: str
+    for_person_id: str
+
+
+class Declaration(Out):
+    person_id: str
+    item: str
+    interest: str
+
+
+class MinuteItem(Out):
+    number: str
+    title: str
+    exempt: bool = Field(description="true: withheld from the public, only its title shown")
+    text: str | None = None
+    resolutions: list[str]
+
+
+class Minutes(Out):
+    status: Literal["draft", "approved"]
+    url: str
+    present: list[str]
+    apologies: list[str]
+    substitutes: list[Substitute]
+    declarations: list[Declaration]
+    items: list[MinuteItem]
+
+
+class Location(Out):
+    name: str
+
+
+class Event(Out):
+    """OCD Event: a meeting of a body, with its agenda and (when published) its minutes."""
+
+    id: str
+    name: str
+    organization_id: str
+    start_date: str = Field(description="ISO 8601: a date-time with its UTC offset, or a date")
+    all_day: bool
+    timezone: Literal["Europe/London"] = "Europe/London"
+    status: Literal["scheduled", "held", "cancelled", "postponed", "moved"]
+    status_note: str | None = None
+    moved_to: str | None = Field(default=None, description="id of the meeting that replaces it")
+    location: Location | None = None
+    url: str
+    calendar: str
+    agenda_published: dt.date | None = None
+    agenda: list[AgendaItem] = Field(description="empty until the agenda is published")
+    minutes: Minutes | None = None
+
+
+class AppendixRef(Out):
+    label: str
+    title: str
+    url: str
+
+
+class ReportOut(Out):
+    """An officer's report, as published."""
+
+    id: str
+    title: str
+    report_of: str
+    purpose: str
+    key_decision: bool
+    wards: list[str]
+    forward_plan: str | None = None
+    published: dt.date | None = None
+    summary: str
+    recommendations: list[str]
+    text: str = Field(description="the main report, in Markdown")
+    url: str
+    events: list[str] = Field(description="ids of the meetings that consider it")
+    appendices: list[AppendixRef]
+
+
+class Export(Out):
+    """Everything public, in one file (/api/all.json)."""
+
+    council: str
+    as_of: dt.date = Field(description="the date the site was built as on")
+    organizations: list[Organization]
+    people: list[Person]
+    events: list[Event]
+    reports: list[ReportOut]
+
+
+#: The published schemas, by file name under /api/schema/.
+SCHEMAS: dict[str, type[Out]] = {
+    "organization": Organization,
+    "person": Person,
+    "event": Event,
+    "report": ReportOut,
+    "all": Export,
+}
+
+
+# --- from the papers to the export ----------------------------------------------------------
+
+
+class Exporter:
+    """Builds the export models from what one audience may see."""
+
+    def __init__(self, papers: Papers, policy: Policy):
+        self.papers = papers
+        self.policy = policy
+        self.view = View(papers, policy)
+
+    def link(self, obj: Any, part: str = "") -> str:
+        return absolute(self.papers, url_for(obj, part))
+
+    def organization(self, body_id: str) -> Organization:
+        body = self.papers.bodies[body_id]
+        return Organization(
+            id=body.id,
+            name=body.name,
+            classification=body.kind.value,
+            parent_id=body.parent,
+            purpose=body.purpose,
+            url=self.link(body),
+            calendar=absolute(self.papers, calendar_url(body)),
+            feed=absolute(self.papers, feed_url(body)),
+            memberships=[
+                Membership(
+                    person_id=m.person,
+                    organization_id=body.id,
+                    role=m.role.value,
+                    start_date=m.start,
+                    end_date=m.end,
+                )
+                for m in body.memberships
+            ],
+            events=[m.id for m in self.papers.meetings_of(body.id)],
+        )
+
+    def person(self, person_id: str) -> Person:
+        person: PersonData = self.papers.people[person_id]
+        records = attendance.attendance_of(self.papers, self.policy, person)
+        return Person(
+            id=person.id,
+            name=person.name,
+            honorific_prefix=person.honorific,
+            classification=person.kind.value,
+            role=person.title,
+            party=person.party,
+            ward=person.ward,
+            url=self.link(person),
+            memberships=[
+                Membership(
+                    person_id=person.id,
+                    organization_id=body.id,
+                    role=m.role.value,
+                    start_date=m.start,
+                    end_date=m.end,
+                )
+                for body, m in self.papers.roles_of(person.id)
+            ],
+            attendance=[
+                Attendance(
+                    organization_id=r.body.id,
+                    expected=len(r.expected),
+                    present=len(r.present),
+                    apologies=len(r.apologies),
+                    absent=len(r.absent),
+                    substitute=len(r.substitute),
+                )
+                for r in records
+            ],
+            interests=[
+                Interest(
+                    event_id=meeting.id,
+                    item=d.item,
+                    interest=d.interest,
+                    url=self.link(meeting, "minutes") + f"#minute-{d.item}",
+                )
+                for meeting, d in attendance.declarations_of(self.papers, self.policy, person)
+            ],
+        )
+
+    def event(self, meeting_id: str) -> Event:
+        meeting = self.papers.meetings[meeting_id]
+        body = self.papers.bodies[meeting.body]
+        start = start_time(meeting)
+        begins = (
+            dt.datetime.combine(meeting.date, start, tzinfo=LONDON).isoformat()
+            if start is not None
+            else meeting.date.isoformat()
+        )
+        venue = meeting.venue or body.default_venue
+        shown = self.policy.show_agenda(meeting)
+        return Event(
+            id=meeting.id,
+            name=self.view.meeting_title(meeting),
+            organization_id=body.id,
+            start_date=begins,
+            all_day=start is None,
+            status=meeting.status.value,
+            status_note=meeting.status_note,
+            moved_to=meeting.moved_to,
+            location=Location(name=venue) if venue else None,
+            url=self.link(meeting),
+            calendar=absolute(self.papers, meeting_ics_url(meeting)),
+            agenda_published=meeting.published if shown else None,
+            agenda=self.agenda(meeting) if shown else [],
+            minutes=self.minutes(meeting),
+        )
+
+    def agenda(self, meeting: Meeting) -> list[AgendaItem]:
+        items = []
+        for item in sorted(meeting.agenda, key=lambda i: i.sort_key):
+            report = self.view.shown_report(item)
+            items.append(
+                AgendaItem(
+                    number=item.number,
+                    title=self.view.item_title(item),
+                    classification=item.kind.value,
+                    part=item.part,
+                    exempt_paragraphs=list(item.exempt),
+                    report_id=report.id if report is not None else None,
+                )
+            )
+        return items
+
+    def minutes(self, meeting: Meeting) -> Minutes | None:
+        m = meeting.minutes
+        if m is None or not self.policy.show_minutes(meeting):
+            return None
+        items = []
+        for entry in m.items:
+            shown = self.policy.show_minute_item(meeting, entry)
+            items.append(
+                MinuteItem(
+                    number=entry.item,
+                    title=entry.title or self.view.minuted_title(meeting, entry.item),
+                    exempt=not shown,
+                    text=entry.text if shown else None,
+                    resolutions=[r.text for r in entry.resolutions] if shown else [],
+                )
+            )
+        return Minutes(
+            status="approved" if self.papers.minutes_approved(meeting.id) else "draft",
+            url=self.link(meeting, "minutes"),
+            present=[a.person for a in m.present],
+            apologies=list(m.apologies),
+            substitutes=[
+                Substitute(person_id=s.person, for_person_id=s.for_) for s in m.substitutes
+            ],
+            declarations=[
+                Declaration(person_id=d.person, item=d.item, interest=d.interest)
+                for d in m.declarations
+            ],
+            items=items,
+        )
+
+    def report(self, report: Report) -> ReportOut:
+        return ReportOut(
+            id=report.id,
+            title=report.title,
+            report_of=report.report_of,
+            purpose=report.purpose.value,
+            key_decision=report.key_decision,
+            wards=list(report.wards),
+            forward_plan=report.forward_plan,
+            published=report.publish_on or self.policy.report_release_date(report),
+            summary=report.summary,
+            recommendations=list(report.recommendations),
+            text=report.body,
+            url=self.link(report),
+            events=[m.id for m, _ in self.view.route(report)],
+            appendices=[
+                AppendixRef(label=a.label, title=a.title, url=self.link(a))
+                for a in self.view.shown_appendices(report)
+            ],
+        )
+
+    def reports(self) -> list[Report]:
+        return [
+            r
+            for r in sorted(self.papers.reports.values(), key=lambda r: r.id)
+            if self.policy.show_report(r)
+        ]
+
+    def everything(self) -> Export:
+        return Export(
+            council=self.papers.site.council,
+            as_of=self.policy.as_of,
+            organizations=[self.organization(b) for b in sorted(self.papers.bodies)],
+            people=[self.person(p) for p in sorted(self.papers.people)],
+            events=[self.event(m.id) for m in self.papers.meetings_in_date_order()],
+            reports=[self.report(r) for r in self.reports()],
+        )
+
+
+def to_json(value: Any) -> bytes:
+    """Stable, readable JSON: keys in model order, UTF-8, a final newline."""
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def schema(name: str, papers: Papers) -> dict[str, Any]:
+    """The JSON Schema of one kind of file, with its published address as `$id`."""
+    generated = SCHEMAS[name].model_json_schema(mode="serialization")
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": absolute(papers, schema_path(name)),
+        **generated,
+    }
+
+
+def schema_path(name: str) -> str:
+    return f"api/schema/{name}.json"
+
+
+def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
+    everything = Exporter(papers, policy).everything()
+    yield OutputFile(api_url("all"), to_json(everything.model_dump(mode="json")))
+    for org in everything.organizations:
+        yield OutputFile(api_url(papers.bodies[org.id]), to_json(org.model_dump(mode="json")))
+    for person in everything.people:
+        yield OutputFile(api_url(papers.people[person.id]), to_json(person.model_dump(mode="json")))
+    for ev in everything.events:
+        yield OutputFile(api_url(papers.meetings[ev.id]), to_json(ev.model_dump(mode="json")))
+    for rep in everything.reports:
+        yield OutputFile(api_url(papers.reports[rep.id]), to_json(rep.model_dump(mode="json")))
+    for name in SCHEMAS:
+        yield OutputFile(schema_path(name), to_json(schema(name, papers)))
+
+
+GENERATORS.append(files)
