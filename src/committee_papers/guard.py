@@ -188,12 +188,21 @@ def readable_text(path: Path) -> Iterator[str]:
         yield from _pdf_text(data)
         return
     raw = data.decode("utf-8", errors="replace")
+    if suffix in {".ics", ".ical", ".ifb"}:
+        yield _ics_text(raw)
     if suffix == ".json":
         with contextlib.suppress(ValueError):
             yield from _json_strings(json.loads(raw))
     yield html.unescape(raw)  # attributes, comments, scripts: everything in the file
     if suffix in {".html", ".htm", ".xml", ".svg", ".json"}:
         yield html.unescape(_TAG.sub(" ", raw))  # the text as read, markup removed
+
+
+def _ics_text(raw: str) -> str:
+    """iCalendar as a calendar app shows it: long lines unfolded (RFC 5545 3.1) and text
+    escapes undone (3.3.11), so a sentence split across folded lines is still found."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", raw)
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], unfolded)
 
 
 def _json_strings(value: Any) -> Iterator[str]:
