@@ -44,6 +44,8 @@ PAGE_TYPES = {
     "minutes": "/meetings/2026-01-28-audit-governance/minutes/",
     "person": "/people/peter-goodwin/",
     "people": "/people/",
+    "calendar": "/calendar/",
+    "developers": "/developers/",
     "statement": "/accessibility/",
     "not-found": "/404.html",
 }

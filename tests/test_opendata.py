@@ -1,0 +1,110 @@
+"""Open data: every JSON file valid against the schema the site publishes, and true to the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from support import Site
+
+from committee_papers.model import Papers
+from committee_papers.policy import Policy
+
+ROOT = "https://papers.brackenford.example.gov.uk/"
+FOLDERS = {"bodies": "organization", "meetings": "event", "reports": "report", "people": "person"}
+
+
+def load(site: Site, path: str) -> Any:
+    return json.loads((site.root / path).read_text(encoding="utf-8"))
+
+
+def validator(site: Site, name: str) -> jsonschema.Draft202012Validator:
+    schema = load(site, f"api/schema/{name}.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == f"{ROOT}api/schema/{name}.json"
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize("folder", sorted(FOLDERS))
+def test_every_exported_file_is_valid_against_its_published_schema(site: Site, folder: str) -> None:
+    check = validator(site, FOLDERS[folder])
+    files = sorted((site.root / "api" / folder).glob("*.json"))
+    assert files
+    for path in files:
+        errors = [e.message for e in check.iter_errors(json.loads(path.read_text()))]
+        assert errors == [], f"{path.name}: {errors}"
+
+
+def test_bulk_file_is_valid_and_matches_the_single_files(site: Site) -> None:
+    everything = load(site, "api/all.json")
+    assert list(validator(site, "all").iter_errors(everything)) == []
+    for key, folder in (("organizations", "bodies"), ("events", "meetings"),
+                        ("reports", "reports"), ("people", "people")):
+        for obj in everything[key]:
+            assert load(site, f"api/{folder}/{obj['id']}.json") == obj
+
+
+def test_counts_match_what_the_public_may_see(site: Site, papers: Papers) -> None:
+    everything = load(site, "api/all.json")
+    policy = Policy(papers, as_of=dt.date(2026, 11, 23))
+    assert {o["id"] for o in everything["organizations"]} == set(papers.bodies)
+    assert {e["id"] for e in everything["events"]} == set(papers.meetings)
+    assert {p["id"] for p in everything["people"]} == set(papers.people)
+    public_reports = {r.id for r in papers.reports.values() if policy.show_report(r)}
+    assert {r["id"] for r in everything["reports"]} == public_reports
+    assert public_reports != set(papers.reports)  # exempt reports exist and are left out
+    assert everything["as_of"] == "2026-11-23"
+
+
+def test_event_uses_ocd_names_and_london_offsets(site: Site) -> None:
+    october = load(site, "api/meetings/2026-10-21-planning.json")
+    assert october["start_date"] == "2026-10-21T19:00:00+01:00"
+    assert october["organization_id"] == "planning" and october["timezone"] == "Europe/London"
+    november = load(site, "api/meetings/2026-11-11-audit-governance.json")
+    assert november["start_date"] == "2026-11-11T18:30:00+00:00"
+    postponed = load(site, "api/meetings/2026-06-02-overview-scrutiny.json")
+    assert postponed["status"] == "postponed"
+    assert postponed["moved_to"] == "2026-10-06-overview-scrutiny"
+    assert load(site, "api/meetings/2026-08-19-planning.json")["status"] == "cancelled"
+
+
+def test_unpublished_agenda_and_exempt_items_show_nothing_more_than_the_page(
+    site: Site, papers: Papers
+) -> None:
+    future = load(site, "api/meetings/2026-12-16-council.json")
+    assert future["agenda"] == [] and future["agenda_published"] is None
+    for event in load(site, "api/all.json")["events"]:
+        for item in event["agenda"]:
+            if item["part"] == 2:
+                assert item["report_id"] is None and item["exempt_paragraphs"]
+        for entry in (event["minutes"] or {}).get("items", []):
+            if entry["exempt"]:
+                assert entry["text"] is None and entry["resolutions"] == []
+
+
+def test_body_memberships_use_popolo_names(site: Site, papers: Papers) -> None:
+    org = load(site, "api/bodies/planning.json")
+    assert org["classification"] == "committee"
+    assert len(org["memberships"]) == len(papers.bodies["planning"].memberships)
+    assert {"person_id", "organization_id", "role", "start_date", "end_date"} == set(
+        org["memberships"][0]
+    )
+    assert org["calendar"] == f"{ROOT}calendar/planning.ics"
+    assert org["feed"] == f"{ROOT}committees/planning/feed.xml"
+
+
+def test_developers_page_documents_every_address(site: Site) -> None:
+    text = site.article("developers/").get_text(" ")
+    for address in ("/api/all.json", "/api/bodies/<body-id>.json", "/api/schema/event.json",
+                    "/calendar/meetings.ics", "/feed.xml", "/rss.xml"):
+        assert address in text
+    assert any(a.get("href", "").endswith("developers/") for a in site.page("").select("nav a"))
+
+
+def test_schemas_are_published_for_every_kind(demo_site: Path) -> None:
+    names = sorted(p.stem for p in (demo_site / "api/schema").glob("*.json"))
+    assert names == ["all", "event", "organization", "person", "report"]
