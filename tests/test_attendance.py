@@ -48,7 +48,7 @@ apologies: [james-boateng, beatrice-nolan]
 substitutes:
   - {person: harry-lim, for: james-boateng}
 declarations:
-  - {person: kwame-mensah, item: "4", interest: His partner works for the internal audit contractor.}
+  - {person: kwame-mensah, item: "4", interest: His partner works for the audit contractor.}
 items:
   - {item: "1", text: Apologies were received from Councillors Boateng and Nolan.}
   - {item: "2", text: Councillor Mensah declared the interest recorded above.}
@@ -166,8 +166,14 @@ def test_person_page_shows_attendance_and_linked_interests(public: Path) -> None
 def test_person_json_has_the_same_figures(public: Path) -> None:
     person = json.loads((public / "api/people/harry-lim.json").read_text())
     assert person["attendance"] == [
-        {"organization_id": "audit-governance", "expected": 0, "present": 0, "apologies": 0,
-         "absent": 0, "substitute": 1}
+        {
+            "organization_id": "audit-governance",
+            "expected": 0,
+            "present": 0,
+            "apologies": 0,
+            "absent": 0,
+            "substitute": 1,
+        }
     ]
     kwame = json.loads((public / "api/people/kwame-mensah.json").read_text())
     assert [i["event_id"] for i in kwame["interests"]] == ["2026-07-08-audit-governance"]

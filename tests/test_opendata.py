@@ -42,8 +42,12 @@ def test_every_exported_file_is_valid_against_its_published_schema(site: Site, f
 def test_bulk_file_is_valid_and_matches_the_single_files(site: Site) -> None:
     everything = load(site, "api/all.json")
     assert list(validator(site, "all").iter_errors(everything)) == []
-    for key, folder in (("organizations", "bodies"), ("events", "meetings"),
-                        ("reports", "reports"), ("people", "people")):
+    for key, folder in (
+        ("organizations", "bodies"),
+        ("events", "meetings"),
+        ("reports", "reports"),
+        ("people", "people"),
+    ):
         for obj in everything[key]:
             assert load(site, f"api/{folder}/{obj['id']}.json") == obj
 
@@ -99,8 +103,14 @@ def test_body_memberships_use_popolo_names(site: Site, papers: Papers) -> None:
 
 def test_developers_page_documents_every_address(site: Site) -> None:
     text = site.article("developers/").get_text(" ")
-    for address in ("/api/all.json", "/api/bodies/<body-id>.json", "/api/schema/event.json",
-                    "/calendar/meetings.ics", "/feed.xml", "/rss.xml"):
+    for address in (
+        "/api/all.json",
+        "/api/bodies/<body-id>.json",
+        "/api/schema/event.json",
+        "/calendar/meetings.ics",
+        "/feed.xml",
+        "/rss.xml",
+    ):
         assert address in text
     assert any(a.get("href", "").endswith("developers/") for a in site.page("").select("nav a"))
 

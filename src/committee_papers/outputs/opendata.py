@@ -21,7 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import attendance
-from ..model import Meeting, Papers, Report
+from ..model import Body, Meeting, Papers, Report
+from ..model import Membership as MembershipData
 from ..model import Person as PersonData
 from ..policy import Policy
 from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
@@ -211,6 +212,16 @@ SCHEMAS: dict[str, type[Out]] = {
 # --- from the papers to the export ----------------------------------------------------------
 
 
+def membership(body: Body, m: MembershipData) -> Membership:
+    return Membership(
+        person_id=m.person,
+        organization_id=body.id,
+        role=m.role.value,
+        start_date=m.start,
+        end_date=m.end,
+    )
+
+
 class Exporter:
     """Builds the export models from what one audience may see."""
 
@@ -233,16 +244,7 @@ class Exporter:
             url=self.link(body),
             calendar=absolute(self.papers, calendar_url(body)),
             feed=absolute(self.papers, feed_url(body)),
-            memberships=[
-                Membership(
-                    person_id=m.person,
-                    organization_id=body.id,
-                    role=m.role.value,
-                    start_date=m.start,
-                    end_date=m.end,
-                )
-                for m in body.memberships
-            ],
+            memberships=[membership(body, m) for m in body.memberships],
             events=[m.id for m in self.papers.meetings_of(body.id)],
         )
 
@@ -258,16 +260,7 @@ class Exporter:
             party=person.party,
             ward=person.ward,
             url=self.link(person),
-            memberships=[
-                Membership(
-                    person_id=person.id,
-                    organization_id=body.id,
-                    role=m.role.value,
-                    start_date=m.start,
-                    end_date=m.end,
-                )
-                for body, m in self.papers.roles_of(person.id)
-            ],
+            memberships=[membership(body, m) for body, m in self.papers.roles_of(person.id)],
             attendance=[
                 Attendance(
                     organization_id=r.body.id,
