@@ -92,6 +92,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
+        for warning in problems.warnings:
+            log.info(f"papers check: {warning}")
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
         self.policy = policy
         # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the
