@@ -203,6 +203,7 @@ def test_nothing_withheld_reaches_calendars_feeds_or_json(public: Path) -> None:
 
 def test_the_guard_reads_calendars_as_text(tmp_path: Path, council: Papers) -> None:
     from committee_papers.guard import check_site
+    from committee_papers.projection import project
 
     site = tmp_path / "site"
     site.mkdir()
@@ -213,5 +214,6 @@ def test_the_guard_reads_calendars_as_text(tmp_path: Path, council: Papers) -> N
     raw = cal.to_ical()
     assert CANARY_REPORT not in raw.decode()  # 78 characters: always split by a fold
     (site / "leak.ics").write_bytes(raw)
-    leaks = check_site(site, council, AS_OF)
+    shown = project(council, Policy(council, as_of=AS_OF))
+    leaks = check_site(site, council, shown)
     assert [leak.file for leak in leaks] == ["leak.ics"]

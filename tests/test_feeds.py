@@ -40,7 +40,9 @@ def expected_ids(papers: Papers, body: str | None = None) -> set[str]:
         if policy.show_minutes(m):
             ids.add(f"{ROOT}meetings/{m.id}/minutes/")
     for r in papers.reports.values():
-        bodies = {m.body for m, _ in papers.items_presenting(r.id)}
+        bodies = {
+            m.body for m, _ in papers.items_presenting(r.id) if m.published and m.published <= AS_OF
+        }
         if policy.show_report(r) and (body is None or body in bodies):
             ids.add(f"{ROOT}reports/{r.id}/")
     return ids

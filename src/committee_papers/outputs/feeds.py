@@ -66,7 +66,8 @@ def report_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
         released = report.publish_on or policy.report_release_date(report)
         if released is None:
             continue
-        bodies = frozenset(m.body for m, _ in papers.items_presenting(report.id))
+        presenting = papers.items_presenting(report.id)
+        bodies = frozenset(m.body for m, _ in presenting if policy.show_agenda(m))
         summary = text.plain_text(report.summary)
         yield FeedEntry(
             url_for(report), f"Report: {report.title}", "report", released, summary, bodies

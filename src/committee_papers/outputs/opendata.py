@@ -321,7 +321,7 @@ class Exporter:
                     title=self.view.item_title(item),
                     classification=item.kind.value,
                     part=item.part,
-                    exempt_paragraphs=list(item.exempt),
+                    exempt_paragraphs=[str(n) for n in item.exempt or []],
                     report_id=report.id if report is not None else None,
                 )
             )
