@@ -115,7 +115,7 @@ def test_mkdocs_build_with_bad_data_fails_cleanly(tmp_path: Path) -> None:
     config.write_text(
         (ROOT / "mkdocs.yml")
         .read_text()
-        .replace("data_dir: data", f"data_dir: {data}")
+        .replace("data_dir: !ENV [PAPERS_DATA, data]", f"data_dir: {data}")
         .replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
         .replace("templates_dir: macros", f"templates_dir: {ROOT / 'macros'}")
         .replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import text
-from .model import Body, ColumnKind, ItemKind, Meeting, MeetingStatus, Papers, Rag, Report
+from .model import Body, ItemKind, Meeting, MeetingStatus, Papers, Report
 from .problems import LineMap, Loc, Problems
 
 if TYPE_CHECKING:
@@ -188,8 +188,6 @@ class _Checker:
                 self._captions(
                     str(PurePosixPath(where.path).parent / appendix.file), 0, appendix.body
                 )
-            if appendix.table:
-                self._rag_values(where, (*loc, "table"), appendix.table)
 
     def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
         for line in text.tables_without_caption(markdown_text):
@@ -200,17 +198,3 @@ class _Checker:
                 "'Table: what the table shows' just above it",
                 line=offset + line,
             )
-
-    def _rag_values(self, where: LineMap, loc: Loc, table) -> None:
-        rag_keys = [c.key for c in table.columns if c.kind is ColumnKind.rag]
-        for row_index, row in enumerate(table.rows):
-            for key in rag_keys:
-                value = row.get(key)
-                try:
-                    Rag.parse(value or "")
-                except ValueError:
-                    self.problems.add(
-                        where,
-                        (*loc, "rows", row_index, key),
-                        f"{value!r} is not a RAG status; expected Red, Amber, Green or Blue",
-                    )

@@ -16,16 +16,16 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import tables
 from .links import check_links
-from .model import Body, Column, Meeting, Minutes, Papers, Person, Report, Site, Table
+from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
+from .site_checks import check_site_settings
 from .validation import build
 from .yamlsource import parse_yaml, split_front_matter
 
@@ -63,6 +63,8 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
         problems.add(display_path(data), (), "the data folder does not exist")
         return None, problems, sources
     site = _load_site(data / "site.yml", sources, problems)
+    if site is not None:
+        check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
     before = len(problems.found)
     people = _load_people(data / "people.yml", sources, problems)
     if len(problems.found) > before:
@@ -218,6 +220,8 @@ def _load_report(
             appendix.body = _read_text(meeting_dir, appendix.file, where, (*loc, "file"), problems)
         if appendix.table and appendix.table.file:
             _fill_table_from_csv(meeting_dir, appendix.table, where, (*loc, "table"), problems)
+        if appendix.table:
+            tables.check_cells(appendix.table, where, (*loc, "table"), problems)
     return report
 
 
@@ -241,13 +245,6 @@ def _fill_table_from_csv(
     meeting_dir: Path, table: Table, where: LineMap, loc: tuple, problems: Problems
 ) -> None:
     text = _read_text(meeting_dir, table.file, where, (*loc, "file"), problems)
-    if text is None:
-        return
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    declared = {c.key for c in table.columns}
-    for missing in sorted(declared - set(header)):
-        problems.add(where, (*loc, "columns"), f"column {missing!r} is not in {table.file}")
-    if not table.columns:
-        table.columns = [Column(key=h) for h in header]
-    table.rows = [dict(row) for row in reader]
+    if text is not None:
+        csv_path = display_path(meeting_dir / table.file)
+        tables.read_csv(text, table, csv_path, where, loc, problems)

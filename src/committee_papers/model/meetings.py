@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from .base import AppendixLabel, ItemNumber, Publication, Slug, Strict
 from .reports import Purpose
+from .site import Signatory
 
 
 class MeetingStatus(StrEnum):
@@ -182,6 +183,8 @@ class Meeting(Strict):
     agenda: list[AgendaItem] = Field(default_factory=list)
     minutes: Minutes | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
+    #: Who signs this agenda, when not the chief executive of site.yml (e.g. a deputy).
+    signatory: Signatory | None = None
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.agenda if i.number == number), None)
