@@ -38,6 +38,13 @@ class Sources:
     # Kinds of file that failed to load: checks that depend on them would only echo the
     # same mistake as a flood of "no such person" problems, so they are skipped.
     failed: set[str] = field(default_factory=set)
+    # Reports named on the agendas of meetings that failed to load, and the minutes of those
+    # meetings: checked as far as they can be without their meeting.
+    reports_named: set[str] = field(default_factory=set)
+    orphan_minutes: list[Minutes] = field(default_factory=list)
+    # Every key of people.yml, including people whose entry has a mistake (reported there):
+    # a reference to them is not also "no such person".
+    people_named: set[str] = field(default_factory=set)
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -65,10 +72,7 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     site = _load_site(data / "site.yml", sources, problems)
     if site is not None:
         check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
-    before = len(problems.found)
     people = _load_people(data / "people.yml", sources, problems)
-    if len(problems.found) > before:
-        sources.failed.add("people")
     bodies = _load_bodies(data / "bodies", sources, problems)
     meetings, reports = _load_meetings(data / "meetings", sources, problems)
     if site is None:
@@ -122,10 +126,13 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
     raw, where = _read_yaml(path, sources, problems)
     people: dict[str, Person] = {}
     if raw is None:
+        sources.failed.add("people")
         return people
     if not isinstance(raw, dict):
         problems.add(where, (), "expected a mapping of person ids to people")
+        sources.failed.add("people")
         return people
+    sources.people_named.update(str(key) for key in raw)
     for key, value in raw.items():
         if isinstance(value, dict):
             value = {**value, "id": key}
@@ -176,20 +183,38 @@ def _load_meetings(
 
 
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:
+    """The meeting and its minutes. The minutes are read and checked even when meeting.yml
+    is broken, so one broken file never hides the mistakes in another."""
     raw, where = _read_yaml(meeting_dir / "meeting.yml", sources, problems)
     if isinstance(raw, dict):
         raw = {**raw, "id": meeting_dir.name}
     meeting = build(Meeting, raw, where, problems)
+    minutes = None
     minutes_path = meeting_dir / "minutes.yml"
-    if meeting is None:
-        return None
-    meeting.source = where.path
     if minutes_path.exists():
         raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
-        meeting.minutes = build(Minutes, raw_minutes, minutes_where, problems)
-        if meeting.minutes:
-            meeting.minutes.source = minutes_where.path
+        minutes = build(Minutes, raw_minutes, minutes_where, problems)
+        if minutes:
+            minutes.source = minutes_where.path
+    if meeting is None:
+        if not isinstance(raw, dict):  # unreadable: its agenda is unknown
+            sources.failed.add("agendas")
+        sources.reports_named.update(_reports_named(raw))
+        if minutes is not None:
+            sources.orphan_minutes.append(minutes)
+        return None
+    meeting.source = where.path
+    meeting.minutes = minutes
     return meeting
+
+
+def _reports_named(raw: Any) -> set[str]:
+    """Report ids named on the agenda of a meeting.yml that failed to load, so that its
+    reports are not also reported as on no agenda."""
+    agenda = raw.get("agenda") if isinstance(raw, dict) else None
+    if not isinstance(agenda, list):
+        return set()
+    return {item["report"] for item in agenda if isinstance(item, dict) and item.get("report")}
 
 
 def _load_report(
