@@ -101,9 +101,10 @@ def _jurisdictions() -> dict[str, Any]:
 
 
 def _load_site(path: Path, sources: Sources, problems: Problems) -> Site | None:
+    before = len(problems.found)
     raw, where = _read_yaml(path, sources, problems)
     if raw is None:
-        if path.exists():
+        if len(problems.found) == before:
             problems.add(where, (), "is empty; expected the council's settings")
         return None
     if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
@@ -145,7 +146,10 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
 def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str, Body]:
     bodies: dict[str, Body] = {}
     for path in sorted(folder.glob("*.yml")):
+        before = len(problems.found)
         raw, where = _read_yaml(path, sources, problems)
+        if _unreadable(raw, problems, before):
+            continue
         if isinstance(raw, dict):
             raw = {**raw, "id": path.stem}
             where.lines.setdefault(("id",), 1)
@@ -185,15 +189,18 @@ def _load_meetings(
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:
     """The meeting and its minutes. The minutes are read and checked even when meeting.yml
     is broken, so one broken file never hides the mistakes in another."""
+    before = len(problems.found)
     raw, where = _read_yaml(meeting_dir / "meeting.yml", sources, problems)
     if isinstance(raw, dict):
         raw = {**raw, "id": meeting_dir.name}
-    meeting = build(Meeting, raw, where, problems)
+    meeting = None if _unreadable(raw, problems, before) else build(Meeting, raw, where, problems)
     minutes = None
     minutes_path = meeting_dir / "minutes.yml"
     if minutes_path.exists():
+        before = len(problems.found)
         raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
-        minutes = build(Minutes, raw_minutes, minutes_where, problems)
+        if not _unreadable(raw_minutes, problems, before):
+            minutes = build(Minutes, raw_minutes, minutes_where, problems)
         if minutes:
             minutes.source = minutes_where.path
     if meeting is None:
@@ -206,6 +213,12 @@ def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Me
     meeting.source = where.path
     meeting.minutes = minutes
     return meeting
+
+
+def _unreadable(raw: Any, problems: Problems, before: int) -> bool:
+    """The file could not be read or parsed, and that is already reported: validating
+    nothing would only add "expected a mapping of fields, found nothing"."""
+    return raw is None and len(problems.found) > before
 
 
 def _reports_named(raw: Any) -> set[str]:
@@ -226,7 +239,10 @@ def _load_report(
     if front is None:
         problems.add(where, (), "a report starts with front matter between two '---' lines", line=1)
         return None
+    before = len(problems.found)
     raw = parse_yaml(front, where, problems, first_line=2)
+    if _unreadable(raw, problems, before):
+        return None
     if isinstance(raw, dict):
         if "id" in raw:
             problems.add(

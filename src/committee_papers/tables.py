@@ -61,8 +61,8 @@ def read_csv(text: str, table: Table, csv_path: str, where: LineMap, loc: Loc, p
                 "comma inside a value that is not in double quotes",
                 line=line,
             )
-        if cells:
-            table.rows.append(dict(zip(header, cells, strict=False)))
+        elif cells:  # a row whose cells do not match the columns is not checked further
+            table.rows.append(dict(zip(header, cells, strict=True)))
             table.row_lines.append(line)
         line = rows.line_num + 1
 

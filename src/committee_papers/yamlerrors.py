@@ -4,8 +4,9 @@ YAML reads structure from indentation. Its own messages ("mapping values are not
 here", "did not find expected key") name the parser's state, not the clerk's mistake, and
 sometimes the line after the one to fix. Worse, a plain (unquoted) value that runs over
 several lines swallows any indented line that follows, so a second resolution written
-`- That ...` one space too far right silently becomes the end of the first, and a misplaced
-`Note: ...` becomes text. Both are found here and reported with the line to look at.
+`- That ...` two spaces too far right silently becomes the end of the first. A line such as
+`Note: ...` inside a value is an error YAML does report, as "mapping values are not allowed".
+Both are explained here with the line to look at.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ def explain(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str
                 "this value contains ': ', which YAML reads as the start of another field: "
                 'put the whole value in double quotes ("...") or start it with >-'
             )
+        key = _KEY_LIKE.match(source.strip())
+        name = f" {key.group(0).strip()!r}" if key else ""
         return line, (
-            f"{INDENTED}: YAML read it as part of the value on the line above, where no new "
-            "field can start; line it up with the fields it belongs with"
+            f"{INDENTED} (a likely indentation mistake): YAML read{name or ' it'} as a field "
+            "inside the value on the line above, where no field can start; line it up with "
+            "the fields it belongs with, or, if it is more of the text above, start that text "
+            "with >-"
         )
     if problem == "did not find expected key":
         return line, (
@@ -62,9 +67,10 @@ def explain(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str
 
 
 def continuation_traps(node: yaml.ScalarNode, text: str) -> list[tuple[int, str]]:
-    """Continuation lines of a plain multi-line value that look like a list item or a field:
-    YAML joined them to the value, which is almost never what the clerk meant."""
-    if node.style is not None or node.end_mark.line == node.start_mark.line:
+    """Continuation lines of a plain multi-line value that look like a list item: YAML joined
+    them to the value, which is almost never what the clerk meant."""
+    # Plain style is None from PyYAML's own parser and "" from libyaml's.
+    if node.style or node.end_mark.line == node.start_mark.line:
         return []
     found = []
     for index in range(node.start_mark.line + 1, node.end_mark.line + 1):
@@ -76,16 +82,6 @@ def continuation_traps(node: yaml.ScalarNode, text: str) -> list[tuple[int, str]
                     "this line looks like a new list item but is read as more of the text "
                     "above it (a likely indentation mistake): line its '-' up with the '-' "
                     "of the item above, or start the text with >- if the '-' belongs to it",
-                )
-            )
-        elif match := _KEY_LIKE.match(stripped):
-            name = match.group(0).strip()
-            found.append(
-                (
-                    index,
-                    f"this line looks like a field ({name!r}) but is read as more of the text "
-                    "above it (a likely indentation mistake): line it up with the fields it "
-                    "belongs with, or start the text with >- if it belongs to the text",
                 )
             )
     return found
