@@ -62,6 +62,19 @@ def test_check_reports_what_the_build_would_fail_on(data: Path, mistake) -> None
     assert "Traceback" not in built.stderr + checked.stderr
 
 
+def test_the_sites_address_must_be_a_web_address(data: Path) -> None:
+    line = edit(
+        data / "site.yml",
+        "site_url: https://papers.brackenford.example.gov.uk/",
+        "site_url: papers.brackenford.example.gov.uk",
+    )
+    message = one_problem(data, rel(data, "site.yml"), line, "site_url")
+    assert message.endswith(
+        "'papers.brackenford.example.gov.uk' is not a web address (expected https://..., "
+        "e.g. https://papers.example.gov.uk/)"
+    )
+
+
 # --- every problem in every file in one run ------------------------------------------------
 
 

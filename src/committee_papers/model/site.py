@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .base import Strict
 
@@ -63,6 +63,16 @@ class Site(Strict):
     intro: str | None = None
     about: str | None = None
     documentation: bool = False
+
+    @field_validator("site_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} is not a web address (expected https://..., e.g. "
+                "https://papers.example.gov.uk/)"
+            )
+        return value
 
     @property
     def display_short_name(self) -> str:
