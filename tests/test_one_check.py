@@ -103,6 +103,19 @@ def test_a_meeting_broken_in_three_files_reports_all_three(data: Path) -> None:
     assert len(found) == 3, found
 
 
+def test_a_report_on_no_agenda_is_found_beside_a_broken_meeting(data: Path) -> None:
+    edit(data / MEETING / "meeting.yml", "status: held", "status: hold")
+    report = data / MEETING / "risk-register-update-jan-2026.md"
+    stray = report.with_name("stray-report-2026.md")
+    stray.write_text(report.read_text())
+    found = problems_for(data)
+    assert len(found) == 2, found
+    assert (
+        f"{rel(data, MEETING)}/stray-report-2026.md:2: id: report 'stray-report-2026' is not "
+        "on the agenda of any meeting"
+    ) in found
+
+
 def test_a_mistake_in_one_person_does_not_hide_references_to_others(data: Path) -> None:
     edit(data / "people.yml", "kind: co-opted", "kind: coopted")
     edit(data / MEETING / "minutes.yml", "chair: peter-goodwin", "chair: nobody-here")
