@@ -1,8 +1,8 @@
 """Absolute addresses for files read outside the site (calendars, feeds, open data).
 
 A calendar app or feed reader keeps an event or entry long after it fetched it, so links
-in them are absolute, made from the site's public address (`url` in site.yml, or MkDocs'
-`site_url`), and ids are derived from that address and the object's stable id.
+in them are absolute, made from the site's public address (`site_url` in site.yml, or in
+mkdocs.yml), and ids are derived from that address and the object's stable id.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def site_root(papers: Papers) -> str:
     """The site's public address, ending in '/' ('/' alone when none is configured)."""
-    url = papers.site.url or "/"
+    url = papers.site.site_url or "/"
     return url if url.endswith("/") else url + "/"
 
 
