@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import attendance
-from ..model import Body, Meeting, Papers, Report
+from ..model import Body, Meeting, MeetingStatus, Papers, Report
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
 from ..policy import Policy
@@ -152,7 +152,7 @@ class Event(Out):
     start_date: str = Field(description="ISO 8601: a date-time with its UTC offset, or a date")
     all_day: bool
     timezone: Literal["Europe/London"] = "Europe/London"
-    status: Literal["scheduled", "held", "cancelled", "postponed", "moved"]
+    status: MeetingStatus = Field(description="the model's own statuses, so new ones follow")
     status_note: str | None = None
     moved_to: str | None = Field(default=None, description="id of the meeting that replaces it")
     location: Location | None = None
@@ -300,7 +300,7 @@ class Exporter:
             organization_id=body.id,
             start_date=begins,
             all_day=start is None,
-            status=meeting.status.value,
+            status=meeting.status,
             status_note=meeting.status_note,
             moved_to=meeting.moved_to,
             location=Location(name=venue) if venue else None,
