@@ -54,6 +54,9 @@ class Site(Strict):
     chief_executive: Signatory | None = None
     role_labels: dict[str, str] = Field(default_factory=dict)
     accessibility: Accessibility | None = None
+    call_in_days: int = Field(
+        default=5, ge=0, description="working days after a decision is published for call-in"
+    )
 
     @property
     def display_short_name(self) -> str:
