@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import (
+    DEFAULT_TITLES,
     AgendaItem,
     BodyKind,
     CallInOutcome,
@@ -291,7 +292,9 @@ def _from_record(papers: Papers, policy: Policy, record: DecisionRecord) -> Deci
 
 def _item_title(papers: Papers, item: AgendaItem, entry: MinuteItem) -> str:
     report = papers.reports.get(item.report or "")
-    return entry.title or item.title or (report.title if report else f"Item {item.number}")
+    if entry.title or item.title or report:
+        return entry.title or item.title or report.title
+    return DEFAULT_TITLES.get(item.kind, f"Item {item.number}")
 
 
 def record_decision(papers: Papers, policy: Policy, record: DecisionRecord) -> Decision | None:
@@ -379,11 +382,13 @@ class Step:
 
 
 def issue_reports(papers: Papers, policy: Policy) -> list[Report]:
-    """Reports whose subject goes to more than one meeting: each has an issue page."""
+    """Reports whose subject goes to more than one meeting, or is called in: an issue each."""
+    called_in = {r.report for r in papers.decisions.values() if r.call_in and r.report}
     return [
         report
         for report in sorted(papers.reports.values(), key=lambda r: r.id)
-        if policy.show_report(report) and len(_route(papers, policy, report)) >= 2
+        if policy.show_report(report)
+        and (len(_route(papers, policy, report)) >= 2 or report.id in called_in)
     ]
 
 
