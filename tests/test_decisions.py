@@ -435,3 +435,12 @@ def test_members_see_the_reasons_of_an_exempt_decision(papers: Papers) -> None:
     assert page.find(id="reasons") is not None
     assert "Not for publication" in words(page)
     assert _withheld(papers)[0] in words(page)
+
+
+def test_the_leak_guard_knows_the_withheld_reasons(papers: Papers) -> None:
+    from committee_papers.guard import secrets
+
+    found = {s.paper: s.fragments for s in secrets(papers, TODAY)}
+    fragments = " ".join(found["decision record 'tanners-lane-depot-disposal'"])
+    assert "exceeded the independent valuation by a clear margin" in fragments
+    assert "decision record 'town-centre-parking-strategy'" not in found

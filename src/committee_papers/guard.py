@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import text
+from .decisions import show_record, show_record_detail
 from .model import Meeting, Papers, Report
 from .policy import Audience, Policy
 
@@ -133,6 +134,12 @@ def _collect(papers: Papers, policy: Policy) -> tuple[list[tuple[str, list[str |
     for meeting in papers.meetings.values():
         _collect_agenda(meeting, policy, withheld, shown)
         _collect_minutes(meeting, policy, withheld, shown)
+    for record in papers.decisions.values():
+        texts = [record.reasons, record.alternatives]
+        if show_record(policy, record) and show_record_detail(policy, record):
+            shown.extend(texts)
+        else:
+            withheld.append((f"decision record {record.id!r}", texts))
     public = set().union(*(fragments(t) for t in shown)) if shown else set()
     return withheld, public
 
