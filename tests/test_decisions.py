@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import AS_OF, DATA, ROOT, Site
+from support import AS_OF, DATA, ROOT, Site, copy_data, edit
 
 from committee_papers import decisions
 from committee_papers.load import load_with_problems
@@ -128,17 +128,7 @@ def test_a_call_in_awaiting_scrutiny_holds_the_decision(papers: Papers) -> None:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    import shutil
-
-    return Path(shutil.copytree(DATA, tmp_path / "data"))
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
+    return copy_data(tmp_path / "data", DATA)
 
 
 def line_of(path: Path, text: str) -> int:
@@ -444,3 +434,26 @@ def test_the_leak_guard_knows_the_withheld_reasons(papers: Papers) -> None:
     fragments = " ".join(found["decision record 'tanners-lane-depot-disposal'"])
     assert "exceeded the independent valuation by a clear margin" in fragments
     assert "decision record 'town-centre-parking-strategy'" not in found
+
+
+def test_bad_decision_files_are_reported_with_file_line_and_field(data: Path) -> None:
+    relief = data / "decisions/discretionary-rate-relief-2027.yml"
+    line = edit(relief, "maker: daniel-price", "maker: danny-price")
+    message = only(data, f"discretionary-rate-relief-2027.yml:{line}", "maker")
+    assert "no body or person with id 'danny-price'" in message
+    edit(relief, "maker: danny-price", "maker: daniel-price")
+    text = relief.read_text(encoding="utf-8")
+    start = text.index("decision: To adopt")
+    relief.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    assert "a decision taken outside a meeting states it (decision:)" in " ".join(
+        problems_for(data)
+    )
+
+
+def test_forward_plan_that_is_not_a_mapping(data: Path) -> None:
+    (data / "forward-plan.yml").write_text("- FP/2026/01\n", encoding="utf-8")
+    found = problems_for(data)
+    assert any(
+        "forward-plan.yml:" in p and "expected a mapping of forward-plan references" in p
+        for p in found
+    ), found

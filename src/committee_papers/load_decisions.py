@@ -35,15 +35,25 @@ def load_decisions(folder: Path, read: Reader, problems: Problems) -> dict[str, 
     return records
 
 
+def _optional(
+    path: Path, read: Reader, problems: Problems, kind: type, expected: str
+) -> tuple[Any, LineMap | None]:
+    """The YAML of an optional file, or None when it is absent, empty or not a `kind`."""
+    if not path.exists():
+        return None, None
+    raw, where = read(path)
+    if raw is not None and not isinstance(raw, kind):
+        problems.add(where, (), f"expected {expected}")
+        return None, where
+    return raw, where
+
+
 def load_forward_plan(path: Path, read: Reader, problems: Problems) -> dict[str, ForwardPlanEntry]:
     entries: dict[str, ForwardPlanEntry] = {}
-    if not path.exists():
-        return entries
-    raw, where = read(path)
-    if raw is None:
-        return entries
-    if not isinstance(raw, dict):
-        problems.add(where, (), "expected a mapping of forward-plan references to key decisions")
+    raw, where = _optional(
+        path, read, problems, dict, "a mapping of forward-plan references to key decisions"
+    )
+    if raw is None or where is None:
         return entries
     for ref, value in raw.items():
         if isinstance(value, dict):
@@ -57,13 +67,8 @@ def load_forward_plan(path: Path, read: Reader, problems: Problems) -> dict[str,
 
 def load_notices(path: Path, read: Reader, problems: Problems) -> list[Notice]:
     notices: list[Notice] = []
-    if not path.exists():
-        return notices
-    raw, where = read(path)
-    if raw is None:
-        return notices
-    if not isinstance(raw, list):
-        problems.add(where, (), "expected a list of notices")
+    raw, where = _optional(path, read, problems, list, "a list of notices")
+    if raw is None or where is None:
         return notices
     for index, value in enumerate(raw):
         notice = build(Notice, value, where, problems, base=(index,))
