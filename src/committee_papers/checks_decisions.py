@@ -105,9 +105,9 @@ class _DecisionChecker:
         if ref and ref not in self.papers.forward_plan:
             self.problems.add(where, loc, f"no entry {ref!r} in forward-plan.yml")
 
-    def exempt(self, where: LineMap, loc: Loc, paragraphs: list[str]) -> None:
+    def exempt(self, where: LineMap, loc: Loc, paragraphs: list[str] | None) -> None:
         allowed = self.papers.site.jurisdiction.exempt_paragraphs
-        for index, number in enumerate(paragraphs):
+        for index, number in enumerate(paragraphs or []):
             if number not in allowed:
                 self.problems.add(
                     where,

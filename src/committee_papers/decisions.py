@@ -130,6 +130,29 @@ def show_minute_entry(policy: Policy, meeting: Meeting, entry: MinuteItem) -> bo
     return policy.show_minutes(meeting) and policy.show_minute_item(meeting, entry)
 
 
+def public_decisions(papers: Papers, policy: Policy) -> dict[str, Any]:
+    """The decision records, forward plan and notices an audience may see, for the projection.
+
+    Records appear from their publication date; an exempt record keeps its decision and
+    paragraphs and loses its reasons and alternatives; notices appear once published.
+    """
+    if policy.members:
+        return {
+            "decisions": papers.decisions,
+            "forward_plan": papers.forward_plan,
+            "notices": papers.notices,
+        }
+    records = {
+        key: record
+        if show_record_detail(policy, record)
+        else record.model_copy(update={"reasons": None, "alternatives": None})
+        for key, record in papers.decisions.items()
+        if show_record(policy, record)
+    }
+    notices = [n for n in papers.notices if n.published <= policy.as_of]
+    return {"decisions": records, "forward_plan": papers.forward_plan, "notices": notices}
+
+
 # --- call-in ------------------------------------------------------------------------------
 
 
@@ -222,7 +245,9 @@ def _from_minute(
     record: DecisionRecord | None,
 ) -> Decision | None:
     item = meeting.item(entry.item)
-    if item is None or item.kind in PROCEDURAL or not entry.resolutions:
+    if item is None or item.kind in PROCEDURAL:
+        return None
+    if not entry.resolutions and record is None:
         return None
     visible = show_minute_entry(policy, meeting, entry)
     if record is not None and not show_record(policy, record):

@@ -12,7 +12,17 @@ appendices by report id plus label.
 
 from __future__ import annotations
 
-from .base import SLUG, AppendixLabel, ItemNumber, Publication, Slug, Strict
+from .base import (
+    SLUG,
+    AppendixLabel,
+    ExemptField,
+    Exemption,
+    ItemNumber,
+    Publication,
+    Slug,
+    Strict,
+    exemption,
+)
 from .decisions import (
     CallIn,
     CallInOutcome,
@@ -83,6 +93,8 @@ __all__ = [
     "DecisionMakerKind",
     "DecisionRecord",
     "Declaration",
+    "ExemptField",
+    "Exemption",
     "ForwardPlanEntry",
     "Issue",
     "ItemKind",
@@ -117,4 +129,5 @@ __all__ = [
     "Table",
     "Vote",
     "VoteResult",
+    "exemption",
 ]

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from .base import ItemNumber, Slug, Strict
+from .base import ExemptField, ItemNumber, Slug, Strict
 
 
 class Outcome(StrEnum):
@@ -135,10 +135,8 @@ class DecisionRecord(Strict):
     wards: list[str] = Field(default_factory=list)
     forward_plan: str | None = None
     report: Slug | None = None
-    exempt: list[str] = Field(
-        default_factory=list,
-        description="Schedule 12A paragraphs: reasons and alternatives are withheld",
-    )
+    #: Exempt in any spelling: reasons and alternatives are withheld (see Exemption).
+    exempt: ExemptField = None
     call_in_exempt: str | None = Field(
         default=None, description="why the decision is not subject to call-in (urgency)"
     )
@@ -166,9 +164,8 @@ class ForwardPlanEntry(Strict):
     first_published: dt.date
     wards: list[str] = Field(default_factory=list)
     documents: list[str] = Field(default_factory=list)
-    exempt: list[str] = Field(
-        default_factory=list, description="Schedule 12A paragraphs if it may be taken in private"
-    )
+    #: The decision may be taken in private; the entry itself is public.
+    exempt: ExemptField = None
     report: Slug | None = None
     contact: Slug | None = None
     source: str = Field(default="", exclude=True)
