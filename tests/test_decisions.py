@@ -462,3 +462,32 @@ def test_forward_plan_that_is_not_a_mapping(data: Path) -> None:
         "forward-plan.yml:" in p and "expected a mapping of forward-plan references" in p
         for p in found
     ), found
+
+
+def test_recorded_vote_in_the_register(site: Site) -> None:
+    rows = site.article("decisions/").select("#decision-register tbody tr")
+    budget = next(r for r in rows if words(r.find("th")).startswith("Revenue Budget and Council"))
+    assert "Recorded vote on resolution 1: Carried, 9 for, 4 against, 4 abstaining, 1 absent" in (
+        words(budget)
+    )
+
+
+def test_recorded_vote_on_a_decision_record(papers: Papers, public: Policy) -> None:
+    from committee_papers.model import DecisionRecord
+
+    record = DecisionRecord(
+        id="budget-2026-27",
+        title="Budget and council tax 2026/27",
+        maker_kind="committee",
+        maker="council",
+        date="2026-02-25",
+        meeting="2026-02-25-council",
+        item="5",
+    )
+    html = Renderer(papers, public, [ROOT / "macros"]).call(
+        "decisions.html", "record_page", "../../", record
+    )
+    caption = BeautifulSoup(str(html), "lxml").select_one("table.cp-vote caption")
+    assert words(caption) == (
+        "Recorded vote on resolution 1: Carried, 9 for, 4 against, 4 abstaining, 1 absent"
+    )

@@ -406,14 +406,20 @@ class Step:
     decision: Decision | None = None
 
 
+def has_issue(papers: Papers, policy: Policy, report: Report) -> bool:
+    """A report whose subject goes to more than one meeting, or is called in, has an issue."""
+    if not policy.show_report(report):
+        return False
+    if len(_route(papers, policy, report)) >= 2:
+        return True
+    return any(r.report == report.id and r.call_in for r in papers.decisions.values())
+
+
 def issue_reports(papers: Papers, policy: Policy) -> list[Report]:
-    """Reports whose subject goes to more than one meeting, or is called in: an issue each."""
-    called_in = {r.report for r in papers.decisions.values() if r.call_in and r.report}
     return [
         report
         for report in sorted(papers.reports.values(), key=lambda r: r.id)
-        if policy.show_report(report)
-        and (len(_route(papers, policy, report)) >= 2 or report.id in called_in)
+        if has_issue(papers, policy, report)
     ]
 
 
@@ -507,7 +513,7 @@ class DecisionsView:
         return votes_of(self.papers, self.policy, person_id)
 
     def is_issue(self, report: Report) -> bool:
-        return report in issue_reports(self.papers, self.policy)
+        return has_issue(self.papers, self.policy, report)
 
     def issue(self, report: Report) -> Issue:
         return Issue(report.id)
