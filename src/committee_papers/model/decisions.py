@@ -171,6 +171,10 @@ class ForwardPlanEntry(Strict):
     source: str = Field(default="", exclude=True)
 
     @property
+    def anchor(self) -> str:
+        return _slug(self.ref)
+
+    @property
     def month(self) -> PlanMonth:
         return PlanMonth(self.expected.year, self.expected.month)
 
