@@ -45,6 +45,7 @@ _IN_NAV = {
     "committees/index.md",
     "meetings/index.md",
     "people/index.md",
+    "decisions/index.md",
     "calendar/index.md",
 }
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
