@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from support import Site
 
+from committee_papers import decisions
 from committee_papers.model import Papers
 from committee_papers.outputs import feeds
 from committee_papers.policy import Policy
@@ -46,6 +47,10 @@ def expected_ids(papers: Papers, body: str | None = None) -> set[str]:
         }
         if policy.show_report(r) and (body is None or body in bodies):
             ids.add(f"{ROOT}reports/{r.id}/")
+    for record in papers.decisions.values():
+        made_by = papers.meetings[record.meeting].body if record.meeting else record.maker
+        if decisions.show_record(policy, record) and (body is None or body == made_by):
+            ids.add(f"{ROOT}decisions/{record.id}/")
     return ids
 
 
@@ -80,6 +85,17 @@ def test_approved_minutes_are_updated_on_the_day_of_approval(site: Site, papers:
     assert approval is None  # the last planning minutes still wait for approval
     draft = by_id[f"{ROOT}meetings/2026-10-21-planning/minutes/"]
     assert "draft" in draft.title and day(draft) == dt.date(2026, 10, 21)
+
+
+def test_decision_records_enter_the_feed_when_published(site: Site, papers: Papers) -> None:
+    by_id = {e.id: e for e in parse(site, "feed.xml").entries}
+    record = papers.decisions["tanners-lane-depot-disposal"]
+    entry = by_id[f"{ROOT}decisions/{record.id}/"]
+    assert day(entry) == (record.published or record.date)
+    assert entry.title.startswith("Decision: ")
+    assert {t.term for t in entry.tags} == {"decision"}
+    cabinet = {e.id for e in parse(site, "committees/cabinet/feed.xml").entries}
+    assert f"{ROOT}decisions/{record.id}/" in cabinet
 
 
 def test_body_feeds_hold_only_their_papers(site: Site, papers: Papers) -> None:

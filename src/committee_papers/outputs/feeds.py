@@ -8,8 +8,8 @@ papers' page addresses, which never change. feedgen writes the XML (escaping inc
 its generator and build date, which would otherwise name its version and the time, are set
 from the data too.
 
-Other kinds of paper join the feed by adding a function to `ENTRY_SOURCES` (decisions, when
-the model has them: a function `(papers, policy) -> Iterable[FeedEntry]`).
+Each kind of paper (agendas, reports, minutes, decision records) is a function
+`(papers, policy) -> Iterable[FeedEntry]` in `ENTRY_SOURCES`; another kind joins there.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
-from .. import text
+from .. import decisions, text
 from ..model import Body, Meeting, Papers
 from ..policy import Policy
 from ..urls import feed_url, url_for
@@ -41,7 +41,7 @@ class FeedEntry:
 
 
 def _date(meeting: Meeting) -> str:
-    return f"{meeting.date.day} {meeting.date:%B %Y}"
+    return _date_of(meeting.date)
 
 
 def agenda_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
@@ -96,9 +96,38 @@ def minutes_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
         )
 
 
+def decision_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
+    """Decision records (a decision taken at a meeting is already in its minutes' entry)."""
+    for decision in decisions.register(papers, policy):
+        record = decision.record
+        if record is None:
+            continue
+        maker = decisions.maker_name(decision.maker) if decision.maker else ""
+        bodies = {decision.meeting.body} if decision.meeting else set()
+        if record.maker in papers.bodies:
+            bodies.add(record.maker)
+        yield FeedEntry(
+            url_for(record),
+            f"Decision: {decision.title}",
+            "decision",
+            record.published or decision.date,
+            f"Decision of {maker or papers.site.council} on {_date_of(decision.date)}.",
+            frozenset(bodies),
+        )
+
+
+def _date_of(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 EntrySource = Callable[[Papers, Policy], Iterable[FeedEntry]]
-#: Every kind of paper the feeds carry. Decisions join here once the model records them.
-ENTRY_SOURCES: list[EntrySource] = [agenda_entries, report_entries, minutes_entries]
+#: Every kind of paper the feeds carry; another kind joins by adding its function here.
+ENTRY_SOURCES: list[EntrySource] = [
+    agenda_entries,
+    report_entries,
+    minutes_entries,
+    decision_entries,
+]
 
 
 def entries(papers: Papers, policy: Policy, body: Body | None = None) -> list[FeedEntry]:
@@ -122,9 +151,9 @@ def feed(papers: Papers, policy: Policy, body: Body | None = None) -> FeedGenera
     fg.id(absolute(papers, feed_url(body)))
     fg.title(f"{body.name}: new papers" if body is not None else f"{council}: new papers")
     fg.subtitle(
-        f"Agendas, reports and minutes of the {body.name}, as they are published."
+        f"Agendas, reports, minutes and decisions of the {body.name}, as they are published."
         if body is not None
-        else f"Agendas, reports and minutes of {council}, as they are published."
+        else f"Agendas, reports, minutes and decisions of {council}, as they are published."
     )
     fg.author({"name": council})
     fg.link(href=home, rel="alternate")
