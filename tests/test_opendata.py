@@ -11,11 +11,19 @@ import jsonschema
 import pytest
 from support import Site
 
+from committee_papers import decisions
 from committee_papers.model import Papers
 from committee_papers.policy import Policy
+from committee_papers.projection import project
 
 ROOT = "https://papers.brackenford.example.gov.uk/"
-FOLDERS = {"bodies": "organization", "meetings": "event", "reports": "report", "people": "person"}
+FOLDERS = {
+    "bodies": "organization",
+    "meetings": "event",
+    "reports": "report",
+    "people": "person",
+    "decisions": "decision",
+}
 
 
 def load(site: Site, path: str) -> Any:
@@ -43,6 +51,7 @@ def test_bulk_file_is_valid_and_matches_the_single_files(site: Site) -> None:
     everything = load(site, "api/all.json")
     assert list(validator(site, "all").iter_errors(everything)) == []
     for key, folder in (
+        ("decisions", "decisions"),
         ("organizations", "bodies"),
         ("events", "meetings"),
         ("reports", "reports"),
@@ -62,6 +71,8 @@ def test_counts_match_what_the_public_may_see(site: Site, papers: Papers) -> Non
     assert {r["id"] for r in everything["reports"]} == public_reports
     assert public_reports != set(papers.reports)  # exempt reports exist and are left out
     assert everything["as_of"] == "2026-11-23"
+    register = decisions.register(project(papers, policy), policy)
+    assert [d["id"] for d in everything["decisions"]] == [d.id for d in register]
 
 
 def test_event_uses_ocd_names_and_london_offsets(site: Site) -> None:
@@ -117,4 +128,16 @@ def test_developers_page_documents_every_address(site: Site) -> None:
 
 def test_schemas_are_published_for_every_kind(demo_site: Path) -> None:
     names = sorted(p.stem for p in (demo_site / "api/schema").glob("*.json"))
-    assert names == ["all", "event", "organization", "person", "report"]
+    assert names == ["all", "decision", "event", "organization", "person", "report"]
+
+
+def test_recorded_votes_are_vote_events_with_counts(site: Site, papers: Papers) -> None:
+    budget = load(site, "api/decisions/2026-02-25-council-5.json")
+    entry = papers.meetings["2026-02-25-council"].minutes.for_item("5")
+    voted = [r for r in entry.resolutions if r.vote]
+    assert len(budget["vote_events"]) == len(voted)
+    event, vote = budget["vote_events"][0], voted[0].vote
+    counts = {c["option"]: c["value"] for c in event["counts"]}
+    assert counts["for"] == len(vote.for_) and counts["against"] == len(vote.against)
+    assert event["result"] == vote.outcome.value
+    assert {v["voter_id"] for v in event["votes"]} == {p for p, _ in vote.choices()}

@@ -31,6 +31,7 @@ they are stable, readable and documented in docs/urls.md:
     /api/meetings/<meeting-id>.json   a meeting (Event), its agenda and public minutes
     /api/reports/<report-id>.json     a report
     /api/people/<person-id>.json      a person, their roles, attendance and interests
+    /api/decisions/<decision-id>.json   a decision, with its recorded votes (VoteEvent)
     /api/schema/<name>.json           the JSON Schema of each kind of file
 """
 

@@ -7,8 +7,7 @@ is a published promise that does not move when the input format does; the JSON S
 each file is generated from the same models and published beside them (/api/schema/).
 Everything is built from what the policy lets this audience see, like the pages.
 
-Decisions join once the model records them: add a section to `Export` (as `vote_events`,
-the OCD name for recorded votes) and a file per decision in `files`.
+Decisions are those of the register (decisions.py), with recorded votes as OCD VoteEvents.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import attendance
-from ..model import Body, Meeting, MeetingStatus, Papers, Report
+from .. import attendance, decisions
+from ..model import Body, Meeting, MeetingStatus, Papers, Report, Vote
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
 from ..policy import Policy
@@ -188,6 +187,50 @@ class ReportOut(Out):
     appendices: list[AppendixRef]
 
 
+class VoteCount(Out):
+    option: Literal["for", "against", "abstain", "absent"]
+    value: int
+
+
+class PersonVote(Out):
+    voter_id: str
+    option: Literal["for", "against", "abstain", "absent"]
+
+
+class VoteEvent(Out):
+    """OCD VoteEvent: a recorded vote on one resolution."""
+
+    motion_text: str
+    result: str = Field(description="carried or lost")
+    counts: list[VoteCount]
+    votes: list[PersonVote]
+
+
+class CallIn(Out):
+    status: str
+    deadline: dt.date | None = None
+    effective: dt.date | None = None
+
+
+class DecisionOut(Out):
+    """A decision: a meeting's resolutions on an item, or an executive or officer decision."""
+
+    id: str
+    title: str
+    date: dt.date
+    classification: str = Field(description="who decided: council, committee, cabinet, ...")
+    key_decision: bool
+    maker_id: str | None = Field(default=None, description="the body or person who decided")
+    event_id: str | None = None
+    item: str | None = None
+    report_id: str | None = None
+    outcome: str | None = None
+    resolutions: list[str]
+    vote_events: list[VoteEvent]
+    call_in: CallIn
+    url: str = Field(description="the decision record, or the minute that records it")
+
+
 class Export(Out):
     """Everything public, in one file (/api/all.json)."""
 
@@ -197,6 +240,7 @@ class Export(Out):
     people: list[Person]
     events: list[Event]
     reports: list[ReportOut]
+    decisions: list[DecisionOut]
 
 
 #: The published schemas, by file name under /api/schema/.
@@ -205,6 +249,7 @@ SCHEMAS: dict[str, type[Out]] = {
     "person": Person,
     "event": Event,
     "report": ReportOut,
+    "decision": DecisionOut,
     "all": Export,
 }
 
@@ -219,6 +264,17 @@ def membership(body: Body, m: MembershipData) -> Membership:
         role=m.role.value,
         start_date=m.start,
         end_date=m.end,
+    )
+
+
+def vote_event(motion: str, vote: Vote) -> VoteEvent:
+    choices = vote.choices()
+    options = ("for", "against", "abstain", "absent")
+    return VoteEvent(
+        motion_text=motion,
+        result=vote.outcome.value,
+        counts=[VoteCount(option=o, value=sum(c == o for _, c in choices)) for o in options],
+        votes=[PersonVote(voter_id=person, option=choice) for person, choice in choices],
     )
 
 
@@ -386,6 +442,31 @@ class Exporter:
             if self.policy.show_report(r)
         ]
 
+    def decision(self, d: decisions.Decision) -> DecisionOut:
+        if d.record is not None:
+            url = self.link(d.record)
+        else:
+            assert d.meeting is not None and d.item is not None
+            url = self.link(d.meeting, "minutes") + f"#minute-{d.item.number}"
+        return DecisionOut(
+            id=d.id,
+            title=d.title,
+            date=d.date,
+            classification=d.kind.value,
+            key_decision=d.key,
+            maker_id=d.maker_id or None,
+            event_id=d.meeting.id if d.meeting else None,
+            item=d.item.number if d.item else None,
+            report_id=d.report.id if d.report else None,
+            outcome=d.outcome.value if d.outcome else None,
+            resolutions=[r.text for r in d.resolutions],
+            vote_events=[vote_event(r.text, r.vote) for r in d.resolutions if r.vote],
+            call_in=CallIn(
+                status=d.dates.status, deadline=d.dates.deadline, effective=d.dates.effective
+            ),
+            url=url,
+        )
+
     def everything(self) -> Export:
         return Export(
             council=self.papers.site.council,
@@ -394,6 +475,7 @@ class Exporter:
             people=[self.person(p) for p in sorted(self.papers.people)],
             events=[self.event(m.id) for m in self.papers.meetings_in_date_order()],
             reports=[self.report(r) for r in self.reports()],
+            decisions=[self.decision(d) for d in decisions.register(self.papers, self.policy)],
         )
 
 
@@ -425,6 +507,8 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
         yield OutputFile(api_url(papers.people[person.id]), to_json(person.model_dump(mode="json")))
     for ev in everything.events:
         yield OutputFile(api_url(papers.meetings[ev.id]), to_json(ev.model_dump(mode="json")))
+    for dec in everything.decisions:
+        yield OutputFile(f"api/decisions/{dec.id}.json", to_json(dec.model_dump(mode="json")))
     for rep in everything.reports:
         yield OutputFile(api_url(papers.reports[rep.id]), to_json(rep.model_dump(mode="json")))
     for name in SCHEMAS:
