@@ -30,9 +30,9 @@ def check(data_dir: str, as_json: bool) -> None:
     papers, problems, _ = load_with_problems(Path(data_dir))
     if as_json:
         click.echo(problems_as_json(problems))
-    elif problems:
+    elif problems or problems.warnings:
         click.echo(format_problems(problems), err=True)
-    else:
+    if not as_json and not problems:
         assert papers is not None
         click.echo(
             f"OK: {len(papers.bodies)} bodies, {len(papers.meetings)} meetings, "

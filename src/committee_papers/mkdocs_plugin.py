@@ -92,6 +92,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        for warning in problems.warnings:
+            # Info, not warning: `--strict` would turn a suggestion into a failed build.
+            log.info("%s", warning)
         policy = Policy(papers, Audience(self.config.audience), self._as_of())
         self.policy = policy
         # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the

@@ -25,15 +25,23 @@ def field_name(loc: Loc) -> str:
     return text
 
 
+WARNING = "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
+    """A mistake (`level` "error": check and build fail) or a suggestion ("warning": they pass)."""
+
     path: str
     line: int
     field: str
     message: str
+    level: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.level == WARNING:
+            where += ": warning"
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
@@ -59,21 +67,41 @@ class LineMap:
 class Problems:
     found: list[Problem] = field(default_factory=list)
 
-    def add(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
+    def add(
+        self,
+        where: LineMap | str,
+        loc: Loc,
+        message: str,
+        line: int | None = None,
+        level: str = "error",
+    ) -> None:
         if isinstance(where, LineMap):
             path, number = where.path, where.line_of(loc) if line is None else line
         else:
             path, number = where, line or 0
-        self.found.append(Problem(path, number, field_name(loc), message))
+        self.found.append(Problem(path, number, field_name(loc), message, level))
+
+    def warn(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
+        """A suggestion: shown by check and build, but neither fails because of it."""
+        self.add(where, loc, message, line=line, level=WARNING)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.level != WARNING]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.level == WARNING]
 
     def __bool__(self) -> bool:
-        return bool(self.found)
+        """True when there is an error; warnings alone do not stop a check or a build."""
+        return any(p.level != WARNING for p in self.found)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(set(self.found)))
 
     def __len__(self) -> int:
-        return len(set(self.found))
+        return len(self.errors)
 
     def extend(self, others: Iterable[Problem]) -> None:
         self.found.extend(others)
@@ -89,8 +117,11 @@ class DataError(Exception):
 
 def format_problems(problems: Problems) -> str:
     lines = [str(p) for p in problems]
-    count = len(lines)
-    lines.append(f"{count} problem{'s' if count != 1 else ''} found in the papers.")
+    count, warned = len(problems.errors), len(problems.warnings)
+    summary = f"{count} problem{'s' if count != 1 else ''} found in the papers."
+    if warned:
+        summary += f" {warned} warning{'s' if warned != 1 else ''}."
+    lines.append(summary)
     return "\n".join(lines)
 
 
