@@ -125,7 +125,9 @@ class Display:
         """'Report of' for the agenda: a Part 2 item shows the public only what it says itself."""
         detail = self.policy.show_item_detail(item)
         who = self.item_report_of(item) if detail else item.report_of  # type: ignore[attr-defined]
-        return self.report_of_line(self.who(who)) if who else ""  # type: ignore[attr-defined]
+        if who and who in self.papers.people:
+            return f"Report of {self.who(who)}."
+        return self.report_of_line(who) if who else ""  # type: ignore[attr-defined]
 
     def item_purpose_public(self, item: AgendaItem) -> str:
         if self.policy.show_item_detail(item):

@@ -127,8 +127,8 @@ class Appendix(Publication):
 
     @model_validator(mode="after")
     def _has_content(self) -> Appendix:
-        if not any((self.text, self.file, self.table, self.chart, self.link)):
-            raise ValueError("an appendix needs one of: text, file, table, chart, link")
+        if not any((self.text, self.file, self.table, self.chart, self.link, self.note)):
+            raise ValueError("an appendix needs one of: text, file, table, chart, link, note")
         if self.text and self.file:
             raise ValueError("give the appendix text inline (text) or in a file (file), not both")
         return self
