@@ -139,11 +139,7 @@ class Display:
         if earlier is None:
             return ""
         when = self.short_date(earlier.date)  # type: ignore[attr-defined]
-        return (
-            f"{earlier.title}, {when}"
-            if earlier.title
-            else f"Minutes of the meeting held on {when}"
-        )
+        return earlier.title or f"Minutes of the meeting held on {when}"
 
     def earlier_minutes_url(self, meeting: Meeting, item: AgendaItem) -> str:
         earlier = item.earlier_minutes
