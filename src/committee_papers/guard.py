@@ -89,6 +89,10 @@ def _report_texts(report: Report) -> Iterator[str | None]:
     yield report.summary
     yield from report.recommendations
     yield report.body
+    yield from report.implications.values()
+    yield report.origin
+    if report.recommendations_from:
+        yield report.recommendations_from.text
     for appendix in report.appendices:
         yield from _appendix_texts(appendix)
 
@@ -113,6 +117,10 @@ def _minute_texts(entry: Any) -> Iterator[str | None]:
     for resolution in entry.resolutions:
         yield resolution.text
     yield from entry.corrections
+    for block in entry.content:
+        yield from (block.text, block.question, block.answer, *(block.resolved or []))
+    if entry.recommendations_to:
+        yield from entry.recommendations_to.text
 
 
 def _collect(papers: Papers, policy: Policy) -> tuple[list[tuple[str, list[str | None]]], set[str]]:
