@@ -84,7 +84,7 @@ def real_council(target: Path) -> Path:
           - number: "6"
             kind: minutes
             earlier_minutes: {date: 2025-09-10, url: "https://example.gov.uk/minutes-2025-09-10.pdf"}
-          - {number: "7", kind: exclusion, exempt: ["3"]}
+          - {number: "7", kind: exclusion}
           - number: "8"
             part: 2
             title: Contract dispute

@@ -30,10 +30,12 @@ def check(data_dir: str, as_json: bool) -> None:
     papers, problems, _ = load_with_problems(Path(data_dir))
     if as_json:
         click.echo(problems_as_json(problems))
-    elif problems or problems.warnings:
+    elif problems:
         click.echo(format_problems(problems), err=True)
-    if not as_json and not problems:
+    else:
         assert papers is not None
+        for warning in problems.warnings:
+            click.echo(str(warning), err=True)
         click.echo(
             f"OK: {len(papers.bodies)} bodies, {len(papers.meetings)} meetings, "
             f"{len(papers.reports)} reports, {len(papers.people)} people."

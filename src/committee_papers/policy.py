@@ -12,7 +12,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .model import AgendaItem, Appendix, Meeting, MinuteItem, Papers, Publication, Report
+from .model import (
+    AgendaItem,
+    Appendix,
+    Exemption,
+    Meeting,
+    MinuteItem,
+    Papers,
+    Publication,
+    Report,
+)
 
 
 class Audience(StrEnum):
@@ -96,6 +105,8 @@ class Policy:
 
     def minute_item_exemption(self, meeting: Meeting, entry: MinuteItem) -> list[str]:
         item = meeting.item(entry.item)
+        if entry.moved_to_part_2 and not entry.exempt:
+            return Exemption()  # moved into Part 2 on the night: exempt, paragraphs unknown
         return entry.exempt or (item.exempt if item is not None and item.is_exempt else [])
 
     # --- markings for the members' build -------------------------------------------------

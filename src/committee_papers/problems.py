@@ -25,26 +25,23 @@ def field_name(loc: Loc) -> str:
     return text
 
 
-WARNING = "warning"
+ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """A mistake (`level` "error": check and build fail) or a suggestion ("warning": they pass)."""
+    """One mistake (an error: nothing is built) or one doubt (a warning: worth a look)."""
 
     path: str
     line: int
     field: str
     message: str
-    level: str = "error"
+    level: str = ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        if self.level == WARNING:
-            where += ": warning"
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: warning: {text}" if self.level == WARNING else f"{where}: {text}"
 
 
 @dataclass
@@ -73,7 +70,7 @@ class Problems:
         loc: Loc,
         message: str,
         line: int | None = None,
-        level: str = "error",
+        level: str = ERROR,
     ) -> None:
         if isinstance(where, LineMap):
             path, number = where.path, where.line_of(loc) if line is None else line
@@ -82,26 +79,26 @@ class Problems:
         self.found.append(Problem(path, number, field_name(loc), message, level))
 
     def warn(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
-        """A suggestion: shown by check and build, but neither fails because of it."""
+        """A doubt worth a clerk's look that does not stop the build."""
         self.add(where, loc, message, line=line, level=WARNING)
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self if p.level != WARNING]
+        return [p for p in self if p.level == ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self if p.level == WARNING]
 
     def __bool__(self) -> bool:
-        """True when there is an error; warnings alone do not stop a check or a build."""
-        return any(p.level != WARNING for p in self.found)
+        """True when there are errors: warnings alone never stop a build."""
+        return any(p.level == ERROR for p in self.found)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(set(self.found)))
 
     def __len__(self) -> int:
-        return len(self.errors)
+        return len(set(self.found))
 
     def extend(self, others: Iterable[Problem]) -> None:
         self.found.extend(others)
@@ -118,10 +115,10 @@ class DataError(Exception):
 def format_problems(problems: Problems) -> str:
     lines = [str(p) for p in problems]
     count, warned = len(problems.errors), len(problems.warnings)
-    summary = f"{count} problem{'s' if count != 1 else ''} found in the papers."
+    summary = f"{count} problem{'s' if count != 1 else ''} found in the papers"
     if warned:
-        summary += f" {warned} warning{'s' if warned != 1 else ''}."
-    lines.append(summary)
+        summary += f", and {warned} warning{'s' if warned != 1 else ''}"
+    lines.append(summary + ".")
     return "\n".join(lines)
 
 

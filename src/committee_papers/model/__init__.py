@@ -12,7 +12,17 @@ appendices by report id plus label.
 
 from __future__ import annotations
 
-from .base import SLUG, AppendixLabel, ItemNumber, Publication, Slug, Strict
+from .base import (
+    SLUG,
+    AppendixLabel,
+    ExemptField,
+    Exemption,
+    ItemNumber,
+    Publication,
+    Slug,
+    Strict,
+    exemption,
+)
 from .meetings import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -73,6 +83,8 @@ __all__ = [
     "Contact",
     "Declaration",
     "EarlierMinutes",
+    "ExemptField",
+    "Exemption",
     "FromBody",
     "ItemKind",
     "ItemNumber",
@@ -105,4 +117,5 @@ __all__ = [
     "Strict",
     "Substitution",
     "Table",
+    "exemption",
 ]
