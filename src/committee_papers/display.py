@@ -201,14 +201,14 @@ class Display:
         return self.papers.reports.get(report.companion) if report.companion else None
 
     def authors(self, report: Report) -> list[tuple[Person | None, str]]:
-        """Every author: (person, '') for someone in people.yml, else (None, their words)."""
+        """Every author: (person or None, the words written for them: name, post, organisation)."""
         found: list[tuple[Person | None, str]] = []
         if report.author and not any(a.person == report.author for a in report.authors):
-            found.append((self.papers.people.get(report.author), report.author))
+            found.append((self.papers.people.get(report.author), ""))
         for author in report.authors:
             person = self.papers.people.get(author.person) if author.person else None
             words = ", ".join(w for w in (author.name, author.title, author.organisation) if w)
-            found.append((person, words or (author.person or "")))
+            found.append((person, words or ("" if person else author.person or "")))
         return found
 
     def implications(self, report: Report) -> list[tuple[str, str, str]]:
