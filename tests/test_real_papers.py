@@ -599,3 +599,16 @@ def test_bad_minutes_fields_are_reported_plainly(
     minutes.write_text(minutes.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     _, problems, _ = load_with_problems(data)
     assert [(p.field, p.message) for p in problems.errors] == [(field, message)]
+
+
+def test_members_see_the_exempt_companion_named_and_marked(tmp_path: Path) -> None:
+    data = real_council(tmp_path / "data")
+    members = Site(build_site(tmp_path / "members", data_dir=data, audience="members"))
+    page = members.article("reports/treasury-report-march/")
+    cover = {words(tr.th): words(tr.td) for tr in page.select("#cover tr")}
+    assert cover["Exempt companion report"] == (
+        "Contract dispute SECRETTITLE (not for publication)"
+    )
+    exempt = members.article("reports/treasury-exempt-march/")
+    cover = {words(tr.th): words(tr.td) for tr in exempt.select("#cover tr")}
+    assert cover["Public companion report"] == "Treasury strategy update"
