@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import text
 from .charts import chart_svg
+from .decisions import DecisionsView
 from .display import Display
 from .model import (
     DEFAULT_TITLES,
@@ -80,6 +81,11 @@ class View(Display):
     @property
     def members_build(self) -> bool:
         return self.policy.members
+
+    @property
+    def decisions(self) -> DecisionsView:
+        """Outcomes, the register, votes, issues and the forward plan (decisions.py)."""
+        return DecisionsView(self.papers, self.policy)
 
     # --- links ----------------------------------------------------------------------------
 

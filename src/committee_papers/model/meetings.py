@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 
 from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
+from .decisions import Outcome, Vote
 from .reports import Purpose
 from .site import Signatory
 
@@ -182,6 +183,8 @@ class Resolution(Strict):
     """A formal decision. Kept as data (not only prose) so registers and votes can follow."""
 
     text: str
+    outcome: Outcome = Outcome.agreed
+    vote: Vote | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -247,6 +250,16 @@ class MinuteItem(Strict):
     moved_to_part_2: bool = False
     public_summary: str | None = None
     recommendations_to: OnwardRecommendation | None = None
+    outcome: Outcome | None = Field(
+        default=None, description="what the body did with the item; unset: its resolutions'"
+    )
+
+    @property
+    def item_outcome(self) -> Outcome | None:
+        """The outcome written, else the first resolution's (agreed unless it says otherwise)."""
+        if self.outcome is not None:
+            return self.outcome
+        return self.resolutions[0].outcome if self.resolutions else None
 
 
 class Minutes(Publication):
