@@ -51,8 +51,10 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
     return count
 
 
-#: The output modules, imported here so that each appends its generator to GENERATORS.
+#: The output modules, imported here (at the end: they import this) so that each appends its
+#: generator to GENERATORS.
 MODULES = (
+    "earlier_minutes",
     "calendars",
     "feeds",
     "opendata",
