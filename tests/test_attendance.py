@@ -139,6 +139,14 @@ def test_draft_minutes_count_only_for_members(council: Papers) -> None:
     assert counts(council, members, "margaret-ellis") == (3, 2, 1, 0, 0)
 
 
+def test_minutes_that_do_not_record_attendance_count_for_nobody(council: Papers) -> None:
+    papers = council.model_copy(deep=True)
+    papers.meetings["2026-07-08-audit-governance"].minutes.present = None
+    policy = Policy(papers, as_of=AS_OF)
+    assert counts(papers, policy, "nikhil-rao") == (1, 1, 0, 0, 0)
+    assert counts(papers, policy, "harry-lim") == (0, 0, 0, 0, 0)
+
+
 def test_declarations_come_from_published_minutes(council: Papers) -> None:
     policy = Policy(council, as_of=AS_OF)
     found = declarations_of(council, policy, council.people["kwame-mensah"])

@@ -61,7 +61,9 @@ def attendance_of(papers: Papers, policy: Policy, person: Person) -> list[BodyAt
     records: dict[str, BodyAttendance] = {}
     for meeting in counted_meetings(papers, policy):
         minutes = meeting.minutes
-        assert minutes is not None
+        # Minutes that do not record who was present count for nobody: unknown is not absent.
+        if minutes is None or minutes.present is None:
+            continue
         body = papers.bodies[meeting.body]
         present = {a.person for a in minutes.present}
         if expected_at(body, meeting, person.id):

@@ -131,7 +131,7 @@ class MinuteItem(Out):
 class Minutes(Out):
     status: Literal["draft", "approved"]
     url: str
-    present: list[str]
+    present: list[str] | None = Field(description="null: the minutes do not record attendance")
     apologies: list[str]
     substitutes: list[Substitute]
     declarations: list[Declaration]
@@ -402,7 +402,7 @@ class Exporter:
         return Minutes(
             status="approved" if self.papers.minutes_approved(meeting.id) else "draft",
             url=self.link(meeting, "minutes"),
-            present=[a.person for a in m.present],
+            present=[a.person for a in m.present] if m.present is not None else None,
             apologies=list(m.apologies),
             substitutes=[
                 Substitute(person_id=s.person, for_person_id=s.for_) for s in m.substitutes
