@@ -45,7 +45,7 @@ class Membership(Out):
     person_id: str
     organization_id: str
     role: str
-    start_date: dt.date
+    start_date: dt.date | None = Field(description="null: not recorded")
     end_date: dt.date | None = None
 
 
@@ -101,7 +101,7 @@ class Person(Out):
 
 
 class AgendaItem(Out):
-    number: str
+    number: str | None = Field(description="null: an unnumbered item or heading")
     title: str
     classification: str = Field(description="the item's kind: apologies, report, minutes, ...")
     part: int = Field(description="1 public, 2 exempt (title only)")
