@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .clerk.deadlines import check_deadlines
 from .links import check_links
 from .model import Body, Column, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
@@ -73,6 +74,7 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
         return None, problems, sources
     papers = Papers(site=site, people=people, bodies=bodies, meetings=meetings, reports=reports)
     check_links(papers, sources, problems)
+    check_deadlines(papers, sources, problems)
     return papers, problems, sources
 
 

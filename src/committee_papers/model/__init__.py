@@ -16,6 +16,7 @@ from .base import SLUG, AppendixLabel, ItemNumber, Publication, Slug, Strict
 from .meetings import (
     DEFAULT_TITLES,
     AgendaItem,
+    AgendaTemplateItem,
     Attendee,
     Declaration,
     ItemKind,
@@ -51,6 +52,7 @@ __all__ = [
     "SLUG",
     "Accessibility",
     "AgendaItem",
+    "AgendaTemplateItem",
     "Appendix",
     "AppendixLabel",
     "Attendee",

@@ -94,6 +94,35 @@ class AgendaItem(Strict):
         return (int(digits.group()) if digits else 0, self.number)
 
 
+class AgendaTemplateItem(Strict):
+    """One standing item of a body's agenda, for `papers new meeting` (see Body.agenda_template).
+
+    Written as a kind alone (`- apologies`) or a mapping. Reports are not standing items:
+    `papers new report` adds each one to its meeting.
+    """
+
+    kind: ItemKind
+    title: str | None = None
+    description: str | None = None
+    part: int = Field(default=1, ge=1, le=2)
+    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_kind(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AgendaTemplateItem:
+        if self.kind is ItemKind.report:
+            raise ValueError("reports are not standing items: add them with `papers new report`")
+        if self.kind is ItemKind.other and not self.title:
+            raise ValueError("a standing item of kind 'other' needs a title")
+        if self.part == 2 and not self.exempt:
+            raise ValueError("a Part 2 item gives the Schedule 12A paragraphs it is exempt under")
+        return self
+
+
 # --- minutes -------------------------------------------------------------------------------
 
 
