@@ -197,6 +197,45 @@ def new_minutes_command(meeting: str, data_dir: str, force: bool) -> None:
 
 
 @main.command(
+    "import",
+    epilog=examples(
+        "papers import ~/Downloads/budget.docx --meeting 2027-02-02-cabinet",
+        "papers import report.docx --meeting 2027-02-02-cabinet --id budget-2027-28",
+    ),
+)
+@click.argument("docx", type=click.Path(exists=True, dir_okay=False))
+@click.option("--meeting", required=True, help="The meeting id (its folder in data/meetings/).")
+@click.option("--id", "report_id", default=None, help="The report's id (default: from its title).")
+@DATA_OPTION
+@FORCE_OPTION
+def import_command(
+    docx: str, meeting: str, report_id: str | None, data_dir: str, force: bool
+) -> None:
+    """Import a Word report (.docx) into the meeting's folder, as a draft, on its agenda.
+
+    Headings, paragraph numbers, lists, tables and images are kept; the cover table fills
+    the report's fields where it can, and what it could not place is listed, one per line.
+    """
+    from .clerk.word import import_report  # mammoth and markdownify load only when needed
+
+    papers = _papers(data_dir)
+
+    def step(message: str) -> None:
+        click.echo(f"{message}...", err=True)
+
+    try:
+        done = import_report(papers, Path(data_dir), Path(docx), meeting, report_id, force, step)
+    except ClerkError as error:
+        click.echo(f"papers: {error}", err=True)
+        sys.exit(USAGE)
+    click.echo(f"Wrote {done.path}")
+    for note in done.notes:
+        click.echo(f"  {note}")
+    for line in done.unmapped:
+        click.echo(f"to check: {line}")
+
+
+@main.command(
     epilog=examples(
         "papers deadlines", "papers deadlines --from 2027-01-01", "papers deadlines --json"
     )

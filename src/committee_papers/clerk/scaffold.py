@@ -238,11 +238,15 @@ def check_report_id(papers: Papers, meeting_id: str, report_id: str, force: bool
             f"{report_id!r} is not a valid report id: lower-case letters, digits and hyphens"
         )
     other = papers.reports.get(report_id)
-    if other is not None and (other.meeting_folder != meeting_id or not force):
+    if other is None or (other.meeting_folder == meeting_id and force):
+        return report_id
+    if other.meeting_folder == meeting_id:
         raise ClerkError(
-            f"report id {report_id!r} is already used by {other.source}; choose another with --id"
-            + (" (or use --force to replace it)" if other.meeting_folder == meeting_id else "")
+            f"{other.source} already exists; it was left as it is (use --force to replace it)"
         )
+    raise ClerkError(
+        f"report id {report_id!r} is already used by {other.source}; choose another with --id"
+    )
     return report_id
 
 
