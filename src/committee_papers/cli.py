@@ -147,7 +147,7 @@ def new() -> None:
     ),
 )
 @click.argument("body")
-@click.argument("date", type=DATE)
+@click.argument("date", type=DATE, metavar="DATE")
 @click.option("--time", "start", default=None, metavar="HH:MM", help="Start (default_time).")
 @click.option("--venue", default=None, help="Venue (default: the body's default_venue).")
 @DATA_OPTION

@@ -55,14 +55,16 @@ def add_report_item(path: Path, report_id: str, late: bool) -> str:
         ),
         len(agenda),
     )
+    # Numbers keep the clerk's quoting ("5" or '5'): ruamel gives each its own string type.
+    quoted = type(agenda[0]["number"]) if agenda and isinstance(agenda[0]["number"], str) else str
     if at < len(agenda):
         number = _digits(agenda[at]["number"]) or str(at + 1)
         for item in agenda[at:]:
-            item["number"] = _shift(str(item["number"]))
+            item["number"] = quoted(_shift(str(item["number"])))
     else:
         last = max((int(_digits(i["number"]) or 0) for i in agenda), default=0)
         number = str(last + 1)
-    item = CommentedMap(number=number, report=report_id, purpose="decision")
+    item = CommentedMap(number=quoted(number), report=report_id, purpose="decision")
     if late:
         item["late"] = True
         item["late_reason"] = "TO DO: why this paper could not wait for the next meeting."
