@@ -193,8 +193,13 @@ def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Me
 
 
 def _load_report(
-    path: Path, meeting_dir: Path, sources: Sources, problems: Problems
+    path: Path,
+    meeting_dir: Path,
+    sources: Sources,
+    problems: Problems,
+    report_id: str | None = None,
 ) -> Report | None:
+    """A report from its file; `report_id` is given for an earlier version's file."""
     where = sources.new(path)
     text = path.read_text(encoding="utf-8")
     front, body, body_line = split_front_matter(text)
@@ -207,7 +212,7 @@ def _load_report(
             problems.add(
                 where, ("id",), f"a report's id is its file name ({path.stem!r}); remove id:"
             )
-        raw = {**raw, "id": path.stem}
+        raw = {**raw, "id": report_id or path.stem}
     report = build(Report, raw, where, problems)
     if report is None:
         return None
@@ -220,7 +225,28 @@ def _load_report(
             appendix.body = _read_text(meeting_dir, appendix.file, where, (*loc, "file"), problems)
         if appendix.table and appendix.table.file:
             _fill_table_from_csv(meeting_dir, appendix.table, where, (*loc, "table"), problems)
+    if report_id is None:
+        _load_versions(report, meeting_dir, where, sources, problems)
     return report
+
+
+def _load_versions(
+    report: Report, meeting_dir: Path, where: LineMap, sources: Sources, problems: Problems
+) -> None:
+    """Each entry of `versions:` reads its file, versions/<report-id>.v<n>.md, as it was."""
+    for number, version in enumerate(report.versions, start=1):
+        version.number = number
+        name = f"versions/{report.id}.v{number}.md"
+        path = meeting_dir / name
+        if not path.is_file():
+            problems.add(
+                where,
+                ("versions", number - 1),
+                f"file {name!r} does not exist in {display_path(meeting_dir)}; keep version "
+                f"{number} there as it was published",
+            )
+            continue
+        version.report = _load_report(path, meeting_dir, sources, problems, report.id)
 
 
 def _read_text(

@@ -12,7 +12,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .model import AgendaItem, Appendix, Meeting, MinuteItem, Papers, Publication, Report
+from .model import (
+    AgendaItem,
+    Appendix,
+    Meeting,
+    MinuteItem,
+    Papers,
+    Publication,
+    Report,
+    ReportVersion,
+)
 
 
 class Audience(StrEnum):
@@ -62,6 +71,22 @@ class Policy:
             return True
         released = self._released(appendix, self.report_release_date(report))
         return self.show_report(report) and not appendix.exempt and released
+
+    def show_version(self, report: Report, version: ReportVersion) -> bool:
+        """An earlier version is public only if it was out before it was replaced.
+
+        A version corrected before the papers went out was never public, so it stays
+        withheld; members see every version.
+        """
+        old = version.report
+        if old is None:
+            return False
+        if self.members:
+            return True
+        if not self.show_report(report) or old.exempt or old.draft:
+            return False
+        released = old.publish_on or self.report_release_date(report)
+        return released is not None and released <= version.replaced and released <= self.as_of
 
     def show_agenda(self, meeting: Meeting) -> bool:
         return self.members or self.agenda_published(meeting)

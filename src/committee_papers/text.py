@@ -30,6 +30,7 @@ RESERVED_IDS = {
     "main-report",
     "appendices",
     "background-papers",
+    "versions",
     "contact",
     "route",
     "content",

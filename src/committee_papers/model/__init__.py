@@ -41,6 +41,7 @@ from .reports import (
     Purpose,
     Rag,
     Report,
+    ReportVersion,
     Series,
     Table,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "Question",
     "Rag",
     "Report",
+    "ReportVersion",
     "Resolution",
     "Role",
     "Series",
