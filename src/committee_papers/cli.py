@@ -18,7 +18,6 @@ import click
 
 from .clerk import deadlines as clerk_deadlines
 from .clerk.scaffold import ClerkError, Written, new_meeting, new_minutes, new_report
-from .clerk.todo import placeholders
 from .load import load_with_problems
 from .model import Papers
 from .problems import format_problems, problems_as_json
@@ -60,13 +59,12 @@ def check(data_dir: str, as_json: bool) -> None:
         click.echo(format_problems(problems), err=True)
     else:
         assert papers is not None
+        for warning in problems.warnings:
+            click.echo(str(warning), err=True)
         click.echo(
             f"OK: {len(papers.bodies)} bodies, {len(papers.meetings)} meetings, "
             f"{len(papers.reports)} reports, {len(papers.people)} people."
         )
-    if not as_json and Path(data_dir).is_dir():
-        for warning in placeholders(Path(data_dir)):
-            click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     sys.exit(PROBLEMS if problems else OK)
 
 

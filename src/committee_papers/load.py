@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .clerk.deadlines import check_deadlines
+from .clerk.todo import placeholders
 from .links import check_links
 from .model import Body, Column, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
@@ -75,6 +76,7 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     papers = Papers(site=site, people=people, bodies=bodies, meetings=meetings, reports=reports)
     check_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
+    problems.extend(placeholders(data))
     return papers, problems, sources
 
 

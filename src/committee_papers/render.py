@@ -24,9 +24,25 @@ class UnknownPaper(LookupError):
     """A macro named a meeting, report, body or person that is not in the data."""
 
 
+class NotPublished(LookupError):
+    """A macro named a paper this audience may not see: the page says so, and no more."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.notice = Markup(f'<p class="cp-notice">This {kind} is not published.</p>')
+
+
 class Renderer:
-    def __init__(self, papers: Papers, policy: Policy, template_dirs: Sequence[Path]):
+    def __init__(
+        self,
+        papers: Papers,
+        policy: Policy,
+        template_dirs: Sequence[Path],
+        withheld: set[str] | frozenset[str] = frozenset(),
+    ):
         self.papers = papers
+        #: Ids in the data that this audience may not see: a macro naming one prints a notice.
+        self.withheld = withheld
         self.policy = policy
         self.view = View(papers, policy)
         self.env = jinja2.Environment(
@@ -56,9 +72,10 @@ class Renderer:
     def _report(self, report_id: str) -> Any:
         return self._get(self.papers.reports, report_id, "report")
 
-    @staticmethod
-    def _get(table: dict[str, Any], key: str, kind: str) -> Any:
+    def _get(self, table: dict[str, Any], key: str, kind: str) -> Any:
         if key not in table:
+            if key in self.withheld:
+                raise NotPublished(kind)
             raise UnknownPaper(f"no {kind} with id {key!r}")
         return table[key]
 
@@ -79,9 +96,9 @@ class Renderer:
     def report_version(self, report_id: str, number: int, base: str = "") -> Markup:
         """An earlier version of a report: a page of its own, not offered to hand-written pages."""
         report = self._report(report_id)
-        if not 1 <= number <= len(report.versions):
+        version = next((v for v in report.versions if v.number == number), None)
+        if version is None:
             raise UnknownPaper(f"report {report_id!r} has no version {number}")
-        version = report.versions[number - 1]
         return self.call("version.html", "version_page", base, report, version)
 
     def appendix(self, report_id: str, label: str, base: str = "") -> Markup:

@@ -187,7 +187,8 @@ def _agenda(body: Body, previous: Meeting | None, written: Written) -> list[dict
             item["description"] = standing.description
         if standing.part == 2:
             item["part"] = 2
-            item["exempt"] = list(standing.exempt)
+        if standing.exempt is not None:
+            item["exempt"] = list(standing.exempt) or True
         items.append(item)
     return items
 
@@ -316,6 +317,6 @@ def _minute_item(item: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {"item": item.number, "text": f"{TODO} what happened."}
     if item.kind in DECIDED:
         entry["resolutions"] = [f"{TODO} the resolution, as agreed."]
-    if item.part == 2:
-        entry["exempt"] = list(item.exempt)
+    if item.is_exempt:
+        entry["exempt"] = list(item.exempt or []) or True
     return entry

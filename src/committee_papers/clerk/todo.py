@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import Problem, display_path
+from ..problems import WARNING, Problem, display_path
 
 MARK = "TO DO:"
 
@@ -25,5 +25,7 @@ def placeholders(data: Path) -> list[Problem]:
         for number, line in enumerate(lines, start=1):
             if MARK in line:
                 text = line.strip().lstrip("#-").strip()
-                found.append(Problem(display_path(path), number, "", f"placeholder: {text}"))
+                found.append(
+                    Problem(display_path(path), number, "", f"placeholder: {text}", WARNING)
+                )
     return found
