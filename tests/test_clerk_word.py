@@ -9,6 +9,7 @@ load with `papers check`, with its fields and headings where they belong.
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
 from pathlib import Path
@@ -256,3 +257,34 @@ def test_a_file_that_is_not_word_is_one_line(data: Path, tmp_path: Path) -> None
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "is not a Word document (.docx)" in result.stderr.splitlines()[-1]
+
+
+def test_imported_images_are_copied_beside_the_public_report(data: Path, tmp_path: Path) -> None:
+    from committee_papers.outputs import all_files
+    from committee_papers.policy import Audience, Policy
+    from committee_papers.projection import project
+
+    run_import(data, shape_000(tmp_path / "repairs.docx", tmp_path))
+    report_id = "review-of-the-repairs-service-for-council-homes"
+    meeting = data / "meetings" / MEETING
+    (meeting / "meeting.yml").write_text(
+        (meeting / "meeting.yml")
+        .read_text()
+        .replace("status: scheduled", "published: 2026-12-08\nstatus: scheduled")
+    )
+
+    def images(as_of: str) -> list[str]:
+        papers = load(data)
+        policy = Policy(papers, Audience.public, dt.date.fromisoformat(as_of))
+        shown = project(papers, policy)
+        return [
+            f.path
+            for f in all_files(shown, Policy(shown, Audience.public, policy.as_of))
+            if "/images/" in f.path
+        ]
+
+    assert images("2026-12-10") == []  # the import is a draft
+    path = meeting / f"{report_id}.md"
+    path.write_text(path.read_text().replace("draft: true\n", ""))
+    assert images("2026-12-07") == []  # not yet published
+    assert images("2026-12-10") == [f"reports/{report_id}/images/{report_id}-1.png"]
