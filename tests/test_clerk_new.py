@@ -206,6 +206,8 @@ def test_unknown_meeting_is_one_line(data: Path) -> None:
     "command",
     [
         ["check"],
+        ["build"],
+        ["new"],
         ["deadlines"],
         ["import"],
         ["new", "meeting"],

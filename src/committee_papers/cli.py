@@ -68,7 +68,13 @@ def check(data_dir: str, as_json: bool) -> None:
     sys.exit(PROBLEMS if problems else OK)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        "papers build",
+        "papers build --members",
+        "papers build --as-of 2026-12-08 -d /tmp/preview",
+    )
+)
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, type=click.Path())
 @click.option("--members", is_flag=True, help="Build the members' site, exempt papers included.")
 @click.option("-d", "--site-dir", default=None, help="Output folder (site/ or site-members/).")
@@ -132,7 +138,13 @@ def _write(action: Callable[[], Written]) -> None:
         click.echo(f"  {note}")
 
 
-@main.group()
+@main.group(
+    epilog=examples(
+        "papers new meeting cabinet 2027-02-02",
+        'papers new report 2027-02-02-cabinet "Budget 2027/28"',
+        "papers new minutes 2027-02-02-cabinet",
+    )
+)
 def new() -> None:
     """Start a meeting, a report or minutes from what the data already knows."""
 
