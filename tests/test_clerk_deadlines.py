@@ -152,10 +152,14 @@ def test_deadlines_lists_the_next_meetings(tmp_path: Path) -> None:
         "published": None,
         "state": "due",
     }
+    text = papers_command("deadlines", "--from", "2026-11-23", "--data", str(DATA)).stdout
+    assert text.splitlines()[0].endswith(
+        "publish by Monday 23 November 2026 (published Friday 20 November 2026, on time)"
+    )
     text = papers_command("deadlines", "--from", "2026-12-09", "--data", str(DATA)).stdout
     assert text.strip() == (
         "2026-12-16-council  Council, Wednesday 16 December 2026: publish by "
-        "Tuesday 8 December 2026 (not yet published; overdue)"
+        "Tuesday 8 December 2026 (not yet published: overdue)"
     )
 
 

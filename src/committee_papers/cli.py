@@ -264,10 +264,9 @@ def deadlines(start: dt.datetime | None, as_json: bool, data_dir: str) -> None:
     if not found:
         click.echo(f"No meetings on or after {clerk_deadlines.long_date(today)}.")
     for d in found:
-        published = f"published {d.published}" if d.published else "not yet published"
         click.echo(
             f"{d.meeting}  {d.body}, {clerk_deadlines.long_date(d.date)}: publish by "
-            f"{clerk_deadlines.long_date(d.deadline)} ({published}; {d.state})"
+            f"{clerk_deadlines.long_date(d.deadline)} ({d.describe()})"
         )
 
 

@@ -81,6 +81,13 @@ class Deadline:
     published: dt.date | None
     state: str
 
+    def describe(self) -> str:
+        """How the meeting stands, in words: 'published Friday 20 November 2026, on time'."""
+        if self.published is None:
+            return "not yet published: overdue" if self.state == "overdue" else "not yet published"
+        timing = "late" if self.state == "late" else "on time"
+        return f"published {long_date(self.published)}, {timing}"
+
     def as_json(self) -> dict[str, str | None]:
         return {
             k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()
