@@ -9,6 +9,7 @@ The layout a clerk edits:
     data/meetings/<meeting-id>/minutes.yml its minutes, once written
     data/meetings/<meeting-id>/<report-id>.md   reports first presented at that meeting
     data/meetings/<meeting-id>/appendices/      appendix files (Markdown, CSV)
+    data/meetings/<meeting-id>/versions/        earlier versions of corrected reports
 
 Loading never stops at the first problem: it collects them all, then `links.check` adds the
 problems between files, and only then does `load` raise `DataError` with the lot.
