@@ -36,6 +36,10 @@ def test_earlier_version_is_readable_at_its_own_address(site) -> None:
     assert "misprinted as £1.54 million" in notice
     assert page.select_one(".cp-version-notice a")["href"] == f"../../../reports/{REPORT}/"
     assert "would deliver £1.54 million" in page.select_one(".cp-main-text").get_text()
+    appendix = page.select_one("#appendix-1")
+    assert appendix.get_text() == "Appendix 1: Savings and income proposals 2027/28"
+    captions = [caption.get_text() for caption in page.select("table caption")]
+    assert any("Proposed savings and income for 2027/28" in text for text in captions)
 
 
 def test_current_version_links_to_the_earlier_one(site) -> None:
