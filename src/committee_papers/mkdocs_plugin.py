@@ -41,7 +41,7 @@ from .urls import base_for
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
 #: Index pages that sit in the nav; every other generated page is reached through them.
-_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md"}
+_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md", "decisions/index.md"}
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
