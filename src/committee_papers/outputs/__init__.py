@@ -52,3 +52,6 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
 
 # Output modules register themselves in GENERATORS when imported.
 from . import images  # noqa: E402, F401
+
+# Output modules add themselves to GENERATORS when imported (at the end: they import this).
+from . import earlier_minutes  # noqa: E402, F401
