@@ -50,8 +50,5 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
     return count
 
 
-# Output modules register themselves in GENERATORS when imported.
-from . import images  # noqa: E402, F401
-
 # Output modules add themselves to GENERATORS when imported (at the end: they import this).
-from . import earlier_minutes  # noqa: E402, F401
+from . import earlier_minutes, images  # noqa: E402, F401
