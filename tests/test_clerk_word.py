@@ -16,8 +16,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from bs4 import BeautifulSoup
 from support import DATA, copy_data, papers_command
 
+from committee_papers import text
 from committee_papers.load import load, load_with_problems
 from committee_papers.model import Purpose
 
@@ -182,6 +184,9 @@ def test_seed_000_shape_cover_sections_table_and_image(data: Path, tmp_path: Pat
     ]
     assert headings == ["## Main Report", "### Background"]
     assert "1\\. The review began" in report.body and "2\\. The panel" in report.body
+    shown = BeautifulSoup(text.to_html(report.body, written=True), "html.parser")
+    numbers = [(p["id"], p.span.get_text()) for p in shown.select("p.cp-para")]
+    assert numbers == [("para-1", "1"), ("para-2", "2")]  # the officer's, not a list
     assert "Table: Table 1: Repairs finished on time" in report.body
     assert "| Quarter | On time |" in report.body and "| Q2 | 88% |" in report.body
     image = f"images/{report_id}-1.png"
