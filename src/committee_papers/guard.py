@@ -269,9 +269,14 @@ def readable_text(path: Path, name: str = "", theme: frozenset[str] = frozenset(
     if suffix in {".ics", ".ical", ".ifb"}:
         yield _ics_text(raw)
     if suffix == ".json":
-        with contextlib.suppress(ValueError):
+        try:
             strings = list(_json_strings(json.loads(raw)))
+        except ValueError:
+            pass
+        else:
+            # Every key and value, decoded: what the raw bytes say, without escapes.
             yield _APART.join(strings)
+            return
     yield raw  # attributes, comments, scripts: everything in the file
     if "<" in raw:
         yield _TAG.sub(" ", raw)  # the text as read, markup removed

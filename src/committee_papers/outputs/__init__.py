@@ -55,6 +55,7 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
 #: generator to GENERATORS.
 MODULES = (
     "earlier_minutes",
+    "images",
     "calendars",
     "feeds",
     "opendata",
