@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,11 @@ class PapersConfig(base.Config):
     templates_dir = opt.Type(str, default="macros")
     audience = opt.Choice(("public", "members"), default="public")
     as_of = opt.Optional(opt.Type(str))
+    #: Agenda packs and report PDFs (WeasyPrint); off for quick previews, never in serve.
+    packs = opt.Type(bool, default=True)
+    #: Where laid-out PDFs are kept by content hash, relative to mkdocs.yml.
+    pack_cache = opt.Type(str, default=".cache/packs")
+    pack_workers = opt.Optional(opt.Type(int))
 
 
 class _WarningCounter(logging.Handler):
@@ -69,6 +75,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.warnings = _WarningCounter()
+        self.pdf_files: list[outputs.OutputFile] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -103,6 +110,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
+        if self.config.packs and self.command == "build":
+            # Packs are laid out before any page is drawn: the agendas print their page ranges.
+            self.pdf_files = self._build_pdfs(config, root)
         self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
@@ -111,6 +121,28 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _build_pdfs(self, config: MkDocsConfig, root: Path) -> list[outputs.OutputFile]:
+        from .outputs.packs import PdfSettings, build_pdfs
+
+        assert self.renderer is not None
+        settings = PdfSettings(
+            site_url=config.site_url or "",
+            base_url=config.docs_dir,
+            cache=root / self.config.pack_cache,
+            workers=self.config.pack_workers,
+        )
+
+        def progress(name: str, pdf: Any) -> None:
+            state = "unchanged" if pdf.cached else "laid out"
+            log.info(f"PDF {name}: {pdf.pages} pages ({state})")
+
+        try:
+            index = build_pdfs(self.renderer.env, self.renderer.view, settings, progress)
+        except Exception as error:  # WeasyPrint's own errors: name the step, stop the build
+            raise PluginError(f"committee-papers: laying out the PDFs failed: {error}") from error
+        self.renderer.view = replace(self.renderer.view, pdfs=index)
+        return index.files
 
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
@@ -165,6 +197,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         staging = Path(config.site_dir)
         if self.policy is not None:
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+            outputs.write(staging, self.pdf_files)
         if self.policy is not None and not self.policy.members:
             leaks = check_site(staging, self.policy.papers, self.policy.as_of)
             if leaks:
@@ -229,8 +262,12 @@ def build_site(
     templates_dir: str | None = None,
     docs_dir: str | None = None,
     strict: bool = True,
+    packs: bool | None = None,
 ) -> None:
-    """Build like `mkdocs build`, for `papers build` (which adds the audience and date)."""
+    """Build like `mkdocs build`, for `papers build` (which adds the audience and date).
+
+    `packs` None keeps mkdocs.yml's setting; True or False overrides it.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -243,6 +280,8 @@ def build_site(
     plugin = config.plugins["committee-papers"]
     plugin.config.audience = audience
     plugin.config.as_of = as_of
+    if packs is not None:
+        plugin.config.packs = packs
     if data_dir:
         plugin.config.data_dir = data_dir
     if templates_dir:
