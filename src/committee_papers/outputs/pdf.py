@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -33,10 +35,8 @@ class PdfJob:
 
     def key(self) -> str:
         """The cache key: a hash of everything the PDF's bytes depend on."""
-        import weasyprint
-
         digest = hashlib.sha256()
-        for part in (weasyprint.__version__, PDF_VARIANT, str(self.first_page), self.html):
+        for part in (_weasyprint_version(), PDF_VARIANT, str(self.first_page), self.html):
             digest.update(part.encode("utf-8") + b"\0")
         digest.update(_images_digest(self.html, self.base_url))
         return digest.hexdigest()
@@ -158,6 +158,12 @@ def _render_all(
         if workers > 1:
             pool.shutdown()
     return {job.name: results[job.name] for job in jobs}
+
+
+@functools.cache
+def _weasyprint_version() -> str:
+    """WeasyPrint's version without importing it (the import takes seconds)."""
+    return importlib.metadata.version("weasyprint")
 
 
 def _images_digest(html: str, base_url: str) -> bytes:
