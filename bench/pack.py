@@ -48,7 +48,7 @@ def big_plan(view: View) -> PackPlan:
     documents: list[Document] = []
     items = []
     for meeting in papers.meetings_in_date_order():
-        for plan in plan_packs(view, None, meeting):
+        for plan in plan_packs(view, None, meeting.id):
             for item in plan.items():
                 number = str(len(items) + 1)
                 new_item = item.model_copy(update={"number": number, "late": False})
@@ -132,7 +132,7 @@ def main() -> None:
     jobs = [
         PdfJob(p.path, templates.pack_html(view, p, None), base)
         for m in papers.meetings_in_date_order()
-        for p in plan_packs(view, None, m)
+        for p in plan_packs(view, None, m.id)
     ]
     for workers in (1, 2):
         start = time.perf_counter()

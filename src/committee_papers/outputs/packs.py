@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from ..model import AgendaItem, Appendix, Meeting, MeetingStatus, Report
 from ..policy import Audience, Policy
+from ..projection import project
 from ..view import View
 from . import OutputFile
 from .pdf import PdfCache, PdfJob, RenderedPdf, human_size, render_all
@@ -169,9 +170,14 @@ def has_pack(policy: Policy, meeting: Meeting) -> bool:
     )
 
 
-def plan_packs(public: View, members: View | None, meeting: Meeting) -> list[PackPlan]:
-    """The packs of one meeting: main and supplementary (public), non-public (members only)."""
-    if not has_pack(public.policy, meeting):
+def plan_packs(public: View, members: View | None, meeting_id: str) -> list[PackPlan]:
+    """The packs of one meeting: main and supplementary (public), non-public (members only).
+
+    Each view draws from its own audience's papers: the public packs from the public
+    projection, the non-public pack from the members' papers.
+    """
+    meeting = public.papers.meetings.get(meeting_id)
+    if meeting is None or not has_pack(public.policy, meeting):
         return []
     main, late = PackPlan(meeting, MAIN), PackPlan(meeting, SUPPLEMENTARY)
     for item in meeting.agenda:
@@ -182,9 +188,10 @@ def plan_packs(public: View, members: View | None, meeting: Meeting) -> list[Pac
     if late.documents:
         plans.append(late)
     if members is not None:
-        secret = PackPlan(meeting, NON_PUBLIC)
-        for item in meeting.agenda:
-            secret.documents.extend(d for d in _candidates(members, meeting, item) if _withheld(d))
+        full = members.papers.meetings[meeting_id]
+        secret = PackPlan(full, NON_PUBLIC)
+        for item in full.agenda:
+            secret.documents.extend(d for d in _candidates(members, full, item) if _withheld(d))
         if secret.documents:
             plans.append(secret)
     return plans
@@ -242,27 +249,33 @@ def build_pdfs(
     """
     templates = PackTemplates(env)
     papers = view.papers
+    # The public documents come from the public projection in both builds (the members'
+    # build holds everything): withheld papers are absent, not merely hidden.
     public_policy = Policy(papers, Audience.public, view.policy.as_of)
-    public = View(papers, public_policy, _with_slash(settings.site_url))
+    public_papers = project(papers, public_policy) if view.policy.members else papers
+    public_policy = Policy(public_papers, Audience.public, view.policy.as_of)
+    public = View(public_papers, public_policy, _with_slash(settings.site_url))
     members = view.at(_with_slash(settings.site_url)) if view.policy.members else None
     wanted = settings.meetings
     meetings = [m for m in papers.meetings_in_date_order() if wanted is None or m.id in wanted]
-    plans = [plan for m in meetings for plan in plan_packs(public, members, m)]
+    plans = [plan for m in meetings for plan in plan_packs(public, members, m.id)]
     cache = PdfCache(settings.cache)
     base = _with_slash(settings.base_url)
 
     first = [p for p in plans if p.kind != NON_PUBLIC]
     jobs = [PdfJob(p.path, templates.pack_html(public, p, None), base) for p in first]
-    reader = members or public
     report_list = []
     if settings.reports and wanted is None:
         report_list = [
             r
             for r in sorted(papers.reports.values(), key=lambda r: r.id)
-            if reader.policy.show_report(r) and public_policy.show_report(r)
+            if r.id in public_papers.reports and public_policy.show_report(r)
         ]
         jobs += [
-            PdfJob(report_pdf_path(r), templates.report_html(public, r), base) for r in report_list
+            PdfJob(
+                report_pdf_path(r), templates.report_html(public, public_papers.reports[r.id]), base
+            )
+            for r in report_list
         ]
     rendered = render_all(jobs, cache, workers=settings.workers, progress=progress)
 
