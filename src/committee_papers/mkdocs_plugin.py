@@ -129,6 +129,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
+        # MkDocs reuses plugin instances across builds in one process: forget the last PDFs.
+        self.pdf_files = []
         if self.config.packs and self.command == "build":
             # Packs are laid out before any page is drawn: the agendas print their page ranges.
             self.pdf_files = self._build_pdfs(config, root)
