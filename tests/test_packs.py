@@ -215,6 +215,9 @@ def test_part_2_papers_go_only_in_the_members_non_public_pack_numbered_on(
     )
     folder = f"meetings/{FIXTURE_MEETING}"
     assert not (public / folder / "non-public-pack.pdf").exists()
+    # MkDocs reuses the plugin: a later build without packs carries none of the members' PDFs.
+    again = build_site(planted.parent / "again", data_dir=planted)
+    assert not list(again.rglob("*.pdf"))
     for pdf in public.rglob("*.pdf"):
         text = " ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).lower()
         assert TOKEN not in text, pdf

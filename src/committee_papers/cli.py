@@ -125,7 +125,7 @@ def pack(
     renderer = Renderer(papers, Policy(papers, audience, day), [Path(templates_dir)])
     site = _site_settings(Path(config_file))
     settings = PdfSettings(
-        site_url=site.get("site_url") or "",
+        site_url=getattr(papers.site, "site_url", None) or site.get("site_url") or "",
         base_url=str(Path(config_file).parent / (site.get("docs_dir") or "docs")),
         cache=Path(config_file).parent / ".cache" / "packs",
         reports=False,
