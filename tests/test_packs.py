@@ -110,7 +110,9 @@ def test_bookmarks_follow_the_agenda(papers: Papers, packs: dict[str, Pack]) -> 
     assert titles[:2] == ["Front sheet", "Agenda"]
     numbers = [t.split(".")[0] for t in titles[2:]]
     agenda_order = [i.number for i in meeting.agenda]
-    assert numbers == [n for n in agenda_order if n in numbers] == ["3", "5", "6"]
+    with_papers = [i.number for i in meeting.part1 if i.report or i.minutes_of]
+    assert numbers == [n for n in agenda_order if n in numbers] == with_papers
+    assert len(with_papers) >= 3
     assert titles[3] == "5. Council Tax Support Scheme 2027/28"
     # Appendices are bookmarked under their item.
     budget = pack.marks[4]
