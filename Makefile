@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build members check test test-fast lint format clean
+.PHONY: install serve build members check test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 on PATH)"; exit 1; }
@@ -45,6 +45,9 @@ test: $(STAMP) lint ## run the whole suite (browser tests skip, with a message, 
 
 test-fast: $(STAMP) ## the suite without the browser tests
 	$(BIN)/pytest -n 2 -m "not browser"
+
+bench: $(STAMP) ## print the benchmark figures (bench/RESULTS.md records them)
+	$(BIN)/python bench/pack.py
 
 clean:
 	rm -rf site site-members .site.* .site-members.* build test-artifacts .pytest_cache

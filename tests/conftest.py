@@ -18,7 +18,8 @@ def papers() -> Papers:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("demo") / "site")
+    # The one test build with packs: the demo's PDFs and the page ranges on its agendas.
+    return build_site(tmp_path_factory.mktemp("demo") / "site", packs=True)
 
 
 @pytest.fixture(scope="session")

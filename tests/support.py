@@ -18,12 +18,21 @@ FIXTURE = ROOT / "tests" / "fixtures" / "council"
 AS_OF = "2026-11-23"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Builds in tests (and the `papers`/`mkdocs` commands they run) skip the PDF packs unless a
+# test asks for them: the demo's packs are laid out once per session (conftest.py).
+os.environ["PAPERS_PACKS"] = "false"
 
 
 def build_site(
-    site_dir: Path, *, data_dir: Path | None = None, audience: str = "public", as_of: str = AS_OF
+    site_dir: Path,
+    *,
+    data_dir: Path | None = None,
+    audience: str = "public",
+    as_of: str = AS_OF,
+    packs: bool = False,
 ) -> Path:
-    """Build like `papers build` into `site_dir` and return it."""
+    """Build like `papers build` into `site_dir` and return it (packs off unless asked: they
+    are laid out once per session for the demo, see conftest.py)."""
     from committee_papers.mkdocs_plugin import build_site as build
 
     build(
@@ -32,6 +41,7 @@ def build_site(
         as_of=as_of,
         site_dir=str(site_dir),
         data_dir=str(data_dir) if data_dir else None,
+        packs=packs,
     )
     return site_dir
 

@@ -36,3 +36,11 @@ def test_members_build_goes_to_site_members_unless_told(calls: list[dict[str, An
 def test_as_of_is_passed_through(calls: list[dict[str, Any]]) -> None:
     CliRunner().invoke(cli.main, ["build", "--as-of", "2026-12-11"])
     assert calls[0]["as_of"] == "2026-12-11"
+
+
+def test_no_packs_turns_the_pdfs_off_and_the_default_keeps_mkdocs_yml_setting(
+    calls: list[dict[str, Any]],
+) -> None:
+    CliRunner().invoke(cli.main, ["build", "--no-packs"])
+    CliRunner().invoke(cli.main, ["build"])
+    assert [c["packs"] for c in calls] == [False, None]

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,11 @@ class PapersConfig(base.Config):
     #: The project's own documentation in docs/: published only when site.yml says
     #: `documentation: true` (the demo council does), as its examples name the demo's papers.
     documentation = opt.ListOfItems(opt.Type(str), default=["data.md", "urls.md", "macros.md"])
+    #: Agenda packs and report PDFs (WeasyPrint); off for quick previews, never in serve.
+    packs = opt.Type(bool, default=True)
+    #: Where laid-out PDFs are kept by content hash, relative to mkdocs.yml.
+    pack_cache = opt.Type(str, default=".cache/packs")
+    pack_workers = opt.Optional(opt.Type(int))
 
 
 class _WarningCounter(logging.Handler):
@@ -83,6 +89,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.warnings = _WarningCounter()
+        self.pdf_files: list[outputs.OutputFile] = []
         self.data_dir = Path("data")
         self.logo: str | None = None
 
@@ -128,6 +135,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
+        # MkDocs reuses plugin instances across builds in one process: forget the last PDFs.
+        self.pdf_files = []
+        if self.config.packs and self.command == "build":
+            # Packs are laid out before any page is drawn: the agendas print their page ranges.
+            self.pdf_files = self._build_pdfs(config, root)
         self.specs = {spec.src_uri: spec for spec in page_specs(shown, policy, self.renderer)}
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
@@ -149,6 +161,28 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if site.logo:
             config.theme["logo"] = site.logo
         self.logo = site.logo
+
+    def _build_pdfs(self, config: MkDocsConfig, root: Path) -> list[outputs.OutputFile]:
+        from .outputs.packs import PdfSettings, build_pdfs
+
+        assert self.renderer is not None
+        settings = PdfSettings(
+            site_url=config.site_url or "",
+            base_url=config.docs_dir,
+            cache=root / self.config.pack_cache,
+            workers=self.config.pack_workers,
+        )
+
+        def progress(name: str, pdf: Any) -> None:
+            state = "unchanged" if pdf.cached else "laid out"
+            log.info(f"PDF {name}: {pdf.pages} pages ({state})")
+
+        try:
+            index = build_pdfs(self.renderer.env, self.renderer.view, settings, progress)
+        except Exception as error:  # WeasyPrint's own errors: name the step, stop the build
+            raise PluginError(f"committee-papers: laying out the PDFs failed: {error}") from error
+        self.renderer.view = replace(self.renderer.view, pdfs=index)
+        return index.files
 
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
@@ -213,6 +247,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         staging = Path(config.site_dir)
         if self.policy is not None:
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+            outputs.write(staging, self.pdf_files)
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
                 staging, self.full_papers, self.policy.papers, also_public=self.template_text
@@ -305,8 +340,12 @@ def build_site(
     templates_dir: str | None = None,
     docs_dir: str | None = None,
     strict: bool = True,
+    packs: bool | None = None,
 ) -> None:
-    """Build like `mkdocs build`, for `papers build` (which adds the audience and date)."""
+    """Build like `mkdocs build`, for `papers build` (which adds the audience and date).
+
+    `packs` None keeps mkdocs.yml's setting; True or False overrides it.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -319,6 +358,8 @@ def build_site(
     plugin = config.plugins["committee-papers"]
     plugin.config.audience = audience
     plugin.config.as_of = as_of
+    if packs is not None:
+        plugin.config.packs = packs
     if data_dir:
         plugin.config.data_dir = data_dir
     if templates_dir:

@@ -72,9 +72,11 @@ class View(Display):
     papers: Papers
     policy: Policy
     base: str = ""
+    #: What the laid-out PDFs say (outputs.packs.PdfIndex), or None when packs are off.
+    pdfs: Any = None
 
     def at(self, base: str) -> View:
-        return View(self.papers, self.policy, base)
+        return View(self.papers, self.policy, base, self.pdfs)
 
     @property
     def site(self) -> Any:
@@ -428,6 +430,24 @@ class CalendarDay:
 class CalendarMonth:
     first: dt.date
     weeks: list[list[CalendarDay]]
+    # --- printed papers (PDF packs) -------------------------------------------------------
+
+    def page_range(self, meeting: Meeting, item: AgendaItem) -> str:
+        """'Pages 7 - 22': where the item's papers are in the pack, from the real layout."""
+        if self.pdfs is None:
+            return ""
+        return "; ".join(self.pdfs.ranges.get((meeting.id, item.number), []))
+
+    def packs(self, meeting: Meeting) -> list[Any]:
+        """The meeting's agenda packs (PdfLink: path, title, pages, size_text)."""
+        return [] if self.pdfs is None else self.pdfs.packs.get(meeting.id, [])
+
+    def report_pdf(self, report: Report) -> Any:
+        """The report printed as a committee paper (a PdfLink), or None."""
+        return None if self.pdfs is None else self.pdfs.reports.get(report.id)
+
+    def pdf_url(self, link: Any) -> str:
+        return self.base + link.path
 
 
 def _by_year(meetings: list[Meeting]) -> list[tuple[int, list[Meeting]]]:

@@ -50,3 +50,6 @@ def test_a_report_prints_in_full_without_the_site_chrome(desktop: Any, open_page
     assert "paul.renshaw@brackenford.example.gov.uk" in words.replace(" ", "")
     assert "Made with" not in words and "Table of contents" not in words
     assert 2 <= len(pdf.pages) <= 4
+    # Shaped like the printed committee paper (the report's PDF): council, item, meeting.
+    assert words.startswith("Brackenford District Council Agenda item 3 Audit and Governance")
+    assert "Printable report" not in words
