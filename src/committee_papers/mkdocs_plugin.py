@@ -33,12 +33,16 @@ from .policy import Audience, Policy
 from .problems import format_problems
 from .publish import staging_dir_for, swap_into_place
 from .render import MACROS, Renderer, UnknownPaper
+from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .steps import StepTimer
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
 #: Index pages that sit in the nav; every other generated page is reached through them.
-_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md"}
+_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md", "search/index.md"}
+#: Log progress every this many pages, so a long build shows it is moving.
+_PROGRESS_EVERY = 2000
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
@@ -50,6 +54,8 @@ class PapersConfig(base.Config):
     templates_dir = opt.Type(str, default="macros")
     audience = opt.Choice(("public", "members"), default="public")
     as_of = opt.Optional(opt.Type(str))
+    #: Build the Pagefind search index (one per year) after the pages.
+    search_index = opt.Type(bool, default=True)
 
 
 class _WarningCounter(logging.Handler):
@@ -69,6 +75,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.warnings = _WarningCounter()
+        self.timer = StepTimer()
+        #: Built HTML file (relative to the site) -> the search index group it belongs to.
+        self.search_groups: dict[str, str] = {}
+        self.pages_done = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -76,8 +86,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Early, so the papers are loaded before mkdocs-macros calls define_env in its on_config.
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.timer = StepTimer()
         root = Path(config.config_file_path).parent
         papers, problems, sources = load_with_problems(root / self.config.data_dir)
+        self.timer.lap("load")
         if papers is not None and papers.site.logo:
             if not (Path(config.docs_dir) / papers.site.logo).is_file():
                 site_yml = next(
@@ -104,6 +116,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
         self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
+        self.timer.lap("specs")
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
             # a failed build never destroys the last good site.
@@ -140,11 +153,25 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     config, spec.src_uri, content=spec.front_matter(), inclusion=inclusion
                 )
             )
+        self.search_groups = {
+            f.dest_uri: self.specs[f.src_uri].meta.get("search_group", SITE_GROUP)
+            if f.src_uri in self.specs
+            else SITE_GROUP
+            for f in files.documentation_pages()
+        }
+        self.pages_done = 0
+        log.info(f"Rendering {len(self.search_groups)} pages")
         return files
 
     # The engine's HTML replaces the (empty) Markdown of a generated page: data text never
     # passes through Markdown's or Jinja's hands again.
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.pages_done += 1
+        if self.pages_done % _PROGRESS_EVERY == 0:
+            log.info(
+                f"Pages: {self.pages_done} of {len(self.search_groups)} "
+                f"({self.timer.since_lap():.0f} s)"
+            )
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
@@ -163,10 +190,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"the site in {self.target} was left as it was"
             )
         staging = Path(config.site_dir)
+        self.timer.lap("pages")
+        if self.config.search_index:
+            self._index(staging)
+        self.timer.lap("search")
         if self.policy is not None:
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+        self.timer.lap("outputs")
         if self.policy is not None and not self.policy.members:
             leaks = check_site(staging, self.policy.papers, self.policy.as_of)
+            self.timer.lap("guard")
             if leaks:
                 listing = "\n".join(f"  {leak}" for leak in leaks)
                 raise PluginError(
@@ -174,7 +207,24 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         swap_into_place(staging, self.target)
+        self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
+        log.info(f"Steps: {self.timer.summary()}")
+
+    def _index(self, site: Path) -> None:
+        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""
+        groups: dict[str, list[str]] = {}
+        for dest, group in self.search_groups.items():
+            if (site / dest).is_file():
+                groups.setdefault(group, []).append(dest)
+        log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
+        try:
+            runs = build_indexes(site, groups)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from error
+        if runs:
+            peak = max(run.peak_rss_mb for run in runs)
+            log.info(f"Search index: done, Pagefind peak memory {peak:.0f} MB")
 
     def on_build_error(self, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

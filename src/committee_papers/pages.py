@@ -16,6 +16,7 @@ from . import text
 from .model import Papers
 from .policy import Policy
 from .render import Renderer
+from .searchindex import search_meta
 from .urls import base_for, src_uri_for
 
 
@@ -66,6 +67,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         part: str = "",
         **meta: Any,
     ) -> PageSpec:
+        meta = {**meta, **search_meta(papers, obj, kind)}
         return PageSpec(src_uri_for(obj, part), title, kind, render, desc, meta)
 
     yield spec(
@@ -88,6 +90,13 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         "people",
         lambda b: r.people(b),
         f"Members and officers of {site}.",
+    )
+    yield spec(
+        "search",
+        "Search the papers",
+        "search",
+        lambda b: r.call("search.html", "search_page", b),
+        f"Search the agendas, reports, appendices and minutes of {site}.",
     )
     for body in view.bodies_in_order():
         yield spec(

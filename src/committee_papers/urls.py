@@ -12,6 +12,7 @@ they are stable, readable and documented in docs/urls.md:
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
+    /search/                          searching every paper
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from typing import Any
 
 from .model import Appendix, Body, Meeting, Person, Report
 
-INDEXES = {"committees": "committees/", "meetings": "meetings/", "people": "people/"}
+INDEXES = {
+    "committees": "committees/",
+    "meetings": "meetings/",
+    "people": "people/",
+    "search": "search/",
+}
 
 
 def url_for(obj: Any, part: str = "") -> str:
