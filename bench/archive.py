@@ -27,8 +27,26 @@ NEWEST = dt.date(2026, 12, 9)
 AS_OF = dt.date(2026, 11, 23)
 
 # Common words first (they take the top Zipf ranks), then the invented stems below.
-COMMON = ["the", "of", "and", "to", "a", "in", "that", "is", "for", "be", "on", "as", "with", "by", "this", "will", "are", "it", "from", "at", "which", "council", "or", "an", "have", "has", "not", "report", "be", "been", "would", "its", "their", "members", "committee", "services", "service", "budget", "year", "plan", "should", "these", "also", "more", "other", "new", "any", "were", "all", "can", "officers", "such", "into", "may", "within", "each", "under", "over", "there", "than", "where", "they", "per", "cent", "housing", "planning", "review", "policy", "funding", "costs", "residents", "public", "district", "local", "area", "scheme", "support", "management", "proposed", "approved", "current", "financial", "risk", "delivery", "contract", "period", "work", "development", "programme", "data", "option", "options", "recommendation", "approval", "decision", "information", "community", "provision", "strategy", "performance", "team", "community", "works", "capital", "revenue", "savings", "income", "team", "targets", "quarter", "annual", "consultation", "equality", "legal", "implications", "environment", "climate", "transport", "waste", "parking", "leisure", "licensing", "audit", "assurance", "governance", "health", "safety", "staff", "employees", "tenants", "homes", "properties", "land", "site", "application", "applications", "accommodation"]
-SYLLABLES = ["ba", "be", "bi", "bo", "bu", "ca", "ce", "co", "cu", "da", "de", "di", "do", "du", "fa", "fe", "fi", "fo", "ga", "ge", "go", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "pa", "pe", "pi", "po", "ra", "re", "ri", "ro", "ru", "sa", "se", "si", "so", "su", "ta", "te", "ti", "to", "tu", "va", "ve", "vi", "vo", "wa", "we", "wi", "wo", "bran", "cal", "dor", "fen", "gar", "hol", "mar", "nor", "pen", "ros", "ster", "thorn", "val", "wen"]
+COMMON_WORDS = """
+the of and to a in that is for be on as with by this will are it from at which council or
+an have has not report be been would its their members committee services service budget
+year plan should these also more other new any were all can officers such into may within
+each under over there than where they per cent housing planning review policy funding
+costs residents public district local area scheme support management proposed approved
+current financial risk delivery contract period work development programme data option
+options recommendation approval decision information community provision strategy
+performance team community works capital revenue savings income team targets quarter
+annual consultation equality legal implications environment climate transport waste
+parking leisure licensing audit assurance governance health safety staff employees tenants
+homes properties land site application applications accommodation
+"""
+COMMON = COMMON_WORDS.split()
+SYLLABLES_WORDS = """
+ba be bi bo bu ca ce co cu da de di do du fa fe fi fo ga ge go la le li lo lu ma me mi mo
+mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo wa
+we wi wo bran cal dor fen gar hol mar nor pen ros ster thorn val wen
+"""
+SYLLABLES = SYLLABLES_WORDS.split()
 ENDINGS = ["", "", "s", "ed", "ing", "ion", "ment", "al", "ity", "er", "ly", "ance"]
 HEADINGS = [
     "Background",
@@ -60,10 +78,12 @@ BODY_NAMES = [
     "Corporate Parenting",
     "Climate",
 ]
-FIRST = (
-    ["Ruth", "Daniel", "Priya", "Tom", "Grace", "Martin", "Susan", "James", "Elaine", "Nikhil", "Carol", "Owen", "Fiona", "Harry"]
-)
-LAST = ["Okafor", "Price", "Sharma", "Whitfield", "Adeyemi", "Hale", "Kerr", "Boateng", "Foster", "Rao", "Dempsey", "Pryce"]
+FIRST_WORDS = "Ruth Daniel Priya Tom Grace Martin Susan James Elaine Nikhil Carol Owen Fiona Harry"
+FIRST = FIRST_WORDS.split()
+LAST_WORDS = """
+Okafor Price Sharma Whitfield Adeyemi Hale Kerr Boateng Foster Rao Dempsey Pryce
+"""
+LAST = LAST_WORDS.split()
 PARTIES = ["Liberal Democrats", "Conservative", "Labour", "Green Party", "Independent"]
 WARDS = ["Abbey", "Castle", "Millfield", "Riverside", "Northgate", "Hollins", "Westbury"]
 
