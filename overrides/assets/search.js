@@ -4,7 +4,10 @@
 (function () {
   var root = document.getElementById("cp-search");
   if (!root || typeof PagefindUI === "undefined") return;
-  var bundles = JSON.parse(root.getAttribute("data-bundles"));
+  // Relative to this page, made absolute: Pagefind resolves them from its own script.
+  var bundles = JSON.parse(root.getAttribute("data-bundles")).map(function (path) {
+    return new URL(path, document.baseURI).pathname;
+  });
   var ui = new PagefindUI({
     element: "#cp-search",
     bundlePath: bundles[0],

@@ -56,6 +56,9 @@ class PapersConfig(base.Config):
     as_of = opt.Optional(opt.Type(str))
     #: Build the Pagefind search index (one per year) after the pages.
     search_index = opt.Type(bool, default=True)
+    #: `mkdocs serve` builds the papers of only the newest N meetings (0: all), so an edit
+    #: shows in seconds however large the archive; `build` always builds everything.
+    serve_meetings = opt.Type(int, default=0)
 
 
 class _WarningCounter(logging.Handler):
@@ -115,7 +118,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
-        self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
+        specs = page_specs(papers, policy, self.renderer)
+        if self.command == "serve" and self.config.serve_meetings > 0:
+            specs = _newest_slice(specs, papers, self.config.serve_meetings)
+        self.specs = {spec.src_uri: spec for spec in specs}
         self.timer.lap("specs")
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
@@ -231,6 +237,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.target is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
+
+
+def _newest_slice(specs: list[PageSpec], papers: Any, count: int) -> list[PageSpec]:
+    """The pages of the newest `count` meetings (and their papers) and every other page."""
+    dates = sorted((m.date.isoformat() for m in papers.meetings.values()), reverse=True)
+    if len(dates) <= count:
+        return specs
+    cutoff = dates[count - 1]
+    log.info(f"Serving the papers of the newest {count} meetings (from {cutoff}) only")
+    return [s for s in specs if s.meta.get("search_date", cutoff) >= cutoff]
 
 
 def _toc_tokens(html: str) -> list[dict[str, Any]]:
