@@ -423,10 +423,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_browser:
         kb, ms = first_query(work / "site", common_word(work / "site"))
         print(f"first query in Chromium: {kb:.0f} KB, {ms:.0f} ms")
-    incremental = publish_one_meeting(work, work / "data")
-    print(f"publishing one new meeting: {incremental:.1f} s")
     serve = serve_edit(work, work / "data", args.serve_meetings)
-    print(f"serve shows an edited report after {serve:.1f} s")
+    print(f"serve shows an edited report after {serve:.1f} s", flush=True)
+    incremental = publish_one_meeting(work, work / "data")
+    print(f"publishing one new meeting: {incremental:.1f} s", flush=True)
     print(
         f"ratio_vs_material={ours.seconds / plain.seconds:.2f} incremental_s={incremental:.1f} "
         f"serve_edit_s={serve:.1f} peak_rss_mb={ours.peak_mb:.0f} first_query_kb={kb:.0f} "

@@ -86,8 +86,8 @@ def test_an_exempt_report_called_by_a_macro_shows_only_its_notice(tmp_path: Path
     result = build(tmp_path, '# Page\n\n{{ report("debt-write-off-jan-2026") }}\n')
     assert result.returncode == 0, result.stderr
     text = BeautifulSoup((tmp_path / "site/index.html").read_text(), "lxml").article.get_text()
-    assert "not for publication" in text
-    assert "dissolved" not in text
+    assert "This report is not published." in text
+    assert "Debt write-off" not in text and "dissolved" not in text
 
 
 def test_the_logo_named_in_site_settings_must_exist(tmp_path: Path) -> None:

@@ -12,7 +12,17 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import text
-from .model import Body, ColumnKind, ItemKind, Meeting, MeetingStatus, Papers, Rag, Report
+from .model import (
+    Body,
+    ColumnKind,
+    Exemption,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    Papers,
+    Rag,
+    Report,
+)
 from .problems import LineMap, Loc, Problems
 
 if TYPE_CHECKING:
@@ -42,7 +52,17 @@ class _Checker:
         if person_id and person_id not in self.papers.people and "people" not in self.failed:
             self.problems.add(where, loc, f"no person with id {person_id!r} in people.yml")
 
-    def exempt(self, where: LineMap, loc: Loc, paragraphs: list[str]) -> None:
+    def exempt(self, where: LineMap, loc: Loc, paragraphs: Exemption | None) -> None:
+        if paragraphs is None:
+            return
+        if not paragraphs.known:
+            self.problems.warn(
+                where,
+                loc,
+                "exempt, but the paragraphs it is exempt under are not given: it is withheld, "
+                "and its public notice names no paragraph; add them if they are known, "
+                f"e.g. exempt: [3] ({self.papers.site.jurisdiction.exempt_schedule})",
+            )
         for index, number in enumerate(paragraphs):
             if number not in self.paragraphs:
                 allowed = ", ".join(self.paragraphs)
@@ -98,8 +118,7 @@ class _Checker:
             self.problems.add(
                 where,
                 (*loc, "part"),
-                f"report {report_id!r} is exempt (paragraphs {', '.join(report.exempt)}); "
-                "present it as a Part 2 item (part: 2)",
+                f"report {report_id!r} is exempt; present it as a Part 2 item (part: 2)",
             )
 
     def _supplementary(self, where: LineMap, loc: Loc, report_id: str, labels: list[str]) -> None:

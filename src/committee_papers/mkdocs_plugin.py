@@ -31,8 +31,9 @@ from .load import load_with_problems
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
+from .projection import project, withheld_ids
 from .publish import staging_dir_for, swap_into_place
-from .render import MACROS, Renderer, UnknownPaper
+from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
 from .steps import StepTimer
 from .urls import base_for
@@ -75,6 +76,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.command = "build"
         self.renderer: Renderer | None = None
         self.policy: Policy | None = None
+        self.full_papers: Any = None
+        self.template_text: list[str] = []
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.warnings = _WarningCounter()
@@ -107,20 +110,36 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
-        policy = Policy(papers, Audience(self.config.audience), self._as_of())
+        # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
+        for warning in problems.warnings:
+            log.info(f"papers check: {warning}")
+        full_policy = Policy(papers, Audience(self.config.audience), self._as_of())
+        # Everything from here on sees only the audience's projection: withheld papers are
+        # not hidden by templates, they are absent.
+        shown = project(papers, full_policy)
+        policy = Policy(shown, full_policy.audience, full_policy.as_of)
         self.policy = policy
+        self.full_papers = papers
+        # Words of the templates themselves ("Apologies for absence") are public by nature.
+        self.template_text = [
+            path.read_text(encoding="utf-8", errors="replace")
+            for folder in (root / self.config.templates_dir, Path(config.theme.dirs[0]))
+            for path in sorted(folder.rglob("*.html"))
+        ]
         # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the
         # publication date instead, so the same data and date build the same bytes any day.
         if not _USER_EPOCH:
             noon = dt.datetime.combine(policy.as_of, dt.time(12), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(noon.timestamp()))
-        self.renderer = Renderer(papers, policy, [root / self.config.templates_dir])
+        self.renderer = Renderer(
+            shown, policy, [root / self.config.templates_dir], withheld_ids(papers, shown)
+        )
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
-        specs = page_specs(papers, policy, self.renderer)
+        specs = page_specs(shown, policy, self.renderer)
         if self.command == "serve" and self.config.serve_meetings > 0:
-            specs = _newest_slice(specs, papers, self.config.serve_meetings)
+            specs = _newest_slice(specs, shown, self.config.serve_meetings)
         self.specs = {spec.src_uri: spec for spec in specs}
         self.timer.lap("specs")
         if self.command == "build":
@@ -204,7 +223,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
         self.timer.lap("outputs")
         if self.policy is not None and not self.policy.members:
-            leaks = check_site(staging, self.policy.papers, self.policy.as_of)
+            leaks = check_site(
+                staging, self.full_papers, self.policy.papers, also_public=self.template_text
+            )
             self.timer.lap("guard")
             if leaks:
                 listing = "\n".join(f"  {leak}" for leak in leaks)
@@ -274,6 +295,8 @@ def define_env(env: Any) -> None:
                 return str(
                     getattr(plugin.renderer, name)(*args, base=base_for(env.page.url), **kwargs)
                 )
+            except NotPublished as withheld:
+                return str(withheld.notice)
             except UnknownPaper as error:
                 raise PluginError(f"{env.page.file.src_uri}: {name}(): {error}") from error
 

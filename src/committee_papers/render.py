@@ -24,9 +24,25 @@ class UnknownPaper(LookupError):
     """A macro named a meeting, report, body or person that is not in the data."""
 
 
+class NotPublished(LookupError):
+    """A macro named a paper this audience may not see: the page says so, and no more."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.notice = Markup(f'<p class="cp-notice">This {kind} is not published.</p>')
+
+
 class Renderer:
-    def __init__(self, papers: Papers, policy: Policy, template_dirs: Sequence[Path]):
+    def __init__(
+        self,
+        papers: Papers,
+        policy: Policy,
+        template_dirs: Sequence[Path],
+        withheld: set[str] | frozenset[str] = frozenset(),
+    ):
         self.papers = papers
+        #: Ids in the data that this audience may not see: a macro naming one prints a notice.
+        self.withheld = withheld
         self.policy = policy
         self.view = View(papers, policy)
         self.env = jinja2.Environment(
@@ -56,9 +72,10 @@ class Renderer:
     def _report(self, report_id: str) -> Any:
         return self._get(self.papers.reports, report_id, "report")
 
-    @staticmethod
-    def _get(table: dict[str, Any], key: str, kind: str) -> Any:
+    def _get(self, table: dict[str, Any], key: str, kind: str) -> Any:
         if key not in table:
+            if key in self.withheld:
+                raise NotPublished(kind)
             raise UnknownPaper(f"no {kind} with id {key!r}")
         return table[key]
 

@@ -159,6 +159,16 @@ class View:
             return f"paragraph {numbers[0]}"
         return f"paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"
 
+    def exempt_under(self, exemption: list[str] | None, schedule: bool = True) -> str:
+        """' under paragraph 3 of Schedule 12A ...', or ' as defined in ...' when unknown."""
+        where = self.site.jurisdiction.exempt_schedule
+        if exemption:
+            numbers = " under " + self.paragraphs(list(exemption)) if len(exemption) else ""
+            if not numbers:
+                return f" as defined in {where}" if schedule else ""
+            return f"{numbers} of {where}" if schedule else numbers
+        return ""
+
     def paragraph_text(self, number: str) -> str:
         return self.site.jurisdiction.exempt_paragraphs.get(number, "")
 

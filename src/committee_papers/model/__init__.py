@@ -12,7 +12,17 @@ appendices by report id plus label.
 
 from __future__ import annotations
 
-from .base import SLUG, AppendixLabel, ItemNumber, Publication, Slug, Strict
+from .base import (
+    SLUG,
+    AppendixLabel,
+    ExemptField,
+    Exemption,
+    ItemNumber,
+    Publication,
+    Slug,
+    Strict,
+    exemption,
+)
 from .meetings import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -63,6 +73,8 @@ __all__ = [
     "ColumnKind",
     "Contact",
     "Declaration",
+    "ExemptField",
+    "Exemption",
     "ItemKind",
     "ItemNumber",
     "Jurisdiction",
@@ -89,4 +101,5 @@ __all__ = [
     "Strict",
     "Substitution",
     "Table",
+    "exemption",
 ]

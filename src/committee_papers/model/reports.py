@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import AppendixLabel, Publication, Slug, Strict
+from .base import AppendixLabel, ExemptField, Publication, Slug, Strict
 
 
 class Purpose(StrEnum):
@@ -112,7 +112,7 @@ class Link(Strict):
 class Appendix(Publication):
     label: AppendixLabel
     title: str
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     text: str | None = None
     file: str | None = None
     table: Table | None = None
@@ -157,7 +157,7 @@ class Report(Publication):
     author: Slug | None = None
     contact: Slug | None = None
     purpose: Purpose = Purpose.information
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     key_decision: bool = False
     wards: list[str] = Field(default_factory=list)
     forward_plan: str | None = None
