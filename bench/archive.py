@@ -277,7 +277,7 @@ def _meeting(
         purpose = rng.choice(("decision", "information", "discussion"))
         if exempt:
             agenda.append(
-                f'  - {{number: "{number}", kind: exclusion, purpose: decision, exempt: ["3"]}}'
+                f'  - {{number: "{number}", kind: exclusion, purpose: decision}}'
             )
             minute_items.append(
                 f'  - {{item: "{number}", resolutions: ["That the public be excluded."]}}'
