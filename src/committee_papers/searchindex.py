@@ -15,6 +15,7 @@ gzip streams whose content starts with the signature `pagefind_dcd`; fragments
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import resource
@@ -26,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import cbor2
 
 from .model import Appendix, Meeting, Papers, Report
 
@@ -164,8 +167,54 @@ def build_indexes(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(source, target)
             peak = _run_pagefind(tree, out)
+        canonical_order(out)
         runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak))
     return runs
+
+
+def _encode(value: Any) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _named(lang: str, payload: bytes, digits: int) -> str:
+    return f"{lang}_{hashlib.sha256(payload).hexdigest()[:digits]}"
+
+
+def canonical_order(out: Path) -> None:
+    """Rewrite Pagefind's filter files and metadata in a stable order, so that the same site
+    indexes to the same bytes (the standard the project keeps for every output).
+
+    Pagefind keeps filters in a hash map whose order changes from run to run: the order of
+    the filters in `pagefind.<hash>.pf_meta` and of the values in each `.pf_filter` file
+    (and so their content-hash names) differ between two runs on the same pages. The files
+    are re-encoded (CBOR after the `pagefind_dcd` mark, gzip without a clock) with filters
+    and values sorted, renamed by the hash of their new content, and the index entry file
+    is updated to name the new metadata file. The browser code only follows these names.
+    """
+    entry_path = out / "pagefind-entry.json"
+    if not entry_path.is_file():
+        return
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in entry["languages"].items():
+        meta_path = out / f"pagefind.{info['hash']}.pf_meta"
+        meta = cbor2.loads(decode(meta_path.read_bytes()))
+        filters = []
+        for name, old in meta[3]:
+            path = out / "filter" / f"{old}.pf_filter"
+            filter_name, values = cbor2.loads(decode(path.read_bytes()))
+            data = _encode([filter_name, sorted(values, key=lambda v: v[0])])
+            new = _named(lang, data, 7)
+            path.unlink()
+            (out / "filter" / f"{new}.pf_filter").write_bytes(data)
+            filters.append([name, new])
+        meta[3] = sorted(filters)
+        data = _encode(meta)
+        info["hash"] = _named(lang, data, 13)
+        meta_path.unlink()
+        (out / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
