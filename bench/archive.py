@@ -276,9 +276,7 @@ def _meeting(
         report_id = f"{meeting_id}-r{r + 1}"
         purpose = rng.choice(("decision", "information", "discussion"))
         if exempt:
-            agenda.append(
-                f'  - {{number: "{number}", kind: exclusion, purpose: decision}}'
-            )
+            agenda.append(f'  - {{number: "{number}", kind: exclusion, purpose: decision}}')
             minute_items.append(
                 f'  - {{item: "{number}", resolutions: ["That the public be excluded."]}}'
             )

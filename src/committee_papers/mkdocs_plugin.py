@@ -246,12 +246,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 groups.setdefault(group, []).append(dest)
         log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
         try:
-            runs = build_indexes(site, groups)
+            runs = build_indexes(site, groups, previous=self.target)
         except SearchIndexError as error:
             raise PluginError(str(error)) from error
-        if runs:
-            peak = max(run.peak_rss_mb for run in runs)
-            log.info(f"Search index: done, Pagefind peak memory {peak:.0f} MB")
+        fresh = [run for run in runs if run.pages]
+        peak = max((run.peak_rss_mb for run in fresh), default=0.0)
+        log.info(
+            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages), "
+            f"{len(runs) - len(fresh)} unchanged and reused; Pagefind peak memory {peak:.0f} MB"
+        )
 
     def on_build_error(self, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

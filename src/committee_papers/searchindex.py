@@ -37,6 +37,9 @@ INDEX_DIR = "pagefind"
 #: The group of pages that belong to no year: committees, people, hub and help pages.
 SITE_GROUP = "site"
 SIGNATURE = b"pagefind_dcd"
+#: Beside each index: the hash of every page it was made from, so an unchanged year's index
+#: is reused by the next build.
+MANIFEST = "cp-pages.json"
 #: The kind of paper a reader filters by, for each kind of generated page.
 PAPER_KINDS = {"meeting": "agenda", "report": "report", "appendix": "appendix"}
 #: Files of an index that hold text from pages (the rest is code, styles and the wasm).
@@ -140,36 +143,54 @@ def groups_present(site: Path) -> list[str]:
 def build_indexes(
     site: Path,
     groups: dict[str, list[str]],
-    only: Iterable[str] | None = None,
+    previous: Path | None = None,
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
     Each group is indexed from a folder of hard links to its pages (same relative paths, so
     Pagefind computes the same URLs), one Pagefind process at a time so memory never adds up.
-    `only` limits the work to the groups that changed; the others must already be in `site`.
+    A group whose pages are byte for byte those of the same group in `previous` (the live
+    site) takes that group's index instead: Pagefind's output is canonical (see
+    `canonical_order`), so the bytes are the ones indexing would write, and publishing a
+    meeting re-indexes its year only. The previous index's files are hard-linked, never
+    written to: every later write replaces a file rather than changing it.
     """
     import time
 
-    wanted = set(groups) if only is None else set(only)
     runs: list[IndexRun] = []
-    for group in sorted(wanted):
-        pages = groups.get(group, [])
+    for group in sorted(groups):
+        pages = sorted(groups[group])
         out = site / INDEX_DIR / group
         shutil.rmtree(out, ignore_errors=True)
         if not pages:
             continue
         start = time.perf_counter()
+        manifest = json.dumps({rel: _digest(site / rel) for rel in pages}, indent=0)
+        old = previous / INDEX_DIR / group if previous is not None else None
+        if old is not None and _manifest(old) == manifest:
+            shutil.copytree(old, out, copy_function=_link_or_copy)
+            runs.append(IndexRun(group, 0, time.perf_counter() - start, 0.0))
+            continue
         with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
             tree = Path(tmp)
             for rel in pages:
-                source = site / rel
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, target)
+                _link_or_copy(site / rel, target)
             peak = _run_pagefind(tree, out)
         canonical_order(out)
+        (out / MANIFEST).write_text(manifest, encoding="utf-8")
         runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak))
     return runs
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(index: Path) -> str | None:
+    path = index / MANIFEST
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def _encode(value: Any) -> bytes:
