@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build members check test test-fast lint format clean
+.PHONY: install serve build members check test test-fast lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11 on PATH)"; exit 1; }
@@ -45,6 +45,12 @@ test: $(STAMP) lint ## run the whole suite (browser tests skip, with a message, 
 
 test-fast: $(STAMP) ## the suite without the browser tests
 	$(BIN)/pytest -n 2 -m "not browser"
+
+# The full default archive (3,200 meetings) takes hours on a shared machine: MEETINGS=400 is
+# a quicker run. Prints its figures last (see bench/RESULTS.md).
+MEETINGS ?= 3200
+bench: $(STAMP) ## build a synthetic archive with the project and with plain material
+	$(BIN)/python bench/build.py --meetings $(MEETINGS)
 
 clean:
 	rm -rf site site-members .site.* .site-members.* build test-artifacts .pytest_cache

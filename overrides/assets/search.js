@@ -15,7 +15,9 @@
     showSubResults: true,
     showImages: false,
     resetStyles: false,
-    autofocus: false
+    autofocus: false,
+    // Pagefind waits 300 ms after each key press by default; a reader waits for that too.
+    debounceTimeoutMs: 100
   });
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
