@@ -62,6 +62,17 @@ class Site:
         return sorted(self.root.rglob("*.html"))
 
 
+def mkdocs_build(site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project's mkdocs.yml, as a council would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+
+
 def papers_command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run the `papers` command as a clerk would, capturing what it prints."""
     return subprocess.run(

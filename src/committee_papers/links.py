@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 from . import text
 from .model import (
     Body,
-    ColumnKind,
     Exemption,
     ItemKind,
     Meeting,
     MeetingStatus,
+    Minutes,
     Papers,
-    Rag,
     Report,
 )
 from .problems import LineMap, Loc, Problems
@@ -30,26 +29,34 @@ if TYPE_CHECKING:
 
 
 def check_links(papers: Papers, sources: Sources, problems: Problems) -> None:
-    checker = _Checker(papers, problems, sources.failed)
+    checker = _Checker(papers, problems, sources)
     for body in papers.bodies.values():
         checker.body(body, sources.get(body.source))
     for meeting in papers.meetings.values():
         checker.meeting(meeting, sources.get(meeting.source))
         if meeting.minutes:
             checker.minutes(meeting, sources.get(meeting.minutes.source))
+    for minutes in sources.orphan_minutes:
+        checker.minutes_people(minutes, sources.get(minutes.source))
     for report in papers.reports.values():
         checker.report(report, sources.get(report.source))
 
 
 class _Checker:
-    def __init__(self, papers: Papers, problems: Problems, failed: set[str]):
+    def __init__(self, papers: Papers, problems: Problems, sources: Sources):
         self.papers = papers
-        self.failed = failed
+        self.failed = sources.failed
+        self.sources = sources
         self.problems = problems
         self.paragraphs = papers.site.jurisdiction.exempt_paragraphs
 
     def person(self, where: LineMap, loc: Loc, person_id: str | None) -> None:
-        if person_id and person_id not in self.papers.people and "people" not in self.failed:
+        if (
+            person_id
+            and person_id not in self.papers.people
+            and person_id not in self.sources.people_named
+            and "people" not in self.failed
+        ):
             self.problems.add(where, loc, f"no person with id {person_id!r} in people.yml")
 
     def exempt(self, where: LineMap, loc: Loc, paragraphs: Exemption | None) -> None:
@@ -155,6 +162,20 @@ class _Checker:
             self.problems.add(
                 where, (), f"minutes exist but the meeting's status is {meeting.status.value!r}"
             )
+        self.minutes_people(minutes, where)
+        for index, declaration in enumerate(minutes.declarations):
+            self._agenda_item(meeting, where, ("declarations", index, "item"), declaration.item)
+        counts = Counter(m.item for m in minutes.items)
+        for index, entry in enumerate(minutes.items):
+            loc = ("items", index)
+            self._agenda_item(meeting, where, (*loc, "item"), entry.item)
+            if counts[entry.item] > 1:
+                self.problems.add(where, (*loc, "item"), f"item {entry.item} is minuted twice")
+            self.exempt(where, (*loc, "exempt"), entry.exempt)
+
+    def minutes_people(self, minutes: Minutes, where: LineMap) -> None:
+        """The people minutes name, and their exempt paragraphs: checkable without the
+        meeting, so checked even when meeting.yml failed to load."""
         self.person(where, ("chair",), minutes.chair)
         for name in ("present", "in_attendance"):
             for index, attendee in enumerate(getattr(minutes, name)):
@@ -166,14 +187,8 @@ class _Checker:
             self.person(where, ("substitutes", index, "for"), sub.for_)
         for index, declaration in enumerate(minutes.declarations):
             self.person(where, ("declarations", index, "person"), declaration.person)
-            self._agenda_item(meeting, where, ("declarations", index, "item"), declaration.item)
-        counts = Counter(m.item for m in minutes.items)
         for index, entry in enumerate(minutes.items):
             loc = ("items", index)
-            self._agenda_item(meeting, where, (*loc, "item"), entry.item)
-            if counts[entry.item] > 1:
-                self.problems.add(where, (*loc, "item"), f"item {entry.item} is minuted twice")
-            self.exempt(where, (*loc, "exempt"), entry.exempt)
             for q, question in enumerate(entry.questions):
                 self.person(where, (*loc, "questions", q, "asked_by"), question.asked_by)
                 self.person(where, (*loc, "questions", q, "answered_by"), question.answered_by)
@@ -188,7 +203,11 @@ class _Checker:
         self.person(where, ("author",), report.author)
         self.person(where, ("contact",), report.contact)
         self.exempt(where, ("exempt",), report.exempt)
-        if "meetings" not in self.failed and not self.papers.items_presenting(report.id):
+        if (
+            "agendas" not in self.failed
+            and report.id not in self.sources.reports_named
+            and not self.papers.items_presenting(report.id)
+        ):
             self.problems.add(
                 where, ("id",), f"report {report.id!r} is not on the agenda of any meeting"
             )
@@ -207,8 +226,6 @@ class _Checker:
                 self._captions(
                     str(PurePosixPath(where.path).parent / appendix.file), 0, appendix.body
                 )
-            if appendix.table:
-                self._rag_values(where, (*loc, "table"), appendix.table)
 
     def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
         for line in text.tables_without_caption(markdown_text):
@@ -219,17 +236,3 @@ class _Checker:
                 "'Table: what the table shows' just above it",
                 line=offset + line,
             )
-
-    def _rag_values(self, where: LineMap, loc: Loc, table) -> None:
-        rag_keys = [c.key for c in table.columns if c.kind is ColumnKind.rag]
-        for row_index, row in enumerate(table.rows):
-            for key in rag_keys:
-                value = row.get(key)
-                try:
-                    Rag.parse(value or "")
-                except ValueError:
-                    self.problems.add(
-                        where,
-                        (*loc, "rows", row_index, key),
-                        f"{value!r} is not a RAG status; expected Red, Amber, Green or Blue",
-                    )

@@ -16,16 +16,16 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import tables
 from .links import check_links
-from .model import Body, Column, Meeting, Minutes, Papers, Person, Report, Site, Table
+from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
+from .site_checks import check_site_settings
 from .validation import build
 from .yamlsource import parse_yaml, split_front_matter
 
@@ -38,6 +38,13 @@ class Sources:
     # Kinds of file that failed to load: checks that depend on them would only echo the
     # same mistake as a flood of "no such person" problems, so they are skipped.
     failed: set[str] = field(default_factory=set)
+    # Reports named on the agendas of meetings that failed to load, and the minutes of those
+    # meetings: checked as far as they can be without their meeting.
+    reports_named: set[str] = field(default_factory=set)
+    orphan_minutes: list[Minutes] = field(default_factory=list)
+    # Every key of people.yml, including people whose entry has a mistake (reported there):
+    # a reference to them is not also "no such person".
+    people_named: set[str] = field(default_factory=set)
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -63,10 +70,9 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
         problems.add(display_path(data), (), "the data folder does not exist")
         return None, problems, sources
     site = _load_site(data / "site.yml", sources, problems)
-    before = len(problems.found)
+    if site is not None:
+        check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
     people = _load_people(data / "people.yml", sources, problems)
-    if len(problems.found) > before:
-        sources.failed.add("people")
     bodies = _load_bodies(data / "bodies", sources, problems)
     meetings, reports = _load_meetings(data / "meetings", sources, problems)
     if site is None:
@@ -95,9 +101,10 @@ def _jurisdictions() -> dict[str, Any]:
 
 
 def _load_site(path: Path, sources: Sources, problems: Problems) -> Site | None:
+    before = len(problems.found)
     raw, where = _read_yaml(path, sources, problems)
     if raw is None:
-        if path.exists():
+        if len(problems.found) == before:
             problems.add(where, (), "is empty; expected the council's settings")
         return None
     if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
@@ -120,10 +127,13 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
     raw, where = _read_yaml(path, sources, problems)
     people: dict[str, Person] = {}
     if raw is None:
+        sources.failed.add("people")
         return people
     if not isinstance(raw, dict):
         problems.add(where, (), "expected a mapping of person ids to people")
+        sources.failed.add("people")
         return people
+    sources.people_named.update(str(key) for key in raw)
     for key, value in raw.items():
         if isinstance(value, dict):
             value = {**value, "id": key}
@@ -136,7 +146,10 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
 def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str, Body]:
     bodies: dict[str, Body] = {}
     for path in sorted(folder.glob("*.yml")):
+        before = len(problems.found)
         raw, where = _read_yaml(path, sources, problems)
+        if _unreadable(raw, problems, before):
+            continue
         if isinstance(raw, dict):
             raw = {**raw, "id": path.stem}
             where.lines.setdefault(("id",), 1)
@@ -174,20 +187,47 @@ def _load_meetings(
 
 
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:
+    """The meeting and its minutes. The minutes are read and checked even when meeting.yml
+    is broken, so one broken file never hides the mistakes in another."""
+    before = len(problems.found)
     raw, where = _read_yaml(meeting_dir / "meeting.yml", sources, problems)
     if isinstance(raw, dict):
         raw = {**raw, "id": meeting_dir.name}
-    meeting = build(Meeting, raw, where, problems)
+    meeting = None if _unreadable(raw, problems, before) else build(Meeting, raw, where, problems)
+    minutes = None
     minutes_path = meeting_dir / "minutes.yml"
+    if minutes_path.exists():
+        before = len(problems.found)
+        raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
+        if not _unreadable(raw_minutes, problems, before):
+            minutes = build(Minutes, raw_minutes, minutes_where, problems)
+        if minutes:
+            minutes.source = minutes_where.path
     if meeting is None:
+        if not isinstance(raw, dict):  # unreadable: its agenda is unknown
+            sources.failed.add("agendas")
+        sources.reports_named.update(_reports_named(raw))
+        if minutes is not None:
+            sources.orphan_minutes.append(minutes)
         return None
     meeting.source = where.path
-    if minutes_path.exists():
-        raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
-        meeting.minutes = build(Minutes, raw_minutes, minutes_where, problems)
-        if meeting.minutes:
-            meeting.minutes.source = minutes_where.path
+    meeting.minutes = minutes
     return meeting
+
+
+def _unreadable(raw: Any, problems: Problems, before: int) -> bool:
+    """The file could not be read or parsed, and that is already reported: validating
+    nothing would only add "expected a mapping of fields, found nothing"."""
+    return raw is None and len(problems.found) > before
+
+
+def _reports_named(raw: Any) -> set[str]:
+    """Report ids named on the agenda of a meeting.yml that failed to load, so that its
+    reports are not also reported as on no agenda."""
+    agenda = raw.get("agenda") if isinstance(raw, dict) else None
+    if not isinstance(agenda, list):
+        return set()
+    return {item["report"] for item in agenda if isinstance(item, dict) and item.get("report")}
 
 
 def _load_report(
@@ -199,7 +239,10 @@ def _load_report(
     if front is None:
         problems.add(where, (), "a report starts with front matter between two '---' lines", line=1)
         return None
+    before = len(problems.found)
     raw = parse_yaml(front, where, problems, first_line=2)
+    if _unreadable(raw, problems, before):
+        return None
     if isinstance(raw, dict):
         if "id" in raw:
             problems.add(
@@ -218,6 +261,8 @@ def _load_report(
             appendix.body = _read_text(meeting_dir, appendix.file, where, (*loc, "file"), problems)
         if appendix.table and appendix.table.file:
             _fill_table_from_csv(meeting_dir, appendix.table, where, (*loc, "table"), problems)
+        if appendix.table:
+            tables.check_cells(appendix.table, where, (*loc, "table"), problems)
     return report
 
 
@@ -241,13 +286,6 @@ def _fill_table_from_csv(
     meeting_dir: Path, table: Table, where: LineMap, loc: tuple, problems: Problems
 ) -> None:
     text = _read_text(meeting_dir, table.file, where, (*loc, "file"), problems)
-    if text is None:
-        return
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    declared = {c.key for c in table.columns}
-    for missing in sorted(declared - set(header)):
-        problems.add(where, (*loc, "columns"), f"column {missing!r} is not in {table.file}")
-    if not table.columns:
-        table.columns = [Column(key=h) for h in header]
-    table.rows = [dict(row) for row in reader]
+    if text is not None:
+        csv_path = display_path(meeting_dir / table.file)
+        tables.read_csv(text, table, csv_path, where, loc, problems)

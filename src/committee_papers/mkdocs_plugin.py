@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,6 +29,7 @@ from mkdocs.structure.toc import get_toc
 from . import outputs
 from .guard import check_site
 from .load import load_with_problems
+from .model import Site
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
@@ -60,6 +62,9 @@ class PapersConfig(base.Config):
     #: `mkdocs serve` builds the papers of only the newest N meetings (0: all), so an edit
     #: shows in seconds however large the archive; `build` always builds everything.
     serve_meetings = opt.Type(int, default=0)
+    #: The project's own documentation in docs/: published only when site.yml says
+    #: `documentation: true` (the demo council does), as its examples name the demo's papers.
+    documentation = opt.ListOfItems(opt.Type(str), default=["data.md", "urls.md", "macros.md"])
 
 
 class _WarningCounter(logging.Handler):
@@ -85,6 +90,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: Built HTML file (relative to the site) -> the search index group it belongs to.
         self.search_groups: dict[str, str] = {}
         self.pages_done = 0
+        self.data_dir = Path("data")
+        self.logo: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -94,22 +101,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.timer = StepTimer()
         root = Path(config.config_file_path).parent
-        papers, problems, sources = load_with_problems(root / self.config.data_dir)
+        self.data_dir = root / self.config.data_dir
+        papers, problems, _ = load_with_problems(self.data_dir)
         self.timer.lap("load")
-        if papers is not None and papers.site.logo:
-            if not (Path(config.docs_dir) / papers.site.logo).is_file():
-                site_yml = next(
-                    (m for p, m in sources.maps.items() if p.endswith("site.yml")), None
-                )
-                problems.add(
-                    site_yml or "site.yml",
-                    ("logo",),
-                    f"{papers.site.logo!r} is not a file in docs/",
-                )
-            elif not config.theme.get("logo"):
-                config.theme["logo"] = papers.site.logo
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        self._apply_identity(config, papers.site)
         # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
         for warning in problems.warnings:
             log.info(f"papers check: {warning}")
@@ -150,6 +147,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
+    def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
+        """The council's name, address, description, footer and logo come from site.yml, so
+        one mkdocs.yml serves every council. material prints these without escaping, so
+        they go in escaped (as Markup, so templates that escape do not escape twice)."""
+        config.site_name = Markup.escape(site.title)
+        config.site_description = Markup.escape(site.summary)
+        config.copyright = Markup.escape(site.footer_line)
+        if site.site_url:
+            config.site_url = site.site_url.rstrip("/") + "/"
+        if site.logo:
+            config.theme["logo"] = site.logo
+        self.logo = site.logo
+
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
             return dt.date.today()
@@ -169,6 +179,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     # Generated pages are added before the nav is built, like the blog plugin's posts.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.logo:
+            # The logo lives with the council's data, not in docs/, so no council's site
+            # carries another's.
+            old = files.get_file_from_path(self.logo)
+            if old is not None:
+                files.remove(old)
+            source = str(self.data_dir / self.logo)
+            files.append(File.generated(config, self.logo, abs_src_path=source))
+        if self.policy is not None and not self.policy.papers.site.documentation:
+            _leave_out(files, config, set(self.config.documentation))
         for spec in self.specs.values():
             inclusion = (
                 InclusionLevel.INCLUDED if spec.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
@@ -278,6 +298,30 @@ def _newest_slice(specs: list[PageSpec], papers: Any, count: int) -> list[PageSp
     cutoff = dates[count - 1]
     log.info(f"Serving the papers of the newest {count} meetings (from {cutoff}) only")
     return [s for s in specs if s.meta.get("search_date", cutoff) >= cutoff]
+
+
+def _leave_out(files: Files, config: MkDocsConfig, uris: set[str]) -> None:
+    """Remove hand-written pages and their nav entries (before MkDocs builds the nav, so a
+    page this council does not publish is neither built nor reported missing)."""
+    for uri in uris:
+        found = files.get_file_from_path(uri)
+        if found is not None:
+            files.remove(found)
+    if config.nav:
+        config.nav = _prune_nav(config.nav, uris)
+
+
+def _prune_nav(entries: list[Any], uris: set[str]) -> list[Any]:
+    kept: list[Any] = []
+    for entry in entries:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            children = _prune_nav(value, uris)
+            if children:
+                kept.append({next(iter(entry)): children} if isinstance(entry, dict) else children)
+        elif value not in uris:
+            kept.append(entry)
+    return kept
 
 
 def _toc_tokens(html: str) -> list[dict[str, Any]]:

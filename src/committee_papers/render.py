@@ -127,20 +127,26 @@ class Renderer:
     def latest_papers(self, limit: int = 10, base: str = "") -> Markup:
         return self.call("lists.html", "latest_papers", base, limit)
 
+    def site_intro(self, base: str = "") -> Markup:
+        """The site's name as the page heading and the council's introduction (site.yml)."""
+        return self.call("site.html", "site_intro", base)
+
+    def about_site(self, base: str = "") -> Markup:
+        """What the site publishes and when, in the council's jurisdiction's terms."""
+        return self.call("site.html", "about_site", base)
+
     def accessibility_statement(self, base: str = "") -> Markup:
         """The site's accessibility statement, in the form of the GOV.UK model statement.
 
         Its facts (the council, how to contact it, when the statement was prepared and last
         reviewed, who to ask for another format) come from `data/site.yml`, so a council
         edits settings rather than prose, and the statement never disagrees with the contact
-        details on the rest of the site. A statement must carry its preparation date, so a
-        missing or malformed one stops the build instead of printing a blank.
+        details on the rest of the site. A statement must carry its preparation date, so
+        `papers check` (and so the build) requires `accessibility:` in site.yml.
         """
         settings = self.papers.site.accessibility
-        if settings is None:
-            raise UnknownPaper(
-                "site.yml has no accessibility: settings (statement_prepared is needed)"
-            )
+        if settings is None:  # `papers check` reports it (site_checks.py): never reached
+            raise UnknownPaper("site.yml has no accessibility: settings")
         return self.call(
             "accessibility.html",
             "accessibility_statement",
@@ -167,4 +173,6 @@ MACROS = (
     "upcoming_meetings",
     "latest_papers",
     "accessibility_statement",
+    "site_intro",
+    "about_site",
 )

@@ -31,6 +31,7 @@ from .model import (
     Report,
 )
 from .policy import Policy
+from .tables import parse_date
 from .urls import url_for
 
 PURPOSES = {
@@ -100,6 +101,10 @@ class View:
 
     def meeting(self, meeting_id: str | None) -> Meeting | None:
         return self.papers.meetings.get(meeting_id) if meeting_id else None
+
+    def signatory(self, meeting: Meeting) -> Any:
+        """Who signs the summons: the meeting's own signatory, else the chief executive."""
+        return meeting.signatory or self.site.chief_executive
 
     def clerk(self, meeting: Meeting) -> Person | None:
         return self.person(meeting.clerk or self.body(meeting.body).clerk)
@@ -280,10 +285,23 @@ class View:
         return found[:limit]
 
     def rag(self, value: str | None) -> str:
+        """'Red', 'Amber', 'Green', 'Blue', or 'Not rated' for a blank cell."""
+        if not (value or "").strip():
+            return "Not rated"
         try:
             return Rag.parse(value or "").value
         except ValueError:
             return value or ""
+
+    def table_date(self, value: str | None) -> Markup:
+        """A date cell (2027-05-22 or 22/05/2027) as '22 May 2027' in a <time> element."""
+        if not (value or "").strip():
+            return Markup("")
+        try:
+            day = parse_date(value or "")
+        except ValueError:
+            return Markup.escape(value)
+        return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), self.short_date(day))
 
     def is_rag(self, column: Any) -> bool:
         return column.kind is ColumnKind.rag

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
 from .reports import Purpose
+from .site import Signatory
 
 
 class MeetingStatus(StrEnum):
@@ -189,6 +190,8 @@ class Meeting(Strict):
     agenda: list[AgendaItem] = Field(default_factory=list)
     minutes: Minutes | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
+    #: Who signs this agenda, when not the chief executive of site.yml (e.g. a deputy).
+    signatory: Signatory | None = None
 
     def exclusion_paragraphs(self) -> list[str]:
         """The paragraphs the motion to exclude the public cites: those of the Part 2 items."""

@@ -54,6 +54,9 @@ class Table(Strict):
     file: str | None = None
     columns: list[Column] = Field(default_factory=list)
     rows: list[dict[str, str | None]] = Field(default_factory=list)
+    # Filled by the loader for a table read from `file`: the CSV's path and each row's line.
+    source: str = Field(default="", exclude=True)
+    row_lines: list[int] = Field(default_factory=list, exclude=True)
 
     @field_validator("columns", mode="before")
     @classmethod
