@@ -36,6 +36,15 @@ def build_site(
     return site_dir
 
 
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` by `new` in a file; return the line number where the change is."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
 def copy_data(target: Path, source: Path = FIXTURE) -> Path:
     """A private copy of a council's data (the small fixture by default) that a test may change."""
     shutil.copytree(source, target)

@@ -143,18 +143,31 @@ def _public_words(shown: Papers) -> Iterator[str]:
 
 
 def _roots(papers: Papers) -> list[Any]:
-    return [papers.site, papers.people, papers.bodies, papers.meetings, papers.reports]
+    return [
+        papers.site,
+        papers.people,
+        papers.bodies,
+        papers.meetings,
+        papers.reports,
+        *_decision_roots(papers),
+    ]
+
+
+def _decision_roots(papers: Papers) -> list[Any]:
+    return [papers.decisions, papers.forward_plan, papers.notices]
 
 
 def _withholdable(full: Papers) -> list[Any]:
     """The papers, and the people some paper names: a person named by nothing is no secret."""
     named = {
         value
-        for _, value in owned_strings([full.bodies, full.meetings, full.reports])
+        for _, value in owned_strings(
+            [full.bodies, full.meetings, full.reports, *_decision_roots(full)]
+        )
         if value in full.people
     }
     people = {key: person for key, person in full.people.items() if key in named}
-    return [full.site, people, full.bodies, full.meetings, full.reports]
+    return [full.site, people, full.bodies, full.meetings, full.reports, *_decision_roots(full)]
 
 
 @dataclass

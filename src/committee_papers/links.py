@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import text
+from .checks_decisions import check_decisions
 from .model import (
     Body,
     Exemption,
@@ -40,6 +41,7 @@ def check_links(papers: Papers, sources: Sources, problems: Problems) -> None:
         checker.minutes_people(minutes, sources.get(minutes.source))
     for report in papers.reports.values():
         checker.report(report, sources.get(report.source))
+    check_decisions(papers, sources, problems)
 
 
 class _Checker:

@@ -9,6 +9,7 @@ The layout a clerk edits:
     data/meetings/<meeting-id>/minutes.yml its minutes, once written
     data/meetings/<meeting-id>/<report-id>.md   reports first presented at that meeting
     data/meetings/<meeting-id>/appendices/      appendix files (Markdown, CSV)
+    data/decisions/<id>.yml, data/forward-plan.yml, data/notices.yml   (load_decisions.py)
 
 Loading never stops at the first problem: it collects them all, then `links.check` adds the
 problems between files, and only then does `load` raise `DataError` with the lot.
@@ -23,6 +24,7 @@ from typing import Any
 
 from . import tables
 from .links import check_links
+from .load_decisions import load_decisions, load_forward_plan, load_notices
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
 from .site_checks import check_site_settings
@@ -77,7 +79,20 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     meetings, reports = _load_meetings(data / "meetings", sources, problems)
     if site is None:
         return None, problems, sources
-    papers = Papers(site=site, people=people, bodies=bodies, meetings=meetings, reports=reports)
+
+    def read(path: Path) -> tuple[Any, LineMap]:
+        return _read_yaml(path, sources, problems)
+
+    papers = Papers(
+        site=site,
+        people=people,
+        bodies=bodies,
+        meetings=meetings,
+        reports=reports,
+        decisions=load_decisions(data / "decisions", read, problems),
+        forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
+        notices=load_notices(data / "notices.yml", read, problems),
+    )
     check_links(papers, sources, problems)
     return papers, problems, sources
 

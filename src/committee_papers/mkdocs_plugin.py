@@ -43,7 +43,13 @@ from .urls import base_for
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
 #: Index pages that sit in the nav; every other generated page is reached through them.
-_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md", "search/index.md"}
+_IN_NAV = {
+    "committees/index.md",
+    "meetings/index.md",
+    "people/index.md",
+    "decisions/index.md",
+    "search/index.md",
+}
 #: Log progress every this many pages, so a long build shows it is moving.
 _PROGRESS_EVERY = 2000
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)

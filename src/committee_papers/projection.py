@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .decisions import public_decisions
 from .model import (
     AgendaItem,
     Appendix,
@@ -43,7 +44,12 @@ def project(papers: Papers, policy: Policy) -> Papers:
         for meeting in papers.meetings.values()
     }
     shown = Papers(
-        site=papers.site, people={}, bodies=papers.bodies, meetings=meetings, reports=reports
+        site=papers.site,
+        people={},
+        bodies=papers.bodies,
+        meetings=meetings,
+        reports=reports,
+        **public_decisions(papers, policy),
     )
     shown.people = _people_named(papers.people, shown)
     return shown
@@ -149,7 +155,14 @@ def _people_named(people: dict[str, Person], shown: Papers) -> dict[str, Person]
     """
     named = {
         value
-        for source in (shown.bodies, shown.meetings, shown.reports)
+        for source in (
+            shown.bodies,
+            shown.meetings,
+            shown.reports,
+            shown.decisions,
+            shown.forward_plan,
+            shown.notices,
+        )
         for value in strings(source)
         if value in people
     }

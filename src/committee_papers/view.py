@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import text
 from .charts import chart_svg
+from .decisions import DecisionsView
 from .model import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -79,6 +80,11 @@ class View:
     @property
     def members_build(self) -> bool:
         return self.policy.members
+
+    @property
+    def decisions(self) -> DecisionsView:
+        """Outcomes, the register, votes, issues and the forward plan (decisions.py)."""
+        return DecisionsView(self.papers, self.policy)
 
     # --- links ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
+from .decisions import Outcome, Vote
 from .reports import Purpose
 from .site import Signatory
 
@@ -137,6 +138,8 @@ class Resolution(Strict):
     """A formal decision. Kept as data (not only prose) so registers and votes can follow."""
 
     text: str
+    outcome: Outcome = Outcome.agreed
+    vote: Vote | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -154,6 +157,16 @@ class MinuteItem(Strict):
     corrections: list[str] = Field(
         default_factory=list, description="corrections made when approving earlier minutes"
     )
+    outcome: Outcome | None = Field(
+        default=None, description="what the body did with the item; unset: its resolutions'"
+    )
+
+    @property
+    def item_outcome(self) -> Outcome | None:
+        """The outcome written, else the first resolution's (agreed unless it says otherwise)."""
+        if self.outcome is not None:
+            return self.outcome
+        return self.resolutions[0].outcome if self.resolutions else None
 
 
 class Minutes(Publication):

@@ -64,6 +64,10 @@ class Site(Strict):
     about: str | None = None
     documentation: bool = False
 
+    call_in_days: int = Field(
+        default=5, ge=0, description="working days after a decision is published for call-in"
+    )
+
     @field_validator("site_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
