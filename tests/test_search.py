@@ -65,6 +65,10 @@ def test_report_pages_carry_filters_for_body_year_kind_and_purpose(fragments) ->
     assert agenda["filters"]["kind"] == ["agenda"]
     minutes = fragments["/meetings/2026-01-28-audit-governance/minutes/"]
     assert minutes["filters"]["kind"] == ["minutes"]
+    decisions = [
+        f for url, f in fragments.items() if url.startswith("/decisions/") and url != "/decisions/"
+    ]
+    assert decisions and all(f["filters"]["kind"] == ["decision"] for f in decisions)
 
 
 def test_appendix_table_cells_read_apart_and_name_their_report(fragments) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 
 import cbor2
 
-from .model import Appendix, Meeting, Papers, Report
+from .model import Appendix, DecisionRecord, Meeting, Papers, Report
 
 #: Where the indexes go inside the site: pagefind/<group>/ (a year, or `site` for the rest).
 INDEX_DIR = "pagefind"
@@ -66,6 +66,8 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     """
     meeting: Meeting | None = None
     report: Report | None = None
+    if isinstance(obj, DecisionRecord):
+        return _decision_meta(papers, obj)
     if isinstance(obj, Meeting):
         meeting = obj
     elif isinstance(obj, Report | Appendix):
@@ -91,6 +93,18 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
         # A hit in an appendix's table says which report the table belongs to.
         meta["search_title"] = f"Appendix {obj.label} to {report.title}: {obj.title}"
     return meta
+
+
+def _decision_meta(papers: Papers, record: DecisionRecord) -> dict[str, Any]:
+    """A decision record is filed under the year it was taken and the body (or person)
+    that took it."""
+    maker = papers.bodies.get(record.maker) or papers.people.get(record.maker)
+    name = getattr(maker, "name", record.maker)
+    return {
+        "search_group": str(record.date.year),
+        "search_filters": {"body": name, "year": str(record.date.year), "kind": "decision"},
+        "search_date": record.date.isoformat(),
+    }
 
 
 def decode(data: bytes) -> bytes:
