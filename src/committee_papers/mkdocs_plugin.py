@@ -279,7 +279,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 groups.setdefault(group, []).append(dest)
         log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
         try:
-            runs = build_indexes(site, groups, previous=self.target)
+            runs = build_indexes(site, groups, previous=self.target, progress=_log_index)
         except SearchIndexError as error:
             raise PluginError(str(error)) from error
         fresh = [run for run in runs if run.pages]
@@ -294,6 +294,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.target is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
+
+
+def _log_index(run: Any) -> None:
+    if run.pages:
+        log.info(
+            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.0f} s, "
+            f"Pagefind peak {run.peak_rss_mb:.0f} MB"
+        )
+    else:
+        log.info(f"Search index: {run.group}: unchanged, reused")
 
 
 def _newest_slice(specs: list[PageSpec], papers: Any, count: int) -> list[PageSpec]:

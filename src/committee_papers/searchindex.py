@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,7 @@ def build_indexes(
     site: Path,
     groups: dict[str, list[str]],
     previous: Path | None = None,
+    progress: Callable[[IndexRun], None] | None = None,
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
@@ -184,6 +185,8 @@ def build_indexes(
         if old is not None and _manifest(old) == manifest:
             shutil.copytree(old, out, copy_function=_link_or_copy)
             runs.append(IndexRun(group, 0, time.perf_counter() - start, 0.0))
+            if progress:
+                progress(runs[-1])
             continue
         with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
             tree = Path(tmp)
@@ -195,6 +198,8 @@ def build_indexes(
         canonical_order(out)
         (out / MANIFEST).write_text(manifest, encoding="utf-8")
         runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak))
+        if progress:
+            progress(runs[-1])
     return runs
 
 
