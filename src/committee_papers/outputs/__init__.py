@@ -48,3 +48,7 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         target.write_bytes(item.data)
         count += 1
     return count
+
+
+# Output modules add themselves to GENERATORS when imported (at the end: they import this).
+from . import earlier_minutes  # noqa: E402, F401
