@@ -271,6 +271,8 @@ def deadlines(start: dt.datetime | None, as_json: bool, data_dir: str) -> None:
             f"{d.meeting}  {d.body}, {clerk_deadlines.long_date(d.date)}: publish by "
             f"{clerk_deadlines.long_date(d.deadline)} ({d.describe()})"
         )
+
+
 @main.command()
 @click.argument("meeting_id")
 @click.option("--members", is_flag=True, help="Also the non-public (Part 2) pack.")

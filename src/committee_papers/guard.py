@@ -60,7 +60,9 @@ _FOLD = str.maketrans({**_TYPOGRAPHY, **dict.fromkeys("*_#|>`[]()~\\<", " ")})
 _DASHES = re.compile(r"-{2,}")
 _TAG = re.compile(r"<[^>]*>")
 #: Where one withheld value splits into fragments: sentence ends, lines, table cells, links.
-_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\||\[|\]|\(|\)")
+# A single line break in Markdown is not a boundary (officers wrap lines anywhere): a piece
+# cut there ("this site.") can also be the end of a public heading in the search index.
+_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n+|\n(?=\s*(?:[-*+#>|]|\d+[.)]\s))|\||\[|\]|\(|\)")
 _WORDLIKE = re.compile(r"\w")
 #: Joins texts that must not run into each other: folding keeps it, no fragment holds it.
 _APART = " \x00 "

@@ -37,6 +37,8 @@ from .problems import format_problems
 from .projection import project, withheld_ids
 from .publish import staging_dir_for, swap_into_place
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
+from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .steps import StepTimer
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -48,7 +50,10 @@ _IN_NAV = {
     "people/index.md",
     "decisions/index.md",
     "calendar/index.md",
+    "search/index.md",
 }
+#: Log progress every this many pages, so a long build shows it is moving.
+_PROGRESS_EVERY = 2000
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
@@ -60,6 +65,11 @@ class PapersConfig(base.Config):
     templates_dir = opt.Type(str, default="macros")
     audience = opt.Choice(("public", "members"), default="public")
     as_of = opt.Optional(opt.Type(str))
+    #: Build the Pagefind search index (one per year) after the pages.
+    search_index = opt.Type(bool, default=True)
+    #: `mkdocs serve` builds the papers of only the newest N meetings (0: all), so an edit
+    #: shows in seconds however large the archive; `build` always builds everything.
+    serve_meetings = opt.Type(int, default=0)
     #: The project's own documentation in docs/: published only when site.yml says
     #: `documentation: true` (the demo council does), as its examples name the demo's papers.
     documentation = opt.ListOfItems(opt.Type(str), default=["data.md", "urls.md", "macros.md"])
@@ -90,6 +100,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.target: Path | None = None
         self.warnings = _WarningCounter()
         self.pdf_files: list[outputs.OutputFile] = []
+        self.timer = StepTimer()
+        #: Built HTML file (relative to the site) -> the search index group it belongs to.
+        self.search_groups: dict[str, str] = {}
+        self.pages_done = 0
         self.data_dir = Path("data")
         self.logo: str | None = None
 
@@ -99,9 +113,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Early, so the papers are loaded before mkdocs-macros calls define_env in its on_config.
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.timer = StepTimer()
         root = Path(config.config_file_path).parent
         self.data_dir = root / self.config.data_dir
         papers, problems, _ = load_with_problems(self.data_dir)
+        self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
         self._apply_identity(config, papers.site)
@@ -140,7 +156,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.config.packs and self.command == "build":
             # Packs are laid out before any page is drawn: the agendas print their page ranges.
             self.pdf_files = self._build_pdfs(config, root)
-        self.specs = {spec.src_uri: spec for spec in page_specs(shown, policy, self.renderer)}
+            self.timer.lap("packs")
+        specs = page_specs(shown, policy, self.renderer)
+        if self.command == "serve" and self.config.serve_meetings > 0:
+            specs = _newest_slice(specs, shown, self.config.serve_meetings)
+        self.specs = {spec.src_uri: spec for spec in specs}
+        self.timer.lap("specs")
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
             # a failed build never destroys the last good site.
@@ -222,11 +243,32 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     config, spec.src_uri, content=spec.front_matter(), inclusion=inclusion
                 )
             )
+        self.search_groups = {
+            f.dest_uri: self.specs[f.src_uri].meta.get("search_group", SITE_GROUP)
+            if f.src_uri in self.specs
+            else SITE_GROUP
+            for f in files.documentation_pages()
+        }
+        self.pages_done = 0
+        log.info(f"Rendering {len(self.search_groups)} pages")
         return files
+
+    # Jinja checks every template file's modification time each time a page includes it
+    # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
+    # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        env.auto_reload = False
+        return env
 
     # The engine's HTML replaces the (empty) Markdown of a generated page: data text never
     # passes through Markdown's or Jinja's hands again.
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.pages_done += 1
+        if self.pages_done % _PROGRESS_EVERY == 0:
+            log.info(
+                f"Pages: {self.pages_done} of {len(self.search_groups)} "
+                f"({self.timer.since_lap():.0f} s)"
+            )
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
@@ -245,13 +287,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"the site in {self.target} was left as it was"
             )
         staging = Path(config.site_dir)
+        self.timer.lap("pages")
+        if self.config.search_index:
+            self._index(staging)
+        self.timer.lap("search")
         if self.policy is not None:
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
             outputs.write(staging, self.pdf_files)
+        self.timer.lap("outputs")
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
                 staging, self.full_papers, self.policy.papers, also_public=self.template_text
             )
+            self.timer.lap("guard")
             if leaks:
                 listing = "\n".join(f"  {leak}" for leak in leaks)
                 raise PluginError(
@@ -259,13 +307,53 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         swap_into_place(staging, self.target)
+        self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
+        log.info(f"Steps: {self.timer.summary()}")
+
+    def _index(self, site: Path) -> None:
+        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""
+        groups: dict[str, list[str]] = {}
+        for dest, group in self.search_groups.items():
+            if (site / dest).is_file():
+                groups.setdefault(group, []).append(dest)
+        log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
+        try:
+            runs = build_indexes(site, groups, previous=self.target, progress=_log_index)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from error
+        fresh = [run for run in runs if run.pages]
+        peak = max((run.peak_rss_mb for run in fresh), default=0.0)
+        log.info(
+            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages), "
+            f"{len(runs) - len(fresh)} unchanged and reused; Pagefind peak memory {peak:.0f} MB"
+        )
 
     def on_build_error(self, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
+
+
+def _log_index(run: Any) -> None:
+    if run.pages:
+        log.info(
+            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.0f} s, "
+            f"Pagefind peak {run.peak_rss_mb:.0f} MB"
+        )
+    else:
+        log.info(f"Search index: {run.group}: unchanged, reused")
+
+
+def _newest_slice(specs: list[PageSpec], papers: Any, count: int) -> list[PageSpec]:
+    """The pages of the newest `count` meetings (and their papers) and every other page."""
+    dates = sorted((m.date.isoformat() for m in papers.meetings.values()), reverse=True)
+    if len(dates) <= count:
+        return specs
+    cutoff = dates[count - 1]
+    log.info(f"Serving the papers of the newest {count} meetings (from {cutoff}) only")
+    return [s for s in specs if s.meta.get("search_date", cutoff) >= cutoff]
 
 
 def _leave_out(files: Files, config: MkDocsConfig, uris: set[str]) -> None:

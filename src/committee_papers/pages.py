@@ -17,6 +17,7 @@ from .model import Papers
 from .pages_decisions import decision_pages
 from .policy import Policy
 from .render import Renderer
+from .searchindex import search_meta
 from .urls import base_for, feed_url, src_uri_for
 
 
@@ -67,6 +68,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         part: str = "",
         **meta: Any,
     ) -> PageSpec:
+        meta = {**meta, **search_meta(papers, obj, kind)}
         return PageSpec(src_uri_for(obj, part), title, kind, render, desc, meta)
 
     yield spec(
@@ -96,6 +98,13 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         "calendar",
         lambda b: r.calendar(b),
         f"Upcoming meetings of {site}, and every meeting this year, month by month.",
+    )
+    yield spec(
+        "search",
+        "Search the papers",
+        "search",
+        lambda b: r.call("search.html", "search_page", b),
+        f"Search the agendas, reports, appendices and minutes of {site}.",
     )
     for body in view.bodies_in_order():
         yield spec(

@@ -34,6 +34,7 @@ they are stable, readable and documented in docs/urls.md:
     /api/people/<person-id>.json      a person, their roles, attendance and interests
     /api/decisions/<decision-id>.json   a decision, with its recorded votes (VoteEvent)
     /api/schema/<name>.json           the JSON Schema of each kind of file
+    /search/                          searching every paper
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ INDEXES = {
     "forward-plan": "forward-plan/",
     "notices": "notices/",
     "calendar": "calendar/",
+    "search": "search/",
 }
 
 

@@ -252,6 +252,11 @@ class View(Display):
     def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
         return _by_year(self.papers.meetings_in_date_order())
 
+    def search_bundles(self) -> list[str]:
+        """The search indexes the search page merges: newest year first, then the rest."""
+        years = sorted({m.date.year for m in self.papers.meetings.values()}, reverse=True)
+        return [f"{self.base}pagefind/{group}/" for group in [*map(str, years), "site"]]
+
     # --- minutes --------------------------------------------------------------------------
 
     def minutes_status(self, meeting: Meeting) -> str:

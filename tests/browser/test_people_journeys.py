@@ -133,25 +133,38 @@ def test_keyboard_focus_can_be_seen_at_phone_width(phone: Any, base_url: str) ->
 
 @pytest.mark.browser
 def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
+    """The header's box sends the query to /search/, where Pagefind (one index a year,
+    merged) lists the report; filters narrow by kind of paper; the result opens the report."""
     desktop.goto(base_url + "/", wait_until="load")
-    box = desktop.locator(".md-search__input")
-    box.focus()
-    desktop.wait_for_function(
-        "() => !/Initializing/.test(document.querySelector('.md-search-result__meta').innerText)"
-    )
-    box.press_sequentially("Internal Audit Progress", delay=20)
-    result = desktop.locator(".md-search-result__item", has_text="Internal Audit Progress")
+    box = desktop.locator("#cp-header-q")
+    box.fill("Internal Audit Progress")
+    with desktop.expect_navigation(wait_until="load"):
+        box.press("Enter")
+    assert urlsplit(desktop.url).path == "/search/"
+    result = desktop.locator(".pagefind-ui__result", has_text="Internal Audit Progress")
     result.first.wait_for()
 
-    # The results state, open over the page, is a page type of its own.
     shot = screenshot(desktop, "search-results-desktop", full_page=False)
     print(f"screenshot: {shot}")
     violations = axe_violations(desktop)
     assert not violations, format_violations("the search results", violations)
 
-    # Arrow keys move through the results; Enter opens the one with focus.
-    for _ in range(15):
-        desktop.keyboard.press("ArrowDown")
+    # Narrowed to appendices, the hit says which report the appendix table belongs to.
+    desktop.locator("summary.pagefind-ui__filter-name", has_text="kind").click()
+    desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
+    titles = desktop.locator(".pagefind-ui__result-title")
+    titles.first.wait_for()
+    desktop.wait_for_function(
+        "() => [...document.querySelectorAll('.pagefind-ui__result-title')]"
+        ".every(t => t.innerText.startsWith('Appendix'))"
+    )
+    assert "to Internal Audit Progress Report" in titles.first.inner_text()
+
+    # Keyboard: Tab reaches the first result's link, and Enter opens it.
+    desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
+    desktop.locator(".pagefind-ui__search-input").focus()
+    for _ in range(60):
+        desktop.keyboard.press("Tab")
         state = focus_state(desktop)
         assert state is not None and problem_with_focus(state) is None, describe(state)
         if urlsplit(state["url"]).path == REPORT:
@@ -166,11 +179,8 @@ def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
 
 @pytest.mark.browser
 def test_search_results_at_phone_width(phone: Any, base_url: str) -> None:
-    phone.goto(base_url + "/", wait_until="load")
-    phone.locator(".md-header__button[for='__search']").click()
-    box = phone.locator(".md-search__input")
-    box.press_sequentially("audit", delay=20)
-    phone.locator(".md-search-result__item").first.wait_for()
+    phone.goto(base_url + "/search/?q=audit", wait_until="load")
+    phone.locator(".pagefind-ui__result").first.wait_for()
     shot = screenshot(phone, "search-results-phone", full_page=False)
     print(f"screenshot: {shot}")
     violations = axe_violations(phone)

@@ -1,0 +1,438 @@
+"""Build benchmark: this project against plain mkdocs-material on the same content.
+
+    python bench/build.py                  # the full default archive (3,200 meetings)
+    python bench/build.py --meetings 400   # a smaller one
+
+For two archive sizes (`--small`, 100 meetings by default, and `--meetings`) it writes a
+synthetic archive (bench/archive.py), builds it with `papers build` (every check and the
+guard on), writes the same content as plain Markdown pages and builds them with plain
+mkdocs-material (hub-only nav, its built-in search), and prints wall time, peak memory of
+the child processes, output size, their ratio and the time per page. Then, on the larger
+archive: publishing one new meeting, `mkdocs serve` showing an edited report, the size of a
+meeting page against the same page in the small archive, and a first search query in
+headless Chromium. The last line holds the figures the issue asks for.
+
+Both builds run in this same run, one after the other, never at once: the machine is shared,
+so only ratios measured together mean anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+from archive import AS_OF, write_archive  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    size_mb: float
+    pages: int
+    log: str
+
+
+def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
+    """Run `command`; return wall seconds and the peak memory (MB) of it and its children.
+
+    /usr/bin/time reports the largest resident set of the process tree it waited for, as
+    getrusage(RUSAGE_CHILDREN) does, so the Pagefind child of a build counts.
+    """
+    start = time.perf_counter()
+    with log.open("w") as out:
+        result = subprocess.run(
+            ["/usr/bin/time", "-f", "PEAK_KB=%M", *command],
+            cwd=cwd,
+            env=ENV,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    seconds = time.perf_counter() - start
+    text = log.read_text()
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed; see {log}:\n{text[-3000:]}")
+    peak = max(int(line.split("=")[1]) for line in text.splitlines() if "PEAK_KB=" in line)
+    return seconds, peak / 1024
+
+
+def tree_size(folder: Path) -> tuple[float, int]:
+    """Bytes (as MB) of every file in `folder`, and its number of HTML pages."""
+    total = pages = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            pages += path.suffix == ".html"
+    return total / 1e6, pages
+
+
+# --- the project ---------------------------------------------------------------------------
+
+
+def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
+    """A mkdocs.yml like the demo's, for the archive's data and a minimal docs/ folder."""
+    docs = work / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text(
+        "# Synthetic District Council\n\nCommittee papers of a synthetic council, for "
+        "benchmarks. See [committees](committees/index.md) and [meetings](meetings/index.md).\n"
+    )
+    (docs / "about.md").write_text("# About this site\n\nA synthetic archive.\n")
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("data_dir: data", f"data_dir: {data}")
+    config = config.replace("templates_dir: macros", f"templates_dir: {ROOT / 'macros'}")
+    config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
+    if serve_meetings:
+        config = config.replace("serve_meetings: 40", f"serve_meetings: {serve_meetings}")
+    nav_start = config.index("\nnav:")
+    nav_end = config.index("\nvalidation:")
+    nav = (
+        "\nnav:\n  - Home: index.md\n  - Committees: committees/index.md\n"
+        "  - Meetings: meetings/index.md\n  - People: people/index.md\n"
+        "  - Search: search/index.md\n  - About: about.md\n"
+    )
+    config = config[:nav_start] + nav + config[nav_end:]
+    config = f"docs_dir: {docs}\n" + config
+    path = work / "mkdocs.yml"
+    path.write_text(config)
+    return path
+
+
+def build_project(work: Path, data: Path) -> Run:
+    config = project_config(work, data)
+    site = work / "site"
+    seconds, peak = measured(
+        [
+            str(BIN / "papers"),
+            "build",
+            "-f",
+            str(config),
+            "--as-of",
+            AS_OF.isoformat(),
+            "-d",
+            str(site),
+        ],
+        work,
+        work / "project.log",
+    )
+    size, pages = tree_size(site)
+    return Run(seconds, peak, size, pages, (work / "project.log").read_text())
+
+
+# --- the baseline: the same content as plain Markdown, plain mkdocs-material --------------
+
+
+def write_plain(data: Path, docs: Path) -> int:
+    """The archive's public pages as hand-written Markdown, as a council might keep them."""
+    from committee_papers.load import load
+    from committee_papers.policy import Audience, Policy
+
+    papers = load(data)
+    policy = Policy(papers, Audience.public, AS_OF)
+    shutil.rmtree(docs, ignore_errors=True)
+    pages = 0
+
+    def page(rel: str, text: str) -> None:
+        nonlocal pages
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        pages += 1
+
+    page("index.md", f"# {papers.site.council}\n\nCommittee papers.\n")
+    bodies = sorted(papers.bodies.values(), key=lambda b: b.name)
+    page(
+        "committees/index.md",
+        "# Committees\n\n" + "".join(f"- [{b.name}]({b.id}/index.md)\n" for b in bodies),
+    )
+    meetings = sorted(papers.meetings.values(), key=lambda m: (m.date, m.id))
+    page(
+        "meetings/index.md",
+        "# Meetings\n\n" + "".join(f"- [{m.date} {m.body}]({m.id}/index.md)\n" for m in meetings),
+    )
+    people = sorted(papers.people.values(), key=lambda p: p.id)
+    page(
+        "people/index.md",
+        "# People\n\n" + "".join(f"- [{p.display_name}]({p.id}/index.md)\n" for p in people),
+    )
+    for p in people:
+        page(f"people/{p.id}/index.md", f"# {p.display_name}\n\n{p.title or ''}\n")
+    for b in bodies:
+        own = [m for m in meetings if m.body == b.id]
+        page(
+            f"committees/{b.id}/index.md",
+            f"# {b.name}\n\n{b.purpose or ''}\n\n## Meetings\n\n"
+            + "".join(f"- [{m.date}](../../meetings/{m.id}/index.md)\n" for m in own),
+        )
+    for m in meetings:
+        items = []
+        for item in m.agenda:
+            report = papers.reports.get(item.report or "")
+            if report and policy.show_report(report):
+                items.append(f"{item.number}. [{report.title}](../../reports/{report.id}/index.md)")
+            else:
+                items.append(f"{item.number}. {item.title or item.kind.value}")
+        page(
+            f"meetings/{m.id}/index.md",
+            f"# {m.body} {m.date}\n\n## Agenda\n\n" + "\n".join(items) + "\n",
+        )
+        if m.minutes and policy.show_minutes(m):
+            lines = [f"# Minutes: {m.body} {m.date}\n"]
+            for entry in m.minutes.items:
+                if policy.show_minute_item(m, entry):
+                    lines.append(f"## Item {entry.item}\n\n{entry.text or ''}\n")
+                    lines += [f"- {r.text}" for r in entry.resolutions]
+            page(f"meetings/{m.id}/minutes/index.md", "\n".join(lines) + "\n")
+    for report in papers.reports.values():
+        if not policy.show_report(report):
+            continue
+        recs = "".join(f"1. {r}\n" for r in report.recommendations)
+        page(
+            f"reports/{report.id}/index.md",
+            f"# {report.title}\n\n## Summary\n\n{report.summary}\n\n"
+            f"## Recommendations\n\n{recs}\n## Report\n\n{report.body}\n",
+        )
+        for appendix in report.appendices:
+            if not policy.show_appendix(report, appendix):
+                continue
+            body = appendix.markdown or ""
+            if appendix.table:
+                cols = [c.heading for c in appendix.table.columns]
+                rows = [
+                    "| "
+                    + " | ".join(str(r.get(c.key) or "") for c in appendix.table.columns)
+                    + " |"
+                    for r in appendix.table.rows
+                ]
+                body = "\n".join(
+                    [
+                        f"Table: {appendix.table.caption or ''}\n",
+                        "| " + " | ".join(cols) + " |",
+                        "|" + "---|" * len(cols),
+                        *rows,
+                    ]
+                )
+            page(
+                f"reports/{report.id}/{appendix.slug}/index.md",
+                f"# Appendix {appendix.label}: {appendix.title}\n\n{body}\n",
+            )
+    return pages
+
+
+def build_material(work: Path, data: Path) -> Run:
+    docs = work / "plain-docs"
+    write_plain(data, docs)
+    config = work / "plain-mkdocs.yml"
+    config.write_text(
+        f"site_name: Synthetic District Council\nsite_url: https://example.org/\n"
+        f"docs_dir: {docs}\nsite_dir: {work / 'plain-site'}\n"
+        "theme:\n  name: material\n  features: [navigation.tabs]\nplugins:\n  - search\n"
+        "markdown_extensions: [tables]\n"
+        "nav:\n  - Home: index.md\n  - Committees: committees/index.md\n"
+        "  - Meetings: meetings/index.md\n  - People: people/index.md\n"
+    )
+    seconds, peak = measured(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)], work, work / "material.log"
+    )
+    size, pages = tree_size(work / "plain-site")
+    return Run(seconds, peak, size, pages, "")
+
+
+# --- the everyday jobs on the larger archive -----------------------------------------------
+
+
+def add_meeting(data: Path) -> str:
+    """A new meeting (a copy of the newest past one, a day later): the everyday publication."""
+    newest = sorted((data / "meetings").iterdir())[-1]
+    day = newest.name[:10]
+    new_id = f"2026-11-30-{newest.name[11:]}-new"
+    target = data / "meetings" / new_id
+    shutil.copytree(newest, target)
+    (target / "minutes.yml").unlink(missing_ok=True)
+    for report in list(target.glob("*.md")):
+        text = report.read_text().replace(newest.name, new_id)
+        report.unlink()
+        (target / report.name.replace(newest.name, new_id)).write_text(text)
+    for csv in list((target / "appendices").glob("*.csv")):
+        csv.rename(csv.with_name(csv.name.replace(newest.name, new_id)))
+    meeting = (target / "meeting.yml").read_text().replace(newest.name, new_id)
+    meeting = meeting.replace(f"date: {day}", "date: 2026-11-30")
+    meeting = "\n".join(
+        f"published: {AS_OF.isoformat()}" if line.startswith("published:") else line
+        for line in meeting.splitlines()
+    )
+    meeting = meeting.replace("status: held", "status: scheduled")
+    meeting = "\n".join(line for line in meeting.splitlines() if "kind: minutes" not in line)
+    (target / "meeting.yml").write_text(meeting + "\n")
+    return new_id
+
+
+def publish_one_meeting(work: Path, data: Path) -> float:
+    """Seconds to publish one new meeting into the already built archive."""
+    add_meeting(data)
+    config = work / "mkdocs.yml"
+    seconds, _ = measured(
+        [
+            str(BIN / "papers"),
+            "build",
+            "-f",
+            str(config),
+            "--as-of",
+            AS_OF.isoformat(),
+            "-d",
+            str(work / "site"),
+        ],
+        work,
+        work / "incremental.log",
+    )
+    return seconds
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_edit(work: Path, data: Path, serve_meetings: int) -> float:
+    """Seconds from saving an edited report to `mkdocs serve` serving the new text."""
+    config = project_config(work / "serve", data, serve_meetings)
+    port = free_port()
+    log = (work / "serve.log").open("w")
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=work,
+        env=ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        newest = sorted(p for p in (data / "meetings").iterdir() if p.is_dir())[-2]
+        report = sorted(newest.glob("*.md"))[0]
+        url = f"http://127.0.0.1:{port}/reports/{report.stem}/"
+        wait_for(url, lambda body: True, 3600)
+        marker = f"Edited at {time.monotonic_ns()}"
+        text = report.read_text()
+        start = time.perf_counter()
+        report.write_text(text.replace("\n## ", f"\n{marker}\n\n## ", 1))
+        wait_for(url, lambda body: marker in body, 3600)
+        return time.perf_counter() - start
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+        log.close()
+
+
+def wait_for(url: str, ready, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if ready(response.read().decode("utf-8", "replace")):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"{url} did not become ready in {timeout} s")
+
+
+def meeting_page_growth(small: Path, large: Path) -> tuple[str, float, float]:
+    """Bytes of the same meeting page in the small and the large archive."""
+    small_pages = sorted((small / "meetings").glob("20*/index.html"))
+    page = small_pages[len(small_pages) // 2].relative_to(small)
+    return str(page), (small / page).stat().st_size, (large / page).stat().st_size
+
+
+def first_query(site: Path, word: str) -> tuple[float, float]:
+    """KB transferred and ms to the first result of a search in headless Chromium."""
+    from search import first_query as measure
+
+    return measure(site, word)
+
+
+def common_word(site: Path) -> str:
+    """A word most pages contain, so the query is a worst case for result loading."""
+    return "budget"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meetings", type=int, default=3200)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/committee-papers-bench"))
+    parser.add_argument("--serve-meetings", type=int, default=20)
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args(argv)
+    results = {}
+    for meetings in sorted({args.small, args.meetings}):
+        work = args.work / f"m{meetings}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        data = write_archive(work / "data", meetings=meetings)
+        print(f"== {meetings} meetings: building with committee-papers ...", flush=True)
+        ours = build_project(work, data)
+        steps = [line for line in ours.log.splitlines() if "Steps:" in line or "Pagefind" in line]
+        print("\n".join(steps))
+        print(f"== {meetings} meetings: building with plain mkdocs-material ...", flush=True)
+        plain = build_material(work, data)
+        results[meetings] = (ours, plain, work)
+        for name, run in (("committee-papers", ours), ("plain material", plain)):
+            print(
+                f"{name:>17}: {run.seconds:7.1f} s  peak {run.peak_mb:6.0f} MB  "
+                f"output {run.size_mb:7.1f} MB  {run.pages} pages  "
+                f"{1000 * run.seconds / max(run.pages, 1):.1f} ms/page"
+            )
+        print(
+            f"{'ratio':>17}: {ours.seconds / plain.seconds:.2f} (time), "
+            f"{ours.size_mb / plain.size_mb:.2f} (size)",
+            flush=True,
+        )
+    ours, plain, work = results[args.meetings]
+    small_work = results[args.small][2]
+    page, small_bytes, large_bytes = meeting_page_growth(small_work / "site", work / "site")
+    print(
+        f"meeting page {page}: {small_bytes} B at {args.small}, {large_bytes} B at "
+        f"{args.meetings} meetings ({100 * (large_bytes / small_bytes - 1):+.1f}%)"
+    )
+    material_index = work / "plain-site" / "search" / "search_index.json"
+    print(
+        f"material's search index: {material_index.stat().st_size / 1e6:.1f} MB; "
+        f"Pagefind: {tree_size(work / 'site' / 'pagefind')[0]:.1f} MB on disk"
+    )
+    kb = ms = float("nan")
+    if not args.skip_browser:
+        kb, ms = first_query(work / "site", common_word(work / "site"))
+        print(f"first query in Chromium: {kb:.0f} KB, {ms:.0f} ms")
+    serve = serve_edit(work, work / "data", args.serve_meetings)
+    print(f"serve shows an edited report after {serve:.1f} s", flush=True)
+    incremental = publish_one_meeting(work, work / "data")
+    print(f"publishing one new meeting: {incremental:.1f} s", flush=True)
+    print(
+        f"ratio_vs_material={ours.seconds / plain.seconds:.2f} incremental_s={incremental:.1f} "
+        f"serve_edit_s={serve:.1f} peak_rss_mb={ours.peak_mb:.0f} first_query_kb={kb:.0f} "
+        f"first_query_ms={ms:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
