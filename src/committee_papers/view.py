@@ -423,18 +423,6 @@ class View(Display):
             "body": sorted({b.name for p in people for b in self.current_bodies(p)}),
         }
 
-
-@dataclass(frozen=True)
-class CalendarDay:
-    day: dt.date
-    in_month: bool
-    meetings: list[Meeting]
-
-
-@dataclass(frozen=True)
-class CalendarMonth:
-    first: dt.date
-    weeks: list[list[CalendarDay]]
     # --- printed papers (PDF packs) -------------------------------------------------------
 
     def page_range(self, meeting: Meeting, item: AgendaItem) -> str:
@@ -453,6 +441,19 @@ class CalendarMonth:
 
     def pdf_url(self, link: Any) -> str:
         return self.base + link.path
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    meetings: list[Meeting]
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    first: dt.date
+    weeks: list[list[CalendarDay]]
 
 
 def _by_year(meetings: list[Meeting]) -> list[tuple[int, list[Meeting]]]:
