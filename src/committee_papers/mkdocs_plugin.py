@@ -31,7 +31,15 @@ from .load import load_with_problems
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
-from .publish import staging_dir_for, swap_into_place
+from .asof import london_today, parse_as_of
+from .publish import (
+    BuildLock,
+    PublishError,
+    clean_leftovers,
+    refuse_dangerous_output,
+    staging_dir_for,
+    swap_into_place,
+)
 from .render import MACROS, Renderer, UnknownPaper
 from .urls import base_for
 
@@ -68,6 +76,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.policy: Policy | None = None
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
+        self.lock: BuildLock | None = None
         self.warnings = _WarningCounter()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -77,6 +86,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
+        if self.command == "serve" and self.config.audience == "members":
+            raise PluginError("the members' site is never served by mkdocs serve")
         papers, problems, sources = load_with_problems(root / self.config.data_dir)
         if papers is not None and papers.site.logo:
             if not (Path(config.docs_dir) / papers.site.logo).is_file():
@@ -107,20 +118,55 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
             # a failed build never destroys the last good site.
-            self.target = Path(config.site_dir)
+            self._lock_output(Path(config.site_dir), root, config)
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
+    def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
+        """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
+        protected = [
+            ("data folder", root / self.config.data_dir),
+            ("templates folder", root / self.config.templates_dir),
+            ("docs folder", Path(config.docs_dir)),
+            ("project folder", root),
+        ]
+        if config.theme.custom_dir:
+            protected.append(("theme overrides folder", Path(config.theme.custom_dir)))
+        members = self.config.audience == "members"
+        if members:
+            protected.append(("public site folder", root / "site"))
+        inside = [root / self.config.data_dir, root / self.config.templates_dir]
+        lock = BuildLock(target)
+        try:
+            refuse_dangerous_output(target, protected, inside)
+            lock.acquire()
+        except PublishError as error:
+            raise PluginError(str(error)) from None
+        if members and lock.audience() == "public":
+            lock.release()
+            raise PluginError(
+                f"{target}/ holds the public site: a members' build never goes there. "
+                "Choose another output folder (-d), e.g. site-members."
+            )
+        self.lock, self.target = lock, target
+        clean_leftovers(target)
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def on_shutdown(self) -> None:
+        self._unlock()
+
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
-            return dt.date.today()
+            return london_today()
         try:
-            return dt.date.fromisoformat(self.config.as_of)
+            return parse_as_of(self.config.as_of)
         except ValueError as error:
-            raise PluginError(
-                f"committee-papers: as_of: {self.config.as_of!r} is not a date"
-            ) from error
+            raise PluginError(f"committee-papers: as_of: {error}") from None
 
     # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -174,13 +220,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         swap_into_place(staging, self.target)
+        if self.policy is not None and self.lock is not None:
+            self.lock.record(self.policy.audience.value)
+        self._unlock()
         log.info(f"Published the site to {self.target}")
 
     def on_build_error(self, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.target is not None:
+        if self.target is not None and self.lock is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
+        self._unlock()
 
 
 def _toc_tokens(html: str) -> list[dict[str, Any]]:

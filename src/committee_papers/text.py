@@ -18,6 +18,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .schemes import is_allowed
+
 _EXTENSIONS = ["tables", "sane_lists", "smarty"]
 _TAG = re.compile(r"<[^>]+>")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -113,6 +115,23 @@ def _unique(slug: str, used: set[str]) -> str:
     return candidate
 
 
+class _SafeLinks(Treeprocessor):
+    """Drops link targets and images whose scheme is not http, https, mailto, tel or relative.
+
+    Python-Markdown passes `[x](javascript:...)` through as written; here the link keeps its
+    words and loses its address, and such an image becomes its alternative text.
+    """
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and not is_allowed(element.get("href", "")):
+                del element.attrib["href"]
+            elif element.tag == "img" and not is_allowed(element.get("src", "")):
+                alt = element.get("alt", "")
+                element.attrib.clear()
+                element.tag, element.text = "span", alt
+
+
 class _Safe(Extension):
     def __init__(self, numbered: bool, shift: int, prefix: str):
         super().__init__()
@@ -125,6 +144,8 @@ class _Safe(Extension):
         md.treeprocessors.register(
             _Numbering(md, self.numbered, self.shift, self.prefix), "cp-numbering", 5
         )
+        # Last of all, after inline links are made and escapes restored.
+        md.treeprocessors.register(_SafeLinks(md), "cp-safe-links", -10)
 
 
 def to_html(

@@ -24,6 +24,8 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 1) -> Any | None:
     """Parse `text`; on a syntax error record it (with its line) and return None."""
     try:
+        if _refuse_aliases(text, where, problems, first_line):
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -40,6 +42,27 @@ def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 
     if node is None:
         return None
     return _to_python(node, (), where, problems, first_line - 1)
+
+
+def _refuse_aliases(text: str, where: LineMap, problems: Problems, first_line: int) -> bool:
+    """Record a problem for each YAML alias (`*name`), so none is ever expanded.
+
+    An alias repeats another value; nested ones grow exponentially ("billion laughs") and a
+    recursive one never ends. Clerks have no need of them: the model has ids for sharing.
+    """
+    if "*" not in text:
+        return False
+    found = False
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            found = True
+            problems.add(
+                where,
+                (),
+                f"YAML alias *{event.anchor} is not allowed; write the value out in full",
+                line=event.start_mark.line + first_line,
+            )
+    return found
 
 
 def _to_python(node: yaml.Node, loc: Loc, where: LineMap, problems: Problems, offset: int) -> Any:

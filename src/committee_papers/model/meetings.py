@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from ..schemes import SafeUrl
 from .base import AppendixLabel, ItemNumber, Publication, Slug, Strict
 from .reports import Purpose
 
@@ -178,7 +179,7 @@ class Meeting(Strict):
         default=None, description="date the agenda is (or was) published; unset: not yet"
     )
     notes: list[str] = Field(default_factory=list)
-    webcast: str | None = None
+    webcast: SafeUrl | None = None
     agenda: list[AgendaItem] = Field(default_factory=list)
     minutes: Minutes | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)

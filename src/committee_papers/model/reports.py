@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
+from ..schemes import SafeUrl
 from .base import AppendixLabel, Publication, Slug, Strict
 
 
@@ -77,9 +78,13 @@ class ChartKind(StrEnum):
     line = "line"
 
 
+#: A chart value: finite, and small enough for a chart to draw (1e308 overflows its scale).
+ChartValue = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
 class Series(Strict):
     name: str
-    values: list[float]
+    values: list[ChartValue]
 
 
 class Chart(Strict):
@@ -103,7 +108,7 @@ class Chart(Strict):
 
 
 class Link(Strict):
-    url: str
+    url: SafeUrl
     format: str | None = None
     size: str | None = None
     description: str | None = None
@@ -147,7 +152,7 @@ class Appendix(Publication):
 
 class BackgroundPaper(Strict):
     title: str
-    url: str | None = None
+    url: SafeUrl | None = None
 
 
 class Report(Publication):

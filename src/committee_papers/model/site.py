@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from ..schemes import SafeUrl
 from .base import Strict
 
 
@@ -14,7 +15,7 @@ class Contact(Strict):
     email: str | None = None
     phone: str | None = None
     address: str | None = None
-    web: str | None = None
+    web: SafeUrl | None = None
 
 
 class Jurisdiction(Strict):

@@ -48,3 +48,7 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         target.write_bytes(item.data)
         count += 1
     return count
+
+
+# Output modules register themselves in GENERATORS when imported.
+from . import robots  # noqa: E402, F401

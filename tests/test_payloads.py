@@ -1,0 +1,119 @@
+"""Script payloads in every text and URL field of the model, built, parsed and checked.
+
+Nothing typed into the papers may run: no element with an event handler, no script element
+but the site's own files, no link with a scheme other than http, https, mailto, tel or
+relative, and page titles and descriptions escaped where MkDocs and material print them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from payloads import BAD_URLS, MARK, attacked_fields, model_classes, plant
+from pydantic import TypeAdapter, ValidationError
+from support import AS_OF, DATA, build_site
+
+from committee_papers import load as load_module
+from committee_papers import mkdocs_plugin
+from committee_papers.load import Sources
+from committee_papers.problems import Problems
+
+_BAD_SCHEME = re.compile(r"^[\x00-\x20]*(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|data|vbscript)\s*:", re.I)
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster"}
+
+
+@pytest.fixture(scope="module", params=["members", "public"])
+def payload_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo council with a payload in every field, built for one audience."""
+    papers = load_module.load(DATA)
+    done: set[tuple[str, str]] = set()
+    plant(papers, done)
+    missing = attacked_fields() - done
+    assert not missing, f"no demo data carries these fields, so they were not attacked: {missing}"
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(
+        mkdocs_plugin, "load_with_problems", lambda _: (papers, Problems(), Sources())
+    )
+    try:
+        return build_site(
+            tmp_path_factory.mktemp(f"payload-{request.param}") / "site",
+            audience=request.param,
+            as_of=AS_OF,
+        )
+    finally:
+        monkeypatch.undo()
+
+
+def _pages(site: Path) -> list[tuple[Path, BeautifulSoup]]:
+    return [(p, BeautifulSoup(p.read_text(encoding="utf-8"), "lxml")) for p in site.rglob("*.html")]
+
+
+def test_the_field_list_comes_from_the_model() -> None:
+    fields = attacked_fields()
+    classes = {cls.__name__ for cls in model_classes()}
+    assert {"Report", "Appendix", "Meeting", "Person", "Body", "Site", "Minutes"} <= classes
+    assert {("Report", "title"), ("Report", "summary"), ("Person", "title")} <= fields
+    assert {("BackgroundPaper", "url"), ("Link", "url"), ("Meeting", "webcast")} <= fields
+    assert ("Report", "id") not in fields  # a slug: no free text
+
+
+def test_no_event_handler_or_script_element_from_data(payload_site: Path) -> None:
+    pages = _pages(payload_site)
+    assert len(pages) > 50
+    for path, soup in pages:
+        where = path.relative_to(payload_site)
+        for element in soup.find_all(True):
+            handlers = [a for a in element.attrs if a.lower().startswith("on")]
+            assert not handlers, f"{where}: <{element.name} {handlers}>"
+            assert element.name not in {"iframe", "object", "embed", "base"}, f"{where}"
+        for script in soup.find_all("script"):
+            if script.get("type") == "application/json":
+                assert script.get("id") == "__config", f"{where}: {script}"
+                continue
+            src = script.get("src", "")
+            assert src.endswith(".js") and MARK not in src and "//" not in src, f"{where}: {script}"
+            assert not script.string, f"{where}: inline script {script}"
+
+
+def test_no_link_with_a_disallowed_scheme(payload_site: Path) -> None:
+    for path, soup in _pages(payload_site):
+        for element in soup.find_all(True):
+            for name in _URL_ATTRIBUTES & set(element.attrs):
+                value = element[name]
+                assert not _BAD_SCHEME.match(value), f"{path}: <{element.name} {name}={value!r}>"
+
+
+def test_titles_and_descriptions_are_escaped_not_dropped(payload_site: Path) -> None:
+    titles = descriptions = 0
+    for path, soup in _pages(payload_site):
+        title = soup.title.string or ""
+        if MARK in title:
+            titles += 1
+            assert f'<script>alert("{MARK}")</script>' in title, path
+        meta = soup.find("meta", attrs={"name": "description"})
+        if meta is not None and MARK in meta.get("content", ""):
+            descriptions += 1
+            assert '">' in meta["content"], path  # `&quot;&gt;` stays text, inside the attribute
+    assert titles > 20 and descriptions > 5
+
+
+def test_template_syntax_from_data_is_shown_not_run(payload_site: Path) -> None:
+    text = "".join(p.read_text(encoding="utf-8") for p in payload_site.rglob("*.html"))
+    assert "{{ 7*7 }}" in text and "{% raw %}" in text
+
+
+@pytest.mark.parametrize("bad", BAD_URLS)
+def test_every_url_field_refuses_a_disallowed_scheme(bad: str) -> None:
+    url_fields = [
+        (cls, name)
+        for cls in model_classes()
+        for name, info in cls.model_fields.items()
+        if name in {"url", "web", "webcast", "link_url", "href"}
+    ]
+    assert len(url_fields) >= 4
+    for cls, name in url_fields:
+        with pytest.raises(ValidationError, match="not allowed"):
+            TypeAdapter(cls.model_fields[name].annotation).validate_python(bad)
