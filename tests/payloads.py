@@ -46,14 +46,21 @@ SKIPPED = {
     ("Table", "file"): "a file name, read by the loader before rendering",
     ("Site", "logo"): "a file in docs/, checked to exist",
     ("Column", "key"): "the key that joins a column to its rows (label is the text)",
+    # and every `exempt`: paragraph numbers, each checked against the jurisdiction's list
 }
+
+
+def _has_pattern(meta: Any) -> bool:
+    """A constraint with a pattern, directly or inside a FieldInfo's metadata."""
+    inner = getattr(meta, "metadata", None) or []
+    return bool(getattr(meta, "pattern", None)) or any(_has_pattern(m) for m in inner)
 
 
 def _leaves(annotation: Any) -> Iterator[Any]:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *meta = typing.get_args(annotation)
-        if any(getattr(m, "pattern", None) for m in meta):
+        if any(_has_pattern(m) for m in meta):
             yield "pattern"
         if any(getattr(m, "func", None) is schemes._check for m in meta):
             yield "url"
@@ -73,7 +80,7 @@ def field_kind(cls: type[BaseModel], name: str) -> str | None:
     info = cls.model_fields[name]
     if info.exclude or (cls.__name__, name) in SKIPPED:
         return None
-    if any(getattr(m, "pattern", None) for m in info.metadata):
+    if any(_has_pattern(m) for m in info.metadata) or name == "exempt":
         return None
     leaves = set(_leaves(info.annotation)) - {type(None)}
     if "pattern" in leaves or not leaves <= {str, "url"}:
@@ -145,13 +152,11 @@ def plant(value: Any, done: set[tuple[str, str]]) -> None:
 
 
 def _payload_like(current: Any, payload: str, info: Any) -> Any:
+    """`payload` in the shape of the field: every string of a list or mapping replaced."""
     if isinstance(current, dict):
-        return dict.fromkeys(current, payload)
+        return {key: _payload_like(item, payload, info) for key, item in current.items()}
     if isinstance(current, list):
-        return [payload] * max(1, len(current))
-    origin = typing.get_origin(info.annotation)
-    if origin is list or list in [typing.get_origin(a) for a in typing.get_args(info.annotation)]:
-        return [payload]
-    if current is None and origin is dict:
-        return {}
+        return [_payload_like(item, payload, info) for item in current] or [payload]
+    if current is None and typing.get_origin(info.annotation) in (list, dict):
+        return [payload] if typing.get_origin(info.annotation) is list else {}
     return payload

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from bs4 import BeautifulSoup
@@ -116,4 +117,6 @@ def test_every_url_field_refuses_a_disallowed_scheme(bad: str) -> None:
     assert len(url_fields) >= 4
     for cls, name in url_fields:
         with pytest.raises(ValidationError, match="not allowed"):
-            TypeAdapter(cls.model_fields[name].annotation).validate_python(bad)
+            info = cls.model_fields[name]
+            kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            TypeAdapter(kind).validate_python(bad)

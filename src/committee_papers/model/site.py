@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -48,7 +48,7 @@ class Accessibility(Strict):
 class Site(Strict):
     council: str
     short_name: str | None = None
-    language: str = "en-GB"
+    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")] = "en-GB"
     jurisdiction: Jurisdiction
     contact: Contact = Contact()
     logo: str | None = None
