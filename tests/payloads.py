@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -160,3 +161,32 @@ def _payload_like(current: Any, payload: str, info: Any) -> Any:
     if current is None and typing.get_origin(info.annotation) in (list, dict):
         return [payload] if typing.get_origin(info.annotation) is list else {}
     return payload
+
+
+def build_payload_site(folder: Path, audience: str) -> Path:
+    """The demo council with a payload in every field, built for `audience` into folder/site.
+
+    The papers are changed after loading (URL fields would be refused by `papers check`),
+    so this attacks the rendering: what reaches pages if anything gets past validation.
+    """
+    import pytest
+    from support import AS_OF, DATA, build_site
+
+    from committee_papers import load as load_module
+    from committee_papers import mkdocs_plugin
+    from committee_papers.load import Sources
+    from committee_papers.problems import Problems
+
+    papers = load_module.load(DATA)
+    done: set[tuple[str, str]] = set()
+    plant(papers, done)
+    missing = attacked_fields() - done
+    assert not missing, f"no demo data carries these fields, so they were not attacked: {missing}"
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(
+        mkdocs_plugin, "load_with_problems", lambda _: (papers, Problems(), Sources())
+    )
+    try:
+        return build_site(folder / "site", audience=audience, as_of=AS_OF)
+    finally:
+        monkeypatch.undo()

@@ -13,39 +13,20 @@ from typing import Annotated
 
 import pytest
 from bs4 import BeautifulSoup
-from payloads import BAD_URLS, MARK, attacked_fields, model_classes, plant
+from payloads import BAD_URLS, MARK, attacked_fields, build_payload_site, model_classes
 from pydantic import TypeAdapter, ValidationError
-from support import AS_OF, DATA, build_site
 
-from committee_papers import load as load_module
-from committee_papers import mkdocs_plugin
-from committee_papers.load import Sources
-from committee_papers.problems import Problems
 
-_BAD_SCHEME = re.compile(r"^[\x00-\x20]*(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|data|vbscript)\s*:", re.I)
+_BAD_SCHEME = re.compile(
+    r"^[\x00-\x20]*(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|data|vbscript)\s*:", re.I
+)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "srcset", "poster"}
 
 
 @pytest.fixture(scope="module", params=["members", "public"])
 def payload_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo council with a payload in every field, built for one audience."""
-    papers = load_module.load(DATA)
-    done: set[tuple[str, str]] = set()
-    plant(papers, done)
-    missing = attacked_fields() - done
-    assert not missing, f"no demo data carries these fields, so they were not attacked: {missing}"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(
-        mkdocs_plugin, "load_with_problems", lambda _: (papers, Problems(), Sources())
-    )
-    try:
-        return build_site(
-            tmp_path_factory.mktemp(f"payload-{request.param}") / "site",
-            audience=request.param,
-            as_of=AS_OF,
-        )
-    finally:
-        monkeypatch.undo()
+    return build_payload_site(tmp_path_factory.mktemp(f"payload-{request.param}"), request.param)
 
 
 def _pages(site: Path) -> list[tuple[Path, BeautifulSoup]]:

@@ -49,6 +49,5 @@ def read_text(path: Path, root: Path) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise Unreadable(
-            f"is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
-            "save it as UTF-8"
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
         ) from None
