@@ -16,7 +16,6 @@ from bs4 import BeautifulSoup
 from payloads import BAD_URLS, MARK, attacked_fields, build_payload_site, model_classes
 from pydantic import TypeAdapter, ValidationError
 
-
 _BAD_SCHEME = re.compile(
     r"^[\x00-\x20]*(j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|data|vbscript)\s*:", re.I
 )

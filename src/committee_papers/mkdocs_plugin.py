@@ -26,12 +26,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from . import outputs
+from .asof import london_today, parse_as_of
 from .guard import check_site
 from .load import load_with_problems
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
-from .asof import london_today, parse_as_of
 from .publish import (
     BuildLock,
     PublishError,
