@@ -22,7 +22,9 @@ ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 _LEADING = re.compile(r"^[\x00-\x20]+")
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$", re.M)
+_MARKDOWN_LINK = re.compile(
+    r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?\s*$", re.M
+)
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
 
 
