@@ -13,7 +13,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,7 +168,11 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "outside the data folder",
     ),
     "a javascript: link in a URL field": (
-        _replace(REPORT, "background_papers:\n", "background_papers:\n  - {title: X, url: 'JaVaScRipT:alert(1)'}\n"),
+        _replace(
+            REPORT,
+            "background_papers:\n",
+            "background_papers:\n  - {title: X, url: 'JaVaScRipT:alert(1)'}\n",
+        ),
         REPORT,
         "background_papers[0].url: link 'JaVaScRipT:alert(1)' uses the scheme 'javascript'",
     ),
@@ -240,7 +243,7 @@ def test_chart_labels_of_any_length_build_in_bounded_time_and_memory(
     assert papers_command("check", "--data", str(data)).returncode == 0
     result = _bounded_build(data, tmp_path / "site", seconds=120)
     assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site/reports/internal-audit-progress-q3-2025-26/appendix-2/index.html")
+    page = tmp_path / "site/reports/internal-audit-progress-q3-2025-26/appendix-2/index.html"
     html = page.read_text(encoding="utf-8")
     assert long.strip() in html  # the whole label is in the data table beside the chart
 
@@ -259,9 +262,10 @@ def test_a_large_report_builds_in_reasonable_time(tmp_path: Path) -> None:
     )
     _replace(REPORT, "\n---\n", "\n---\n" + body)(data)
     assert (data / REPORT).stat().st_size > 1_600_000
-    start = time.monotonic()
-    result = _bounded_build(data, tmp_path / "site", seconds=240)
-    elapsed = time.monotonic() - start
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    result = _bounded_build(data, tmp_path / "site", seconds=300)
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
     assert result.returncode == 0, result.stderr
-    print(f"1.6 MB report: built in {elapsed:.1f} s")
-    assert elapsed < 60, f"a 1.6 MB report took {elapsed:.1f} s to build"
+    # CPU time, not wall time: the machine may be busy. Measured 5.8 s (9.9 s before the
+    # Markdown conversion stopped being quadratic in the number of paragraphs).
+    assert cpu < 20, f"a 1.6 MB report took {cpu:.1f} s of CPU to build"
