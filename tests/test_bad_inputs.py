@@ -212,6 +212,9 @@ def test_bad_input_is_one_clear_error_in_check_and_build(
     assert digest(site) == before
 
 
+_PAPERS = [sys.executable, "-m", "committee_papers.cli"]
+
+
 def _bounded_build(data: Path, site: Path, seconds: int) -> subprocess.CompletedProcess[str]:
     """`papers build` with at most 2 GB of memory and `seconds` of time."""
 
@@ -219,8 +222,7 @@ def _bounded_build(data: Path, site: Path, seconds: int) -> subprocess.Completed
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 
     return subprocess.run(
-        [sys.executable, "-m", "committee_papers.cli", "build", "-d", str(site)]
-        + ["--data", str(data), "--as-of", AS_OF],
+        [*_PAPERS, "build", "-d", str(site), "--data", str(data), "--as-of", AS_OF],
         capture_output=True,
         text=True,
         cwd=ROOT,
