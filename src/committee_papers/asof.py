@@ -16,9 +16,13 @@ EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2100, 12, 31)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def london_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date in London (`now` is for tests; it must carry a time zone)."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(LONDON).date()
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def london_today() -> dt.date:
+    """Today's date in London, whatever the server's own time zone."""
+    return _now().astimezone(LONDON).date()
 
 
 def parse_as_of(text: str) -> dt.date:
