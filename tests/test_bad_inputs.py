@@ -176,6 +176,11 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], None], str, str]] = {
         REPORT,
         "background_papers[0].url: link 'JaVaScRipT:alert(1)' uses the scheme 'javascript'",
     ),
+    "a javascript: link in a summary": (
+        _replace(REPORT, "summary: |\n", "summary: |\n  Read [this](javascript:alert(1)).\n"),
+        REPORT,
+        "summary: link 'javascript:alert(1)' uses the scheme 'javascript'",
+    ),
     "a javascript: link in a report's text": (
         _replace(REPORT, "\n---\n", "\n---\n\nSee [the plan]( javascript:alert(1)).\n"),
         REPORT,
@@ -201,6 +206,8 @@ def test_bad_input_is_one_clear_error_in_check_and_build(
     lines = [line for line in check.stderr.splitlines() if message in line]
     assert lines, f"expected {message!r} in:\n{check.stderr}"
     assert lines[0].startswith(f"data/{path}"), lines[0]
+    if "alias" not in name:  # one problem per alias; otherwise one problem per bad input
+        assert check.stderr.count("\n") == 2, check.stderr
 
     build = papers_command(
         "build", "-d", str(site), "--data", str(data), "--as-of", AS_OF, cwd=ROOT

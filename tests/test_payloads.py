@@ -100,3 +100,13 @@ def test_every_url_field_refuses_a_disallowed_scheme(bad: str) -> None:
             info = cls.model_fields[name]
             kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
             TypeAdapter(kind).validate_python(bad)
+
+
+def test_every_page_carries_the_policy_before_any_script(payload_site: Path) -> None:
+    for path, soup in _pages(payload_site):
+        policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert policy is not None, path
+        assert "script-src 'self'" in policy["content"], path
+        assert "unsafe-inline" not in policy["content"].split("script-src")[1].split(";")[0]
+        first_script = soup.find("script")
+        assert first_script is None or policy in first_script.find_all_previous("meta"), path

@@ -230,3 +230,17 @@ def test_the_build_lock_is_released_when_the_process_dies(tmp_path: Path) -> Non
     lock.acquire()
     lock.release()
     assert os.path.exists(publish.lock_file_for(target))
+
+
+def test_mkdocs_serve_never_serves_the_members_site() -> None:
+    from mkdocs.exceptions import PluginError
+
+    plugin = CommitteePapersPlugin()
+    plugin.load_config({"audience": "members"})
+    plugin.on_startup(command="serve", dirty=False)
+
+    class Config:
+        config_file_path = str(ROOT / "mkdocs.yml")
+
+    with pytest.raises(PluginError, match="the members' site is never served by mkdocs serve"):
+        plugin.on_config(Config())  # type: ignore[arg-type]

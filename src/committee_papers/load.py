@@ -187,6 +187,8 @@ def _load_meetings(
 
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:
     raw, where = _read_yaml(meeting_dir / "meeting.yml", sources, problems)
+    if raw is None and any(p.path == where.path for p in problems.found):
+        return None  # unreadable, already said why: one problem, not two
     if isinstance(raw, dict):
         raw = {**raw, "id": meeting_dir.name}
     meeting = build(Meeting, raw, where, problems)
