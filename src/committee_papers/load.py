@@ -142,6 +142,9 @@ def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str
     bodies: dict[str, Body] = {}
     for path in sorted(folder.glob("*.yml")):
         raw, where = _read_yaml(path, sources, problems)
+        if raw is None and any(p.path == where.path for p in problems.found):
+            sources.failed.add("bodies")  # unreadable, already said why
+            continue
         if isinstance(raw, dict):
             raw = {**raw, "id": path.stem}
             where.lines.setdefault(("id",), 1)

@@ -52,17 +52,17 @@ def _refuse_aliases(text: str, where: LineMap, problems: Problems, first_line: i
     """
     if "*" not in text:
         return False
-    found = False
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            found = True
-            problems.add(
-                where,
-                (),
-                f"YAML alias *{event.anchor} is not allowed; write the value out in full",
-                line=event.start_mark.line + first_line,
-            )
-    return found
+    aliases = [e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)]
+    if aliases:
+        first, more = aliases[0], len(aliases) - 1
+        others = f" (and {more} more in this file)" if more else ""
+        problems.add(
+            where,
+            (),
+            f"YAML alias *{first.anchor} is not allowed{others}; write the values out in full",
+            line=first.start_mark.line + first_line,
+        )
+    return bool(aliases)
 
 
 def _to_python(node: yaml.Node, loc: Loc, where: LineMap, problems: Problems, offset: int) -> Any:
