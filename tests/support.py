@@ -36,6 +36,15 @@ def build_site(
     return site_dir
 
 
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` by `new` in a file; return the line number where the change is."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
 def copy_data(target: Path, source: Path = FIXTURE) -> Path:
     """A private copy of a council's data (the small fixture by default) that a test may change."""
     shutil.copytree(source, target)
@@ -60,6 +69,17 @@ class Site:
 
     def html_files(self) -> list[Path]:
         return sorted(self.root.rglob("*.html"))
+
+
+def mkdocs_build(site_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project's mkdocs.yml, as a council would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
 
 
 def papers_command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

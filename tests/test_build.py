@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import ROOT, build_site, copy_data, papers_command
+from support import ROOT, build_site, copy_data, mkdocs_build, papers_command
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
@@ -97,13 +97,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
 
 
 def test_mkdocs_build_strict_passes_with_no_warnings(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = mkdocs_build(tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert (tmp_path / "site" / "index.html").exists()
@@ -116,7 +110,7 @@ def test_mkdocs_build_with_bad_data_fails_cleanly(tmp_path: Path) -> None:
     config.write_text(
         (ROOT / "mkdocs.yml")
         .read_text()
-        .replace("data_dir: data", f"data_dir: {data}")
+        .replace("data_dir: !ENV [PAPERS_DATA, data]", f"data_dir: {data}")
         .replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
         .replace("templates_dir: macros", f"templates_dir: {ROOT / 'macros'}")
         .replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from support import ROOT, build_site, copy_data, papers_command
 
-from committee_papers.guard import Secret, fragments, scan
+from committee_papers.guard import Secrets, fragments, scan
 
 MEETING = "meetings/2026-01-28-audit-governance"
 TOKEN = "zqxcanary"
@@ -258,45 +258,58 @@ def templates_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return templates
 
 
-def test_guard_catches_a_template_that_prints_every_report(planted: Path, tmp_path: Path) -> None:
-    site = build_site(tmp_path / "site", data_dir=planted)
-    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+def test_a_template_that_loops_over_every_report_prints_only_public_ones(
+    planted: Path, tmp_path: Path
+) -> None:
+    """Withheld by construction: templates only ever see the public projection."""
     templates = templates_with(
         tmp_path,
         "lists.html",
         "<h1>Committees</h1>",
         "<h1>Committees</h1>\n{% for r in v.papers.reports.values() %}"
-        "<p>{{ r.summary }}</p>{% endfor %}",
+        "<p>{{ r.title }} {{ r.summary }} {{ r.body }}</p>{% endfor %}"
+        "{% for m in v.papers.meetings.values() %}{% for i in m.agenda %}"
+        "<p>{{ i.description }} {{ i.notes }} {{ i.late_reason }}</p>{% endfor %}{% endfor %}",
     )
     from committee_papers.mkdocs_plugin import build_site as build
 
-    with pytest.raises(SystemExit):
-        build(
-            str(ROOT / "mkdocs.yml"),
-            site_dir=str(site),
-            data_dir=str(planted),
-            templates_dir=str(templates),
-            as_of="2026-11-23",
-        )
-    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    site = tmp_path / "site"
+    build(
+        str(ROOT / "mkdocs.yml"),
+        site_dir=str(site),
+        data_dir=str(planted),
+        templates_dir=str(templates),
+        as_of="2026-11-23",
+    )
+    committees = (site / "committees/index.html").read_text()
+    assert "Internal Audit Progress Report" in committees  # public, printed by the loop
     assert not any(TOKEN in t for t in all_text(site).values())
 
 
+def config_with_docs(tmp_path: Path, page: str, extra: str) -> Path:
+    """A copy of mkdocs.yml whose hand-written docs include `extra` on `page`."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / page).write_text((docs / page).read_text() + "\n" + extra + "\n")
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
+    target = tmp_path / "mkdocs.yml"
+    target.write_text(f"docs_dir: {docs}\n" + config)
+    return target
+
+
 def test_guard_names_the_file_and_the_paper(planted: Path, tmp_path: Path) -> None:
-    """A template that hides a report's text in an HTML comment is caught, by file and paper."""
-    templates = templates_with(
-        tmp_path,
-        "person.html",
-        "<h1>{{ person.display_name }}</h1>",
-        "<h1>{{ person.display_name }}</h1>"
-        "<!-- {{ v.papers.reports['debt-write-off-jan-2026'].body }} -->",
-    )
+    """A hand-written page that quotes an exempt report is caught, by file and paper."""
+    config = config_with_docs(tmp_path, "about.md", canary("reportbody"))
     result = papers_command(
         "build",
+        "-f",
+        str(config),
         "--data",
         str(planted),
         "--templates",
-        str(templates),
+        str(ROOT / "macros"),
         "-d",
         str(tmp_path / "site"),
         "--as-of",
@@ -304,19 +317,18 @@ def test_guard_names_the_file_and_the_paper(planted: Path, tmp_path: Path) -> No
     )
     assert result.returncode == 1
     assert "Exempt or unpublished text was found in the public site" in result.stderr
-    assert (
-        "people/peter-goodwin/index.html: contains text of report "
-        "'debt-write-off-jan-2026'" in result.stderr
-    )
+    assert "about/index.html: contains text of report 'debt-write-off-jan-2026'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
 
 
 # --- the guard reads every kind of file ------------------------------------------------------
 
-SECRET = Secret(
-    "report 'x'",
-    tuple(fragments("The negotiated price for the land is four million pounds before costs.")),
+SECRET = Secrets(
+    dict.fromkeys(
+        fragments("The negotiated price for the land is four million pounds before costs."),
+        "report 'x'",
+    )
 )
 
 
@@ -390,5 +402,5 @@ def minimal_pdf(words: str) -> bytes:
 def test_guard_reads_every_kind_of_file(tmp_path: Path, name: str, content: bytes) -> None:
     (tmp_path / name).write_bytes(content)
     (tmp_path / "clean.html").write_text("<p>Nothing to see.</p>")
-    leaks = scan(tmp_path, [SECRET])
-    assert [(leak.file, leak.paper) for leak in leaks] == [(name, "report 'x'")]
+    leaks = scan(tmp_path, SECRET)
+    assert {(leak.file, leak.paper) for leak in leaks} == {(name, "report 'x'")}

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import ROOT, copy_data, papers_command
+from support import ROOT, copy_data, edit, papers_command
 
 from committee_papers.load import load_with_problems
 
@@ -17,15 +17,6 @@ MEETING = "meetings/2026-01-28-audit-governance"
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     return copy_data(tmp_path / "data")
-
-
-def edit(path: Path, old: str, new: str) -> int:
-    """Replace `old` by `new` in a file; return the line number where the change is."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
 
 
 def problems_for(data: Path) -> list[str]:

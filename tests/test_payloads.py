@@ -92,7 +92,7 @@ def test_every_url_field_refuses_a_disallowed_scheme(bad: str) -> None:
         (cls, name)
         for cls in model_classes()
         for name, info in cls.model_fields.items()
-        if name in {"url", "web", "webcast", "link_url", "href"}
+        if name in {"url", "web", "webcast", "site_url", "href"}
     ]
     assert len(url_fields) >= 4
     for cls, name in url_fields:

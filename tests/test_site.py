@@ -185,12 +185,13 @@ def test_report_sections_and_numbered_paragraphs(site: Site, papers: Papers) -> 
 
 def test_a_report_to_two_bodies_lists_every_meeting(site: Site, papers: Papers) -> None:
     report = papers.reports["tenancy-strategy-2026"]
-    route = site.article(f"reports/{report.id}/").select(".cp-route li a")
+    route = site.article(f"reports/{report.id}/").select(".cp-route li")
     expected = [
         f"../../meetings/{m.id}/#item-{i.number}" for m, i in papers.items_presenting(report.id)
     ]
-    assert [a["href"] for a in route] == expected
-    assert len({m.body for m, _ in papers.items_presenting(report.id)}) == 2
+    assert [li.find("a")["href"] for li in route] == expected
+    # Housing Scrutiny Sub-Committee, then Cabinet, then Full Council
+    assert len({m.body for m, _ in papers.items_presenting(report.id)}) == 3
 
 
 # --- appendices -----------------------------------------------------------------------------

@@ -35,6 +35,8 @@ def check(data_dir: str, as_json: bool) -> None:
         click.echo(format_problems(problems), err=True)
     else:
         assert papers is not None
+        for warning in problems.warnings:
+            click.echo(str(warning), err=True)
         click.echo(
             f"OK: {len(papers.bodies)} bodies, {len(papers.meetings)} meetings, "
             f"{len(papers.reports)} reports, {len(papers.people)} people."

@@ -1,14 +1,16 @@
-"""The leak guard: after a public build, prove that no exempt or unpublished text is in it.
+"""The leak guard: a backstop that proves no withheld text reached the public output.
 
-Templates decide what a page shows, and a template can be wrong: one that loops over every
-report would print exempt ones too. So the guard does not trust the templates. It collects
-the words of every paper the public may not see, then reads every byte of the output
-(HTML text, attributes and comments, the search index, sitemaps, compressed files, PDF
-text) and fails the build, naming the file and the paper, if any of those words are there.
+The public site is made from the public projection (projection.py), so withheld papers are
+absent before any template runs. The guard does not trust that. It collects every string of
+the full papers that the projection does not keep (titles, headings, names, amounts, table
+cells, file names, text), leaves out those that also occur anywhere in the public papers
+(inside a longer public sentence or table row too: then they are not secret), and looks
+for the rest in every output file's name and bytes: HTML text, attributes and comments,
+JSON, XML, compressed files (the search index too) and PDF text.
 
-Words are compared as sentences of at least a few words, normalised (case, spacing, curly
-quotes), so that markup, escaping or typography cannot hide a leak. A sentence that is also
-in some public paper ("That the report be noted.") proves nothing and is left out.
+It makes one pass over the output with an Aho-Corasick automaton of every withheld
+fragment (pyahocorasick), so its cost grows with the size of the output, not with the
+output times the number of secrets.
 """
 
 from __future__ import annotations
@@ -16,23 +18,23 @@ from __future__ import annotations
 import contextlib
 import gzip
 import html
+import io
 import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from . import text
-from .model import Meeting, Papers, Report
-from .policy import Audience, Policy
+import ahocorasick
+from pydantic import BaseModel
 
-_MIN_WORDS = 5
-_MIN_CHARS = 24
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
+from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
+
+#: Fragments shorter than this (after normalising) are too common to prove a leak.
+MIN_CHARS = 8
 _TYPOGRAPHY = str.maketrans(
     {
         "\u2018": "'",
@@ -42,19 +44,20 @@ _TYPOGRAPHY = str.maketrans(
         "\u2013": "-",
         "\u2014": "-",
         "\u00a0": " ",
+        "\u202f": " ",
         "\u2026": "...",
+        "\u00ab": '"',
+        "\u00bb": '"',
     }
 )
+#: Markdown and markup punctuation: removed on both sides so markup cannot hide a match.
+_MARKUP = re.compile(r"[*_#|>`\[\]()~\\<]|-{2,}|\s+")
+_TAG = re.compile(r"<[^>]*>")
+#: Where one withheld value splits into fragments: sentence ends, lines, table cells, links.
+_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\||\[|\]|\(|\)")
+_WORDLIKE = re.compile(r"\w")
 #: Files with no text to leak (images are checked through their alt text in the HTML).
 _BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot"}
-
-
-@dataclass(frozen=True)
-class Secret:
-    """The words of one paper (or part of one) that the public must not see."""
-
-    paper: str
-    fragments: tuple[str, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -67,141 +70,193 @@ class Leak:
         return f'{self.file}: contains text of {self.paper}: "{self.fragment[:80]}"'
 
 
-def normalise(words: str) -> str:
-    return _SPACE.sub(" ", words.translate(_TYPOGRAPHY)).strip().casefold()
+def normalise(text: str) -> str:
+    """One spelling for comparing: entities, typography, markup and case do not matter."""
+    text = html.unescape(text).translate(_TYPOGRAPHY)
+    return " ".join(_MARKUP.sub(lambda m: "-" if m.group().startswith("-") else " ", text).split())
 
 
-def fragments(markdown_text: str | None) -> set[str]:
-    """The sentences of some Markdown long enough to identify it."""
-    plain = text.plain_text(markdown_text).translate(_TYPOGRAPHY)
-    found = set()
-    for sentence in _SENTENCE_END.split(plain):
-        sentence = normalise(sentence)
-        if len(sentence) >= _MIN_CHARS and len(sentence.split()) >= _MIN_WORDS:
-            found.add(sentence)
-    return found
+def _fold(text: str) -> str:
+    return normalise(text).casefold()
 
 
-# --- what must not be seen ----------------------------------------------------------------
+def fragments(value: str) -> set[str]:
+    """The pieces of one withheld value long enough to identify it, normalised."""
+    found = {_fold(value)}
+    found.update(_fold(piece) for piece in _SPLIT.split(value))
+    return {f for f in found if len(f) >= MIN_CHARS and _WORDLIKE.search(f)}
 
 
-def _report_texts(report: Report) -> Iterator[str | None]:
-    yield report.summary
-    yield from report.recommendations
-    yield report.body
-    for appendix in report.appendices:
-        yield from _appendix_texts(appendix)
+# --- what is withheld ---------------------------------------------------------------------
 
 
-def _appendix_texts(appendix: Any) -> Iterator[str | None]:
-    yield appendix.markdown
-    yield appendix.note
-    if appendix.table:
-        for row in appendix.table.rows:
-            yield " ".join(str(v) for v in row.values() if v)
-    if appendix.chart:
-        yield appendix.chart.description
-    if appendix.link:
-        yield appendix.link.description
+def _label(obj: Any, owner: str) -> str:
+    """The paper a string belongs to, for the guard's report."""
+    if isinstance(obj, Report):
+        return f"report {obj.id!r}"
+    if isinstance(obj, Appendix):
+        return f"appendix {obj.label} of report {obj.report_id!r}"
+    if isinstance(obj, Meeting):
+        return f"meeting {obj.id!r}"
+    if isinstance(obj, AgendaItem):
+        return f"agenda item {obj.number} of {owner}"
+    if isinstance(obj, MinuteItem):
+        return f"minute {obj.item} of {owner}"
+    if isinstance(obj, Person):
+        return f"person {obj.id!r}"
+    if isinstance(obj, Body):
+        return f"body {obj.id!r}"
+    return owner
 
 
-def _minute_texts(entry: Any) -> Iterator[str | None]:
-    yield entry.text
-    for question in entry.questions:
-        yield question.question
-        yield question.answer
-    for resolution in entry.resolutions:
-        yield resolution.text
-    yield from entry.corrections
-
-
-def _collect(papers: Papers, policy: Policy) -> tuple[list[tuple[str, list[str | None]]], set[str]]:
-    """(paper, its texts) for everything withheld, and the fragments of everything shown."""
-    withheld: list[tuple[str, list[str | None]]] = []
-    shown: list[str | None] = []
-    for report in papers.reports.values():
-        if not policy.show_report(report):
-            withheld.append((f"report {report.id!r}", list(_report_texts(report))))
-            continue
-        shown.extend([report.summary, *report.recommendations, report.body])
-        for appendix in report.appendices:
-            texts = list(_appendix_texts(appendix))
-            if policy.show_appendix(report, appendix):
-                shown.extend(texts)
-            else:
-                withheld.append((f"appendix {appendix.label} of report {report.id!r}", texts))
-    for meeting in papers.meetings.values():
-        _collect_agenda(meeting, policy, withheld, shown)
-        _collect_minutes(meeting, policy, withheld, shown)
-    public = set().union(*(fragments(t) for t in shown)) if shown else set()
-    return withheld, public
-
-
-_Withheld = list[tuple[str, list[str | None]]]
-
-
-def _collect_agenda(meeting: Meeting, policy: Policy, withheld: _Withheld, shown: list) -> None:
-    for item in meeting.agenda:
-        texts = [item.description, item.notes]
-        if policy.show_agenda(meeting) and policy.show_item_detail(item):
-            shown.extend(texts)
-        else:
-            withheld.append((f"agenda item {item.number} of meeting {meeting.id!r}", texts))
-
-
-def _collect_minutes(meeting: Meeting, policy: Policy, withheld: _Withheld, shown: list) -> None:
-    minutes = meeting.minutes
-    if minutes is None:
+def owned_strings(value: Any, owner: str = "the papers") -> Iterator[tuple[str, str]]:
+    """(paper, string) for every string in a tree of models; enum values are vocabulary."""
+    if isinstance(value, Enum):
         return
-    for entry in minutes.items:
-        texts = list(_minute_texts(entry))
-        if policy.show_minutes(meeting) and policy.show_minute_item(meeting, entry):
-            shown.extend(texts)
-        else:
-            withheld.append((f"minute {entry.item} of meeting {meeting.id!r}", texts))
+    if isinstance(value, str):
+        yield owner, value
+    elif isinstance(value, BaseModel):
+        label = _label(value, owner)
+        for item in value.__dict__.values():
+            yield from owned_strings(item, label)
+        if isinstance(value, Meeting) and value.minutes is not None:
+            yield from owned_strings(value.minutes, f"minutes of {label}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from owned_strings(key, owner)
+            yield from owned_strings(item, owner)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from owned_strings(item, owner)
 
 
-def secrets(papers: Papers, as_of: Any) -> list[Secret]:
-    """Every withheld paper with the sentences that would give it away."""
-    policy = Policy(papers, Audience.public, as_of)
-    withheld, public = _collect(papers, policy)
-    found = []
-    for paper, texts in withheld:
-        own = set().union(*(fragments(t) for t in texts)) - public
-        if own:
-            found.append(Secret(paper, tuple(sorted(own))))
-    return found
+def _public_words(shown: Papers) -> Iterator[str]:
+    """Everything the public papers say, including dates in the forms pages print them."""
+    for _, value in owned_strings(_roots(shown)):
+        yield value
+    for meeting in shown.meetings.values():
+        for day in (meeting.date, meeting.published):
+            if day is not None:
+                yield f"{day.isoformat()} {day:%A} {day.day} {day:%B %Y}"
+
+
+def _roots(papers: Papers) -> list[Any]:
+    return [
+        papers.site,
+        papers.people,
+        papers.bodies,
+        papers.meetings,
+        papers.reports,
+        *_decision_roots(papers),
+    ]
+
+
+def _decision_roots(papers: Papers) -> list[Any]:
+    return [papers.decisions, papers.forward_plan, papers.notices]
+
+
+def _withholdable(full: Papers) -> list[Any]:
+    """The papers, and the people some paper names: a person named by nothing is no secret."""
+    named = {
+        value
+        for _, value in owned_strings(
+            [full.bodies, full.meetings, full.reports, *_decision_roots(full)]
+        )
+        if value in full.people
+    }
+    people = {key: person for key, person in full.people.items() if key in named}
+    return [full.site, people, full.bodies, full.meetings, full.reports, *_decision_roots(full)]
+
+
+@dataclass
+class Secrets:
+    """Withheld fragments, each with the paper it came from, ready to search for at once."""
+
+    papers: dict[str, str]
+    automaton: Any = None
+
+    def __post_init__(self) -> None:
+        self.automaton = _automaton(self.papers)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+
+def _automaton(found: dict[str, str]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for fragment in found:
+        automaton.add_word(fragment, fragment)
+    if found:
+        automaton.make_automaton()
+    return automaton
+
+
+def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Secrets:
+    """Every fragment of the withheld papers that the public papers do not also contain."""
+    public_values = set(_public_words(shown)) | set(also_public)
+    candidates: dict[str, str] = {}
+    for paper, value in owned_strings(_withholdable(full)):
+        if value in public_values:
+            continue
+        for fragment in fragments(value):
+            candidates.setdefault(fragment, paper)
+    if not candidates:
+        return Secrets({})
+    automaton = _automaton(candidates)
+    corpus = "\n".join(_fold(value) for value in public_values)
+    for fragment in _matches(automaton, corpus):
+        candidates.pop(fragment, None)
+    return Secrets(candidates)
+
+
+def _matches(automaton: Any, text: str) -> Iterator[str]:
+    """Fragments found in `text` as whole words (a name inside a longer word is not it)."""
+    if not len(automaton):
+        return
+    for end, fragment in automaton.iter(text):
+        start = end - len(fragment) + 1
+        before = text[start - 1] if start > 0 else " "
+        after = text[end + 1] if end + 1 < len(text) else " "
+        if not (before.isalnum() or after.isalnum()):
+            yield fragment
 
 
 # --- reading every output file ------------------------------------------------------------
 
 
-def readable_text(path: Path) -> Iterator[str]:
+def readable_text(path: Path, name: str = "") -> Iterator[str]:
     """The text a reader or a machine could get from one output file, in every form."""
+    yield name or path.name
     suffix = path.suffix.lower()
     if suffix in _BINARY:
         return
     data = path.read_bytes()
-    if suffix == ".gz":
-        data, suffix = gzip.decompress(data), Path(path.stem).suffix.lower()
-    if suffix == ".pdf":
+    if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: sitemaps, search index chunks
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            data = gzip.decompress(data)
+        if suffix == ".gz":
+            suffix = Path(path.stem).suffix.lower()
+    if data[:5] == b"%PDF-":
         yield from _pdf_text(data)
         return
     raw = data.decode("utf-8", errors="replace")
     if suffix == ".json":
         with contextlib.suppress(ValueError):
-            yield from _json_strings(json.loads(raw))
-    yield html.unescape(raw)  # attributes, comments, scripts: everything in the file
-    if suffix in {".html", ".htm", ".xml", ".svg", ".json"}:
-        yield html.unescape(_TAG.sub(" ", raw))  # the text as read, markup removed
+            parsed = json.loads(raw)
+            yield from _json_strings(parsed)
+    yield raw  # attributes, comments, scripts: everything in the file
+    if "<" in raw:
+        yield _TAG.sub(" ", raw)  # the text as read, markup removed
 
 
 def _json_strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
-        yield html.unescape(_TAG.sub(" ", value))
+        if "<" in value:
+            yield _TAG.sub(" ", value)
     elif isinstance(value, dict):
-        for item in value.values():
+        for key, item in value.items():
+            yield key
             yield from _json_strings(item)
     elif isinstance(value, list):
         for item in value:
@@ -209,37 +264,46 @@ def _json_strings(value: Any) -> Iterator[str]:
 
 
 def _pdf_text(data: bytes) -> Iterator[str]:
-    """Text of a PDF. Without pypdf, the raw streams (inflated) are read instead."""
+    from pypdf import PdfReader
+
     try:
-        import io
-
-        from pypdf import PdfReader
-    except ImportError:  # pragma: no cover - pypdf is a dependency
-        for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-            try:
-                yield zlib.decompress(stream).decode("latin-1")
-            except zlib.error:
-                yield stream.decode("latin-1")
-        return
-    reader = PdfReader(io.BytesIO(data))
-    yield " ".join(page.extract_text() or "" for page in reader.pages)
-    yield str(reader.metadata or "")
+        reader = PdfReader(io.BytesIO(data))
+        yield " ".join(page.extract_text() or "" for page in reader.pages)
+        yield str(reader.metadata or "")
+        outline = reader.outline
+        yield " ".join(_outline_titles(outline))
+    except Exception as error:  # an unreadable PDF cannot be proved clean
+        yield f"unreadable pdf {error}"
+        raise LeakCheckError(f"could not read the PDF: {error}") from error
 
 
-def scan(site_dir: Path, found: Iterable[Secret]) -> list[Leak]:
-    """Every place in `site_dir` where a withheld paper's words appear."""
-    secret_list = list(found)
+def _outline_titles(outline: Any) -> Iterator[str]:
+    for entry in outline:
+        if isinstance(entry, list):
+            yield from _outline_titles(entry)
+        else:
+            yield str(getattr(entry, "title", ""))
+
+
+class LeakCheckError(Exception):
+    """An output file could not be read, so it could not be proved free of withheld text."""
+
+
+def scan(site_dir: Path, found: Secrets) -> list[Leak]:
+    """Every place in `site_dir` (names and contents) where a withheld fragment appears."""
     leaks: set[Leak] = set()
+    if not len(found):
+        return []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        texts = [normalise(t) for t in readable_text(path)]
-        for secret in secret_list:
-            for fragment in secret.fragments:
-                if any(fragment in t for t in texts):
-                    leaks.add(Leak(str(path.relative_to(site_dir)), secret.paper, fragment))
-                    break
+        name = str(path.relative_to(site_dir))
+        for text in readable_text(path, name):
+            for fragment in _matches(found.automaton, _fold(text)):
+                leaks.add(Leak(name, found.papers[fragment], fragment))
     return sorted(leaks)
 
 
-def check_site(site_dir: Path, papers: Papers, as_of: Any) -> list[Leak]:
-    """The guard: leaks of exempt or unpublished text in a public site (empty when clean)."""
-    return scan(site_dir, secrets(papers, as_of))
+def check_site(
+    site_dir: Path, full: Papers, shown: Papers, as_of: Any = None, also_public: Iterable[str] = ()
+) -> list[Leak]:
+    """The guard: leaks of withheld text in a public site (empty when clean)."""
+    return scan(site_dir, secrets(full, shown, also_public))

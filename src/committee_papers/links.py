@@ -12,7 +12,17 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import text
-from .model import Body, ColumnKind, ItemKind, Meeting, MeetingStatus, Papers, Rag, Report
+from .checks_decisions import check_decisions
+from .model import (
+    Body,
+    Exemption,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Papers,
+    Report,
+)
 from .problems import LineMap, Loc, Problems
 
 if TYPE_CHECKING:
@@ -20,29 +30,48 @@ if TYPE_CHECKING:
 
 
 def check_links(papers: Papers, sources: Sources, problems: Problems) -> None:
-    checker = _Checker(papers, problems, sources.failed)
+    checker = _Checker(papers, problems, sources)
     for body in papers.bodies.values():
         checker.body(body, sources.get(body.source))
     for meeting in papers.meetings.values():
         checker.meeting(meeting, sources.get(meeting.source))
         if meeting.minutes:
             checker.minutes(meeting, sources.get(meeting.minutes.source))
+    for minutes in sources.orphan_minutes:
+        checker.minutes_people(minutes, sources.get(minutes.source))
     for report in papers.reports.values():
         checker.report(report, sources.get(report.source))
+    check_decisions(papers, sources, problems)
 
 
 class _Checker:
-    def __init__(self, papers: Papers, problems: Problems, failed: set[str]):
+    def __init__(self, papers: Papers, problems: Problems, sources: Sources):
         self.papers = papers
-        self.failed = failed
+        self.failed = sources.failed
+        self.sources = sources
         self.problems = problems
         self.paragraphs = papers.site.jurisdiction.exempt_paragraphs
 
     def person(self, where: LineMap, loc: Loc, person_id: str | None) -> None:
-        if person_id and person_id not in self.papers.people and "people" not in self.failed:
+        if (
+            person_id
+            and person_id not in self.papers.people
+            and person_id not in self.sources.people_named
+            and "people" not in self.failed
+        ):
             self.problems.add(where, loc, f"no person with id {person_id!r} in people.yml")
 
-    def exempt(self, where: LineMap, loc: Loc, paragraphs: list[str]) -> None:
+    def exempt(self, where: LineMap, loc: Loc, paragraphs: Exemption | None) -> None:
+        if paragraphs is None:
+            return
+        if not paragraphs.known:
+            self.problems.warn(
+                where,
+                loc,
+                "exempt, but the paragraphs it is exempt under are not given: it is withheld, "
+                "and its public notice names no paragraph; add them if they are known, "
+                f"e.g. exempt: [3] ({self.papers.site.jurisdiction.exempt_schedule})",
+            )
         for index, number in enumerate(paragraphs):
             if number not in self.paragraphs:
                 allowed = ", ".join(self.paragraphs)
@@ -98,8 +127,7 @@ class _Checker:
             self.problems.add(
                 where,
                 (*loc, "part"),
-                f"report {report_id!r} is exempt (paragraphs {', '.join(report.exempt)}); "
-                "present it as a Part 2 item (part: 2)",
+                f"report {report_id!r} is exempt; present it as a Part 2 item (part: 2)",
             )
 
     def _supplementary(self, where: LineMap, loc: Loc, report_id: str, labels: list[str]) -> None:
@@ -136,6 +164,20 @@ class _Checker:
             self.problems.add(
                 where, (), f"minutes exist but the meeting's status is {meeting.status.value!r}"
             )
+        self.minutes_people(minutes, where)
+        for index, declaration in enumerate(minutes.declarations):
+            self._agenda_item(meeting, where, ("declarations", index, "item"), declaration.item)
+        counts = Counter(m.item for m in minutes.items)
+        for index, entry in enumerate(minutes.items):
+            loc = ("items", index)
+            self._agenda_item(meeting, where, (*loc, "item"), entry.item)
+            if counts[entry.item] > 1:
+                self.problems.add(where, (*loc, "item"), f"item {entry.item} is minuted twice")
+            self.exempt(where, (*loc, "exempt"), entry.exempt)
+
+    def minutes_people(self, minutes: Minutes, where: LineMap) -> None:
+        """The people minutes name, and their exempt paragraphs: checkable without the
+        meeting, so checked even when meeting.yml failed to load."""
         self.person(where, ("chair",), minutes.chair)
         for name in ("present", "in_attendance"):
             for index, attendee in enumerate(getattr(minutes, name)):
@@ -147,14 +189,8 @@ class _Checker:
             self.person(where, ("substitutes", index, "for"), sub.for_)
         for index, declaration in enumerate(minutes.declarations):
             self.person(where, ("declarations", index, "person"), declaration.person)
-            self._agenda_item(meeting, where, ("declarations", index, "item"), declaration.item)
-        counts = Counter(m.item for m in minutes.items)
         for index, entry in enumerate(minutes.items):
             loc = ("items", index)
-            self._agenda_item(meeting, where, (*loc, "item"), entry.item)
-            if counts[entry.item] > 1:
-                self.problems.add(where, (*loc, "item"), f"item {entry.item} is minuted twice")
-            self.exempt(where, (*loc, "exempt"), entry.exempt)
             for q, question in enumerate(entry.questions):
                 self.person(where, (*loc, "questions", q, "asked_by"), question.asked_by)
                 self.person(where, (*loc, "questions", q, "answered_by"), question.answered_by)
@@ -169,7 +205,11 @@ class _Checker:
         self.person(where, ("author",), report.author)
         self.person(where, ("contact",), report.contact)
         self.exempt(where, ("exempt",), report.exempt)
-        if "meetings" not in self.failed and not self.papers.items_presenting(report.id):
+        if (
+            "agendas" not in self.failed
+            and report.id not in self.sources.reports_named
+            and not self.papers.items_presenting(report.id)
+        ):
             self.problems.add(
                 where, ("id",), f"report {report.id!r} is not on the agenda of any meeting"
             )
@@ -188,8 +228,6 @@ class _Checker:
                 self._captions(
                     str(PurePosixPath(where.path).parent / appendix.file), 0, appendix.body
                 )
-            if appendix.table:
-                self._rag_values(where, (*loc, "table"), appendix.table)
 
     def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
         for line in text.tables_without_caption(markdown_text):
@@ -200,17 +238,3 @@ class _Checker:
                 "'Table: what the table shows' just above it",
                 line=offset + line,
             )
-
-    def _rag_values(self, where: LineMap, loc: Loc, table) -> None:
-        rag_keys = [c.key for c in table.columns if c.kind is ColumnKind.rag]
-        for row_index, row in enumerate(table.rows):
-            for key in rag_keys:
-                value = row.get(key)
-                try:
-                    Rag.parse(value or "")
-                except ValueError:
-                    self.problems.add(
-                        where,
-                        (*loc, "rows", row_index, key),
-                        f"{value!r} is not a RAG status; expected Red, Amber, Green or Blue",
-                    )

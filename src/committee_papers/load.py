@@ -9,6 +9,7 @@ The layout a clerk edits:
     data/meetings/<meeting-id>/minutes.yml its minutes, once written
     data/meetings/<meeting-id>/<report-id>.md   reports first presented at that meeting
     data/meetings/<meeting-id>/appendices/      appendix files (Markdown, CSV)
+    data/decisions/<id>.yml, data/forward-plan.yml, data/notices.yml   (load_decisions.py)
 
 Loading never stops at the first problem: it collects them all, then `links.check` adds the
 problems between files, and only then does `load` raise `DataError` with the lot.
@@ -16,18 +17,18 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import datafiles
+from . import datafiles, tables
 from .linkcheck import check_markdown_links
 from .links import check_links
-from .model import Body, Column, Meeting, Minutes, Papers, Person, Report, Site, Table
+from .load_decisions import load_decisions, load_forward_plan, load_notices
+from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
+from .site_checks import check_site_settings
 from .validation import build
 from .yamlsource import parse_yaml, split_front_matter
 
@@ -42,6 +43,13 @@ class Sources:
     failed: set[str] = field(default_factory=set)
     # The data folder: nothing read may resolve outside it.
     root: Path = Path("data")
+    # Reports named on the agendas of meetings that failed to load, and the minutes of those
+    # meetings: checked as far as they can be without their meeting.
+    reports_named: set[str] = field(default_factory=set)
+    orphan_minutes: list[Minutes] = field(default_factory=list)
+    # Every key of people.yml, including people whose entry has a mistake (reported there):
+    # a reference to them is not also "no such person".
+    people_named: set[str] = field(default_factory=set)
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -67,15 +75,27 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
         problems.add(display_path(data), (), "the data folder does not exist")
         return None, problems, sources
     site = _load_site(data / "site.yml", sources, problems)
-    before = len(problems.found)
+    if site is not None:
+        check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
     people = _load_people(data / "people.yml", sources, problems)
-    if len(problems.found) > before:
-        sources.failed.add("people")
     bodies = _load_bodies(data / "bodies", sources, problems)
     meetings, reports = _load_meetings(data / "meetings", sources, problems)
     if site is None:
         return None, problems, sources
-    papers = Papers(site=site, people=people, bodies=bodies, meetings=meetings, reports=reports)
+
+    def read(path: Path) -> tuple[Any, LineMap]:
+        return _read_yaml(path, sources, problems)
+
+    papers = Papers(
+        site=site,
+        people=people,
+        bodies=bodies,
+        meetings=meetings,
+        reports=reports,
+        decisions=load_decisions(data / "decisions", read, problems),
+        forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
+        notices=load_notices(data / "notices.yml", read, problems),
+    )
     check_links(papers, sources, problems)
     check_markdown_links(papers, sources, problems)
     return papers, problems, sources
@@ -100,9 +120,10 @@ def _jurisdictions() -> dict[str, Any]:
 
 
 def _load_site(path: Path, sources: Sources, problems: Problems) -> Site | None:
+    before = len(problems.found)
     raw, where = _read_yaml(path, sources, problems)
     if raw is None:
-        if path.exists():
+        if len(problems.found) == before:
             problems.add(where, (), "is empty; expected the council's settings")
         return None
     if isinstance(raw, dict) and isinstance(raw.get("jurisdiction"), str):
@@ -125,10 +146,13 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
     raw, where = _read_yaml(path, sources, problems)
     people: dict[str, Person] = {}
     if raw is None:
+        sources.failed.add("people")
         return people
     if not isinstance(raw, dict):
         problems.add(where, (), "expected a mapping of person ids to people")
+        sources.failed.add("people")
         return people
+    sources.people_named.update(str(key) for key in raw)
     for key, value in raw.items():
         if isinstance(value, dict):
             value = {**value, "id": key}
@@ -141,9 +165,10 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
 def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str, Body]:
     bodies: dict[str, Body] = {}
     for path in sorted(folder.glob("*.yml")):
+        before = len(problems.found)
         raw, where = _read_yaml(path, sources, problems)
-        if raw is None and any(p.path == where.path for p in problems.found):
-            sources.failed.add("bodies")  # unreadable, already said why
+        if _unreadable(raw, problems, before):
+            sources.failed.add("bodies")  # already said why; no "no body with id" echoes
             continue
         if isinstance(raw, dict):
             raw = {**raw, "id": path.stem}
@@ -189,22 +214,47 @@ def _load_meetings(
 
 
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:
+    """The meeting and its minutes. The minutes are read and checked even when meeting.yml
+    is broken, so one broken file never hides the mistakes in another."""
+    before = len(problems.found)
     raw, where = _read_yaml(meeting_dir / "meeting.yml", sources, problems)
-    if raw is None and any(p.path == where.path for p in problems.found):
-        return None  # unreadable, already said why: one problem, not two
     if isinstance(raw, dict):
         raw = {**raw, "id": meeting_dir.name}
-    meeting = build(Meeting, raw, where, problems)
+    meeting = None if _unreadable(raw, problems, before) else build(Meeting, raw, where, problems)
+    minutes = None
     minutes_path = meeting_dir / "minutes.yml"
+    if minutes_path.exists():
+        before = len(problems.found)
+        raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
+        if not _unreadable(raw_minutes, problems, before):
+            minutes = build(Minutes, raw_minutes, minutes_where, problems)
+        if minutes:
+            minutes.source = minutes_where.path
     if meeting is None:
+        if not isinstance(raw, dict):  # unreadable: its agenda is unknown
+            sources.failed.add("agendas")
+        sources.reports_named.update(_reports_named(raw))
+        if minutes is not None:
+            sources.orphan_minutes.append(minutes)
         return None
     meeting.source = where.path
-    if minutes_path.exists():
-        raw_minutes, minutes_where = _read_yaml(minutes_path, sources, problems)
-        meeting.minutes = build(Minutes, raw_minutes, minutes_where, problems)
-        if meeting.minutes:
-            meeting.minutes.source = minutes_where.path
+    meeting.minutes = minutes
     return meeting
+
+
+def _unreadable(raw: Any, problems: Problems, before: int) -> bool:
+    """The file could not be read or parsed, and that is already reported: validating
+    nothing would only add "expected a mapping of fields, found nothing"."""
+    return raw is None and len(problems.found) > before
+
+
+def _reports_named(raw: Any) -> set[str]:
+    """Report ids named on the agenda of a meeting.yml that failed to load, so that its
+    reports are not also reported as on no agenda."""
+    agenda = raw.get("agenda") if isinstance(raw, dict) else None
+    if not isinstance(agenda, list):
+        return set()
+    return {item["report"] for item in agenda if isinstance(item, dict) and item.get("report")}
 
 
 def _load_report(
@@ -220,7 +270,10 @@ def _load_report(
     if front is None:
         problems.add(where, (), "a report starts with front matter between two '---' lines", line=1)
         return None
+    before = len(problems.found)
     raw = parse_yaml(front, where, problems, first_line=2)
+    if _unreadable(raw, problems, before):
+        return None
     if isinstance(raw, dict):
         if "id" in raw:
             problems.add(
@@ -239,6 +292,8 @@ def _load_report(
             appendix.body = _read_text(meeting_dir, appendix.file, where, (*loc, "file"), problems)
         if appendix.table and appendix.table.file:
             _fill_table_from_csv(meeting_dir, appendix.table, where, (*loc, "table"), problems)
+        if appendix.table:
+            tables.check_cells(appendix.table, where, (*loc, "table"), problems)
     return report
 
 
@@ -262,13 +317,6 @@ def _fill_table_from_csv(
     meeting_dir: Path, table: Table, where: LineMap, loc: tuple, problems: Problems
 ) -> None:
     text = _read_text(meeting_dir, table.file, where, (*loc, "file"), problems)
-    if text is None:
-        return
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    declared = {c.key for c in table.columns}
-    for missing in sorted(declared - set(header)):
-        problems.add(where, (*loc, "columns"), f"column {missing!r} is not in {table.file}")
-    if not table.columns:
-        table.columns = [Column(key=h) for h in header]
-    table.rows = [dict(row) for row in reader]
+    if text is not None:
+        csv_path = display_path(meeting_dir / table.file)
+        tables.read_csv(text, table, csv_path, where, loc, problems)

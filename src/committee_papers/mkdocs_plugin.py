@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,9 +30,11 @@ from . import outputs
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .load import load_with_problems
+from .model import Site
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
+from .projection import project, withheld_ids
 from .publish import (
     BuildLock,
     PublishError,
@@ -40,13 +43,13 @@ from .publish import (
     staging_dir_for,
     swap_into_place,
 )
-from .render import MACROS, Renderer, UnknownPaper
+from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
 #: Index pages that sit in the nav; every other generated page is reached through them.
-_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md"}
+_IN_NAV = {"committees/index.md", "meetings/index.md", "people/index.md", "decisions/index.md"}
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
@@ -58,6 +61,11 @@ class PapersConfig(base.Config):
     templates_dir = opt.Type(str, default="macros")
     audience = opt.Choice(("public", "members"), default="public")
     as_of = opt.Optional(opt.Type(str))
+    #: The project's own documentation in docs/: published only when site.yml says
+    #: `documentation: true` (the demo council does), as its examples name the demo's papers.
+    documentation = opt.ListOfItems(
+        opt.Type(str), default=["data.md", "urls.md", "macros.md", "hosting.md"]
+    )
 
 
 class _WarningCounter(logging.Handler):
@@ -74,10 +82,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.command = "build"
         self.renderer: Renderer | None = None
         self.policy: Policy | None = None
+        self.full_papers: Any = None
+        self.template_text: list[str] = []
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
         self.lock: BuildLock | None = None
         self.warnings = _WarningCounter()
+        self.data_dir = Path("data")
+        self.logo: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -88,33 +100,39 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         root = Path(config.config_file_path).parent
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
-        papers, problems, sources = load_with_problems(root / self.config.data_dir)
-        if papers is not None and papers.site.logo:
-            if not (Path(config.docs_dir) / papers.site.logo).is_file():
-                site_yml = next(
-                    (m for p, m in sources.maps.items() if p.endswith("site.yml")), None
-                )
-                problems.add(
-                    site_yml or "site.yml",
-                    ("logo",),
-                    f"{papers.site.logo!r} is not a file in docs/",
-                )
-            elif not config.theme.get("logo"):
-                config.theme["logo"] = papers.site.logo
+        self.data_dir = root / self.config.data_dir
+        papers, problems, _ = load_with_problems(self.data_dir)
         if problems or papers is None:
             raise PluginError(format_problems(problems))
-        policy = Policy(papers, Audience(self.config.audience), self._as_of())
+        self._apply_identity(config, papers.site)
+        # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
+        for warning in problems.warnings:
+            log.info(f"papers check: {warning}")
+        full_policy = Policy(papers, Audience(self.config.audience), self._as_of())
+        # Everything from here on sees only the audience's projection: withheld papers are
+        # not hidden by templates, they are absent.
+        shown = project(papers, full_policy)
+        policy = Policy(shown, full_policy.audience, full_policy.as_of)
         self.policy = policy
+        self.full_papers = papers
+        # Words of the templates themselves ("Apologies for absence") are public by nature.
+        self.template_text = [
+            path.read_text(encoding="utf-8", errors="replace")
+            for folder in (root / self.config.templates_dir, Path(config.theme.dirs[0]))
+            for path in sorted(folder.rglob("*.html"))
+        ]
         # MkDocs dates the sitemap by the clock unless SOURCE_DATE_EPOCH is set: date it by the
         # publication date instead, so the same data and date build the same bytes any day.
         if not _USER_EPOCH:
             noon = dt.datetime.combine(policy.as_of, dt.time(12), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(noon.timestamp()))
-        self.renderer = Renderer(papers, policy, [root / self.config.templates_dir])
+        self.renderer = Renderer(
+            shown, policy, [root / self.config.templates_dir], withheld_ids(papers, shown)
+        )
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
-        self.specs = {spec.src_uri: spec for spec in page_specs(papers, policy, self.renderer)}
+        self.specs = {spec.src_uri: spec for spec in page_specs(shown, policy, self.renderer)}
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
             # a failed build never destroys the last good site.
@@ -160,6 +178,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_shutdown(self) -> None:
         self._unlock()
 
+    def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
+        """The council's name, address, description, footer and logo come from site.yml, so
+        one mkdocs.yml serves every council. material prints these without escaping, so
+        they go in escaped (as Markup, so templates that escape do not escape twice)."""
+        config.site_name = Markup.escape(site.title)
+        config.site_description = Markup.escape(site.summary)
+        config.copyright = Markup.escape(site.footer_line)
+        if site.site_url:
+            config.site_url = site.site_url.rstrip("/") + "/"
+        if site.logo:
+            config.theme["logo"] = site.logo
+        self.logo = site.logo
+
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
             return london_today()
@@ -177,6 +208,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     # Generated pages are added before the nav is built, like the blog plugin's posts.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.logo:
+            # The logo lives with the council's data, not in docs/, so no council's site
+            # carries another's.
+            old = files.get_file_from_path(self.logo)
+            if old is not None:
+                files.remove(old)
+            source = str(self.data_dir / self.logo)
+            files.append(File.generated(config, self.logo, abs_src_path=source))
+        if self.policy is not None and not self.policy.papers.site.documentation:
+            _leave_out(files, config, set(self.config.documentation))
         for spec in self.specs.values():
             inclusion = (
                 InclusionLevel.INCLUDED if spec.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
@@ -212,7 +253,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.policy is not None:
             outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
         if self.policy is not None and not self.policy.members:
-            leaks = check_site(staging, self.policy.papers, self.policy.as_of)
+            leaks = check_site(
+                staging, self.full_papers, self.policy.papers, also_public=self.template_text
+            )
             if leaks:
                 listing = "\n".join(f"  {leak}" for leak in leaks)
                 raise PluginError(
@@ -231,6 +274,30 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
         self._unlock()
+
+
+def _leave_out(files: Files, config: MkDocsConfig, uris: set[str]) -> None:
+    """Remove hand-written pages and their nav entries (before MkDocs builds the nav, so a
+    page this council does not publish is neither built nor reported missing)."""
+    for uri in uris:
+        found = files.get_file_from_path(uri)
+        if found is not None:
+            files.remove(found)
+    if config.nav:
+        config.nav = _prune_nav(config.nav, uris)
+
+
+def _prune_nav(entries: list[Any], uris: set[str]) -> list[Any]:
+    kept: list[Any] = []
+    for entry in entries:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            children = _prune_nav(value, uris)
+            if children:
+                kept.append({next(iter(entry)): children} if isinstance(entry, dict) else children)
+        elif value not in uris:
+            kept.append(entry)
+    return kept
 
 
 def _toc_tokens(html: str) -> list[dict[str, Any]]:
@@ -258,6 +325,8 @@ def define_env(env: Any) -> None:
                 return str(
                     getattr(plugin.renderer, name)(*args, base=base_for(env.page.url), **kwargs)
                 )
+            except NotPublished as withheld:
+                return str(withheld.notice)
             except UnknownPaper as error:
                 raise PluginError(f"{env.page.file.src_uri}: {name}(): {error}") from error
 

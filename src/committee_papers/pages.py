@@ -15,6 +15,7 @@ from typing import Any
 
 from . import text
 from .model import Papers
+from .pages_decisions import decision_pages
 from .policy import Policy
 from .render import Renderer
 from .urls import base_for, src_uri_for
@@ -148,3 +149,4 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
             lambda b, i=person.id: r.person(i, b),
             person.title or "",
         )
+    yield from decision_pages(papers, policy, r, spec)

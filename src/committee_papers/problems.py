@@ -26,18 +26,23 @@ def field_name(loc: Loc) -> str:
     return text
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
+    """One mistake (an error: nothing is built) or one doubt (a warning: worth a look)."""
+
     path: str
     line: int
     field: str
     message: str
+    level: str = ERROR
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: warning: {text}" if self.level == WARNING else f"{where}: {text}"
 
 
 @dataclass
@@ -60,15 +65,35 @@ class LineMap:
 class Problems:
     found: list[Problem] = field(default_factory=list)
 
-    def add(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
+    def add(
+        self,
+        where: LineMap | str,
+        loc: Loc,
+        message: str,
+        line: int | None = None,
+        level: str = ERROR,
+    ) -> None:
         if isinstance(where, LineMap):
             path, number = where.path, where.line_of(loc) if line is None else line
         else:
             path, number = where, line or 0
-        self.found.append(Problem(path, number, field_name(loc), message))
+        self.found.append(Problem(path, number, field_name(loc), message, level))
+
+    def warn(self, where: LineMap | str, loc: Loc, message: str, line: int | None = None) -> None:
+        """A doubt worth a clerk's look that does not stop the build."""
+        self.add(where, loc, message, line=line, level=WARNING)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.level == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self if p.level == WARNING]
 
     def __bool__(self) -> bool:
-        return bool(self.found)
+        """True when there are errors: warnings alone never stop a build."""
+        return any(p.level == ERROR for p in self.found)
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(set(self.found)))
@@ -90,8 +115,11 @@ class DataError(Exception):
 
 def format_problems(problems: Problems) -> str:
     lines = [str(p) for p in problems]
-    count = len(lines)
-    lines.append(f"{count} problem{'s' if count != 1 else ''} found in the papers.")
+    count, warned = len(problems.errors), len(problems.warnings)
+    summary = f"{count} problem{'s' if count != 1 else ''} found in the papers"
+    if warned:
+        summary += f", and {warned} warning{'s' if warned != 1 else ''}"
+    lines.append(summary + ".")
     return "\n".join(lines)
 
 

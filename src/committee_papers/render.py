@@ -24,9 +24,25 @@ class UnknownPaper(LookupError):
     """A macro named a meeting, report, body or person that is not in the data."""
 
 
+class NotPublished(LookupError):
+    """A macro named a paper this audience may not see: the page says so, and no more."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.notice = Markup(f'<p class="cp-notice">This {kind} is not published.</p>')
+
+
 class Renderer:
-    def __init__(self, papers: Papers, policy: Policy, template_dirs: Sequence[Path]):
+    def __init__(
+        self,
+        papers: Papers,
+        policy: Policy,
+        template_dirs: Sequence[Path],
+        withheld: set[str] | frozenset[str] = frozenset(),
+    ):
         self.papers = papers
+        #: Ids in the data that this audience may not see: a macro naming one prints a notice.
+        self.withheld = withheld
         self.policy = policy
         self.view = View(papers, policy)
         self.env = jinja2.Environment(
@@ -56,9 +72,10 @@ class Renderer:
     def _report(self, report_id: str) -> Any:
         return self._get(self.papers.reports, report_id, "report")
 
-    @staticmethod
-    def _get(table: dict[str, Any], key: str, kind: str) -> Any:
+    def _get(self, table: dict[str, Any], key: str, kind: str) -> Any:
         if key not in table:
+            if key in self.withheld:
+                raise NotPublished(kind)
             raise UnknownPaper(f"no {kind} with id {key!r}")
         return table[key]
 
@@ -110,20 +127,26 @@ class Renderer:
     def latest_papers(self, limit: int = 10, base: str = "") -> Markup:
         return self.call("lists.html", "latest_papers", base, limit)
 
+    def site_intro(self, base: str = "") -> Markup:
+        """The site's name as the page heading and the council's introduction (site.yml)."""
+        return self.call("site.html", "site_intro", base)
+
+    def about_site(self, base: str = "") -> Markup:
+        """What the site publishes and when, in the council's jurisdiction's terms."""
+        return self.call("site.html", "about_site", base)
+
     def accessibility_statement(self, base: str = "") -> Markup:
         """The site's accessibility statement, in the form of the GOV.UK model statement.
 
         Its facts (the council, how to contact it, when the statement was prepared and last
         reviewed, who to ask for another format) come from `data/site.yml`, so a council
         edits settings rather than prose, and the statement never disagrees with the contact
-        details on the rest of the site. A statement must carry its preparation date, so a
-        missing or malformed one stops the build instead of printing a blank.
+        details on the rest of the site. A statement must carry its preparation date, so
+        `papers check` (and so the build) requires `accessibility:` in site.yml.
         """
         settings = self.papers.site.accessibility
-        if settings is None:
-            raise UnknownPaper(
-                "site.yml has no accessibility: settings (statement_prepared is needed)"
-            )
+        if settings is None:  # `papers check` reports it (site_checks.py): never reached
+            raise UnknownPaper("site.yml has no accessibility: settings")
         return self.call(
             "accessibility.html",
             "accessibility_statement",
@@ -150,4 +173,6 @@ MACROS = (
     "upcoming_meetings",
     "latest_papers",
     "accessibility_statement",
+    "site_intro",
+    "about_site",
 )

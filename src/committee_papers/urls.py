@@ -12,15 +12,28 @@ they are stable, readable and documented in docs/urls.md:
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
+    /decisions/                       the decisions register
+    /decisions/<decision-id>/         an executive or officer decision record
+    /forward-plan/                    the forward plan of key decisions, by month
+    /forward-plan/<yyyy-mm>/          key decisions expected in one month
+    /issues/<report-id>/              one issue's path from body to body
+    /notices/                         private-meeting and urgency notices
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .model import Appendix, Body, Meeting, Person, Report
+from .model import Appendix, Body, DecisionRecord, Issue, Meeting, Person, PlanMonth, Report
 
-INDEXES = {"committees": "committees/", "meetings": "meetings/", "people": "people/"}
+INDEXES = {
+    "committees": "committees/",
+    "meetings": "meetings/",
+    "people": "people/",
+    "decisions": "decisions/",
+    "forward-plan": "forward-plan/",
+    "notices": "notices/",
+}
 
 
 def url_for(obj: Any, part: str = "") -> str:
@@ -37,6 +50,12 @@ def url_for(obj: Any, part: str = "") -> str:
         return f"reports/{obj.report_id}/{obj.slug}/"
     if isinstance(obj, Person):
         return f"people/{obj.id}/"
+    if isinstance(obj, DecisionRecord):
+        return f"decisions/{obj.id}/"
+    if isinstance(obj, PlanMonth):
+        return f"forward-plan/{obj.key}/"
+    if isinstance(obj, Issue):
+        return f"issues/{obj.id}/"
     raise TypeError(f"no URL for {type(obj).__name__}")
 
 

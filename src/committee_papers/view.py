@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import text
 from .charts import chart_svg
+from .decisions import DecisionsView
 from .model import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -31,6 +32,7 @@ from .model import (
     Report,
 )
 from .policy import Policy
+from .tables import parse_date
 from .urls import url_for
 
 PURPOSES = {
@@ -79,6 +81,11 @@ class View:
     def members_build(self) -> bool:
         return self.policy.members
 
+    @property
+    def decisions(self) -> DecisionsView:
+        """Outcomes, the register, votes, issues and the forward plan (decisions.py)."""
+        return DecisionsView(self.papers, self.policy)
+
     # --- links ----------------------------------------------------------------------------
 
     def url(self, obj: Any, part: str = "") -> str:
@@ -100,6 +107,10 @@ class View:
 
     def meeting(self, meeting_id: str | None) -> Meeting | None:
         return self.papers.meetings.get(meeting_id) if meeting_id else None
+
+    def signatory(self, meeting: Meeting) -> Any:
+        """Who signs the summons: the meeting's own signatory, else the chief executive."""
+        return meeting.signatory or self.site.chief_executive
 
     def clerk(self, meeting: Meeting) -> Person | None:
         return self.person(meeting.clerk or self.body(meeting.body).clerk)
@@ -158,6 +169,16 @@ class View:
         if len(numbers) == 1:
             return f"paragraph {numbers[0]}"
         return f"paragraphs {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+    def exempt_under(self, exemption: list[str] | None, schedule: bool = True) -> str:
+        """' under paragraph 3 of Schedule 12A ...', or ' as defined in ...' when unknown."""
+        where = self.site.jurisdiction.exempt_schedule
+        if exemption:
+            numbers = " under " + self.paragraphs(list(exemption)) if len(exemption) else ""
+            if not numbers:
+                return f" as defined in {where}" if schedule else ""
+            return f"{numbers} of {where}" if schedule else numbers
+        return ""
 
     def paragraph_text(self, number: str) -> str:
         return self.site.jurisdiction.exempt_paragraphs.get(number, "")
@@ -265,10 +286,23 @@ class View:
         return found[:limit]
 
     def rag(self, value: str | None) -> str:
+        """'Red', 'Amber', 'Green', 'Blue', or 'Not rated' for a blank cell."""
+        if not (value or "").strip():
+            return "Not rated"
         try:
             return Rag.parse(value or "").value
         except ValueError:
             return value or ""
+
+    def table_date(self, value: str | None) -> Markup:
+        """A date cell (2027-05-22 or 22/05/2027) as '22 May 2027' in a <time> element."""
+        if not (value or "").strip():
+            return Markup("")
+        try:
+            day = parse_date(value or "")
+        except ValueError:
+            return Markup.escape(value)
+        return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), self.short_date(day))
 
     def is_rag(self, column: Any) -> bool:
         return column.kind is ColumnKind.rag

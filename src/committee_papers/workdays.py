@@ -59,3 +59,20 @@ def add_working_days(start: dt.date, days: int, nation: str) -> dt.date:
         day += dt.timedelta(days=1)
         found += working_day(day, nation)
     return day
+
+
+# --- calendar clear days -------------------------------------------------------------------
+# The 2012 executive-arrangements regulations (forward plan: 28 clear days; private meetings:
+# 28 and 5; general exception: 5) say "clear days", not "clear working days", and do not
+# define them otherwise: the days between the two events, weekends and bank holidays
+# included, both ends left out.
+
+
+def clear_days(published: dt.date, event: dt.date) -> int:
+    """Calendar days strictly between publication and the event (both days left out)."""
+    return max((event - published).days - 1, 0)
+
+
+def latest_notice(event: dt.date, days: int) -> dt.date:
+    """The last day a notice can be published and still leave `days` clear days."""
+    return event - dt.timedelta(days=days + 1)

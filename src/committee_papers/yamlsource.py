@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .problems import LineMap, Loc, Problems
+from .yamlerrors import continuation_traps, explain
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -28,24 +29,16 @@ def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 
             return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + first_line if mark is not None else first_line
-        reason = getattr(error, "problem", None) or str(error)
-        context, context_mark = (
-            getattr(error, "context", None),
-            getattr(error, "context_mark", None),
-        )
-        if context and context_mark is not None and context_mark.line + first_line != line:
-            reason += f" ({context} at line {context_mark.line + first_line})"
-        problems.add(where, (), f"YAML syntax error: {reason}", line=line)
+        line, message = explain(error, text, first_line)
+        problems.add(where, (), message, line=line)
         return None
     if node is None:
         return None
-    return _to_python(node, (), where, problems, first_line - 1)
+    return _Reader(text, where, problems, first_line - 1).read(node, ())
 
 
 def _refuse_aliases(text: str, where: LineMap, problems: Problems, first_line: int) -> bool:
-    """Record a problem for each YAML alias (`*name`), so none is ever expanded.
+    """Record one problem for the YAML aliases (`*name`) of a file, so none is expanded.
 
     An alias repeats another value; nested ones grow exponentially ("billion laughs") and a
     recursive one never ends. Clerks have no need of them: the model has ids for sharing.
@@ -65,28 +58,38 @@ def _refuse_aliases(text: str, where: LineMap, problems: Problems, first_line: i
     return bool(aliases)
 
 
-def _to_python(node: yaml.Node, loc: Loc, where: LineMap, problems: Problems, offset: int) -> Any:
-    where.lines.setdefault(loc, node.start_mark.line + 1 + offset)
-    if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
-            return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(child, (*loc, i), where, problems, offset)
-            for i, child in enumerate(node.value)
-        ]
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-        key_loc = (*loc, key)
-        line = key_node.start_mark.line + 1 + offset
-        if key in result:
-            problems.add(where, key_loc, "appears twice in the same mapping", line=line)
-            continue
-        where.lines[key_loc] = line
-        result[key] = _to_python(value_node, key_loc, where, problems, offset)
-    return result
+class _Reader:
+    """Turns a composed YAML node tree into Python values, recording each value's line."""
+
+    def __init__(self, text: str, where: LineMap, problems: Problems, offset: int):
+        self.text, self.where, self.problems, self.offset = text, where, problems, offset
+
+    def read(self, node: yaml.Node, loc: Loc) -> Any:
+        where, offset = self.where, self.offset
+        where.lines.setdefault(loc, node.start_mark.line + 1 + offset)
+        if isinstance(node, yaml.ScalarNode):
+            for index, message in continuation_traps(node, self.text):
+                self.problems.add(where, loc, message, line=index + 1 + offset)
+            if node.style is None and node.value in _NULLS:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(child, (*loc, i)) for i, child in enumerate(node.value)]
+        return self._mapping(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        where, offset = self.where, self.offset
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            key_loc = (*loc, key)
+            line = key_node.start_mark.line + 1 + offset
+            if key in result:
+                self.problems.add(where, key_loc, "appears twice in the same mapping", line=line)
+                continue
+            where.lines[key_loc] = line
+            result[key] = self.read(value_node, key_loc)
+        return result
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

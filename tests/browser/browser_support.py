@@ -45,6 +45,11 @@ PAGE_TYPES = {
     "person": "/people/peter-goodwin/",
     "people": "/people/",
     "statement": "/accessibility/",
+    "decisions": "/decisions/",
+    "decision": "/decisions/fees-and-charges-2026-27/",
+    "forward-plan": "/forward-plan/2026-03/",
+    "issue": "/issues/tenancy-strategy-2026/",
+    "notices": "/notices/",
     "not-found": "/404.html",
 }
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, Field(pattern=SLUG)]
@@ -24,3 +25,77 @@ class Publication(Strict):
 
     draft: bool = False
     publish_on: dt.date | None = None
+
+
+# --- exemption ------------------------------------------------------------------------------
+
+_NOT_EXEMPT = {"false", "no"}
+_PARAGRAPH_LIST = re.compile(
+    r"^\s*(?:paras?\.?|paragraphs?)?\s*(\d+[a-z]?(?:\s*(?:,|and|&)\s*\d+[a-z]?)*)\s*$", re.I
+)
+
+
+class Exemption(list):
+    """The statement that a paper is exempt, with the paragraphs it is exempt under, if known.
+
+    Exemption is a statement of its own; the paragraphs are detail. Old papers often say only
+    "Part II" or "not for publication", so the paragraphs may be unknown: the list is empty,
+    but the paper is still exempt. An `Exemption` is therefore always true, even when empty,
+    and any spelling of the marker (`true`, `yes`, `[]`, an empty string, a bare `exempt:`)
+    withholds the paper. Only `false` or `no` say "not exempt". It fails closed.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return list(self)
+
+    @property
+    def known(self) -> bool:
+        return len(self) > 0
+
+    @classmethod
+    def parse(cls, value: Any) -> Exemption | None:
+        if isinstance(value, Exemption):
+            return value
+        if value is None or value is True:
+            return cls()
+        if value is False:
+            return None
+        if isinstance(value, int | float):
+            return cls([str(int(value))])
+        if isinstance(value, str):
+            text = value.strip()
+            if text.lower() in _NOT_EXEMPT:
+                return None
+            found = _PARAGRAPH_LIST.match(text)
+            if found:
+                return cls(re.findall(r"\d+[a-z]?", found.group(1)))
+            return cls()
+        if isinstance(value, list | tuple):
+            paragraphs = []
+            for entry in value:
+                if isinstance(entry, bool) or not isinstance(entry, str | int):
+                    raise ValueError(
+                        "exempt: expected paragraph numbers, e.g. [3] or [1, 2], or true"
+                    )
+                paragraphs.append(str(entry).strip())
+            return cls(paragraphs)
+        raise ValueError("exempt: expected paragraph numbers, e.g. [3] or [1, 2], or true")
+
+
+def exemption(value: Any) -> Exemption | None:
+    """An exemption from any spelling (see `Exemption`), for code that builds models."""
+    return Exemption.parse(value)
+
+
+#: The type of every `exempt:` field. Absent means not exempt; present, in any spelling but
+#: `false` or `no`, means exempt (see `Exemption`).
+ExemptField = Annotated[
+    Exemption | None,
+    PlainValidator(Exemption.parse, json_schema_input_type=list[str] | bool | str | None),
+    PlainSerializer(lambda value: list(value) if value is not None else None),
+    Field(description="Exempt (not for publication), with the paragraphs if known"),
+]

@@ -10,8 +10,10 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from ..schemes import SafeUrl
-from .base import AppendixLabel, ItemNumber, Publication, Slug, Strict
+from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
+from .decisions import Outcome, Vote
 from .reports import Purpose
+from .site import Signatory
 
 
 class MeetingStatus(StrEnum):
@@ -61,7 +63,7 @@ class AgendaItem(Strict):
     minutes_of: Slug | None = None
     description: str | None = None
     notes: str | None = None
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     late: bool = False
     late_reason: str | None = None
     supplementary: list[AppendixLabel] = Field(
@@ -77,8 +79,14 @@ class AgendaItem(Strict):
             raise ValueError("an item of kind 'report' names the report it presents (report:)")
         if self.kind is ItemKind.minutes and not self.minutes_of:
             raise ValueError("an item of kind 'minutes' names the meeting (minutes_of:)")
-        if self.part == 2 and not self.exempt:
-            raise ValueError("a Part 2 item gives the Schedule 12A paragraphs it is exempt under")
+        if self.kind is ItemKind.exclusion and self.exempt is not None:
+            raise ValueError(
+                "the motion to exclude the public is itself public: remove exempt: (the "
+                "paragraphs it cites are taken from the Part 2 items that follow)"
+            )
+        if self.part == 2 and self.exempt is None:
+            # Part 2 is itself the statement that the item is exempt; paragraphs are detail.
+            self.exempt = Exemption()
         if self.late and not self.late_reason:
             raise ValueError("a late item records the reason for urgency (late_reason:)")
         if self.supplementary and not self.report:
@@ -87,7 +95,8 @@ class AgendaItem(Strict):
 
     @property
     def is_exempt(self) -> bool:
-        return self.part == 2
+        """Part 2, or marked exempt in any spelling: fails closed."""
+        return self.part == 2 or self.exempt is not None
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -130,6 +139,8 @@ class Resolution(Strict):
     """A formal decision. Kept as data (not only prose) so registers and votes can follow."""
 
     text: str
+    outcome: Outcome = Outcome.agreed
+    vote: Vote | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -143,10 +154,20 @@ class MinuteItem(Strict):
     text: str | None = None
     questions: list[Question] = Field(default_factory=list)
     resolutions: list[Resolution] = Field(default_factory=list)
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     corrections: list[str] = Field(
         default_factory=list, description="corrections made when approving earlier minutes"
     )
+    outcome: Outcome | None = Field(
+        default=None, description="what the body did with the item; unset: its resolutions'"
+    )
+
+    @property
+    def item_outcome(self) -> Outcome | None:
+        """The outcome written, else the first resolution's (agreed unless it says otherwise)."""
+        if self.outcome is not None:
+            return self.outcome
+        return self.resolutions[0].outcome if self.resolutions else None
 
 
 class Minutes(Publication):
@@ -183,17 +204,24 @@ class Meeting(Strict):
     agenda: list[AgendaItem] = Field(default_factory=list)
     minutes: Minutes | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
+    #: Who signs this agenda, when not the chief executive of site.yml (e.g. a deputy).
+    signatory: Signatory | None = None
+
+    def exclusion_paragraphs(self) -> list[str]:
+        """The paragraphs the motion to exclude the public cites: those of the Part 2 items."""
+        found = {n for item in self.agenda if item.is_exempt for n in (item.exempt or [])}
+        return sorted(found, key=lambda n: (len(n), n))
 
     def item(self, number: str) -> AgendaItem | None:
         return next((i for i in self.agenda if i.number == number), None)
 
     @property
     def part1(self) -> list[AgendaItem]:
-        return [i for i in self.agenda if i.part == 1]
+        return [i for i in self.agenda if not i.is_exempt]
 
     @property
     def part2(self) -> list[AgendaItem]:
-        return [i for i in self.agenda if i.part == 2]
+        return [i for i in self.agenda if i.is_exempt]
 
     @property
     def year(self) -> int:

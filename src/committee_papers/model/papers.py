@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .decisions import DecisionRecord, ForwardPlanEntry, Notice
 from .meetings import AgendaItem, ItemKind, Meeting, MeetingStatus
 from .people import Body, Membership, Person
 from .reports import Report
@@ -28,6 +29,9 @@ class Papers(BaseModel):
     bodies: dict[str, Body]
     meetings: dict[str, Meeting]
     reports: dict[str, Report]
+    decisions: dict[str, DecisionRecord] = Field(default_factory=dict)
+    forward_plan: dict[str, ForwardPlanEntry] = Field(default_factory=dict)
+    notices: list[Notice] = Field(default_factory=list)
 
     @cached_property
     def _in_date_order(self) -> list[Meeting]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 
 from ..schemes import SafeUrl
-from .base import AppendixLabel, Publication, Slug, Strict
+from .base import AppendixLabel, ExemptField, Publication, Slug, Strict
 
 
 class Purpose(StrEnum):
@@ -55,6 +55,9 @@ class Table(Strict):
     file: str | None = None
     columns: list[Column] = Field(default_factory=list)
     rows: list[dict[str, str | None]] = Field(default_factory=list)
+    # Filled by the loader for a table read from `file`: the CSV's path and each row's line.
+    source: str = Field(default="", exclude=True)
+    row_lines: list[int] = Field(default_factory=list, exclude=True)
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -117,7 +120,7 @@ class Link(Strict):
 class Appendix(Publication):
     label: AppendixLabel
     title: str
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     text: str | None = None
     file: str | None = None
     table: Table | None = None
@@ -162,7 +165,7 @@ class Report(Publication):
     author: Slug | None = None
     contact: Slug | None = None
     purpose: Purpose = Purpose.information
-    exempt: list[str] = Field(default_factory=list, description="Schedule 12A paragraphs")
+    exempt: ExemptField = None
     key_decision: bool = False
     wards: list[str] = Field(default_factory=list)
     forward_plan: str | None = None

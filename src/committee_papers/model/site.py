@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..schemes import SafeUrl
 from .base import Strict
@@ -55,7 +55,44 @@ class Site(Strict):
     chief_executive: Signatory | None = None
     role_labels: dict[str, str] = Field(default_factory=dict)
     accessibility: Accessibility | None = None
+    # The site's identity (name, address, footer, home and about pages), so one mkdocs.yml
+    # serves every council: the MkDocs adapter copies these into its config.
+    site_name: str | None = None
+    site_url: str | None = None
+    description: str | None = None
+    footer: str | None = None
+    intro: str | None = None
+    about: str | None = None
+    documentation: bool = False
+
+    call_in_days: int = Field(
+        default=5, ge=0, description="working days after a decision is published for call-in"
+    )
+
+    @field_validator("site_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} is not a web address (expected https://..., e.g. "
+                "https://papers.example.gov.uk/)"
+            )
+        return value
 
     @property
     def display_short_name(self) -> str:
         return self.short_name or self.council
+
+    @property
+    def title(self) -> str:
+        """The site's name, in the header and every page title."""
+        return self.site_name or f"{self.council} committee papers"
+
+    @property
+    def summary(self) -> str:
+        """One sentence about the site, for search engines and the home page."""
+        return self.description or f"Agendas, reports, minutes and decisions of {self.council}."
+
+    @property
+    def footer_line(self) -> str:
+        return self.footer or self.council

@@ -1,0 +1,91 @@
+"""How much of a public build the leak guard costs, on a synthetic archive.
+
+    python bench/guard.py [--meetings 500] [--archive DIR] [--keep DIR]
+
+Writes a synthetic council with bench/archive.py (unless --archive names one), builds its
+public site with `papers build` (the guard included), then runs the guard alone on the
+built site: collecting the withheld fragments, and scanning every output file. The share
+of the build is the figure to watch: the guard must grow with the size of the output, not
+with the output times the number of secrets. Prints its figures last, on one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-23"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--meetings", type=int, default=500)
+    parser.add_argument("--archive", type=Path, help="an archive already written")
+    parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        archive = args.archive or work / "data"
+        if args.archive is None:
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench/archive.py"),
+                    str(archive),
+                    "--meetings",
+                    str(args.meetings),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        site = args.keep or work / "site"
+        command = [sys.executable, "-m", "committee_papers.cli", "build"]
+        help_text = subprocess.run([*command, "--help"], capture_output=True, text=True).stdout
+        packs = ["--no-packs"] if "--no-packs" in help_text else []
+        started = time.perf_counter()
+        subprocess.run(
+            [*command, "--data", str(archive), "-d", str(site), "--as-of", AS_OF, *packs],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        build_s = time.perf_counter() - started
+        collect_s, scan_s, files, fragments, leaks = _guard_alone(archive, site)
+    guard_s = collect_s + scan_s
+    print(f"archive: {args.meetings} meetings; output: {files} files")
+    print(f"build (guard included): {build_s:.1f} s")
+    print(
+        f"guard: collect {collect_s:.2f} s ({fragments} withheld fragments), "
+        f"scan {scan_s:.2f} s, leaks found {leaks}"
+    )
+    print(f"guard_s={guard_s:.2f} build_s={build_s:.1f} guard_share={guard_s / build_s:.3f}")
+
+
+def _guard_alone(archive: Path, site: Path) -> tuple[float, float, int, int, int]:
+    import datetime as dt
+
+    from committee_papers.guard import scan, secrets
+    from committee_papers.load import load
+    from committee_papers.policy import Audience, Policy
+    from committee_papers.projection import project
+
+    papers = load(archive)
+    policy = Policy(papers, Audience.public, dt.date.fromisoformat(AS_OF))
+    shown = project(papers, policy)
+    started = time.perf_counter()
+    found = secrets(papers, shown)
+    collected = time.perf_counter()
+    leaks = scan(site, found)
+    scanned = time.perf_counter()
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    return collected - started, scanned - collected, files, len(found), len(leaks)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The papers as one audience may see them, made before any template, macro or output runs.
+
+The public site is rendered from this projection, never from the papers themselves: every
+exempt, draft or embargoed paper, every Part 2 item's content and every unpublished agenda
+or set of minutes is removed here, so no template, macro, fallback or hand-written page can
+print it, however it is written. What stays of a withheld thing is only what the public is
+told about it: a Part 2 item's number, its own title, "Report of", purpose and paragraphs;
+an exempt appendix's label and paragraphs. The members' build is the only place the full
+papers exist. The leak guard (guard.py) then checks the output as a backstop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from .decisions import public_decisions
+from .model import (
+    AgendaItem,
+    Appendix,
+    Meeting,
+    MinuteItem,
+    Minutes,
+    Papers,
+    Person,
+    Report,
+)
+from .policy import Policy
+
+
+def project(papers: Papers, policy: Policy) -> Papers:
+    """What `policy`'s audience may see of `papers`: members see everything."""
+    if policy.members:
+        return papers
+    reports = {
+        report.id: _public_report(report, policy)
+        for report in papers.reports.values()
+        if _report_public(papers, report, policy)
+    }
+    meetings = {
+        meeting.id: _public_meeting(meeting, policy, reports)
+        for meeting in papers.meetings.values()
+    }
+    shown = Papers(
+        site=papers.site,
+        people={},
+        bodies=papers.bodies,
+        meetings=meetings,
+        reports=reports,
+        **public_decisions(papers, policy),
+    )
+    shown.people = _people_named(papers.people, shown)
+    return shown
+
+
+def withheld_ids(papers: Papers, shown: Papers) -> set[str]:
+    """Ids of reports and people the audience may not see, so a macro naming one says so."""
+    return (set(papers.reports) - set(shown.reports)) | (set(papers.people) - set(shown.people))
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def _report_public(papers: Papers, report: Report, policy: Policy) -> bool:
+    """Released, not exempt, and never presented under a Part 2 item (fails closed)."""
+    if not policy.show_report(report):
+        return False
+    return not any(item.is_exempt for _, item in papers.items_presenting(report.id))
+
+
+def _public_report(report: Report, policy: Policy) -> Report:
+    appendices = [
+        appendix if policy.show_appendix(report, appendix) else _withheld_appendix(appendix)
+        for appendix in report.appendices
+    ]
+    return report.model_copy(update={"appendices": appendices})
+
+
+def _withheld_appendix(appendix: Appendix) -> Appendix:
+    """Only the label and the reason it is withheld: its own title is part of the paper."""
+    return Appendix.model_construct(
+        label=appendix.label,
+        title="",
+        exempt=appendix.exempt,
+        draft=appendix.draft,
+        publish_on=appendix.publish_on,
+        report_id=appendix.report_id,
+    )
+
+
+# --- meetings, agendas, minutes -------------------------------------------------------------
+
+
+def _public_meeting(meeting: Meeting, policy: Policy, reports: dict[str, Report]) -> Meeting:
+    agenda = (
+        [_public_item(item, reports) for item in meeting.agenda]
+        if policy.show_agenda(meeting)
+        else []
+    )
+    minutes = _public_minutes(meeting, policy) if policy.show_minutes(meeting) else None
+    shown = meeting.model_copy(update={"agenda": agenda})
+    shown.minutes = minutes
+    return shown
+
+
+def _public_item(item: AgendaItem, reports: dict[str, Report]) -> AgendaItem:
+    if item.is_exempt:
+        # What councils print for a Part 2 item, from the item's own fields only.
+        return AgendaItem.model_construct(
+            number=item.number,
+            kind=item.kind,
+            title=item.title,
+            part=2,
+            purpose=item.purpose,
+            report_of=item.report_of,
+            exempt=item.exempt,
+        )
+    if item.report and item.report not in reports:
+        # On the agenda, but its report is not out: say so without naming it.
+        return item.model_copy(update={"report": None, "supplementary": []})
+    return item
+
+
+def _public_minutes(meeting: Meeting, policy: Policy) -> Minutes:
+    minutes = meeting.minutes
+    assert minutes is not None
+    items = [
+        entry
+        if policy.show_minute_item(meeting, entry)
+        else _withheld_minute(entry, policy.minute_item_exemption(meeting, entry))
+        for entry in minutes.items
+    ]
+    return minutes.model_copy(update={"items": items})
+
+
+def _withheld_minute(entry: MinuteItem, exemption: Any) -> MinuteItem:
+    kept: dict[str, Any] = {"item": entry.item, "exempt": exemption}
+    summary = getattr(entry, "public_summary", None)
+    if summary:
+        kept["public_summary"] = summary
+    return MinuteItem.model_construct(**kept)
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def _people_named(people: dict[str, Person], shown: Papers) -> dict[str, Person]:
+    """People named by something the audience sees: a membership, a paper, public minutes.
+
+    Any field of a shown object whose value is a person's id counts, so a field added later
+    (a vote, a decision maker) is covered without listing it here; a person named only by a
+    withheld paper gets no page.
+    """
+    named = {
+        value
+        for source in (
+            shown.bodies,
+            shown.meetings,
+            shown.reports,
+            shown.decisions,
+            shown.forward_plan,
+            shown.notices,
+        )
+        for value in strings(source)
+        if value in people
+    }
+    return {key: person for key, person in people.items() if key in named}
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a tree of models, lists and mappings (keys too), excluded fields too."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from strings(item)
