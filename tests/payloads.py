@@ -45,7 +45,8 @@ BAD_URLS = [
 SKIPPED = {
     ("Appendix", "file"): "a file name, read by the loader before rendering",
     ("Table", "file"): "a file name, read by the loader before rendering",
-    ("Site", "logo"): "a file in docs/, checked to exist",
+    ("Site", "logo"): "a file in the data folder, checked to exist",
+    ("Site", "site_url"): "goes into MkDocs' config: refused unless a plain address (tested)",
     ("Column", "key"): "the key that joins a column to its rows (label is the text)",
     # and every `exempt`: paragraph numbers, each checked against the jurisdiction's list
 }
@@ -135,6 +136,9 @@ def plant(value: Any, done: set[tuple[str, str]]) -> None:
             if kind:
                 payload = URL if kind == "url" else TEXT
                 setattr(value, name, _payload_like(current, payload, cls.model_fields[name]))
+                if current is None and not _still_valid(value):
+                    setattr(value, name, None)  # e.g. a reason that excludes another field
+                    continue
                 done.add((cls.__name__, name))
             else:
                 plant(current, done)
@@ -150,6 +154,17 @@ def plant(value: Any, done: set[tuple[str, str]]) -> None:
     elif isinstance(value, dict):
         for item in value.values():
             plant(item, done)
+
+
+def _still_valid(value: BaseModel) -> bool:
+    """Whether the model's own cross-field rules still hold (the projection re-validates)."""
+    from pydantic import ValidationError
+
+    try:
+        type(value).model_validate(dict(value.__dict__))
+    except ValidationError:
+        return False
+    return True
 
 
 def _payload_like(current: Any, payload: str, info: Any) -> Any:

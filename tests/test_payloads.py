@@ -110,3 +110,32 @@ def test_every_page_carries_the_policy_before_any_script(payload_site: Path) -> 
         assert "unsafe-inline" not in policy["content"].split("script-src")[1].split(";")[0]
         first_script = soup.find("script")
         assert first_script is None or policy in first_script.find_all_previous("meta"), path
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        'https://papers.example/"><script>alert(1)</script>',
+        "https://papers.example/ onload=alert(1)",
+        "javascript:alert(1)",
+        "https://papers.example/<x>",
+    ],
+)
+def test_the_site_address_is_a_plain_web_address(address: str) -> None:
+    """MkDocs prints site_url into every link of some pages unescaped: only plain characters."""
+    from committee_papers.model import Site
+
+    with pytest.raises(ValidationError):
+        Site.model_validate(
+            {
+                "council": "X",
+                "jurisdiction": {
+                    "name": "E",
+                    "clear_days": 5,
+                    "exempt_paragraphs": {},
+                    "exempt_schedule": "S",
+                    "exclusion_statute": "T",
+                },
+                "site_url": address,
+            }
+        )
