@@ -139,3 +139,12 @@ def test_the_site_address_is_a_plain_web_address(address: str) -> None:
                 "site_url": address,
             }
         )
+
+
+def test_material_tooltips_stay_off() -> None:
+    """material's content.tooltips puts a title attribute into the page with innerHTML."""
+    import yaml
+    from support import ROOT
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    assert "content.tooltips" not in config["theme"]["features"]
