@@ -26,6 +26,7 @@ from support import build_site, copy_data
 from committee_papers.model import (
     AgendaItem,
     Appendix,
+    MinuteItem,
     Minutes,
     Person,
     Report,
@@ -44,6 +45,7 @@ NOT_TEXT = {
     "kind": "a choice from a list",
     "file": "names a file beside the paper (planted through text)",
     "key": "a column key is planted through the rows",
+    "pages": "a page range has a fixed pattern",
 }
 #: Fields that name another object: filled with a real id so the papers stay valid.
 REFERENCES = {
@@ -58,9 +60,16 @@ REFERENCES = {
     "minutes_of": None,
     "moved_to": None,
     "clerk": None,
+    "reports": None,
+    "companion": None,
+    "arrived_during": None,
+    "left_after": None,
 }
 #: Fields shown to the public by design for a withheld thing (what councils print).
-PUBLIC_BY_DESIGN = {AgendaItem: {"title", "report_of", "purpose"}}
+PUBLIC_BY_DESIGN = {
+    AgendaItem: {"title", "report_of", "purpose", "heading"},
+    MinuteItem: {"public_summary"},
+}
 #: An appendix planted without a table or chart (those are planted on the reports' own).
 NO_DATA = {"file", "table", "chart"}
 
@@ -93,6 +102,14 @@ class Planter:
         return data
 
     def sample(self, annotation: Any, where: str, key: str) -> Any:
+        if key == "content":  # blocks of a minute: one kind each
+            return [
+                {"text": self.text(f"{where}.text", "")},
+                {"question": self.text(f"{where}.q", ""), "answer": self.text(f"{where}.a", "")},
+                {"resolved": [self.text(f"{where}.resolved", "")]},
+            ]
+        if key == "date":  # the date of a step or meeting outside the data
+            return "2026-01-05"
         origin = typing.get_origin(annotation)
         args = typing.get_args(annotation)
         if origin is typing.Annotated:
@@ -181,7 +198,9 @@ def plant(data: Path) -> dict[str, str]:
     (meeting / "zq-embargoed.md").write_text(
         report_file(planter, "zq-embargoed", "embargoed", publish_on="2026-12-10")
     )
-    public = planter.fill(Report, "public report", skip={"appendices", "author", "contact"})
+    public = planter.fill(
+        Report, "public report", skip={"appendices", "author", "contact", "authors"}
+    )
     public["author"] = "ben-achebe"
     public["appendices"] = [
         {**planter.fill(Appendix, "exempt appendix", skip=NO_DATA), "label": "1", "exempt": "3"},
@@ -217,7 +236,9 @@ def plant(data: Path) -> dict[str, str]:
     minutes_yml = meeting / "minutes.yml"
     minutes = yaml.safe_load(minutes_yml.read_text())
     exempt_minute = planter.fill(
-        _minute_item_class(), "exempt minute", skip={"questions", "resolutions", "corrections"}
+        _minute_item_class(),
+        "exempt minute",
+        skip={"questions", "resolutions", "corrections"} | PUBLIC_BY_DESIGN[MinuteItem],
     )
     exempt_minute.update(item="6", exempt="1")
     exempt_minute.update(_minute_lists(planter, "exempt minute"))

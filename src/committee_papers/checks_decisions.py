@@ -327,7 +327,12 @@ class _DecisionChecker:
     def votes(self, meeting: Meeting, where: LineMap) -> None:
         minutes = meeting.minutes
         assert minutes is not None
-        present = {a.person for a in minutes.present} | {s.person for s in minutes.substitutes}
+        # Attendance not recorded (present: left out): who voted cannot be checked against it.
+        present = (
+            None
+            if minutes.present is None
+            else {a.person for a in minutes.present} | {s.person for s in minutes.substitutes}
+        )
         apologies = set(minutes.apologies)
         for index, entry in enumerate(minutes.items):
             for number, resolution in enumerate(entry.resolutions):
@@ -340,9 +345,9 @@ class _DecisionChecker:
         vote: Vote,
         where: LineMap,
         loc: Loc,
-        present: set[str],
+        present: set[str] | None,
         apologies: set[str],
-        chair: str,
+        chair: str | None,
     ) -> None:
         counts = Counter(person for person, _ in vote.choices())
         lists = (("for", vote.for_), ("against", vote.against), ("abstain", vote.abstain))
@@ -358,7 +363,7 @@ class _DecisionChecker:
                     self.problems.add(
                         where, at, f"{person} gave apologies for this meeting, so cannot vote"
                     )
-                elif person not in present:
+                elif present is not None and person not in present:
                     self.problems.add(
                         where,
                         at,

@@ -356,7 +356,7 @@ def item_outcome(policy: Policy, meeting: Meeting, item: AgendaItem) -> MinuteIt
     """The minute of an agenda item, when it has an outcome this audience may see."""
     if meeting.minutes is None:
         return None
-    entry = meeting.minutes.for_item(item.number)
+    entry = meeting.minutes.for_item(item.ref)
     if entry is None or entry.item_outcome is None:
         return None
     return entry if show_minute_entry(policy, meeting, entry) else None

@@ -8,9 +8,12 @@ cells, file names, text), leaves out those that also occur anywhere in the publi
 for the rest in every output file's name and bytes: HTML text, attributes and comments,
 JSON, XML, compressed files (the search index too) and PDF text.
 
-It makes one pass over the output with an Aho-Corasick automaton of every withheld
-fragment (pyahocorasick), so its cost grows with the size of the output, not with the
-output times the number of secrets.
+Text is compared normalised (entities decoded, typography and Markdown punctuation
+flattened, spacing collapsed, case folded), so markup cannot hide a match. Every withheld
+fragment goes into one Aho-Corasick automaton (pyahocorasick), and each output file is
+read once, so the cost grows with the size of the output, not with the output times the
+number of secrets. The theme's own lines, which repeat on every page, are learnt from the
+first pages and not read again, and files are read on every core.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ import gzip
 import html
 import io
 import json
+import multiprocessing
+import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -35,27 +41,32 @@ from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Pers
 
 #: Fragments shorter than this (after normalising) are too common to prove a leak.
 MIN_CHARS = 8
-_TYPOGRAPHY = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2026": "...",
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
-#: Markdown and markup punctuation: removed on both sides so markup cannot hide a match.
-_MARKUP = re.compile(r"[*_#|>`\[\]()~\\<]|-{2,}|\s+")
+_TYPOGRAPHY = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2026": "...",
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
+#: Typography to plain characters, and Markdown and markup punctuation to spaces, in one
+#: table: a single pass in C.
+_FOLD = str.maketrans({**_TYPOGRAPHY, **dict.fromkeys("*_#|>`[]()~\\<", " ")})
+_DASHES = re.compile(r"-{2,}")
 _TAG = re.compile(r"<[^>]*>")
 #: Where one withheld value splits into fragments: sentence ends, lines, table cells, links.
 _SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\||\[|\]|\(|\)")
 _WORDLIKE = re.compile(r"\w")
+#: Joins texts that must not run into each other: folding keeps it, no fragment holds it.
+_APART = " \x00 "
+#: Lines at least this long that repeat on the first pages are the theme's, read once.
+_THEME_LINE = 40
+_LEARN_FROM = 12
 #: Files with no text to leak (images are checked through their alt text in the HTML).
 _BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot"}
 
@@ -71,9 +82,13 @@ class Leak:
 
 
 def normalise(text: str) -> str:
-    """One spelling for comparing: entities, typography, markup and case do not matter."""
-    text = html.unescape(text).translate(_TYPOGRAPHY)
-    return " ".join(_MARKUP.sub(lambda m: "-" if m.group().startswith("-") else " ", text).split())
+    """One spelling for comparing: entities, typography, markup and spacing do not matter."""
+    if "&" in text:
+        text = html.unescape(text)
+    text = text.translate(_FOLD)
+    if "--" in text:
+        text = _DASHES.sub("-", text)
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:
@@ -155,17 +170,17 @@ def _decision_roots(papers: Papers) -> list[Any]:
     return [papers.decisions, papers.forward_plan, papers.notices]
 
 
-def _withholdable(full: Papers) -> list[Any]:
-    """The papers, and the people some paper names: a person named by nothing is no secret."""
-    named = {
-        value
-        for _, value in owned_strings(
-            [full.bodies, full.meetings, full.reports, *_decision_roots(full)]
-        )
-        if value in full.people
-    }
+def _withheld_candidates(full: Papers) -> list[tuple[str, str]]:
+    """(paper, string) of the papers, and of the people some paper names, in one walk.
+
+    A person named by nothing is no secret: they are simply not shown.
+    """
+    found = list(
+        owned_strings([full.site, full.bodies, full.meetings, full.reports, *_decision_roots(full)])
+    )
+    named = {value for _, value in found if value in full.people}
     people = {key: person for key, person in full.people.items() if key in named}
-    return [full.site, people, full.bodies, full.meetings, full.reports, *_decision_roots(full)]
+    return found + list(owned_strings(people))
 
 
 @dataclass
@@ -173,13 +188,23 @@ class Secrets:
     """Withheld fragments, each with the paper it came from, ready to search for at once."""
 
     papers: dict[str, str]
-    automaton: Any = None
 
     def __post_init__(self) -> None:
         self.automaton = _automaton(self.papers)
 
     def __len__(self) -> int:
         return len(self.papers)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"papers": self.papers}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.papers = state["papers"]
+        self.__post_init__()
+
+    def find(self, text: str) -> set[str]:
+        """The fragments in `text` (normalised), as whole words."""
+        return set(_matches(self.automaton, text)) if self.papers else set()
 
 
 def _automaton(found: dict[str, str]) -> Any:
@@ -191,28 +216,8 @@ def _automaton(found: dict[str, str]) -> Any:
     return automaton
 
 
-def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Secrets:
-    """Every fragment of the withheld papers that the public papers do not also contain."""
-    public_values = set(_public_words(shown)) | set(also_public)
-    candidates: dict[str, str] = {}
-    for paper, value in owned_strings(_withholdable(full)):
-        if value in public_values:
-            continue
-        for fragment in fragments(value):
-            candidates.setdefault(fragment, paper)
-    if not candidates:
-        return Secrets({})
-    automaton = _automaton(candidates)
-    corpus = "\n".join(_fold(value) for value in public_values)
-    for fragment in _matches(automaton, corpus):
-        candidates.pop(fragment, None)
-    return Secrets(candidates)
-
-
 def _matches(automaton: Any, text: str) -> Iterator[str]:
     """Fragments found in `text` as whole words (a name inside a longer word is not it)."""
-    if not len(automaton):
-        return
     for end, fragment in automaton.iter(text):
         start = end - len(fragment) + 1
         before = text[start - 1] if start > 0 else " "
@@ -221,11 +226,30 @@ def _matches(automaton: Any, text: str) -> Iterator[str]:
             yield fragment
 
 
+def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Secrets:
+    """Every fragment of the withheld papers that the public papers do not also contain."""
+    public_values = set(_public_words(shown)) | set(also_public)
+    candidates: dict[str, str] = {}
+    for paper, value in _withheld_candidates(full):
+        if value in public_values:
+            continue
+        for fragment in fragments(value):
+            candidates.setdefault(fragment, paper)
+    found = Secrets(candidates)
+    if candidates:
+        for fragment in found.find(_fold(_APART.join(sorted(public_values)))):
+            candidates.pop(fragment, None)
+    return Secrets(candidates)
+
+
 # --- reading every output file ------------------------------------------------------------
 
 
-def readable_text(path: Path, name: str = "") -> Iterator[str]:
-    """The text a reader or a machine could get from one output file, in every form."""
+def readable_text(path: Path, name: str = "", theme: frozenset[str] = frozenset()) -> Iterator[str]:
+    """The text a reader or a machine could get from one output file, in every form.
+
+    Lines in `theme` (the theme's own, checked on the first pages) are not read again.
+    """
     yield name or path.name
     suffix = path.suffix.lower()
     if suffix in _BINARY:
@@ -240,10 +264,17 @@ def readable_text(path: Path, name: str = "") -> Iterator[str]:
         yield from _pdf_text(data)
         return
     raw = data.decode("utf-8", errors="replace")
+    if theme:
+        raw = "\n".join(_APART if line in theme else line for line in raw.split("\n"))
     if suffix == ".json":
-        with contextlib.suppress(ValueError):
-            parsed = json.loads(raw)
-            yield from _json_strings(parsed)
+        try:
+            strings = list(_json_strings(json.loads(raw)))
+        except ValueError:
+            pass
+        else:
+            # Every key and value, decoded: what the raw bytes say, without escapes.
+            yield _APART.join(strings)
+            return
     yield raw  # attributes, comments, scripts: everything in the file
     if "<" in raw:
         yield _TAG.sub(" ", raw)  # the text as read, markup removed
@@ -251,9 +282,7 @@ def readable_text(path: Path, name: str = "") -> Iterator[str]:
 
 def _json_strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        yield value
-        if "<" in value:
-            yield _TAG.sub(" ", value)
+        yield _TAG.sub(" ", value) if "<" in value else value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield key
@@ -289,15 +318,51 @@ class LeakCheckError(Exception):
     """An output file could not be read, so it could not be proved free of withheld text."""
 
 
-def scan(site_dir: Path, found: Secrets) -> list[Leak]:
+def scan(site_dir: Path, found: Secrets, workers: int | None = None) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears."""
-    leaks: set[Leak] = set()
     if not len(found):
         return []
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-        name = str(path.relative_to(site_dir))
-        for text in readable_text(path, name):
-            for fragment in _matches(found.automaton, _fold(text)):
+    paths = sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*") if p.is_file())
+    theme = _theme_lines(site_dir, paths)
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(paths) < 200:
+        return sorted(_scan_files(site_dir, paths, found, theme))
+    chunks = [paths[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = pool.map(
+            _scan_files, [site_dir] * workers, chunks, [found] * workers, [theme] * workers
+        )
+        return sorted(leak for part in parts for leak in part)
+
+
+def _first_pages(paths: list[str]) -> list[str]:
+    return [p for p in paths if p.endswith(".html")][:_LEARN_FROM]
+
+
+def _theme_lines(site_dir: Path, paths: list[str]) -> frozenset[str]:
+    """Long lines that repeat across the first pages: the theme's, the same on every page.
+
+    The first pages themselves are read whole, so these lines are read once too.
+    """
+    counts: dict[str, int] = {}
+    pages = _first_pages(paths)
+    for name in pages:
+        text = (site_dir / name).read_text(encoding="utf-8", errors="replace")
+        for line in set(text.split("\n")):
+            if len(line) >= _THEME_LINE:
+                counts[line] = counts.get(line, 0) + 1
+    return frozenset(line for line, count in counts.items() if count > 1)
+
+
+def _scan_files(
+    site_dir: Path, names: list[str], found: Secrets, theme: frozenset[str]
+) -> list[Leak]:
+    leaks: set[Leak] = set()
+    whole = set(_first_pages(names)) if theme else set()
+    for name in names:
+        skip = frozenset() if name in whole else theme
+        for text in readable_text(site_dir / name, name, skip):
+            for fragment in found.find(_fold(text)):
                 leaks.add(Leak(name, found.papers[fragment], fragment))
     return sorted(leaks)
 

@@ -8,7 +8,7 @@ does not have, minutes for an item that is not on the agenda.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import text
@@ -98,30 +98,44 @@ class _Checker:
         self.person(where, ("clerk",), meeting.clerk)
         if meeting.moved_to and not self._meeting_known(meeting.moved_to):
             self.problems.add(where, ("moved_to",), f"no meeting with id {meeting.moved_to!r}")
-        counts = Counter(item.number for item in meeting.agenda)
+        counts = Counter(item.ref for item in meeting.agenda)
         seen_part2 = False
         for index, item in enumerate(meeting.agenda):
             loc = ("agenda", index)
-            if counts[item.number] > 1:
-                self.problems.add(
-                    where, (*loc, "number"), f"item number {item.number} is used more than once"
+            if counts[item.ref] > 1:
+                what = (
+                    f"item number {item.number}" if item.number else f"unnumbered item {item.ref}"
                 )
+                self.problems.add(where, (*loc, "number"), f"{what} is used more than once")
             if item.part == 2:
                 seen_part2 = True
             elif seen_part2:
                 self.problems.add(where, (*loc, "part"), "a Part 1 item comes after a Part 2 item")
             self.exempt(where, (*loc, "exempt"), item.exempt)
+            for report_id in item.report_ids:
+                field = "report" if report_id == item.report else "reports"
+                self._presented_report(where, loc, report_id, item.part, field)
             if item.report:
-                self._presented_report(where, loc, item.report, item.part)
                 self._supplementary(where, loc, item.report, item.supplementary)
+            if item.earlier_minutes and item.earlier_minutes.file:
+                self._file_beside(where, (*loc, "earlier_minutes", "file"), meeting, item)
             if item.kind is ItemKind.minutes and item.minutes_of:
                 self._approved_meeting(meeting, where, loc, item.minutes_of)
 
-    def _presented_report(self, where: LineMap, loc: Loc, report_id: str, part: int) -> None:
+    def _file_beside(self, where: LineMap, loc: Loc, meeting: Meeting, item) -> None:
+        name = item.earlier_minutes.file
+        folder = PurePosixPath(meeting.source).parent
+        inside = ".." not in PurePosixPath(name).parts and not name.startswith("/")
+        if not inside or not Path(folder / name).is_file():
+            self.problems.add(where, loc, f"file {name!r} does not exist in {folder}")
+
+    def _presented_report(
+        self, where: LineMap, loc: Loc, report_id: str, part: int, field: str = "report"
+    ) -> None:
         report = self.papers.reports.get(report_id)
         if report is None and f"report:{report_id}" not in self.failed:
             self.problems.add(
-                where, (*loc, "report"), f"no report with id {report_id!r} in any meeting folder"
+                where, (*loc, field), f"no report with id {report_id!r} in any meeting folder"
             )
         elif report is not None and report.exempt and part != 2:
             self.problems.add(
@@ -179,9 +193,18 @@ class _Checker:
         """The people minutes name, and their exempt paragraphs: checkable without the
         meeting, so checked even when meeting.yml failed to load."""
         self.person(where, ("chair",), minutes.chair)
+        refs = {m.item for m in minutes.items} | {m.number for m in minutes.items if m.number}
         for name in ("present", "in_attendance"):
-            for index, attendee in enumerate(getattr(minutes, name)):
+            for index, attendee in enumerate(getattr(minutes, name) or []):
                 self.person(where, (name, index, "person"), attendee.person)
+                for when in ("arrived_during", "left_after"):
+                    minute = getattr(attendee, when)
+                    if minute and minute not in refs:
+                        self.problems.add(
+                            where,
+                            (name, index, when),
+                            f"there is no minute {minute} in these minutes",
+                        )
         for index, person_id in enumerate(minutes.apologies):
             self.person(where, ("apologies", index), person_id)
         for index, sub in enumerate(minutes.substitutes):
@@ -194,6 +217,9 @@ class _Checker:
             for q, question in enumerate(entry.questions):
                 self.person(where, (*loc, "questions", q, "asked_by"), question.asked_by)
                 self.person(where, (*loc, "questions", q, "answered_by"), question.answered_by)
+            for b, block in enumerate(entry.content):
+                self.person(where, (*loc, "content", b, "asked_by"), block.asked_by)
+                self.person(where, (*loc, "content", b, "answered_by"), block.answered_by)
 
     def _agenda_item(self, meeting: Meeting, where: LineMap, loc: Loc, number: str) -> None:
         if meeting.item(number) is None:
@@ -204,6 +230,15 @@ class _Checker:
     def report(self, report: Report, where: LineMap) -> None:
         self.person(where, ("author",), report.author)
         self.person(where, ("contact",), report.contact)
+        for index, author in enumerate(report.authors):
+            self.person(where, ("authors", index, "person"), author.person)
+        known = f"report:{report.companion}" in self.failed
+        if report.companion and report.companion not in self.papers.reports and not known:
+            self.problems.add(
+                where,
+                ("companion",),
+                f"no report with id {report.companion!r} in any meeting folder",
+            )
         self.exempt(where, ("exempt",), report.exempt)
         if (
             "agendas" not in self.failed
@@ -231,10 +266,10 @@ class _Checker:
 
     def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
         for line in text.tables_without_caption(markdown_text):
-            self.problems.add(
+            self.problems.warn(
                 path,
                 ("table",),
-                "a table needs a caption, for screen readers: put a line "
-                "'Table: what the table shows' just above it",
+                "this table has no caption, so screen readers name it from the heading above it;"
+                " if the source has one, put a line 'Table: what the table shows' just above it",
                 line=offset + line,
             )

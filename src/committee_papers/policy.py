@@ -12,7 +12,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .model import AgendaItem, Appendix, Meeting, MinuteItem, Papers, Publication, Report
+from .model import (
+    AgendaItem,
+    Appendix,
+    Exemption,
+    Meeting,
+    MinuteItem,
+    Papers,
+    Publication,
+    Report,
+)
 
 
 class Audience(StrEnum):
@@ -40,7 +49,14 @@ class Policy:
         return when is not None and when <= self.as_of
 
     def agenda_published(self, meeting: Meeting) -> bool:
+        """An archive meeting's agenda was published before this site: it counts as out."""
+        if meeting.archive:
+            return True
         return meeting.published is not None and meeting.published <= self.as_of
+
+    def in_archive(self, report: Report) -> bool:
+        """Presented at an archive meeting: out since before this site, date not known."""
+        return any(m.archive for m, _ in self.papers.items_presenting(report.id))
 
     def report_release_date(self, report: Report) -> dt.date | None:
         """A report is out when the first agenda presenting it is published."""
@@ -50,6 +66,8 @@ class Policy:
     # --- what may be shown ---------------------------------------------------------------
 
     def report_released(self, report: Report) -> bool:
+        if self.in_archive(report):
+            return self._released(report, report.publish_on or dt.date.min)
         return self._released(report, self.report_release_date(report))
 
     def show_report(self, report: Report) -> bool:
@@ -60,7 +78,8 @@ class Policy:
     def show_appendix(self, report: Report, appendix: Appendix) -> bool:
         if self.members:
             return True
-        released = self._released(appendix, self.report_release_date(report))
+        default = dt.date.min if self.in_archive(report) else self.report_release_date(report)
+        released = self._released(appendix, default)
         return self.show_report(report) and not appendix.exempt and released
 
     def show_agenda(self, meeting: Meeting) -> bool:
@@ -81,10 +100,13 @@ class Policy:
         if self.members:
             return True
         item = meeting.item(entry.item)
-        return not entry.exempt and not (item is not None and item.is_exempt)
+        moved = entry.moved_to_part_2
+        return not entry.exempt and not moved and not (item is not None and item.is_exempt)
 
     def minute_item_exemption(self, meeting: Meeting, entry: MinuteItem) -> list[str]:
         item = meeting.item(entry.item)
+        if entry.moved_to_part_2 and not entry.exempt:
+            return Exemption()  # moved into Part 2 on the night: exempt, paragraphs unknown
         return entry.exempt or (item.exempt if item is not None and item.is_exempt else [])
 
     # --- markings for the members' build -------------------------------------------------

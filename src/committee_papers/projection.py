@@ -116,6 +116,9 @@ def _public_item(item: AgendaItem, reports: dict[str, Report]) -> AgendaItem:
             purpose=item.purpose,
             report_of=item.report_of,
             exempt=item.exempt,
+            # Printed for Part 2 items too: the pack's page range and the agenda's headings.
+            pages=item.pages,
+            heading=item.heading,
         )
     if item.report and item.report not in reports:
         # On the agenda, but its report is not out: say so without naming it.
@@ -136,7 +139,12 @@ def _public_minutes(meeting: Meeting, policy: Policy) -> Minutes:
 
 
 def _withheld_minute(entry: MinuteItem, exemption: Any) -> MinuteItem:
-    kept: dict[str, Any] = {"item": entry.item, "exempt": exemption}
+    kept: dict[str, Any] = {
+        "item": entry.item,
+        "exempt": exemption,
+        "number": entry.number,
+        "moved_to_part_2": entry.moved_to_part_2,
+    }
     summary = getattr(entry, "public_summary", None)
     if summary:
         kept["public_summary"] = summary

@@ -35,39 +35,65 @@ RESERVED_IDS = {
     "contact",
     "route",
     "content",
+    "implications",
+    "recommendations-from",
 }
+
+
+# An officer's own paragraph number at the start of a paragraph: "4.3 ", "9.1. ", "12. ".
+_OWN_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)\.?\s+|^(\d+)\.\s+")
 
 
 class _Numbering(Treeprocessor):
     """Numbers the top-level paragraphs of a report's main text, as printed reports do.
 
-    The numbers run on across headings and each paragraph gets an anchor (`#para-7`) so that
-    "paragraph 7" can be linked. Headings move down `shift` levels so that a report's `##`
-    sits under the page's own section heading.
+    With `numbered` the numbers run on across headings (`numbering: auto`); with `written`
+    the officer's own numbers are kept (4.1 to 4.30, then 9.1 and 9.5) and paragraphs
+    without one stay unnumbered. Each numbered paragraph gets an anchor (`#para-7`,
+    `#para-4-3`) so that "paragraph 4.3" can be linked. Headings move down `shift` levels
+    so that a report's `##` sits under the page's own section heading. A table with no
+    caption takes its accessible name from the nearest heading above it.
     """
 
-    def __init__(self, md: markdown.Markdown, numbered: bool, shift: int, prefix: str):
+    def __init__(
+        self, md: markdown.Markdown, numbered: bool, shift: int, prefix: str, written: bool
+    ):
         super().__init__(md)
         self.numbered, self.shift, self.prefix = numbered, shift, prefix
+        self.written = written
 
     def run(self, root: ET.Element) -> None:
         _captions(root)
         count = 0
         used: set[str] = set(RESERVED_IDS)
+        heading: str | None = None
         for element in list(root):
             if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
                 level = min(int(element.tag[1]) + self.shift, 6)
                 element.tag = f"h{level}"
-                element.set("id", _unique(self.prefix + _slug("".join(element.itertext())), used))
-            if self.numbered and element.tag == "p":
+                heading = _unique(self.prefix + _slug("".join(element.itertext())), used)
+                element.set("id", heading)
+            if element.tag == "table" and element.find("caption") is None and heading:
+                element.set("aria-labelledby", heading)
+            if element.tag != "p":
+                continue
+            if self.numbered:
                 count += 1
-                element.set("id", f"{self.prefix}para-{count}")
-                element.set("class", "cp-para")
-                number = ET.Element("span", {"class": "cp-para-number"})
-                number.text = f"{count}."
-                number.tail = " " + (element.text or "")
-                element.text = None
-                element.insert(0, number)
+                _number(element, f"{count}.", f"{self.prefix}para-{count}", element.text or "")
+            elif self.written and (found := _OWN_NUMBER.match(element.text or "")):
+                own = found.group(1) or found.group(2)
+                anchor = _unique(f"{self.prefix}para-{own.replace('.', '-')}", used)
+                _number(element, own, anchor, (element.text or "")[found.end() :])
+
+
+def _number(element: ET.Element, label: str, anchor: str, rest: str) -> None:
+    element.set("id", anchor)
+    element.set("class", "cp-para")
+    number = ET.Element("span", {"class": "cp-para-number"})
+    number.text = label
+    number.tail = " " + rest
+    element.text = None
+    element.insert(0, number)
 
 
 def _captions(root: ET.Element) -> None:
@@ -154,16 +180,19 @@ class _BlankTails(Treeprocessor):
 
 
 class _Safe(Extension):
-    def __init__(self, numbered: bool, shift: int, prefix: str):
+    def __init__(self, numbered: bool, shift: int, prefix: str, written: bool):
         super().__init__()
         self.numbered, self.shift, self.prefix = numbered, shift, prefix
+        self.written = written
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Raw HTML in officers' text is shown as text, never passed through.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(
-            _Numbering(md, self.numbered, self.shift, self.prefix), "cp-numbering", 5
+            _Numbering(md, self.numbered, self.shift, self.prefix, self.written),
+            "cp-numbering",
+            5,
         )
         # Around the inline steps (inline at 20, smarty at 6; prettify at 10 adds breaks).
         md.treeprocessors.register(_BlankTails(md, False), "cp-take-tails", 25)
@@ -174,18 +203,26 @@ class _Safe(Extension):
 
 
 def to_html(
-    text: str | None, *, numbered: bool = False, shift: int = 0, prefix: str = ""
+    text: str | None,
+    *,
+    numbered: bool = False,
+    shift: int = 0,
+    prefix: str = "",
+    written: bool = False,
 ) -> Markup:
-    """Convert Markdown from data to HTML that is safe to put in a page."""
+    """Convert Markdown from data to HTML that is safe to put in a page.
+
+    `numbered` numbers every paragraph; `written` keeps the numbers officers typed.
+    """
     if not text:
         return Markup("")
-    return Markup(_convert(text, numbered, shift, prefix))
+    return Markup(_convert(text, numbered, shift, prefix, written))
 
 
 # The same text is converted for its page, its description and the leak guard: once is enough.
 @lru_cache(maxsize=512)
-def _convert(text: str, numbered: bool, shift: int, prefix: str) -> str:
-    return _converter(numbered, shift, prefix).reset().convert(text)
+def _convert(text: str, numbered: bool, shift: int, prefix: str, written: bool) -> str:
+    return _converter(numbered, shift, prefix, written).reset().convert(text)
 
 
 def inline_html(text: str | None) -> Markup:
@@ -197,9 +234,9 @@ def inline_html(text: str | None) -> Markup:
 
 
 @lru_cache(maxsize=32)
-def _converter(numbered: bool, shift: int, prefix: str) -> markdown.Markdown:
+def _converter(numbered: bool, shift: int, prefix: str, written: bool) -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix)], output_format="html"
+        extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix, written)], output_format="html"
     )
 
 

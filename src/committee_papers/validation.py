@@ -60,6 +60,8 @@ def _pattern_hint(loc: Loc) -> str:
     last = str(loc[-1]) if loc else ""
     if last in {"number", "item"}:
         return "is not an item number (expected digits with an optional letter, e.g. 4 or 4a)"
+    if last == "pages":
+        return "is not a page range (expected the printed pages, e.g. 7-22 or 7)"
     if last == "label":
         return "is not an appendix label (expected a number or a capital letter)"
     return "is not an id (expected lower-case letters, digits and hyphens, e.g. budget-2026)"

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import text
 from .charts import chart_svg
 from .decisions import DecisionsView
+from .display import Display
 from .model import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -63,7 +64,7 @@ STATUS_LABELS = {
 
 
 @dataclass
-class View:
+class View(Display):
     """One audience's view of the papers, for pages at `base` (the way back to the site root)."""
 
     papers: Papers
@@ -157,6 +158,11 @@ class View:
     def md_numbered(self, value: str | None) -> Markup:
         return text.to_html(value, numbered=True, shift=1)
 
+    def md_report(self, report: Report) -> Markup:
+        """The main text: numbered automatically only when the report asks (`numbering: auto`)."""
+        auto = report.numbering.value == "auto"
+        return text.to_html(report.body, numbered=auto, shift=1, written=not auto)
+
     def report_of_line(self, who: str | None) -> str:
         """'Report of the Director of Place.' as agendas print it."""
         if not who:
@@ -196,7 +202,7 @@ class View:
             return report.title
         if item.kind.value in DEFAULT_TITLES:
             return DEFAULT_TITLES[item.kind]
-        return f"Item {item.number}"
+        return f"Item {item.number}" if item.number else ""
 
     def item_report_of(self, item: AgendaItem) -> str | None:
         report = self.report(item.report)
@@ -255,7 +261,7 @@ class View:
         found = self.approval(meeting)
         if found is None or found[0].minutes is None:
             return []
-        entry = found[0].minutes.for_item(found[1].number)
+        entry = found[0].minutes.for_item(found[1].ref)
         return entry.corrections if entry else []
 
     def minuted_title(self, meeting: Meeting, number: str) -> str:

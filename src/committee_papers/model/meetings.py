@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..schemes import SafeUrl
 from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
@@ -52,8 +52,17 @@ DEFAULT_TITLES = {
 }
 
 
+class EarlierMinutes(Strict):
+    """The minutes of a meeting that is not in the data (held before the site began)."""
+
+    title: str | None = None
+    date: dt.date
+    url: str | None = None
+    file: str | None = None
+
+
 class AgendaItem(Strict):
-    number: ItemNumber
+    number: ItemNumber | None = None
     kind: ItemKind = ItemKind.other
     title: str | None = None
     part: int = Field(default=1, ge=1, le=2)
@@ -70,15 +79,29 @@ class AgendaItem(Strict):
         default_factory=list,
         description="labels of the report's appendices published late, in a supplementary pack",
     )
+    heading: str | None = Field(default=None, description="a heading printed above this item")
+    wards: list[str] = Field(default_factory=list)
+    reports: list[Slug] = Field(default_factory=list, description="further reports of the item")
+    to_follow: bool = Field(default=False, description="the report is expected, not yet out")
+    earlier_minutes: EarlierMinutes | None = None
+    pages: str | None = Field(
+        default=None, pattern=r"^\d+\s*(-\s*\d+)?$", description="printed pack pages, 7-22"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> AgendaItem:
-        if self.report and self.kind is ItemKind.other:
+        if (self.report or self.reports) and self.kind is ItemKind.other:
             self.kind = ItemKind.report
-        if self.kind is ItemKind.report and not self.report:
-            raise ValueError("an item of kind 'report' names the report it presents (report:)")
-        if self.kind is ItemKind.minutes and not self.minutes_of:
-            raise ValueError("an item of kind 'minutes' names the meeting (minutes_of:)")
+        if self.kind is ItemKind.report and not (self.report_ids or self.to_follow):
+            raise ValueError(
+                "an item of kind 'report' names the report it presents (report:),"
+                " or says the report is to follow (to_follow: true)"
+            )
+        if self.kind is ItemKind.minutes and not (self.minutes_of or self.earlier_minutes):
+            raise ValueError(
+                "an item of kind 'minutes' names the meeting (minutes_of:), or the earlier"
+                " meeting not in the data (earlier_minutes:)"
+            )
         if self.kind is ItemKind.exclusion and self.exempt is not None:
             raise ValueError(
                 "the motion to exclude the public is itself public: remove exempt: (the "
@@ -100,8 +123,25 @@ class AgendaItem(Strict):
 
     @property
     def sort_key(self) -> tuple[int, str]:
-        digits = re.match(r"\d+", self.number)
-        return (int(digits.group()) if digits else 0, self.number)
+        digits = re.match(r"\d+", self.number or "")
+        return (int(digits.group()) if digits else 0, self.number or "")
+
+    @property
+    def report_ids(self) -> list[str]:
+        """Every report presented under this item: `report:` first, then `reports:`."""
+        return ([self.report] if self.report else []) + [
+            r for r in self.reports if r != self.report
+        ]
+
+    @property
+    def ref(self) -> str:
+        """How minutes and anchors name the item: its number, or for an unnumbered item
+        (often "Apologies for absence") its kind, or failing that a slug of its title."""
+        if self.number:
+            return self.number
+        if self.kind is not ItemKind.other:
+            return self.kind.value
+        return re.sub(r"[^a-z0-9]+", "-", (self.title or "item").lower()).strip("-") or "item"
 
 
 # --- minutes -------------------------------------------------------------------------------
@@ -110,6 +150,8 @@ class AgendaItem(Strict):
 class Attendee(Strict):
     person: Slug
     role: str | None = None
+    arrived_during: str | None = Field(default=None, description="minute they arrived during")
+    left_after: str | None = Field(default=None, description="minute after which they left")
 
     @model_validator(mode="before")
     @classmethod
@@ -122,9 +164,12 @@ class Substitution(Strict):
     for_: Slug = Field(alias="for")
 
 
+ItemRef = Annotated[str, Field(pattern=r"^([0-9]+[a-z]?|[a-z][a-z0-9-]*)$")]
+
+
 class Declaration(Strict):
     person: Slug
-    item: ItemNumber
+    item: ItemRef
     interest: str
 
 
@@ -148,8 +193,51 @@ class Resolution(Strict):
         return {"text": value} if isinstance(value, str) else value
 
 
+class MinuteBlock(Strict):
+    """One block of a minute, in the order written: prose, a question and answer, a resolution."""
+
+    text: str | None = None
+    question: str | None = None
+    answer: str | None = None
+    asked_by: Slug | None = None
+    answered_by: Slug | None = None
+    resolved: list[str] | None = None
+
+    @field_validator("resolved", mode="before")
+    @classmethod
+    def _one_resolution(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MinuteBlock:
+        kinds = [k for k in ("text", "question", "resolved") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a block of a minute is one of: text, question (with answer), resolved"
+            )
+        if self.question is not None and self.answer is None:
+            raise ValueError("a question in the minutes is followed by its answer (answer:)")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "text" if self.text is not None else "question" if self.question else "resolved"
+
+
+class OnwardRecommendation(Strict):
+    """Recommendations the meeting sends to another body (e.g. to Full Council)."""
+
+    to: str = Field(description="a body id, or the name of a body not in the data")
+    text: list[str]
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _one(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 class MinuteItem(Strict):
-    item: ItemNumber
+    item: ItemRef
     title: str | None = None
     text: str | None = None
     questions: list[Question] = Field(default_factory=list)
@@ -158,6 +246,11 @@ class MinuteItem(Strict):
     corrections: list[str] = Field(
         default_factory=list, description="corrections made when approving earlier minutes"
     )
+    number: str | None = Field(default=None, description="the minute's own number, e.g. 57")
+    content: list[MinuteBlock] = Field(default_factory=list)
+    moved_to_part_2: bool = False
+    public_summary: str | None = None
+    recommendations_to: OnwardRecommendation | None = None
     outcome: Outcome | None = Field(
         default=None, description="what the body did with the item; unset: its resolutions'"
     )
@@ -171,15 +264,15 @@ class MinuteItem(Strict):
 
 
 class Minutes(Publication):
-    chair: Slug
-    present: list[Attendee]
+    chair: Slug | None = None
+    present: list[Attendee] | None = Field(default=None, description="unset: not recorded")
     in_attendance: list[Attendee] = Field(default_factory=list)
     apologies: list[Slug] = Field(default_factory=list)
     substitutes: list[Substitution] = Field(default_factory=list)
     declarations: list[Declaration] = Field(default_factory=list)
     items: list[MinuteItem]
     started: dt.time | None = None
-    ended: dt.time
+    ended: dt.time | None = None
     source: str = Field(default="", exclude=True)
 
     def for_item(self, number: str) -> MinuteItem | None:
@@ -190,7 +283,7 @@ class Meeting(Strict):
     id: Slug
     body: Slug
     date: dt.date
-    start: dt.time
+    start: dt.time | None = None
     venue: str | None = None
     status: MeetingStatus = MeetingStatus.scheduled
     status_note: str | None = None
@@ -206,6 +299,9 @@ class Meeting(Strict):
     source: str = Field(default="", exclude=True)
     #: Who signs this agenda, when not the chief executive of site.yml (e.g. a deputy).
     signatory: Signatory | None = None
+    archive: bool = Field(
+        default=False, description="papers published before this site; publication date unknown"
+    )
 
     def exclusion_paragraphs(self) -> list[str]:
         """The paragraphs the motion to exclude the public cites: those of the Part 2 items."""
@@ -213,7 +309,7 @@ class Meeting(Strict):
         return sorted(found, key=lambda n: (len(n), n))
 
     def item(self, number: str) -> AgendaItem | None:
-        return next((i for i in self.agenda if i.number == number), None)
+        return next((i for i in self.agenda if i.ref == number), None)
 
     @property
     def part1(self) -> list[AgendaItem]:

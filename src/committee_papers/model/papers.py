@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from functools import cached_property
 
@@ -35,7 +36,7 @@ class Papers(BaseModel):
 
     @cached_property
     def _in_date_order(self) -> list[Meeting]:
-        return sorted(self.meetings.values(), key=lambda m: (m.date, m.start, m.id))
+        return sorted(self.meetings.values(), key=lambda m: (m.date, m.start or dt.time.min, m.id))
 
     def meetings_in_date_order(self) -> list[Meeting]:
         return list(self._in_date_order)
@@ -52,8 +53,8 @@ class Papers(BaseModel):
         index: dict[str, list[tuple[Meeting, AgendaItem]]] = defaultdict(list)
         for meeting in self._in_date_order:
             for item in meeting.agenda:
-                if item.report:
-                    index[item.report].append((meeting, item))
+                for report_id in item.report_ids:
+                    index[report_id].append((meeting, item))
         return index
 
     @cached_property
@@ -85,11 +86,11 @@ class Papers(BaseModel):
         return (
             later.status is MeetingStatus.held
             and later.minutes is not None
-            and (later.minutes.for_item(item.number) is not None)
+            and (later.minutes.for_item(item.ref) is not None)
         )
 
     def roles_of(self, person_id: str) -> list[tuple[Body, Membership]]:
         return sorted(
             ((b, m) for b in self.bodies.values() for m in b.memberships if m.person == person_id),
-            key=lambda pair: (pair[0].name, pair[1].start),
+            key=lambda pair: (pair[0].name, pair[1].start or dt.date.min),
         )

@@ -45,6 +45,9 @@ class BodyKind(StrEnum):
     sub_committee = "sub-committee"
     board = "board"
     panel = "panel"
+    partnership = "partnership"
+    joint_committee = "joint-committee"
+    other = "other"
 
 
 class Role(StrEnum):
@@ -61,15 +64,17 @@ ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 class Membership(Strict):
     person: Slug
     role: Role = Role.member
-    start: dt.date
+    start: dt.date | None = Field(default=None, description="unset: not known")
     end: dt.date | None = None
+    title: str | None = Field(default=None, description="the role as the council words it")
 
     def current_on(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
+        started = self.start is None or self.start <= day
+        return started and (self.end is None or day <= self.end)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Membership:
-        if self.end is not None and self.end < self.start:
+        if self.end is not None and self.start is not None and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
 

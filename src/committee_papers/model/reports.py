@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -134,8 +135,8 @@ class Appendix(Publication):
 
     @model_validator(mode="after")
     def _has_content(self) -> Appendix:
-        if not any((self.text, self.file, self.table, self.chart, self.link)):
-            raise ValueError("an appendix needs one of: text, file, table, chart, link")
+        if not any((self.text, self.file, self.table, self.chart, self.link, self.note)):
+            raise ValueError("an appendix needs one of: text, file, table, chart, link, note")
         if self.text and self.file:
             raise ValueError("give the appendix text inline (text) or in a file (file), not both")
         return self
@@ -158,6 +159,57 @@ class BackgroundPaper(Strict):
     url: SafeUrl | None = None
 
 
+class Author(Strict):
+    """A report's author: a person in people.yml, or a name (and organisation) outside it."""
+
+    person: Slug | None = None
+    name: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value: Any) -> Any:
+        return {"person": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _someone(self) -> Author:
+        if not (self.person or self.name or self.organisation):
+            raise ValueError("an author is a person id, or a name and/or an organisation")
+        return self
+
+
+class RouteStep(Strict):
+    """A body that considers the report (or will) and is not in the data: name and date."""
+
+    body: str = Field(description="a body id, or the name of a body not in the data")
+    date: dt.date
+    outcome: str | None = None
+
+
+class FromBody(Strict):
+    """Recommendations the report carries from another body (e.g. a scrutiny committee)."""
+
+    body: str
+    date: dt.date | None = None
+    text: str | None = None
+
+
+class Numbering(StrEnum):
+    written = "as-written"
+    auto = "auto"
+
+
+class RecommendationStyle(StrEnum):
+    numbers = "1."
+    numbers_paren = "1)"
+    roman_paren = "i)"
+    roman_both = "(i)"
+    letters_paren = "a)"
+    letters_both = "(a)"
+    bullets = "bullets"
+
+
 class Report(Publication):
     id: Slug
     title: str
@@ -173,11 +225,34 @@ class Report(Publication):
     recommendations: list[str] = Field(default_factory=list)
     appendices: list[Appendix] = Field(default_factory=list)
     background_papers: list[BackgroundPaper] = Field(default_factory=list)
+    report_number: str | None = Field(default=None, description='"17" for "Report No. 17"')
+    companion: Slug | None = Field(default=None, description="the exempt (or public) companion")
+    numbering: Numbering = Numbering.written
+    recommendations_intro: str = "Members are asked to:"
+    recommendations_style: RecommendationStyle = RecommendationStyle.numbers
+    authors: list[Author] = Field(default_factory=list)
+    implications: dict[str, str] = Field(default_factory=dict)
+    portfolio: str | None = None
+    cabinet_member: str | None = Field(default=None, description="person id or name")
+    lead_officer: str | None = Field(default=None, description="person id or name")
+    origin: str | None = Field(default=None, description="origin of the item")
+    recommendations_from: FromBody | None = None
+    route: list[RouteStep] = Field(default_factory=list)
+    no_background_papers: bool = Field(default=False, exclude=True)
     # Filled by the loader: the Markdown after the front matter, and where it came from.
     body: str = Field(default="", exclude=True)
     body_line: int = Field(default=1, exclude=True)
     source: str = Field(default="", exclude=True)
     meeting_folder: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _background_papers_none(cls, value: Any) -> Any:
+        """`background_papers: none` is what the report printed: "None", not an empty list."""
+        papers = value.get("background_papers") if isinstance(value, dict) else None
+        if isinstance(papers, str) and papers.strip().lower() == "none":
+            return {**value, "background_papers": [], "no_background_papers": True}
+        return value
 
     @property
     def contact_person(self) -> str | None:

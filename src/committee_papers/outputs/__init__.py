@@ -50,5 +50,5 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
     return count
 
 
-# Output modules register themselves in GENERATORS when imported.
-from . import robots  # noqa: E402, F401
+# Output modules add themselves to GENERATORS when imported (at the end: they import this).
+from . import earlier_minutes, robots  # noqa: E402, F401
