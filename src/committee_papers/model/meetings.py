@@ -57,7 +57,7 @@ class EarlierMinutes(Strict):
 
     title: str | None = None
     date: dt.date
-    url: str | None = None
+    url: SafeUrl | None = None
     file: str | None = None
 
 
