@@ -302,6 +302,7 @@ def sample_objects() -> list[tuple[object, str]]:
         (meeting, ""),
         (meeting, "minutes"),
         (report, ""),
+        (report, "v1"),
         (appendix, ""),
         (person, ""),
     ]

@@ -144,8 +144,15 @@ def _is_model(annotation: Any) -> bool:
     return any(isinstance(a, type) and issubclass(a, BaseModel) for a in inner)
 
 
-def report_file(planter: Planter, name: str, where: str, **fixed: Any) -> str:
-    data = planter.fill(Report, where, skip=set(fixed) | {"appendices", "chart"})
+def report_file(
+    planter: Planter, name: str, where: str, versions: bool = True, **fixed: Any
+) -> str:
+    """A report with a token in every field; with an earlier version, whose file the caller
+    writes (a date cannot hold a token, so `versions` is filled here)."""
+    data = planter.fill(Report, where, skip=set(fixed) | {"appendices", "chart", "versions"})
+    if versions:
+        note = planter.text(f"{where}.versions[0].note", "")
+        data["versions"] = [{"replaced": "2026-01-21", "note": note}]
     appendix = planter.fill(
         Appendix, f"{where}.appendices[0]", skip={"file", "link_only", "table", "chart"}
     )
@@ -188,18 +195,20 @@ def plant(data: Path) -> dict[str, str]:
     people.write_text(
         people.read_text() + yaml.safe_dump({"zq-secret-person": person}, sort_keys=False)
     )
-    (meeting / "zq-exempt.md").write_text(
-        report_file(planter, "zq-exempt", "exempt report", exempt=["3"])
-    )
-    (meeting / "zq-under-part2.md").write_text(
-        report_file(planter, "zq-under-part2", "report with no flag under a Part 2 item")
-    )
-    (meeting / "zq-draft.md").write_text(report_file(planter, "zq-draft", "draft", draft="true"))
-    (meeting / "zq-embargoed.md").write_text(
-        report_file(planter, "zq-embargoed", "embargoed", publish_on="2026-12-10")
-    )
+    withheld = {
+        "zq-exempt": ("exempt report", {"exempt": ["3"]}),
+        "zq-under-part2": ("report with no flag under a Part 2 item", {}),
+        "zq-draft": ("draft", {"draft": "true"}),
+        "zq-embargoed": ("embargoed", {"publish_on": "2026-12-10"}),
+    }
+    (meeting / "versions").mkdir()
+    for name, (where, fixed) in withheld.items():
+        (meeting / f"{name}.md").write_text(report_file(planter, name, where, **fixed))
+        (meeting / "versions" / f"{name}.v1.md").write_text(
+            report_file(planter, name, f"{where}, version 1", versions=False, **fixed)
+        )
     public = planter.fill(
-        Report, "public report", skip={"appendices", "author", "contact", "authors"}
+        Report, "public report", skip={"appendices", "author", "contact", "authors", "versions"}
     )
     public["author"] = "ben-achebe"
     public["appendices"] = [

@@ -6,15 +6,36 @@ Nothing else in the package prints.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from .asof import parse_as_of
+from .clerk import deadlines as clerk_deadlines
+from .clerk.scaffold import ClerkError, Written, new_meeting, new_minutes, new_report
 from .load import load_with_problems
+from .model import Papers
 from .problems import format_problems, problems_as_json
+
+#: Exit statuses, as README.md documents them.
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+DATA_OPTION = click.option(
+    "--data", "data_dir", default="data", show_default=True, type=click.Path(), help="Data folder."
+)
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace a file that already exists.")
+
+
+def examples(*lines: str) -> str:
+    """The epilog of a command's --help: examples a clerk can copy."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 @click.group()
@@ -23,11 +44,15 @@ def main() -> None:
     """Publish a council's committee papers from the data in data/."""
 
 
-@main.command()
+@main.command(epilog=examples("papers check", "papers check --data other-council/data --json"))
 @click.option("--data", "data_dir", default="data", show_default=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def check(data_dir: str, as_json: bool) -> None:
-    """Validate the papers without building: every problem, with file, line and field."""
+    """Validate the papers without building: every problem, with file, line and field.
+
+    Also checks publication deadlines, and lists the "TO DO" placeholders left by `papers
+    new` and `papers import` as warnings (they do not change the exit status).
+    """
     papers, problems, _ = load_with_problems(Path(data_dir))
     if as_json:
         click.echo(problems_as_json(problems))
@@ -41,10 +66,16 @@ def check(data_dir: str, as_json: bool) -> None:
             f"OK: {len(papers.bodies)} bodies, {len(papers.meetings)} meetings, "
             f"{len(papers.reports)} reports, {len(papers.people)} people."
         )
-    sys.exit(1 if problems else 0)
+    sys.exit(PROBLEMS if problems else OK)
 
 
-@main.command()
+@main.command(
+    epilog=examples(
+        "papers build",
+        "papers build --members",
+        "papers build --as-of 2026-12-08 -d /tmp/preview",
+    )
+)
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, type=click.Path())
 @click.option("--members", is_flag=True, help="Build the members' site, exempt papers included.")
 @click.option("-d", "--site-dir", default=None, help="Output folder (site/ or site-members/).")
@@ -96,6 +127,164 @@ def _checked_date(value: str | None) -> str | None:
         except ValueError as error:
             raise click.BadParameter(str(error)) from None
     return value
+
+
+# --- commands that write data (the clerk package does the work) ---------------------------
+
+
+def _papers(data_dir: str) -> Papers:
+    """The papers as they load now; stop with the problems if they cannot be read at all."""
+    papers, problems, _ = load_with_problems(Path(data_dir))
+    if papers is None:
+        click.echo(format_problems(problems), err=True)
+        sys.exit(PROBLEMS)
+    if problems:
+        click.echo(f"note: the papers have {len(problems)} problems; see `papers check`", err=True)
+    return papers
+
+
+def _write(action: Callable[[], Written]) -> None:
+    """Run a command that writes a file; a refusal is one line and exit status 2."""
+    try:
+        written = action()
+    except ClerkError as error:
+        click.echo(f"papers: {error}", err=True)
+        sys.exit(USAGE)
+    click.echo(f"Wrote {written.path}")
+    for note in written.notes:
+        click.echo(f"  {note}")
+
+
+@main.group(
+    epilog=examples(
+        "papers new meeting cabinet 2027-02-02",
+        'papers new report 2027-02-02-cabinet "Budget 2027/28"',
+        "papers new minutes 2027-02-02-cabinet",
+    )
+)
+def new() -> None:
+    """Start a meeting, a report or minutes from what the data already knows."""
+
+
+@new.command(
+    "meeting",
+    epilog=examples(
+        "papers new meeting planning 2027-01-13",
+        'papers new meeting cabinet 2027-02-02 --time 18:00 --venue "Council Chamber"',
+    ),
+)
+@click.argument("body")
+@click.argument("date", type=DATE, metavar="DATE")
+@click.option("--time", "start", default=None, metavar="HH:MM", help="Start (default_time).")
+@click.option("--venue", default=None, help="Venue (default: the body's default_venue).")
+@DATA_OPTION
+@FORCE_OPTION
+def new_meeting_command(
+    body: str, date: dt.datetime, start: str | None, venue: str | None, data_dir: str, force: bool
+) -> None:
+    """Create data/meetings/DATE-BODY/meeting.yml with the body's standing agenda."""
+    try:
+        time = dt.time.fromisoformat(start) if start else None
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{start!r} is not a time (expected HH:MM)", param_hint="--time"
+        ) from error
+    papers = _papers(data_dir)
+    _write(lambda: new_meeting(papers, Path(data_dir), body, date.date(), time, venue, force))
+
+
+@new.command(
+    "report",
+    epilog=examples(
+        'papers new report 2027-01-13-planning "Planning enforcement annual report"',
+        'papers new report 2027-02-02-cabinet "Budget 2027/28" --id budget-2027-28',
+    ),
+)
+@click.argument("meeting")
+@click.argument("title")
+@click.option("--id", "report_id", default=None, help="The report's id (default: from TITLE).")
+@DATA_OPTION
+@FORCE_OPTION
+def new_report_command(
+    meeting: str, title: str, report_id: str | None, data_dir: str, force: bool
+) -> None:
+    """Add a report (cover block and the council's headings) and its agenda item."""
+    papers = _papers(data_dir)
+    _write(lambda: new_report(papers, Path(data_dir), meeting, title, report_id, force))
+
+
+@new.command("minutes", epilog=examples("papers new minutes 2026-12-01-cabinet"))
+@click.argument("meeting")
+@DATA_OPTION
+@FORCE_OPTION
+def new_minutes_command(meeting: str, data_dir: str, force: bool) -> None:
+    """Draft minutes.yml from the agenda and the membership on the day."""
+    papers = _papers(data_dir)
+    _write(lambda: new_minutes(papers, Path(data_dir), meeting, force))
+
+
+@main.command(
+    "import",
+    epilog=examples(
+        "papers import ~/Downloads/budget.docx --meeting 2027-02-02-cabinet",
+        "papers import report.docx --meeting 2027-02-02-cabinet --id budget-2027-28",
+    ),
+)
+@click.argument("docx", type=click.Path(exists=True, dir_okay=False))
+@click.option("--meeting", required=True, help="The meeting id (its folder in data/meetings/).")
+@click.option("--id", "report_id", default=None, help="The report's id (default: from its title).")
+@DATA_OPTION
+@FORCE_OPTION
+def import_command(
+    docx: str, meeting: str, report_id: str | None, data_dir: str, force: bool
+) -> None:
+    """Import a Word report (.docx) into the meeting's folder, as a draft, on its agenda.
+
+    Headings, paragraph numbers, lists, tables and images are kept; the cover table fills
+    the report's fields where it can, and what it could not place is listed, one per line.
+    """
+    from .clerk.word import import_report  # mammoth and markdownify load only when needed
+
+    papers = _papers(data_dir)
+
+    def step(message: str) -> None:
+        click.echo(f"{message}...", err=True)
+
+    try:
+        done = import_report(papers, Path(data_dir), Path(docx), meeting, report_id, force, step)
+    except ClerkError as error:
+        click.echo(f"papers: {error}", err=True)
+        sys.exit(USAGE)
+    click.echo(f"Wrote {done.path}")
+    for note in done.notes:
+        click.echo(f"  {note}")
+    for line in done.unmapped:
+        click.echo(f"to check: {line}")
+
+
+@main.command(
+    epilog=examples(
+        "papers deadlines", "papers deadlines --from 2027-01-01", "papers deadlines --json"
+    )
+)
+@click.option("--from", "start", type=DATE, default=None, help="First day (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the deadlines as JSON.")
+@DATA_OPTION
+def deadlines(start: dt.datetime | None, as_json: bool, data_dir: str) -> None:
+    """List the next meetings and the last day their papers can be published."""
+    papers = _papers(data_dir)
+    today = start.date() if start else dt.datetime.now(ZoneInfo("Europe/London")).date()
+    found = clerk_deadlines.upcoming(papers, today)
+    if as_json:
+        click.echo(json.dumps([d.as_json() for d in found], indent=2))
+        return
+    if not found:
+        click.echo(f"No meetings on or after {clerk_deadlines.long_date(today)}.")
+    for d in found:
+        click.echo(
+            f"{d.meeting}  {d.body}, {clerk_deadlines.long_date(d.date)}: publish by "
+            f"{clerk_deadlines.long_date(d.deadline)} ({d.describe()})"
+        )
 
 
 def _show_build_log() -> None:

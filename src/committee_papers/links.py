@@ -88,6 +88,8 @@ class _Checker:
         self.person(where, ("clerk",), body.clerk)
         for index, membership in enumerate(body.memberships):
             self.person(where, ("memberships", index, "person"), membership.person)
+        for index, standing in enumerate(body.agenda_template):
+            self.exempt(where, ("agenda_template", index, "exempt"), standing.exempt)
 
     def meeting(self, meeting: Meeting, where: LineMap) -> None:
         if meeting.body not in self.papers.bodies and "bodies" not in self.failed:

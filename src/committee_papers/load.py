@@ -9,6 +9,7 @@ The layout a clerk edits:
     data/meetings/<meeting-id>/minutes.yml its minutes, once written
     data/meetings/<meeting-id>/<report-id>.md   reports first presented at that meeting
     data/meetings/<meeting-id>/appendices/      appendix files (Markdown, CSV)
+    data/meetings/<meeting-id>/versions/        earlier versions of corrected reports
     data/decisions/<id>.yml, data/forward-plan.yml, data/notices.yml   (load_decisions.py)
 
 Loading never stops at the first problem: it collects them all, then `links.check` adds the
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from . import datafiles, tables
+from .clerk.deadlines import check_deadlines
+from .clerk.todo import placeholders
 from .linkcheck import check_markdown_links
 from .links import check_links
 from .load_decisions import load_decisions, load_forward_plan, load_notices
@@ -98,6 +101,8 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     )
     check_links(papers, sources, problems)
     check_markdown_links(papers, sources, problems)
+    check_deadlines(papers, sources, problems)
+    problems.extend(placeholders(data))
     return papers, problems, sources
 
 
@@ -258,8 +263,13 @@ def _reports_named(raw: Any) -> set[str]:
 
 
 def _load_report(
-    path: Path, meeting_dir: Path, sources: Sources, problems: Problems
+    path: Path,
+    meeting_dir: Path,
+    sources: Sources,
+    problems: Problems,
+    report_id: str | None = None,
 ) -> Report | None:
+    """A report from its file; `report_id` is given for an earlier version's file."""
     where = sources.new(path)
     try:
         text = datafiles.read_text(path, sources.root)
@@ -279,7 +289,7 @@ def _load_report(
             problems.add(
                 where, ("id",), f"a report's id is its file name ({path.stem!r}); remove id:"
             )
-        raw = {**raw, "id": path.stem}
+        raw = {**raw, "id": report_id or path.stem}
     report = build(Report, raw, where, problems)
     if report is None:
         return None
@@ -294,7 +304,28 @@ def _load_report(
             _fill_table_from_csv(meeting_dir, appendix.table, where, (*loc, "table"), problems)
         if appendix.table:
             tables.check_cells(appendix.table, where, (*loc, "table"), problems)
+    if report_id is None:
+        _load_versions(report, meeting_dir, where, sources, problems)
     return report
+
+
+def _load_versions(
+    report: Report, meeting_dir: Path, where: LineMap, sources: Sources, problems: Problems
+) -> None:
+    """Each entry of `versions:` reads its file, versions/<report-id>.v<n>.md, as it was."""
+    for number, version in enumerate(report.versions, start=1):
+        version.number = number
+        name = f"versions/{report.id}.v{number}.md"
+        path = meeting_dir / name
+        if not path.is_file():
+            problems.add(
+                where,
+                ("versions", number - 1),
+                f"file {name!r} does not exist in {display_path(meeting_dir)}; keep version "
+                f"{number} there as it was published",
+            )
+            continue
+        version.report = _load_report(path, meeting_dir, sources, problems, report.id)
 
 
 def _read_text(

@@ -132,6 +132,16 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
             lambda b, i=report.id: r.report(i, b),
             text.plain_text(report.summary)[:300],
         )
+        for version in view.report_versions(report):
+            yield spec(
+                report,
+                f"{report.title} (version {version.number})",
+                "report-version",
+                lambda b, i=report.id, n=version.number: r.report_version(i, n, b),
+                f"Version {version.number} of {report.title}, replaced on "
+                f"{view.short_date(version.replaced)}.",
+                part=f"v{version.number}",
+            )
         for appendix in report.appendices:
             if policy.show_appendix(report, appendix):
                 yield spec(

@@ -21,6 +21,7 @@ from .model import (
     Papers,
     Publication,
     Report,
+    ReportVersion,
 )
 
 
@@ -81,6 +82,22 @@ class Policy:
         default = dt.date.min if self.in_archive(report) else self.report_release_date(report)
         released = self._released(appendix, default)
         return self.show_report(report) and not appendix.exempt and released
+
+    def show_version(self, report: Report, version: ReportVersion) -> bool:
+        """An earlier version is public only if it was out before it was replaced.
+
+        A version corrected before the papers went out was never public, so it stays
+        withheld; members see every version.
+        """
+        old = version.report
+        if old is None:
+            return False
+        if self.members:
+            return True
+        if not self.show_report(report) or old.exempt or old.draft:
+            return False
+        released = old.publish_on or self.report_release_date(report)
+        return released is not None and released <= version.replaced and released <= self.as_of
 
     def show_agenda(self, meeting: Meeting) -> bool:
         return self.members or self.agenda_published(meeting)

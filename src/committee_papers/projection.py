@@ -75,7 +75,13 @@ def _public_report(report: Report, policy: Policy) -> Report:
         appendix if policy.show_appendix(report, appendix) else _withheld_appendix(appendix)
         for appendix in report.appendices
     ]
-    return report.model_copy(update={"appendices": appendices})
+    # Earlier versions the public may read, each projected like a report of its own.
+    versions = [
+        version.model_copy(update={"report": _public_report(version.report, policy)})
+        for version in report.versions
+        if version.report is not None and policy.show_version(report, version)
+    ]
+    return report.model_copy(update={"appendices": appendices, "versions": versions})
 
 
 def _withheld_appendix(appendix: Appendix) -> Appendix:

@@ -93,6 +93,14 @@ class Renderer:
     def report(self, report_id: str, base: str = "") -> Markup:
         return self.call("report.html", "report_page", base, self._report(report_id))
 
+    def report_version(self, report_id: str, number: int, base: str = "") -> Markup:
+        """An earlier version of a report: a page of its own, not offered to hand-written pages."""
+        report = self._report(report_id)
+        version = next((v for v in report.versions if v.number == number), None)
+        if version is None:
+            raise UnknownPaper(f"report {report_id!r} has no version {number}")
+        return self.call("version.html", "version_page", base, report, version)
+
     def appendix(self, report_id: str, label: str, base: str = "") -> Markup:
         report = self._report(report_id)
         appendix = report.appendix(str(label))

@@ -32,6 +32,7 @@ RESERVED_IDS = {
     "main-report",
     "appendices",
     "background-papers",
+    "versions",
     "contact",
     "route",
     "content",
@@ -41,7 +42,9 @@ RESERVED_IDS = {
 
 
 # An officer's own paragraph number at the start of a paragraph: "4.3 ", "9.1. ", "12. ".
-_OWN_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)\.?\s+|^(\d+)\.\s+")
+# "12\. " (escaped so Markdown keeps a paragraph, not a list; `papers import` writes it so)
+# reaches this point as Python-Markdown's stashed escape, STX "46" ETX, for the full stop.
+_OWN_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)\.?\s+|^(\d+)(?:\.|\x0246\x03)\s+")
 
 
 class _Numbering(Treeprocessor):

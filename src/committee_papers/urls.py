@@ -9,6 +9,7 @@ they are stable, readable and documented in docs/urls.md:
     /meetings/<meeting-id>/           a meeting and its agenda
     /meetings/<meeting-id>/minutes/   its minutes
     /reports/<report-id>/             a report
+    /reports/<report-id>/v<n>/        an earlier version of it, replaced after publication
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
@@ -45,7 +46,7 @@ def url_for(obj: Any, part: str = "") -> str:
     if isinstance(obj, Meeting):
         return f"meetings/{obj.id}/{part}/" if part else f"meetings/{obj.id}/"
     if isinstance(obj, Report):
-        return f"reports/{obj.id}/"
+        return f"reports/{obj.id}/{part}/" if part else f"reports/{obj.id}/"
     if isinstance(obj, Appendix):
         return f"reports/{obj.report_id}/{obj.slug}/"
     if isinstance(obj, Person):

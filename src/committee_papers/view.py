@@ -270,6 +270,10 @@ class View(Display):
 
     # --- reports, appendices, people ------------------------------------------------------
 
+    def report_versions(self, report: Report) -> list[Any]:
+        """The earlier versions this audience may read, oldest first."""
+        return [v for v in report.versions if self.policy.show_version(report, v)]
+
     def route(self, report: Report) -> list[tuple[Meeting, AgendaItem]]:
         """The meetings a report goes to, as far as their agendas are published."""
         return [

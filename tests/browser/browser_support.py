@@ -39,6 +39,7 @@ PAGE_TYPES = {
     "meetings": "/meetings/",
     "meeting": "/meetings/2026-01-28-audit-governance/",
     "report": "/reports/internal-audit-progress-q3-2025-26/",
+    "report-version": "/reports/budget-proposals-2027-28/v1/",
     "appendix-table": "/reports/internal-audit-progress-q3-2025-26/appendix-1/",
     "appendix-chart": "/reports/internal-audit-progress-q3-2025-26/appendix-2/",
     "minutes": "/meetings/2026-01-28-audit-governance/minutes/",

@@ -144,6 +144,38 @@ class AgendaItem(Strict):
         return re.sub(r"[^a-z0-9]+", "-", (self.title or "item").lower()).strip("-") or "item"
 
 
+class AgendaTemplateItem(Strict):
+    """One standing item of a body's agenda, for `papers new meeting` (see Body.agenda_template).
+
+    Written as a kind alone (`- apologies`) or a mapping. Reports are not standing items:
+    `papers new report` adds each one to its meeting.
+    """
+
+    kind: ItemKind
+    title: str | None = None
+    description: str | None = None
+    part: int = Field(default=1, ge=1, le=2)
+    exempt: ExemptField = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_kind(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AgendaTemplateItem:
+        if self.kind is ItemKind.report:
+            raise ValueError("reports are not standing items: add them with `papers new report`")
+        if self.kind is ItemKind.other and not self.title:
+            raise ValueError("a standing item of kind 'other' needs a title")
+        if self.kind is ItemKind.exclusion and self.exempt is not None:
+            raise ValueError(
+                "the motion to exclude the public is itself public: remove exempt: (the "
+                "paragraphs it cites are taken from the Part 2 items that follow)"
+            )
+        return self
+
+
 # --- minutes -------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from .base import Slug, Strict
+from .meetings import AgendaTemplateItem
 from .site import Contact
 
 
@@ -90,6 +91,10 @@ class Body(Strict):
     default_venue: str | None = None
     memberships: list[Membership] = Field(default_factory=list)
     source: str = Field(default="", exclude=True)
+    default_time: dt.time | None = Field(default=None, description="usual start of its meetings")
+    agenda_template: list[AgendaTemplateItem] = Field(
+        default_factory=list, description="standing items for `papers new meeting`, in order"
+    )
 
     def members_on(self, day: dt.date) -> list[Membership]:
         """Memberships current on `day`, chair first, then by role."""

@@ -159,6 +159,21 @@ class BackgroundPaper(Strict):
     url: SafeUrl | None = None
 
 
+class ReportVersion(Strict):
+    """An earlier version of a report, replaced after publication, kept readable as it was.
+
+    The version's text stays in `versions/<report-id>.v<n>.md` in the meeting folder (the
+    whole report file as it was when replaced; v1 is the first), so nothing is rewritten
+    and the earlier wording can be cited at its own address.
+    """
+
+    replaced: dt.date = Field(description="the day the next version replaced this one")
+    note: str = Field(description="what changed, for readers")
+    # Filled by the loader: the number (1 for the first entry) and the report as it was.
+    number: int = Field(default=0, exclude=True)
+    report: Report | None = Field(default=None, exclude=True)
+
+
 class Author(Strict):
     """A report's author: a person in people.yml, or a name (and organisation) outside it."""
 
@@ -244,6 +259,9 @@ class Report(Publication):
     body_line: int = Field(default=1, exclude=True)
     source: str = Field(default="", exclude=True)
     meeting_folder: str = Field(default="", exclude=True)
+    versions: list[ReportVersion] = Field(
+        default_factory=list, description="earlier versions, oldest first (see ReportVersion)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -260,3 +278,6 @@ class Report(Publication):
 
     def appendix(self, label: str) -> Appendix | None:
         return next((a for a in self.appendices if a.label == label), None)
+
+
+ReportVersion.model_rebuild()

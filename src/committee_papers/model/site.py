@@ -59,6 +59,9 @@ class Site(Strict):
     chief_executive: Signatory | None = None
     role_labels: dict[str, str] = Field(default_factory=dict)
     accessibility: Accessibility | None = None
+    report_sections: list[str] = Field(
+        default_factory=list, description="headings of a new report (`papers new report`)"
+    )
     # The site's identity (name, address, footer, home and about pages), so one mkdocs.yml
     # serves every council: the MkDocs adapter copies these into its config.
     site_name: str | None = None

@@ -51,4 +51,4 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
 
 
 # Output modules add themselves to GENERATORS when imported (at the end: they import this).
-from . import earlier_minutes, robots  # noqa: E402, F401
+from . import earlier_minutes, images, robots  # noqa: E402, F401

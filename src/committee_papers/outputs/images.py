@@ -1,0 +1,36 @@
+"""Images in reports' text, copied beside the report page that shows them.
+
+`papers import` saves a Word report's pictures in the meeting folder (`images/<report>-1.png`)
+and the report's Markdown refers to them relatively, so that `![alt](images/x.png)` on the
+page /reports/<id>/ is /reports/<id>/images/x.png. Only reports the audience may see are
+given (`papers` is the audience's projection), so an exempt report's pictures never reach
+the public site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import GENERATORS, OutputFile
+
+if TYPE_CHECKING:
+    from ..model import Papers
+    from ..policy import Policy
+
+#: A Markdown image of a file in the meeting's images/ folder; no other path is copied.
+IMAGE = re.compile(r"!\[[^\]]*\]\((images/[A-Za-z0-9][A-Za-z0-9._-]*)\)")
+
+
+def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
+    for report in sorted(papers.reports.values(), key=lambda r: r.id):
+        folder = Path(report.source).parent
+        for name in sorted(set(IMAGE.findall(report.body or ""))):
+            path = folder / name
+            if path.is_file():
+                yield OutputFile(f"reports/{report.id}/{name}", path.read_bytes())
+
+
+GENERATORS.append(files)
