@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the package with its test tools
 
+# mkdocs serve builds the public site into a temporary folder; it never serves site-members/
+# (the plugin refuses a members' audience under serve).
 serve: $(STAMP) ## serve the demo council at http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 

@@ -102,7 +102,7 @@ def test_a_meeting_may_name_its_own_signatory(other: Site, site: Site) -> None:
 
 
 def test_the_documentation_is_published_only_where_site_yml_asks(other: Site, site: Site) -> None:
-    for url in ("data", "urls", "macros"):
+    for url in ("data", "urls", "macros", "hosting"):
         assert site.path(url).exists()
         assert not other.path(url).exists()
     nav = other.page("").select_one("nav.md-nav--primary").get_text(" ", strip=True)

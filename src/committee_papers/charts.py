@@ -50,6 +50,19 @@ def _height(chart: Chart) -> int:
     return 460
 
 
+#: Longest text pygal is given, in characters. Its title wrapping (`split_title`) loops
+#: forever once labels leave the title no width, so labels are cut short here; the full
+#: text is always in the data table beside the chart.
+_LIMITS = {"category": 30, "series": 40, "axis": 60, "title": 120}
+
+
+def _short(text: str | None, kind: str) -> str | None:
+    limit = _LIMITS[kind]
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
+
 def chart_svg(chart: Chart, chart_id: str) -> Markup:
     """The chart as an inline SVG image whose accessible name is its text alternative."""
     graph = _KINDS[chart.kind](
@@ -60,17 +73,17 @@ def chart_svg(chart: Chart, chart_id: str) -> Markup:
         width=800,
         height=_height(chart),
         truncate_label=-1,
-        title=chart.title,
-        x_title=chart.x_label,
-        y_title=chart.y_label,
+        title=_short(chart.title, "title"),
+        x_title=_short(chart.x_label, "axis"),
+        y_title=_short(chart.y_label, "axis"),
         show_legend=len(chart.series) > 1,
         legend_at_bottom=True,
         print_values=False,
     )
     graph.uuid = chart_id
-    graph.x_labels = chart.categories
+    graph.x_labels = [_short(category, "category") for category in chart.categories]
     for series in chart.series:
-        graph.add(series.name, series.values)
+        graph.add(_short(series.name, "series"), series.values)
     # pygal stamps the date in a comment: drop comments so the same data gives the same bytes.
     svg = _SCRIPT.sub("", _COMMENT.sub("", graph.render(is_unicode=True)))
     label = escape(f"{chart.title}. {chart.description}")

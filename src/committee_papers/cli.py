@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from .asof import parse_as_of
 from .clerk import deadlines as clerk_deadlines
 from .clerk.scaffold import ClerkError, Written, new_meeting, new_minutes, new_report
 from .load import load_with_problems
@@ -78,7 +79,13 @@ def check(data_dir: str, as_json: bool) -> None:
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True, type=click.Path())
 @click.option("--members", is_flag=True, help="Build the members' site, exempt papers included.")
 @click.option("-d", "--site-dir", default=None, help="Output folder (site/ or site-members/).")
-@click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Publish as on this date.")
+@click.option(
+    "--as-of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    callback=lambda _ctx, _param, value: _checked_date(value),
+    help="Publish as on this date (default: today in London).",
+)
 @click.option("--data", "data_dir", default=None, type=click.Path(), help="Another data folder.")
 @click.option(
     "--templates", "templates_dir", default=None, type=click.Path(), help="Another macros folder."
@@ -113,6 +120,16 @@ def build(
         click.echo(f"Build failed. The site in {target}/ was left as it was.", err=True)
         sys.exit(1)
     click.echo(f"Built the {audience} site into {target}/.")
+
+
+def _checked_date(value: str | None) -> str | None:
+    """--as-of must be YYYY-MM-DD between 1970 and 2100: refused before anything is built."""
+    if value is not None:
+        try:
+            parse_as_of(value)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
 
 
 # --- commands that write data (the clerk package does the work) ---------------------------

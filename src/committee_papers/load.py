@@ -23,9 +23,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import tables
+from . import datafiles, tables
 from .clerk.deadlines import check_deadlines
 from .clerk.todo import placeholders
+from .linkcheck import check_markdown_links
 from .links import check_links
 from .load_decisions import load_decisions, load_forward_plan, load_notices
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
@@ -43,6 +44,8 @@ class Sources:
     # Kinds of file that failed to load: checks that depend on them would only echo the
     # same mistake as a flood of "no such person" problems, so they are skipped.
     failed: set[str] = field(default_factory=set)
+    # The data folder: nothing read may resolve outside it.
+    root: Path = Path("data")
     # Reports named on the agendas of meetings that failed to load, and the minutes of those
     # meetings: checked as far as they can be without their meeting.
     reports_named: set[str] = field(default_factory=set)
@@ -70,7 +73,7 @@ def load(data_dir: Path | str) -> Papers:
 
 def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, Sources]:
     data = Path(data_dir)
-    problems, sources = Problems(), Sources()
+    problems, sources = Problems(), Sources(root=data)
     if not data.is_dir():
         problems.add(display_path(data), (), "the data folder does not exist")
         return None, problems, sources
@@ -97,6 +100,7 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
         notices=load_notices(data / "notices.yml", read, problems),
     )
     check_links(papers, sources, problems)
+    check_markdown_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
     problems.extend(placeholders(data))
     return papers, problems, sources
@@ -105,12 +109,12 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
 def _read_yaml(path: Path, sources: Sources, problems: Problems) -> tuple[Any, LineMap]:
     where = sources.new(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = datafiles.read_text(path, sources.root)
     except FileNotFoundError:
         problems.add(where, (), "file is missing")
         return None, where
-    except UnicodeDecodeError as error:
-        problems.add(where, (), f"is not UTF-8 text ({error.reason})")
+    except datafiles.Unreadable as error:
+        problems.add(where, (), str(error))
         return None, where
     return parse_yaml(text, where, problems), where
 
@@ -169,6 +173,7 @@ def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str
         before = len(problems.found)
         raw, where = _read_yaml(path, sources, problems)
         if _unreadable(raw, problems, before):
+            sources.failed.add("bodies")  # already said why; no "no body with id" echoes
             continue
         if isinstance(raw, dict):
             raw = {**raw, "id": path.stem}
@@ -186,6 +191,13 @@ def _load_meetings(
     meetings: dict[str, Meeting] = {}
     reports: dict[str, Report] = {}
     for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+        if datafiles.outside(meeting_dir, sources.root):
+            problems.add(
+                display_path(meeting_dir),
+                (),
+                "is a symbolic link to a folder outside the data folder; move the folder in",
+            )
+            continue
         meeting = _load_meeting(meeting_dir, sources, problems)
         if meeting is None:
             sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})
@@ -259,7 +271,11 @@ def _load_report(
 ) -> Report | None:
     """A report from its file; `report_id` is given for an earlier version's file."""
     where = sources.new(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = datafiles.read_text(path, sources.root)
+    except datafiles.Unreadable as error:
+        problems.add(where, (), str(error))
+        return None
     front, body, body_line = split_front_matter(text)
     if front is None:
         problems.add(where, (), "a report starts with front matter between two '---' lines", line=1)
@@ -320,11 +336,11 @@ def _read_text(
         problems.add(where, loc, f"{name!r} is outside the meeting folder")
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        return datafiles.read_text(path, meeting_dir)
     except FileNotFoundError:
         problems.add(where, loc, f"file {name!r} does not exist in {display_path(meeting_dir)}")
-    except UnicodeDecodeError:
-        problems.add(where, loc, f"file {name!r} is not UTF-8 text")
+    except datafiles.Unreadable as error:
+        problems.add(where, loc, f"file {name!r} {error}")
     return None
 
 

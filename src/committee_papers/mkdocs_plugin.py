@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from . import outputs
+from .asof import london_today, parse_as_of
 from .guard import check_site
 from .load import load_with_problems
 from .model import Site
@@ -35,7 +36,14 @@ from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .problems import format_problems
 from .projection import project, withheld_ids
-from .publish import staging_dir_for, swap_into_place
+from .publish import (
+    BuildLock,
+    PublishError,
+    clean_leftovers,
+    refuse_dangerous_output,
+    staging_dir_for,
+    swap_into_place,
+)
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
 from .steps import StepTimer
@@ -72,7 +80,9 @@ class PapersConfig(base.Config):
     serve_meetings = opt.Type(int, default=0)
     #: The project's own documentation in docs/: published only when site.yml says
     #: `documentation: true` (the demo council does), as its examples name the demo's papers.
-    documentation = opt.ListOfItems(opt.Type(str), default=["data.md", "urls.md", "macros.md"])
+    documentation = opt.ListOfItems(
+        opt.Type(str), default=["data.md", "urls.md", "macros.md", "hosting.md"]
+    )
     #: Agenda packs and report PDFs (WeasyPrint); off for quick previews, never in serve.
     packs = opt.Type(bool, default=True)
     #: Where laid-out PDFs are kept by content hash, relative to mkdocs.yml.
@@ -98,6 +108,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.template_text: list[str] = []
         self.specs: dict[str, PageSpec] = {}
         self.target: Path | None = None
+        self.lock: BuildLock | None = None
         self.warnings = _WarningCounter()
         self.pdf_files: list[outputs.OutputFile] = []
         self.timer = StepTimer()
@@ -115,6 +126,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.timer = StepTimer()
         root = Path(config.config_file_path).parent
+        if self.command == "serve" and self.config.audience == "members":
+            raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         papers, problems, _ = load_with_problems(self.data_dir)
         self.timer.lap("load")
@@ -165,10 +178,47 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
             # a failed build never destroys the last good site.
-            self.target = Path(config.site_dir)
+            self._lock_output(Path(config.site_dir), root, config)
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
+        """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
+        protected = [
+            ("data folder", root / self.config.data_dir),
+            ("templates folder", root / self.config.templates_dir),
+            ("docs folder", Path(config.docs_dir)),
+            ("project folder", root),
+        ]
+        if config.theme.custom_dir:
+            protected.append(("theme overrides folder", Path(config.theme.custom_dir)))
+        members = self.config.audience == "members"
+        if members:
+            protected.append(("public site folder", root / "site"))
+        inside = [root / self.config.data_dir, root / self.config.templates_dir]
+        lock = BuildLock(target)
+        try:
+            refuse_dangerous_output(target, protected, inside)
+            lock.acquire()
+        except PublishError as error:
+            raise PluginError(str(error)) from None
+        if members and lock.audience() == "public":
+            lock.release()
+            raise PluginError(
+                f"{target}/ holds the public site: a members' build never goes there. "
+                "Choose another output folder (-d), e.g. site-members."
+            )
+        self.lock, self.target = lock, target
+        clean_leftovers(target)
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def on_shutdown(self) -> None:
+        self._unlock()
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -207,13 +257,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _as_of(self) -> dt.date:
         if not self.config.as_of:
-            return dt.date.today()
+            return london_today()
         try:
-            return dt.date.fromisoformat(self.config.as_of)
+            return parse_as_of(self.config.as_of)
         except ValueError as error:
-            raise PluginError(
-                f"committee-papers: as_of: {self.config.as_of!r} is not a date"
-            ) from error
+            raise PluginError(f"committee-papers: as_of: {error}") from None
 
     # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -307,6 +355,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         swap_into_place(staging, self.target)
+        if self.policy is not None and self.lock is not None:
+            self.lock.record(self.policy.audience.value)
+        self._unlock()
         self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
@@ -331,9 +382,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.target is not None:
+        if self.target is not None and self.lock is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
+        self._unlock()
 
 
 def _log_index(run: Any) -> None:

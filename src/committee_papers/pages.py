@@ -7,6 +7,7 @@ nothing here knows which generator is running.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,10 +39,15 @@ class PageSpec:
         return self.render(base_for(self.url))
 
     def front_matter(self) -> str:
-        """YAML front matter (JSON is YAML): data text is never run through macros."""
+        """YAML front matter (JSON is YAML): data text is never run through macros.
+
+        The title and description are HTML-escaped here: material's base.html prints
+        `page.title` and `page.meta.description` as they are, into `<title>`, the header and
+        `<meta name="description" content="...">`.
+        """
         meta = {
-            "title": self.title,
-            "description": self.description,
+            "title": html.escape(self.title),
+            "description": html.escape(self.description),
             "render_macros": False,
             "cp_kind": self.kind,
             **self.meta,

@@ -7,6 +7,7 @@ one run. Only the command line and the MkDocs adapter turn them into text for pe
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -127,8 +128,12 @@ def problems_as_json(problems: Problems) -> str:
 
 
 def display_path(path: Path) -> str:
-    """Paths relative to the working folder when they are below it: shorter, and no server paths."""
+    """Paths relative to the working folder when they are below it: shorter, and no server paths.
+
+    Symbolic links are not followed, so a link is named where the clerk sees it.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        absolute = Path(os.path.normpath(os.path.abspath(path)))
+        return str(absolute.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

@@ -1,14 +1,41 @@
-"""Publishing a built site atomically: the new site replaces the old only when complete.
+"""Publishing a built site safely: one build at a time, and an atomic swap.
 
-A build writes into a staging folder beside the target; only after the build, the checks
-and the leak guard have passed is it renamed into place. A failed build leaves the last
-good site exactly as it was.
+A build writes into a staging folder beside the target (`.site.building` beside `site/`);
+only after the build, the checks and the leak guard have passed is it swapped into place.
+
+- **One build at a time per output folder.** A build holds an exclusive `flock` on a lock
+  file beside the target (`.site.lock`) from before MkDocs empties the staging folder until
+  the swap is done. A second build into the same folder stops at once with a clear message
+  rather than waiting: a clerk sees why, and a scheduled job runs again later. The lock is
+  released by the kernel when the process ends, even when it is killed.
+- **Either the old or the new site, at every instant.** The swap is one system call,
+  Linux's `renameat2(RENAME_EXCHANGE)`, which exchanges the two folders atomically; the old
+  site, now in the staging folder's place, is deleted afterwards. `site/` stays a plain
+  folder that a web server or a person can browse.
+- **Leftovers of a killed build** (a half-built staging folder, or an old site not yet
+  deleted) are removed by the next build, under the lock, never touching the live site.
+- **Output folders that would destroy something** (the data, templates, docs, theme or
+  project folder, or a folder holding them) are refused before anything is written, as is
+  a members' build into a folder that holds a public site.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class PublishError(Exception):
+    """A build cannot be published; the message says why and what to do."""
 
 
 def staging_dir_for(target: Path) -> Path:
@@ -16,11 +43,109 @@ def staging_dir_for(target: Path) -> Path:
     return target.parent / f".{target.name}.building"
 
 
+def lock_file_for(target: Path) -> Path:
+    """The lock file beside `target`; it also records which audience's site is there."""
+    return target.parent / f".{target.name}.lock"
+
+
+class BuildLock:
+    """An exclusive lock on one output folder, held for the whole build."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.path = lock_file_for(target)
+        self.handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise PublishError(
+                f"another build into {self.target}/ is running (it holds {self.path.name}); "
+                "this build stopped without changing anything. Run it again when the other "
+                "has finished."
+            ) from None
+        self.handle = handle
+
+    def audience(self) -> str | None:
+        """The audience of the site last published into the folder, if known."""
+        text = self.path.read_text(encoding="utf-8").strip() if self.path.exists() else ""
+        return text.removeprefix("audience=") if text.startswith("audience=") else None
+
+    def record(self, audience: str) -> None:
+        if self.handle is not None:
+            self.handle.seek(0)
+            self.handle.truncate()
+            self.handle.write(f"audience={audience}\n")
+            self.handle.flush()
+
+    def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+def clean_leftovers(target: Path) -> None:
+    """Remove what a killed build left beside `target` (call with the lock held)."""
+    for leftover in (staging_dir_for(target), target.parent / f".{target.name}.old"):
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()
+        elif leftover.exists():
+            shutil.rmtree(leftover)
+
+
 def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging`; the old site exists until the new one is in place."""
-    old = target.parent / f".{target.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    """Put `staging` in place of `target` in one step, then delete the old site."""
+    if not target.exists() and not target.is_symlink():
+        os.rename(staging, target)
+        return
+    _exchange(staging, target)
+    # The old site is now where the staging folder was; a kill here leaves it for the next
+    # build to clean up, while the new site is already live.
+    shutil.rmtree(staging)
+
+
+def _exchange(first: Path, second: Path) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # pragma: no cover - Linux with glibc 2.28+ has it
+        raise PublishError("this system cannot swap folders atomically (no renameat2)")
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result != 0:
+        code = ctypes.get_errno()
+        raise PublishError(
+            f"could not swap {first} into {second}: {os.strerror(code)}"
+            + (" (the file system cannot exchange folders)" if code == errno.EINVAL else "")
+        )
+
+
+def refuse_dangerous_output(
+    target: Path, protected: Iterable[tuple[str, Path]], inside_forbidden: Iterable[Path]
+) -> None:
+    """Refuse an output folder that a build would wipe along with something precious.
+
+    `protected` are (what, folder) pairs: the output may be neither one of them nor a
+    folder that holds one. `inside_forbidden` are folders the output may not be inside.
+    """
+    out = target.resolve()
+    for what, folder in protected:
+        place = folder.resolve()
+        if out == place or out in place.parents:
+            raise PublishError(
+                f"the output folder {target} is {'' if out == place else 'a folder holding '}"
+                f"the {what} ({folder}); building there would delete it. Choose another "
+                "output folder (-d)."
+            )
+    for folder in inside_forbidden:
+        place = folder.resolve()
+        if place in out.parents:
+            raise PublishError(
+                f"the output folder {target} is inside {folder}; choose an output folder "
+                "outside it (-d)."
+            )

@@ -25,6 +25,8 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 1) -> Any | None:
     """Parse `text`; on a syntax error record it (with its line) and return None."""
     try:
+        if _refuse_aliases(text, where, problems, first_line):
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         line, message = explain(error, text, first_line)
@@ -33,6 +35,27 @@ def parse_yaml(text: str, where: LineMap, problems: Problems, first_line: int = 
     if node is None:
         return None
     return _Reader(text, where, problems, first_line - 1).read(node, ())
+
+
+def _refuse_aliases(text: str, where: LineMap, problems: Problems, first_line: int) -> bool:
+    """Record one problem for the YAML aliases (`*name`) of a file, so none is expanded.
+
+    An alias repeats another value; nested ones grow exponentially ("billion laughs") and a
+    recursive one never ends. Clerks have no need of them: the model has ids for sharing.
+    """
+    if "*" not in text:
+        return False
+    aliases = [e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)]
+    if aliases:
+        first, more = aliases[0], len(aliases) - 1
+        others = f" (and {more} more in this file)" if more else ""
+        problems.add(
+            where,
+            (),
+            f"YAML alias *{first.anchor} is not allowed{others}; write the values out in full",
+            line=first.start_mark.line + first_line,
+        )
+    return bool(aliases)
 
 
 class _Reader:

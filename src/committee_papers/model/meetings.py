@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
+from ..schemes import SafeUrl
 from .base import AppendixLabel, ExemptField, Exemption, ItemNumber, Publication, Slug, Strict
 from .decisions import Outcome, Vote
 from .reports import Purpose
@@ -56,7 +57,7 @@ class EarlierMinutes(Strict):
 
     title: str | None = None
     date: dt.date
-    url: str | None = None
+    url: SafeUrl | None = None
     file: str | None = None
 
 
@@ -324,7 +325,7 @@ class Meeting(Strict):
         default=None, description="date the agenda is (or was) published; unset: not yet"
     )
     notes: list[str] = Field(default_factory=list)
-    webcast: str | None = None
+    webcast: SafeUrl | None = None
     agenda: list[AgendaItem] = Field(default_factory=list)
     minutes: Minutes | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)

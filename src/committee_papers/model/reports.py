@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
+from ..schemes import SafeUrl
 from .base import AppendixLabel, ExemptField, Publication, Slug, Strict
 
 
@@ -81,9 +82,13 @@ class ChartKind(StrEnum):
     line = "line"
 
 
+#: A chart value: finite, and small enough for a chart to draw (1e308 overflows its scale).
+ChartValue = Annotated[float, Field(allow_inf_nan=False, ge=-1e15, le=1e15)]
+
+
 class Series(Strict):
     name: str
-    values: list[float]
+    values: list[ChartValue]
 
 
 class Chart(Strict):
@@ -107,7 +112,7 @@ class Chart(Strict):
 
 
 class Link(Strict):
-    url: str
+    url: SafeUrl
     format: str | None = None
     size: str | None = None
     description: str | None = None
@@ -151,7 +156,7 @@ class Appendix(Publication):
 
 class BackgroundPaper(Strict):
     title: str
-    url: str | None = None
+    url: SafeUrl | None = None
 
 
 class ReportVersion(Strict):

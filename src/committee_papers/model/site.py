@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
+from ..schemes import SafeUrl
 from .base import Strict
+
+#: The site's own address is printed by MkDocs into links without escaping: plain characters only.
+_SITE_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?$")
 
 
 class Contact(Strict):
     email: str | None = None
     phone: str | None = None
     address: str | None = None
-    web: str | None = None
+    web: SafeUrl | None = None
 
 
 class Jurisdiction(Strict):
@@ -47,7 +52,7 @@ class Accessibility(Strict):
 class Site(Strict):
     council: str
     short_name: str | None = None
-    language: str = "en-GB"
+    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")] = "en-GB"
     jurisdiction: Jurisdiction
     contact: Contact = Contact()
     logo: str | None = None
@@ -60,7 +65,7 @@ class Site(Strict):
     # The site's identity (name, address, footer, home and about pages), so one mkdocs.yml
     # serves every council: the MkDocs adapter copies these into its config.
     site_name: str | None = None
-    site_url: str | None = None
+    site_url: SafeUrl | None = None
     description: str | None = None
     footer: str | None = None
     intro: str | None = None
@@ -74,7 +79,7 @@ class Site(Strict):
     @field_validator("site_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("https://", "http://")):
+        if value and not _SITE_ADDRESS.match(value):
             raise ValueError(
                 f"{value!r} is not a web address (expected https://..., e.g. "
                 "https://papers.example.gov.uk/)"

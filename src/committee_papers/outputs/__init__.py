@@ -59,6 +59,7 @@ MODULES = (
     "calendars",
     "feeds",
     "opendata",
+    "robots",
 )
 for _name in MODULES:
     importlib.import_module(f"{__name__}.{_name}")

@@ -1,0 +1,246 @@
+"""Publishing is safe: one build at a time, an atomic swap, no dangerous output folder.
+
+Each test builds a small council in a copy of the project, so a refused output folder that
+was not refused would only destroy a copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import AS_OF, FIXTURE, ROOT, papers_command
+
+from committee_papers import asof, publish
+from committee_papers.mkdocs_plugin import CommitteePapersPlugin
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with the small fixture council as its data."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    for folder in ("docs", "overrides", "macros"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(FIXTURE, root / "data")
+    return root
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return papers_command("build", "--as-of", AS_OF, *args, cwd=project)
+
+
+def test_a_second_build_into_a_locked_folder_stops_with_a_clear_message(project: Path) -> None:
+    assert build(project).returncode == 0
+    before = digest(project / "site")
+    with (project / ".site.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = build(project)
+    assert result.returncode == 1
+    assert "another build into" in result.stderr and "is running" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(project / "site") == before
+    assert build(project).returncode == 0  # the lock went with the other build
+
+
+def test_two_builds_at_once_leave_one_complete_site(project: Path) -> None:
+    command = [sys.executable, "-m", "committee_papers.cli", "build", "--as-of", AS_OF]
+    runs = [
+        subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    results = [(run.wait(timeout=300), run.stderr.read().decode()) for run in runs]
+    assert any(code == 0 for code, _ in results), results
+    for code, stderr in results:
+        assert code == 0 or "another build into" in stderr, stderr
+        assert "Traceback" not in stderr
+    site = project / "site"
+    assert (site / "index.html").is_file() and (site / "assets").is_dir()
+    assert (site / "meetings/2026-01-28-audit-governance/index.html").is_file()
+    assert not (project / ".site.building").exists()
+
+
+def test_killed_builds_leave_the_old_or_the_new_site_never_none(project: Path) -> None:
+    assert build(project).returncode == 0
+    old = digest(project / "site")
+    meeting = project / "data/meetings/2026-01-28-audit-governance/meeting.yml"
+    text = meeting.read_text()
+    assert "Committee Room 2" in text
+    meeting.write_text(text.replace("Committee Room 2", "Committee Room 3"))
+    # Builds are byte-identical for the same data, so the new site is known in advance.
+    assert build(project, "-d", "expected").returncode == 0
+    new = digest(project / "expected")
+    assert new != old
+    command = [sys.executable, "-m", "committee_papers.cli", "build", "--as-of", AS_OF]
+    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+        run = subprocess.Popen(command, cwd=project, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        assert digest(project / "site") in (old, new), f"killed after {delay} s"
+    # The next build clears what the killed ones left and publishes.
+    assert build(project).returncode == 0
+    assert not (project / ".site.building").exists()
+    assert digest(project / "site") == new
+
+
+def test_a_kill_between_exchange_and_cleanup_keeps_the_new_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, staging = tmp_path / "site", publish.staging_dir_for(tmp_path / "site")
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+
+    def killed(path: Path) -> None:
+        raise KeyboardInterrupt  # the process dies here, after the one-step exchange
+
+    monkeypatch.setattr(publish.shutil, "rmtree", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publish.swap_into_place(staging, target)
+    assert (target / "index.html").read_text() == "new"
+    monkeypatch.undo()
+    publish.clean_leftovers(target)
+    assert not staging.exists() and (target / "index.html").read_text() == "new"
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["-d", "data"], "is the data folder"),
+        (["-d", "data/meetings"], "is inside"),
+        (["-d", "macros"], "is the templates folder"),
+        (["-d", "overrides"], "is the theme overrides folder"),
+        (["-d", "macros/x"], "is inside"),
+        # MkDocs itself refuses an output folder that holds docs/ (the project, its parent).
+        (["-d", "docs"], "'docs_dir' should not be within the 'site_dir'"),
+        (["-d", "."], "'docs_dir' should not be within the 'site_dir'"),
+        (["-d", ".."], "'docs_dir' should not be within the 'site_dir'"),
+        (["--members", "-d", "site"], "is the public site folder"),
+    ],
+)
+def test_a_dangerous_output_folder_is_refused(project: Path, args: list[str], what: str) -> None:
+    before = digest(project)
+    result = build(project, *args)
+    assert result.returncode == 1
+    assert what in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    after = digest(project)
+    assert {k: v for k, v in after.items() if not k.startswith(".")} == before
+
+
+def test_the_project_folder_and_its_parents_are_refused(tmp_path: Path) -> None:
+    project = tmp_path / "council"
+    protected = [("project folder", project), ("data folder", project / "papers")]
+    for target, message in [
+        (project, f"the output folder {project} is the project folder"),
+        (tmp_path, f"the output folder {tmp_path} is a folder holding the project folder"),
+        (project / "papers", "is the data folder"),
+    ]:
+        with pytest.raises(publish.PublishError, match=message):
+            publish.refuse_dangerous_output(target, protected, [])
+    publish.refuse_dangerous_output(project / "site", protected, [project / "papers"])
+
+
+def test_a_members_build_never_replaces_a_public_site(project: Path) -> None:
+    assert build(project, "-d", "public-copy").returncode == 0
+    before = digest(project / "public-copy")
+    result = build(project, "--members", "-d", "public-copy")
+    assert result.returncode == 1
+    assert "holds the public site: a members' build never goes there" in result.stderr
+    assert digest(project / "public-copy") == before
+    members = build(project, "--members")
+    assert members.returncode == 0
+    assert (project / "site-members/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    assert not (project / "public-copy/robots.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-1-5", "'2026-1-5' is not a date; expected YYYY-MM-DD"),
+        ("23/11/2026", "is not a date; expected YYYY-MM-DD"),
+        ("2026-02-30", "'2026-02-30' is not a real date"),
+        ("0001-01-01", "0001-01-01 is outside the years 1970 to 2100"),
+        ("9999-12-31", "9999-12-31 is outside the years 1970 to 2100"),
+        ("+2026-11-23", "is not a date"),
+    ],
+)
+def test_as_of_takes_only_a_sane_iso_date(value: str, message: str) -> None:
+    result = papers_command("build", "--as-of", value, "-d", "never-built")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (ROOT / "never-built").exists()
+
+
+@pytest.mark.parametrize(
+    ("utc", "london"),
+    [
+        # 23:30 UTC on a summer day is 00:30 the next day in London (BST).
+        (dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC), dt.date(2026, 7, 2)),
+        # In winter London is on UTC: still the same day.
+        (dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC), dt.date(2026, 1, 15)),
+        # The night the clocks go back: 00:30 UTC is 01:30 BST on 25 October.
+        (dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC), dt.date(2026, 10, 25)),
+    ],
+)
+def test_today_is_the_date_in_london(
+    utc: dt.datetime, london: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(asof, "_now", lambda: utc)
+    monkeypatch.setenv("TZ", "America/Los_Angeles")  # a server far from London
+    time.tzset()
+    try:
+        plugin = CommitteePapersPlugin()
+        plugin.load_config({})
+        assert plugin._as_of() == london
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_the_build_lock_is_released_when_the_process_dies(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    code = (
+        "import os, pathlib, committee_papers.publish as p\n"
+        f"lock = p.BuildLock(pathlib.Path({str(target)!r})); lock.acquire(); os._exit(0)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    lock = publish.BuildLock(target)
+    lock.acquire()
+    lock.release()
+    assert os.path.exists(publish.lock_file_for(target))
+
+
+def test_mkdocs_serve_never_serves_the_members_site() -> None:
+    from mkdocs.exceptions import PluginError
+
+    plugin = CommitteePapersPlugin()
+    plugin.load_config({"audience": "members"})
+    plugin.on_startup(command="serve", dirty=False)
+
+    class Config:
+        config_file_path = str(ROOT / "mkdocs.yml")
+
+    with pytest.raises(PluginError, match="the members' site is never served by mkdocs serve"):
+        plugin.on_config(Config())  # type: ignore[arg-type]
