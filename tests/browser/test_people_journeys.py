@@ -154,14 +154,20 @@ def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
     desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
     titles = desktop.locator(".pagefind-ui__result-title")
     titles.first.wait_for()
+    # Until the results arrive, Pagefind shows placeholder titles of dots: wait for real ones.
     desktop.wait_for_function(
-        "() => [...document.querySelectorAll('.pagefind-ui__result-title')]"
-        ".every(t => t.innerText.startsWith('Appendix'))"
+        "() => { const titles = [...document.querySelectorAll('.pagefind-ui__result-title')];"
+        " return titles.length > 0 && titles.every(t => t.innerText.startsWith('Appendix')); }"
     )
     assert "to Internal Audit Progress Report" in titles.first.inner_text()
 
     # Keyboard: Tab reaches the first result's link, and Enter opens it.
     desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
+    # The unfiltered results are back (not placeholders) before the keyboard walks them.
+    desktop.wait_for_function(
+        "() => [...document.querySelectorAll('.pagefind-ui__result-title')]"
+        ".some(t => t.innerText.startsWith('Internal Audit Progress'))"
+    )
     desktop.locator(".pagefind-ui__search-input").focus()
     for _ in range(60):
         desktop.keyboard.press("Tab")
