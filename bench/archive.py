@@ -21,6 +21,8 @@ import shutil
 from itertools import accumulate
 from pathlib import Path
 
+from committee_papers.workdays import latest_publication
+
 #: Ten years of 3,200 meetings: one meeting every 1.14 days on average.
 MEETINGS_PER_YEAR = 320
 NEWEST = dt.date(2026, 12, 9)
@@ -291,7 +293,8 @@ def _meeting(
         number += 1
         _report(folder, w, rng, report_id, purpose, exempt, officers, words)
     assert count <= reports
-    published = day - dt.timedelta(days=8)
+    # Published on the last lawful day: five clear working days, bank holidays counted.
+    published = latest_publication(day, 5, "england")
     status = "held" if held else "scheduled"
     (folder / "meeting.yml").write_text(
         f'body: {body_id}\ndate: {day.isoformat()}\nstart: "18:30"\nstatus: {status}\n'
