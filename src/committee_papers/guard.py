@@ -339,7 +339,9 @@ def scan(site_dir: Path, found: Secrets, workers: int | None = None) -> list[Lea
     if workers < 2 or len(paths) < 200:
         return sorted(_scan_files(site_dir, paths, found, theme))
     chunks = [paths[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Spawned, not forked: a forked worker would inherit the build's lock on the output
+    # folder and hold it after a killed build, so the next build could not start.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         parts = pool.map(
             _scan_files, [site_dir] * workers, chunks, [found] * workers, [theme] * workers
         )

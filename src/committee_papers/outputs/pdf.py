@@ -15,6 +15,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -146,7 +147,11 @@ def _render_all(
     if workers == 1:
         rendered_list = (render(job) for job, _ in todo)
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        # Spawned, not forked: a forked worker would inherit the build's lock on the output
+        # folder and hold it after a killed build.
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
         rendered_list = pool.map(render, [job for job, _ in todo])
     try:
         for (job, key), rendered in zip(todo, rendered_list, strict=True):
