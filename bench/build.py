@@ -117,20 +117,25 @@ def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
     return path
 
 
+def papers_build(config: Path, site: Path) -> list[str]:
+    """The command that builds the archive's public site, full or after one new meeting."""
+    return [
+        str(BIN / "papers"),
+        "build",
+        "-f",
+        str(config),
+        "--as-of",
+        AS_OF.isoformat(),
+        "-d",
+        str(site),
+    ]
+
+
 def build_project(work: Path, data: Path) -> Run:
     config = project_config(work, data)
     site = work / "site"
     seconds, peak = measured(
-        [
-            str(BIN / "papers"),
-            "build",
-            "-f",
-            str(config),
-            "--as-of",
-            AS_OF.isoformat(),
-            "-d",
-            str(site),
-        ],
+        papers_build(config, site),
         work,
         work / "project.log",
     )
@@ -291,16 +296,7 @@ def publish_one_meeting(work: Path, data: Path) -> float:
     add_meeting(data)
     config = work / "mkdocs.yml"
     seconds, _ = measured(
-        [
-            str(BIN / "papers"),
-            "build",
-            "-f",
-            str(config),
-            "--as-of",
-            AS_OF.isoformat(),
-            "-d",
-            str(work / "site"),
-        ],
+        papers_build(config, work / "site"),
         work,
         work / "incremental.log",
     )
