@@ -53,6 +53,7 @@ LEAKS = {
             "four million pounds before costs.</p>"
         }
     ).encode(),
+    "not-json.json": b"<p>" + SENTENCE.encode() + b"</p>",
     "pagefind/2026/fragment/en_1.pf_fragment": pagefind(fragment_json(SENTENCE)),
     "pagefind/2026/index/en_1.pf_index": pagefind(
         cbor2.dumps([[["after", [[1, [3, 4], []]]], [WORD, [[1, [9], []]]]]])

@@ -251,13 +251,22 @@ class Reader:
         if b"\\" in data:
             # An escaped quote must not end a string: stand-ins first, decoded after.
             data = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
-        pieces = data.split(b'"')[1::2]
-        fresh = [piece for piece in set(pieces) if piece not in self.seen]
+        parts = data.split(b'"')
+        if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
+            return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+        fresh = [piece for piece in set(parts[1::2]) if piece not in self.seen]
         self.seen.update(fresh)
         fresh.sort()
         joined = _APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+def _outside_strings(gaps: list[bytes]) -> bytes:
+    """What lies between the strings of a JSON text besides punctuation, numbers, `true`,
+    `false` and `null`: nothing, in JSON."""
+    rest = b"".join(gaps).translate(None, b" \t\r\n{}[]:,0123456789.-+eE")
+    return rest.replace(b"tru", b"").replace(b"fals", b"").replace(b"null", b"")  # e gone
 
 
 def file_text(name: str, data: bytes, theme: Theme | None = None) -> str:
