@@ -19,6 +19,8 @@
   if (!form || !window.URL) return;
 
   var root = new URL(form.getAttribute("data-pagefind"), document.baseURI).pathname;
+  // Result links start from the site's root, wherever the site is served from.
+  var options = { baseUrl: root.replace(/pagefind\/$/, "") || "/" };
   var years = JSON.parse(form.getAttribute("data-years"));
   var recent = JSON.parse(form.getAttribute("data-recent"));
   var older = years.filter(function (y) { return recent.indexOf(y) < 0; });
@@ -72,16 +74,16 @@
       // The recent years are loaded: merge only the older ones into the same instance.
       start = instances.recent.then(function (inst) {
         return Promise.all(older.map(function (y) {
-          return inst.mergeIndex(root + y + "/");
+          return inst.mergeIndex(root + y + "/", options);
         })).then(function () { return inst; });
       });
       delete instances.recent;
     } else {
       start = loadModule().then(function (module) {
         var inst = module.createInstance({ basePath: root + s.groups[0] + "/", noWorker: true,
-          excerptLength: 24 });
+          excerptLength: 24, baseUrl: options.baseUrl });
         return Promise.all(s.groups.slice(1).map(function (g) {
-          return inst.mergeIndex(root + g + "/");
+          return inst.mergeIndex(root + g + "/", options);
         })).then(function () { return inst.init(); }).then(function () { return inst; });
       });
     }

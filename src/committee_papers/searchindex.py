@@ -42,7 +42,13 @@ SIGNATURE = b"pagefind_dcd"
 #: is reused by the next build.
 MANIFEST = "cp-pages.json"
 #: The kind of paper a reader filters by, for each kind of generated page.
-PAPER_KINDS = {"meeting": "agenda", "report": "report", "appendix": "appendix"}
+#: An earlier version of a report is a report too (its title says which version).
+PAPER_KINDS = {
+    "meeting": "agenda",
+    "report": "report",
+    "report-version": "report",
+    "appendix": "appendix",
+}
 #: Files of an index that hold text from pages (the rest is code, styles and the wasm).
 INDEX_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
 
