@@ -11,12 +11,12 @@ from support import Site
 
 from committee_papers.searchindex import (
     SIGNATURE,
-    search_choices,
     decode,
     fragment,
     groups_present,
     index_files,
     index_texts,
+    search_choices,
 )
 
 
