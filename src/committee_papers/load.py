@@ -28,6 +28,7 @@ from .clerk.deadlines import check_deadlines
 from .clerk.todo import placeholders
 from .linkcheck import check_markdown_links
 from .links import check_links
+from .listing import check_year_addresses
 from .load_decisions import load_decisions, load_forward_plan, load_notices
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problems, display_path
@@ -102,6 +103,7 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     check_links(papers, sources, problems)
     check_markdown_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
+    check_year_addresses(papers, data, problems)
     problems.extend(placeholders(data))
     return papers, problems, sources
 

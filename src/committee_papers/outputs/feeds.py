@@ -141,10 +141,18 @@ def entries(papers: Papers, policy: Policy, body: Body | None = None) -> list[Fe
     return sorted(found, key=lambda e: (e.updated, e.kind, e.url), reverse=True)
 
 
-def feed(papers: Papers, policy: Policy, body: Body | None = None) -> FeedGenerator:
+#: A feed holds the newest this many entries, as Atom and RSS feeds normally do: a reader
+#: polls it for what is new, and ten years of papers would make it megabytes. Older papers
+#: are on the site's year pages (meetings/<yyyy>/, decisions/<yyyy>/) and in the open data.
+FEED_ENTRIES = 100
+
+
+def feed(
+    papers: Papers, policy: Policy, body: Body | None = None, limit: int = FEED_ENTRIES
+) -> FeedGenerator:
     """The feed object, for Atom (`atom_str`) or, for the whole site, RSS (`rss_str`)."""
     council = papers.site.council
-    listed = entries(papers, policy, body)
+    listed = entries(papers, policy, body)[:limit]
     updated = start_of_day(listed[0].updated if listed else policy.as_of)
     fg = FeedGenerator()
     home = absolute(papers, url_for(body)) if body is not None else site_root(papers)

@@ -1,0 +1,47 @@
+"""The year pages of listings (listing.py): one year of meetings, of a body's meetings, or of
+decisions. `pages.py` asks for them with its own `spec` factory, so they are ordinary generated
+pages drawn by the templates in `macros/listing.html`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .listing import year_pages, year_title
+from .model import Papers
+from .policy import Policy
+from .render import Renderer
+from .urls import YearListing
+
+TEMPLATE = "listing.html"
+#: The macro that draws each kind of year page, and the page kind adapters see.
+MACROS = {
+    "meetings": ("meetings_year_page", "meetings-year"),
+    "decisions": ("decisions_year_page", "decisions-year"),
+}
+
+
+def listing_pages(
+    papers: Papers, policy: Policy, r: Renderer, spec: Callable[..., Any]
+) -> Iterator[Any]:
+    site = papers.site.council
+    for listing in year_pages(papers, policy):
+        macro, kind = MACROS[listing.kind]
+        if listing.body is not None:
+            macro, kind = "body_year_page", "body-year"
+        title = year_title(listing)
+        page = spec(
+            listing,
+            title,
+            kind,
+            _render(r, macro, listing),
+            f"{title}: {site}.",
+        )
+        # Indexed with the papers of its year, so a new meeting re-indexes one year only.
+        yield dataclasses.replace(page, meta={**page.meta, "search_group": str(listing.year)})
+
+
+def _render(r: Renderer, macro: str, listing: YearListing) -> Callable[[str], str]:
+    return lambda base: r.call(TEMPLATE, macro, base, listing)
