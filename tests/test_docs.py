@@ -305,6 +305,9 @@ def sample_objects() -> list[tuple[object, str]]:
         (report, "v1"),
         (appendix, ""),
         (person, ""),
+        (urls.YearListing(2025), ""),
+        (urls.YearListing(2025, body=body), ""),
+        (urls.YearListing(2025, "decisions"), ""),
     ]
 
 
