@@ -15,13 +15,16 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from support import FIXTURE, Site
+from support import FIXTURE, ROOT, Site
 
 from committee_papers import decisions, listing
+from committee_papers.attendance import declarations_of
 from committee_papers.load import load_with_problems
 from committee_papers.model import Papers
 from committee_papers.outputs import calendars, feeds
+from committee_papers.pages import page_specs
 from committee_papers.policy import Policy
+from committee_papers.render import Renderer
 
 AS_OF = dt.date(2026, 11, 23)
 
@@ -212,3 +215,37 @@ def test_subscribed_calendars_hold_the_past_year_onwards(papers: Papers) -> None
     assert files["calendar/meetings.ics"].count(b"BEGIN:VEVENT") == len(kept)
     every_meeting = [p for p in files if p.startswith("meetings/")]
     assert len(every_meeting) == len(papers.meetings), "each meeting keeps its own calendar file"
+
+
+# --- a person's declarations and votes ----------------------------------------------------
+
+
+def test_a_person_with_many_declarations_gets_a_page_a_year(
+    papers: Papers, public: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's members have a handful each: as if the page could show only one."""
+    monkeypatch.setattr(listing, "PERSON_ROWS", 1)
+    renderer = Renderer(papers, public, [ROOT / "macros"])
+    specs = {s.src_uri: s for s in page_specs(papers, public, renderer)}
+    person = papers.people["kwame-mensah"]
+    declared = declarations_of(papers, public, person)
+    assert {m.year for m, _ in declared} == {2025, 2026}
+    assert "people/rajesh-patel/2026/index.md" in specs, "three declarations in one year"
+    page = BeautifulSoup(specs["people/kwame-mensah/index.md"].html(), "lxml")
+    shown = page.select(".cp-interests tbody tr")
+    assert len(shown) == 1 and declared[-1][0].id in shown[0].a["href"]
+    nav = year_nav(page)
+    assert nav["aria-label"] == "Declarations and votes of Cllr Kwame Mensah by year"
+    assert [a["href"] for a in nav.select("a")] == [
+        "../../people/kwame-mensah/2026/",
+        "../../people/kwame-mensah/2025/",
+    ]
+    spec = specs["people/kwame-mensah/2025/index.md"]
+    assert spec.title == "Cllr Kwame Mensah: declarations and votes in 2025"
+    year_page = BeautifulSoup(spec.html(), "lxml")
+    rows = year_page.select(".cp-interests tbody tr")
+    assert [r.a["href"] for r in rows] == [
+        f"../../../meetings/{m.id}/minutes/#minute-{d.item}" for m, d in declared if m.year == 2025
+    ]
+    current = year_nav(year_page).select('[aria-current="page"]')
+    assert [words(a) for a in current] == ["2025 (this page)"]

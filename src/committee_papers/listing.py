@@ -18,8 +18,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from . import attendance
+from . import decisions as decisions_module
 from .decisions import Decision, register
-from .model import Body, Meeting, Papers
+from .model import Body, Meeting, Papers, Person
 from .policy import Policy
 from .problems import Problems, display_path
 from .urls import YearListing, url_for
@@ -30,11 +32,15 @@ INDEX_MEETINGS = 20
 BODY_MEETINGS = 10
 #: The decisions register's first page shows the latest this many decisions.
 INDEX_DECISIONS = 50
+#: A person's page shows their latest this many declarations and recorded votes; when they
+#: have more, a page per year lists them all.
+PERSON_ROWS = 20
 
-#: What a year page lists, with the words its title and navigation use.
-LISTINGS = {
-    "meetings": "meetings",
-    "decisions": "decisions",
+#: What a year page lists: the words (one, many) its list of years counts in.
+NOUNS = {
+    "meetings": ("meeting", "meetings"),
+    "decisions": ("decision", "decisions"),
+    "people": ("declaration or vote", "declarations and votes"),
 }
 
 
@@ -70,7 +76,29 @@ def year_pages(papers: Papers, policy: Policy) -> list[YearListing]:
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
         pages += [YearListing(y, body=body) for y in meeting_years(papers.meetings_of(body.id))]
     pages += [YearListing(y, "decisions") for y in decision_years(papers, policy)]
+    for person in sorted(papers.people.values(), key=lambda p: p.id):
+        pages += [
+            YearListing(y, "people", person=person) for y in record_years(papers, policy, person)
+        ]
     return pages
+
+
+def declarations(papers: Papers, policy: Policy, person: Person) -> list[tuple[Meeting, Any]]:
+    return attendance.declarations_of(papers, policy, person)
+
+
+def votes(papers: Papers, policy: Policy, person: Person) -> list[tuple[Any, ...]]:
+    return decisions_module.votes_of(papers, policy, person.id)
+
+
+def record_years(papers: Papers, policy: Policy, person: Person) -> list[int]:
+    """Years of a person's declarations and votes, newest first, when their page cannot show
+    them all (more than PERSON_ROWS of either); otherwise none."""
+    declared = declarations(papers, policy, person)
+    voted = votes(papers, policy, person)
+    if len(declared) <= PERSON_ROWS and len(voted) <= PERSON_ROWS:
+        return []
+    return sorted({m.year for m, *_ in declared + voted}, reverse=True)
 
 
 # --- decisions, computed once per audience ------------------------------------------------
@@ -127,6 +155,35 @@ class ListingView:
     def decisions_in(self, year: int) -> list[Decision]:
         return [d for d in decisions_register(self.papers, self.policy) if d.year == year]
 
+    def declarations(self, person: Person, year: int = 0) -> list[tuple[Meeting, Any]]:
+        """The person's declarations in `year`, or their latest PERSON_ROWS, in date order."""
+        found = declarations(self.papers, self.policy, person)
+        return [d for d in found if d[0].year == year] if year else found[-PERSON_ROWS:]
+
+    def votes(self, person: Person, year: int = 0) -> list[tuple[Any, ...]]:
+        """The person's recorded votes in `year`, or their latest PERSON_ROWS, in date order."""
+        found = votes(self.papers, self.policy, person)
+        return [v for v in found if v[0].year == year] if year else found[-PERSON_ROWS:]
+
+    def person_years(self, person: Person, current: int = 0) -> list[YearLink]:
+        """The year pages of a person's declarations and votes (none when the page shows all)."""
+        years = record_years(self.papers, self.policy, person)
+        counts = {year: 0 for year in years}
+        for meeting, *_ in declarations(self.papers, self.policy, person) + votes(
+            self.papers, self.policy, person
+        ):
+            if meeting.year in counts:
+                counts[meeting.year] += 1
+        return [
+            YearLink(
+                year,
+                self.base + url_for(YearListing(year, "people", person=person)),
+                counts[year],
+                year == current,
+            )
+            for year in years
+        ]
+
     def years(self, kind: str = "meetings", body: Body | None = None, current: int = 0) -> list:
         """The list of year pages of a listing, newest first, `current` marked."""
         if kind == "decisions":
@@ -149,8 +206,8 @@ class ListingView:
 
     def count_words(self, link: YearLink, kind: str = "meetings") -> str:
         """'1 meeting', '312 meetings', '40 decisions'."""
-        noun = LISTINGS[kind]
-        return f"{link.count} {noun[:-1] if link.count == 1 else noun}"
+        one, many = NOUNS[kind]
+        return f"{link.count} {one if link.count == 1 else many}"
 
     def year_title(self, listing: YearListing) -> str:
         return year_title(listing)
@@ -160,7 +217,9 @@ def year_title(listing: YearListing) -> str:
     """'Meetings in 2025', 'Cabinet meetings in 2025', 'Decisions in 2025'."""
     if listing.body is not None:
         return f"{listing.body.name} meetings in {listing.year}"
-    return f"{LISTINGS[listing.kind].capitalize()} in {listing.year}"
+    if listing.person is not None:
+        return f"{listing.person.display_name}: declarations and votes in {listing.year}"
+    return f"{NOUNS[listing.kind][1].capitalize()} in {listing.year}"
 
 
 # --- checks -------------------------------------------------------------------------------

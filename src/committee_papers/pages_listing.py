@@ -20,6 +20,7 @@ TEMPLATE = "listing.html"
 MACROS = {
     "meetings": ("meetings_year_page", "meetings-year"),
     "decisions": ("decisions_year_page", "decisions-year"),
+    "people": ("person_year_page", "person-year"),
 }
 
 

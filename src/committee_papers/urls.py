@@ -15,6 +15,7 @@ they are stable, readable and documented in docs/urls.md:
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
+    /people/<person-id>/<yyyy>/       a person's declarations and recorded votes in one year
     /decisions/                       the decisions register: the latest decisions
     /decisions/<yyyy>/                every decision of one year
     /decisions/<decision-id>/         an executive or officer decision record
@@ -62,11 +63,12 @@ INDEXES = {
 @dataclass(frozen=True)
 class YearListing:
     """One year of a listing that would grow with the archive (see listing.py): meetings,
-    a body's meetings, or decisions."""
+    a body's meetings, decisions, or a person's declarations and votes."""
 
     year: int
     kind: str = "meetings"
     body: Body | None = None
+    person: Person | None = None
 
 
 def url_for(obj: Any, part: str = "") -> str:
@@ -92,6 +94,8 @@ def url_for(obj: Any, part: str = "") -> str:
     if isinstance(obj, YearListing):
         if obj.body is not None:
             return f"committees/{obj.body.id}/{obj.year}/"
+        if obj.person is not None:
+            return f"people/{obj.person.id}/{obj.year}/"
         return f"{INDEXES[obj.kind]}{obj.year}/"
     raise TypeError(f"no URL for {type(obj).__name__}")
 
