@@ -161,7 +161,7 @@ def test_committee_page_shows_its_coming_and_latest_meetings(site: Site, papers:
 # --- decisions ----------------------------------------------------------------------------
 
 
-def test_decisions_year_pages_hold_the_register_of_their_year(
+def test_decisions_month_pages_hold_the_register_of_their_month(
     site: Site, papers: Papers, public: Policy
 ) -> None:
     register = decisions.register(papers, public)
@@ -171,15 +171,33 @@ def test_decisions_year_pages_hold_the_register_of_their_year(
     assert [words(a) for a in year_nav(index).select("a")] == ["2026", "2025"]
     rows = index.select("#decision-register tbody tr")
     assert len(rows) == min(len(register), listing.INDEX_DECISIONS)
+    reached = 0
     for year in years:
         page = site.page(f"decisions/{year}/")
         assert page.title.get_text().startswith(f"Decisions in {year} - ")
         article = page.select_one("article")
         current = year_nav(article).select('[aria-current="page"]')
         assert [words(a) for a in current] == [f"{year} (this page)"]
-        rows = article.select("#decision-register tbody tr")
-        assert {r["data-year"] for r in rows} == {str(year)}
-        assert len(rows) == sum(d.year == year for d in register)
+        months = article.select_one(f'nav[aria-label="Decisions in {year} by month"]')
+        expected = sorted({d.date.month for d in register if d.year == year}, reverse=True)
+        hrefs = [a["href"] for a in months.select("a")]
+        assert hrefs == [f"../../decisions/{year}/{m:02d}/" for m in expected]
+        for month in expected:
+            url = f"decisions/{year}/{month:02d}/"
+            name = f"{dt.date(year, month, 1):%B %Y}"
+            month_page = site.page(url)
+            assert month_page.title.get_text().startswith(f"Decisions in {name} - ")
+            rows = month_page.select("#decision-register tbody tr")
+            times = [r.find("time")["datetime"][:7] for r in rows]
+            assert times == [f"{year}-{month:02d}"] * sum(
+                (d.year, d.date.month) == (year, month) for d in register
+            )
+            mark = month_page.select(
+                f'nav[aria-label="Decisions in {year} by month"] [aria-current]'
+            )
+            assert [words(a) for a in mark] == [f"{name.split()[0]} (this page)"]
+            reached += len(rows)
+    assert reached == len(register), "every decision is on the page of its month"
 
 
 def test_a_meeting_or_decision_named_like_a_year_is_refused(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ index, a committee's page) or every decision would grow with the archive until i
 megabytes, and every new meeting would change it. So an index page shows what readers want
 first (the next meetings and the latest ones, or the latest decisions) and links to one page
 per year (`meetings/2025/`, `committees/cabinet/2025/`, `decisions/2025/`), which lists
-that year whole. A page's size is then bounded by a year's business, not by the archive's
-length, and publishing a meeting changes only its year's pages and the indexes.
+that year whole; decisions, of which a large council takes thousands a year, have a page per
+month under their year (`decisions/2025/03/`). A page's size is then bounded by a year's
+business, not by the archive's length, and publishing a meeting changes only its year's pages
+and the indexes.
 
 `urls.YearListing` names such a page; `ListingView` is what templates see as
 `v.listing`.
@@ -52,6 +54,8 @@ class YearLink:
     url: str
     count: int
     current: bool
+    #: What the link says when it is not the year (a month's name).
+    label: str = ""
 
 
 def meeting_years(meetings: list[Meeting]) -> list[int]:
@@ -75,7 +79,11 @@ def year_pages(papers: Papers, policy: Policy) -> list[YearListing]:
     pages = [YearListing(year) for year in meeting_years(meetings)]
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
         pages += [YearListing(y, body=body) for y in meeting_years(papers.meetings_of(body.id))]
-    pages += [YearListing(y, "decisions") for y in decision_years(papers, policy)]
+    for year in decision_years(papers, policy):
+        pages.append(YearListing(year, "decisions"))
+        pages += [
+            YearListing(year, "decisions", month=m) for m in decision_months(papers, policy, year)
+        ]
     for person in sorted(papers.people.values(), key=lambda p: p.id):
         pages += [
             YearListing(y, "people", person=person) for y in record_years(papers, policy, person)
@@ -121,6 +129,12 @@ def decision_years(papers: Papers, policy: Policy) -> list[int]:
     return sorted({d.year for d in decisions_register(papers, policy)}, reverse=True)
 
 
+def decision_months(papers: Papers, policy: Policy, year: int) -> list[int]:
+    """Months of `year` with decisions, newest first."""
+    found = {d.date.month for d in decisions_register(papers, policy) if d.year == year}
+    return sorted(found, reverse=True)
+
+
 # --- what templates see -------------------------------------------------------------------
 
 
@@ -152,8 +166,29 @@ class ListingView:
     def latest_decisions(self) -> list[Decision]:
         return decisions_register(self.papers, self.policy)[:INDEX_DECISIONS]
 
-    def decisions_in(self, year: int) -> list[Decision]:
-        return [d for d in decisions_register(self.papers, self.policy) if d.year == year]
+    def decisions_in(self, year: int, month: int = 0) -> list[Decision]:
+        """The decisions of a year, or of one month of it, newest first."""
+        return [
+            d
+            for d in decisions_register(self.papers, self.policy)
+            if d.year == year and (not month or d.date.month == month)
+        ]
+
+    def months(self, year: int, current: int = 0) -> list[YearLink]:
+        """The month pages of a year's decisions, newest first, `current` marked."""
+        counts: dict[int, int] = {}
+        for d in self.decisions_in(year):
+            counts[d.date.month] = counts.get(d.date.month, 0) + 1
+        return [
+            YearLink(
+                year,
+                self.base + url_for(YearListing(year, "decisions", month=month)),
+                counts[month],
+                month == current,
+                f"{dt.date(year, month, 1):%B}",
+            )
+            for month in sorted(counts, reverse=True)
+        ]
 
     def declarations(self, person: Person, year: int = 0) -> list[tuple[Meeting, Any]]:
         """The person's declarations in `year`, or their latest PERSON_ROWS, in date order."""
@@ -212,11 +247,23 @@ class ListingView:
     def year_title(self, listing: YearListing) -> str:
         return year_title(listing)
 
+    def period(self, listing: YearListing) -> str:
+        """'2025', or 'March 2025' for a month page."""
+        return period(listing)
+
+
+def period(listing: YearListing) -> str:
+    if listing.month:
+        return f"{dt.date(listing.year, listing.month, 1):%B %Y}"
+    return str(listing.year)
+
 
 def year_title(listing: YearListing) -> str:
     """'Meetings in 2025', 'Cabinet meetings in 2025', 'Decisions in 2025'."""
     if listing.body is not None:
         return f"{listing.body.name} meetings in {listing.year}"
+    if listing.month:
+        return f"Decisions in {period(listing)}"
     if listing.person is not None:
         return f"{listing.person.display_name}: declarations and votes in {listing.year}"
     return f"{NOUNS[listing.kind][1].capitalize()} in {listing.year}"

@@ -32,6 +32,8 @@ def listing_pages(
         macro, kind = MACROS[listing.kind]
         if listing.body is not None:
             macro, kind = "body_year_page", "body-year"
+        if listing.month:
+            kind = "decisions-month"
         title = year_title(listing)
         page = spec(
             listing,

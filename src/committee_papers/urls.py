@@ -17,7 +17,8 @@ they are stable, readable and documented in docs/urls.md:
     /people/<person-id>/              a person
     /people/<person-id>/<yyyy>/       a person's declarations and recorded votes in one year
     /decisions/                       the decisions register: the latest decisions
-    /decisions/<yyyy>/                every decision of one year
+    /decisions/<yyyy>/                the months of one year's decisions
+    /decisions/<yyyy>/<mm>/           every decision of one month
     /decisions/<decision-id>/         an executive or officer decision record
     /forward-plan/                    the forward plan of key decisions, by month
     /forward-plan/<yyyy-mm>/          key decisions expected in one month
@@ -69,6 +70,8 @@ class YearListing:
     kind: str = "meetings"
     body: Body | None = None
     person: Person | None = None
+    #: A month of decisions (1 to 12), for councils that take thousands a year; 0: the year.
+    month: int = 0
 
 
 def url_for(obj: Any, part: str = "") -> str:
@@ -96,6 +99,8 @@ def url_for(obj: Any, part: str = "") -> str:
             return f"committees/{obj.body.id}/{obj.year}/"
         if obj.person is not None:
             return f"people/{obj.person.id}/{obj.year}/"
+        if obj.month:
+            return f"{INDEXES[obj.kind]}{obj.year}/{obj.month:02d}/"
         return f"{INDEXES[obj.kind]}{obj.year}/"
     raise TypeError(f"no URL for {type(obj).__name__}")
 
