@@ -267,3 +267,16 @@ def test_a_person_with_many_declarations_gets_a_page_a_year(
     ]
     current = year_nav(year_page).select('[aria-current="page"]')
     assert [words(a) for a in current] == ["2025 (this page)"]
+
+
+def test_serve_slice_keeps_the_year_pages_of_the_newest_papers(
+    papers: Papers, public: Policy
+) -> None:
+    """`mkdocs serve` builds the newest meetings only: year pages of older years stay out."""
+    from committee_papers.mkdocs_plugin import _newest_slice
+
+    specs = page_specs(papers, public, Renderer(papers, public, [ROOT / "macros"]))
+    kept = {s.src_uri for s in _newest_slice(specs, papers, 5)}
+    assert "meetings/2026/index.md" in kept and "meetings/2025/index.md" not in kept
+    assert "decisions/2026/11/index.md" in kept and "decisions/2026/03/index.md" not in kept
+    assert "meetings/index.md" in kept and "decisions/index.md" in kept

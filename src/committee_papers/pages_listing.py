@@ -6,6 +6,7 @@ pages drawn by the templates in `macros/listing.html`.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,9 +43,18 @@ def listing_pages(
             _render(r, macro, listing),
             f"{title}: {site}.",
         )
-        # Indexed with the papers of its year, so a new meeting re-indexes one year only.
-        yield dataclasses.replace(page, meta={**page.meta, "search_group": str(listing.year)})
+        # Indexed with the papers of its year, so a new meeting re-indexes one year only; the
+        # last day it covers puts it in `mkdocs serve`'s slice of the newest papers or not.
+        meta = {**page.meta, "search_group": str(listing.year), "search_date": _last_day(listing)}
+        yield dataclasses.replace(page, meta=meta)
 
 
 def _render(r: Renderer, macro: str, listing: YearListing) -> Callable[[str], str]:
     return lambda base: r.call(TEMPLATE, macro, base, listing)
+
+
+def _last_day(listing: YearListing) -> str:
+    if listing.month:
+        following = dt.date(listing.year + listing.month // 12, listing.month % 12 + 1, 1)
+        return (following - dt.timedelta(days=1)).isoformat()
+    return f"{listing.year}-12-31"
