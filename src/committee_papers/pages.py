@@ -112,6 +112,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         "search",
         lambda b: r.call("search.html", "search_page", b),
         f"Search the agendas, reports, appendices and minutes of {site}.",
+        hide=["toc"],
     )
     for body in view.bodies_in_order():
         yield spec(
