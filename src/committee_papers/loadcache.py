@@ -27,6 +27,7 @@ project's own `.cache/` folder, as trusted as the code beside it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -45,6 +46,8 @@ from typing import Any, TypeVar
 #: A file modified this close to being recorded may change again within the same clock tick.
 RACY_SECONDS = 3.0
 
+#: A data folder's cache not written for this long is removed when another is written.
+STALE_DAYS = 14
 #: Objects made by a load after which they are frozen out of the collector's way (`no_gc`).
 FREEZE_AFTER = 1_000_000
 
@@ -136,7 +139,8 @@ class LoadCache:
         self.db, self.files = None, {}
         if self.path is not None:
             for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # --- units ------------------------------------------------------------------------------
 
@@ -235,6 +239,7 @@ class LoadCache:
                     [(name, key, value) for name, (key, value) in self.new_units.items()],
                 )
             self.stats.stored = len(self.new_units)
+            _prune(self.path)
         except (sqlite3.Error, OSError):
             pass  # another build holds it, or the disk is full: the next load computes again
         finally:
@@ -251,6 +256,15 @@ class LoadCache:
         elif self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _prune(kept: Path) -> None:
+    """Remove the caches of data folders not loaded for `STALE_DAYS` (e.g. tests' folders)."""
+    stale = time.time() - STALE_DAYS * 86400
+    for path in kept.parent.glob("*.sqlite"):
+        with contextlib.suppress(OSError):
+            if path != kept and path.stat().st_mtime < stale:
+                path.unlink()
 
 
 def _unpickled(blob: bytes) -> Any:
