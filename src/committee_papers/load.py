@@ -35,6 +35,7 @@ from .loadcache import CacheStats, LoadCache, no_gc, unit_files
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problem, Problems, display_path
 from .site_checks import check_site_settings
+from .text import plain_text, remember_plain_text
 from .validation import build
 from .yamlsource import parse_yaml, split_front_matter
 
@@ -61,6 +62,8 @@ class Sources:
     link_problems: dict[str, list[Problem]] = field(default_factory=dict)
     # "TO DO" warnings of the folders whose files the load cache listed, keyed by folder.
     placeholders: dict[Path, list[Problem]] = field(default_factory=dict)
+    # Plain text of the reports' summaries (for page descriptions), kept with their files.
+    plain_texts: dict[str, str] = field(default_factory=dict)
     # What the last load took from the load cache (`loadcache.py`).
     cache: CacheStats = field(default_factory=CacheStats)
 
@@ -81,6 +84,7 @@ class Sources:
         self.people_named.update(other.people_named)
         self.link_problems.update(other.link_problems)
         self.placeholders.update(other.placeholders)
+        self.plain_texts.update(other.plain_texts)
 
 
 @dataclass
@@ -125,6 +129,7 @@ def load_with_problems(
     with no_gc(), LoadCache(cache if data.is_dir() else None, data) as units:
         papers, problems, sources = _load_all(data, units)
         sources.cache = units.stats
+        remember_plain_text(sources.plain_texts)
     return papers, problems, sources
 
 
@@ -306,6 +311,8 @@ def _load_meeting_folder(
             sources.failed.add(f"report:{path.stem}")
             continue
         sources.link_problems[report.source] = links_in(report, sources.get(report.source))
+        if report.summary:
+            sources.plain_texts[report.summary] = plain_text(report.summary)
         loaded.append(report)
     if files is not None:
         sources.placeholders[meeting_dir] = placeholders_in(files)

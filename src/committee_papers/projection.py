@@ -192,13 +192,20 @@ def strings(value: Any) -> list[str]:
     stack = [value]
     while stack:
         value = stack.pop()
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, BaseModel):
-            stack.extend(value.__dict__.values())
+        if isinstance(value, BaseModel):
+            items: Any = value.__dict__.values()
         elif isinstance(value, dict):
             stack.extend(value.keys())
-            stack.extend(value.values())
+            items = value.values()
         elif isinstance(value, list | tuple | set | frozenset):
-            stack.extend(value)
+            items = value
+        else:
+            if isinstance(value, str):
+                found.append(value)
+            continue
+        for item in items:  # strings at once: most values are, and they need no second look
+            if isinstance(item, str):
+                found.append(item)
+            elif item is not None:
+                stack.append(item)
     return found
