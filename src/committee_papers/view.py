@@ -17,6 +17,7 @@ from . import attendance, text, urls
 from .charts import chart_svg
 from .decisions import DecisionsView, show_record
 from .display import Display
+from .listing import ListingView
 from .model import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -91,6 +92,11 @@ class View(Display):
     def decisions(self) -> DecisionsView:
         """Outcomes, the register, votes, issues and the forward plan (decisions.py)."""
         return DecisionsView(self.papers, self.policy)
+
+    @property
+    def listing(self) -> ListingView:
+        """Coming and latest meetings and decisions, and the year pages (listing.py)."""
+        return ListingView(self.papers, self.policy, self.base)
 
     # --- links ----------------------------------------------------------------------------
 
