@@ -43,10 +43,11 @@ def listing_pages(
             _render(r, macro, listing),
             f"{title}: {site}.",
         )
-        # Indexed with the papers of its year, so a new meeting re-indexes one year only; the
-        # last day it covers puts it in `mkdocs serve`'s slice of the newest papers or not.
-        meta = {**page.meta, "search_group": str(listing.year), "search_date": _last_day(listing)}
-        yield dataclasses.replace(page, meta=meta)
+        # Indexed with the other listing pages (group `site`, re-indexed at every publication
+        # anyway): a new year's first meeting adds a year to every year page's list of years,
+        # which must not re-index ten years of papers. The last day the page covers puts it in
+        # `mkdocs serve`'s slice of the newest papers or not.
+        yield dataclasses.replace(page, meta={**page.meta, "search_date": _last_day(listing)})
 
 
 def _render(r: Renderer, macro: str, listing: YearListing) -> Callable[[str], str]:
