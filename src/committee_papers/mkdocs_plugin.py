@@ -249,7 +249,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             log.info(f"PDF {name}: {pdf.pages} pages ({state})")
 
         try:
-            index = build_pdfs(self.renderer.env, self.renderer.view, settings, progress)
+            # The full papers lay out the members' non-public packs into the cache only, so
+            # the public agenda can print Part 2 page ranges: only page numbers come back.
+            index = build_pdfs(
+                self.renderer.env, self.renderer.view, settings, progress, self.full_papers
+            )
         except Exception as error:  # WeasyPrint's own errors: name the step, stop the build
             raise PluginError(f"committee-papers: laying out the PDFs failed: {error}") from error
         self.renderer.view = replace(self.renderer.view, pdfs=index)
