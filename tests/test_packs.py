@@ -18,7 +18,7 @@ from test_exempt import CANARIES, TOKEN, plant
 
 from committee_papers.load import load
 from committee_papers.model import Papers
-from committee_papers.outputs.packs import PdfSettings, build_pdfs, has_pack
+from committee_papers.outputs.packs import PdfSettings, build_pdfs, cache_problem, has_pack
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 from committee_papers.render import Renderer
@@ -288,6 +288,14 @@ def test_the_public_build_lays_out_the_non_public_pack_only_into_its_cache(
 
 
 # --- cache, command, seed ---------------------------------------------------------------------
+
+
+def test_the_pack_cache_is_never_a_published_folder(tmp_path: Path) -> None:
+    published = {"docs folder": tmp_path / "docs", "output folder": tmp_path / "site"}
+    assert cache_problem(tmp_path / ".cache" / "packs", published) == ""
+    for inside in (tmp_path / "site", tmp_path / "docs" / "cache", tmp_path / "site" / "x" / ".."):
+        problem = cache_problem(inside, published)
+        assert "must be a private folder" in problem and "non-public packs" in problem, inside
 
 
 def test_unchanged_packs_are_not_laid_out_again(tmp_path: Path) -> None:

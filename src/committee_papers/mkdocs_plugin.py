@@ -234,9 +234,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.logo = site.logo
 
     def _build_pdfs(self, config: MkDocsConfig, root: Path) -> list[outputs.OutputFile]:
-        from .outputs.packs import PdfSettings, build_pdfs
+        from .outputs.packs import PdfSettings, build_pdfs, cache_problem
 
         assert self.renderer is not None
+        published = {"docs folder": Path(config.docs_dir), "output folder": Path(config.site_dir)}
+        problem = cache_problem(root / self.config.pack_cache, published)
+        if problem:
+            raise PluginError(f"committee-papers: {problem}")
         settings = PdfSettings(
             site_url=config.site_url or "",
             base_url=config.docs_dir,

@@ -450,6 +450,20 @@ def _range_text(plan: PackPlan, item: AgendaItem, pdf: RenderedPdf) -> str:
     return f"{RANGE_WORDS[plan.kind]} {found[0]} - {found[1]}"
 
 
+def cache_problem(cache: Path, published: dict[str, Path]) -> str:
+    """Why `cache` may not hold the PDFs, or "": it holds the non-public packs (members'
+    papers), so it must not be, or be inside, a folder whose files are published."""
+    where = cache.resolve()
+    for name, folder in published.items():
+        folder = folder.resolve()
+        if where == folder or folder in where.parents:
+            return (
+                f"pack_cache {cache} is inside the {name} ({folder}): it holds the members' "
+                "non-public packs, so it must be a private folder (the default is .cache/packs)"
+            )
+    return ""
+
+
 def report_pdf_path(report: Report) -> str:
     return f"reports/{report.id}/{report.id}.pdf"
 
