@@ -299,16 +299,18 @@ def build_pdfs(
             for r in report_list
         ]
     later = {p.path for p in waiting.values()}
-    rendered = render_all(
-        [j for j in jobs if j.name not in later],
-        cache,
-        workers=settings.workers,
-        progress=progress,
-    )
+    jobs = [j for j in jobs if j.name not in later]
+    # Its probe (layout only) lays out with the rest: it gives the page count (see below).
+    for meeting_id, plan in waiting.items():
+        plan.part2_pages = {item.number: (0, 0) for item in secret[meeting_id].items()}
+        html = templates.pack_html(public, plan, None)
+        jobs.append(PdfJob(plan.path, html, base, layout_only=True))
+    rendered = render_all(jobs, cache, workers=settings.workers, progress=progress)
     if waiting:
         assert members is not None
+        counts = {m: rendered.pop(plan.path).pages for m, plan in waiting.items()}
         mains, hidden = _lay_out_part_2(
-            templates, public, members, waiting, secret, base, cache, settings.workers
+            templates, public, members, waiting, secret, counts, base, cache, settings.workers
         )
         # The non-public packs are the members' only; the public build keeps them in the cache.
         made = [(waiting[m].path, pdf) for m, pdf in mains.items()]
@@ -356,6 +358,7 @@ def _lay_out_part_2(
     members: View,
     mains: dict[str, PackPlan],
     secret: dict[str, PackPlan],
+    counts: dict[str, int],
     base: str,
     cache: PdfCache,
     workers: int | None,
@@ -365,22 +368,15 @@ def _lay_out_part_2(
     The non-public pack starts on the right-hand page after the main pack's last, and the
     main pack's agenda prints where each Part 2 item lies in it: each depends on the other.
     A probe (layout only) of the main pack with a placeholder range on every Part 2 item
-    gives its page count; the non-public pack is laid out from there, and the main pack again
-    with the real numbers. The range lines take the same room whatever their digits, so the
-    page count almost never moves; if it does, both are laid out again from the new count.
-    Every step is a function of the data alone, so the bytes are the same on every build.
+    gave its page count (`counts`, by meeting id); the non-public pack is laid out from
+    there, and the main pack again with the real numbers. The range lines take the same room
+    whatever their digits, so the page count almost never moves; if it does, both are laid
+    out again from the new count. Every step is a function of the data alone, so the bytes
+    are the same on every build.
 
     The members' papers stay on this side: the main pack receives only the page numbers.
     Returns the main packs and the non-public packs, by meeting id.
     """
-    for meeting_id, plan in mains.items():
-        plan.part2_pages = {item.number: (0, 0) for item in secret[meeting_id].items()}
-    probes = [
-        PdfJob(p.path, templates.pack_html(public, p, None), base, layout_only=True)
-        for p in mains.values()
-    ]
-    laid_out = render_all(probes, cache, workers=workers)
-    counts = {m: laid_out[plan.path].pages for m, plan in mains.items()}
     done: dict[str, RenderedPdf] = {}
     hidden: dict[str, RenderedPdf] = {}
     for _ in range(PART_2_ROUNDS):
