@@ -38,7 +38,7 @@ from committee_papers.outputs.packs import (  # noqa: E402
     build_pdfs,
     plan_packs,
 )
-from committee_papers.outputs.pdf import PdfJob, render  # noqa: E402
+from committee_papers.outputs.pdf import PdfJob, largest_first, render  # noqa: E402
 from committee_papers.policy import Audience, Policy  # noqa: E402
 from committee_papers.render import Renderer  # noqa: E402
 from committee_papers.view import View  # noqa: E402
@@ -134,9 +134,11 @@ def parallel(templates: PackTemplates, view: View, sample: list[str], base: str)
             if workers == 1:
                 results = [timed_render(job) for job in jobs]
             else:
+                # In the order render_all gives its workers: largest first.
+                ordered = [job for job, _ in largest_first([(job, "") for job in jobs])]
                 context = multiprocessing.get_context("spawn")
                 with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-                    results = list(pool.map(timed_render, jobs))
+                    results = list(pool.map(timed_render, ordered))
             wall = time.perf_counter() - wall
             own, kids = time.process_time() - own, children_cpu() - kids
             per_worker: dict[int, float] = {}

@@ -157,6 +157,8 @@ def _render_all(
             if progress and not job.layout_only:
                 progress(job.name, found)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if workers > 1:
+        todo = largest_first(todo)
     if workers == 1:
         rendered_list = (render(job) for job, _ in todo)
     else:
@@ -176,6 +178,13 @@ def _render_all(
         if workers > 1:
             pool.shutdown()
     return {job.name: results[job.name] for job in jobs}
+
+
+def largest_first(todo: list[tuple[PdfJob, str]]) -> list[tuple[PdfJob, str]]:
+    """Jobs in the order workers should take them: longest HTML first, so that a big pack
+    does not start last and keep one core busy while the other waits (results are returned
+    in the jobs' own order whatever this order is)."""
+    return sorted(todo, key=lambda pair: (-len(pair[0].html), pair[0].name))
 
 
 @functools.cache
