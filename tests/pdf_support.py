@@ -68,9 +68,12 @@ class Pack:
             ranges[mark.title.split(".")[0]] = (self.number(mark.index), self.number(end))
         return ranges
 
-    def agenda_ranges(self) -> list[tuple[int, int]]:
-        """The ranges printed on the pack's own agenda, in order."""
+    def agenda_text(self) -> str:
+        """The text of the pack's own agenda, up to its first document."""
         agenda = next(m for m in self.marks if m.title == "Agenda")
         stop = self.items()[0].index if self.items() else self.pages
-        text = " ".join(self.texts[agenda.index : stop])
-        return [(int(a), int(b)) for a, b in RANGE.findall(text)]
+        return " ".join(self.texts[agenda.index : stop])
+
+    def agenda_ranges(self) -> list[tuple[int, int]]:
+        """The ranges printed on the pack's own agenda, in order."""
+        return [(int(a), int(b)) for a, b in RANGE.findall(self.agenda_text())]

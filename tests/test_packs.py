@@ -18,8 +18,9 @@ from test_exempt import CANARIES, TOKEN, plant
 
 from committee_papers.load import load
 from committee_papers.model import Papers
-from committee_papers.outputs.packs import PdfSettings, build_pdfs, has_pack
+from committee_papers.outputs.packs import PdfSettings, build_pdfs, cache_problem, has_pack
 from committee_papers.policy import Audience, Policy
+from committee_papers.projection import project
 from committee_papers.render import Renderer
 
 SUPPLEMENTARY_MEETING = "2026-11-11-audit-governance"
@@ -234,16 +235,67 @@ def test_part_2_papers_go_only_in_the_members_non_public_pack_numbered_on(
     assert f"{TOKEN}reportsummary" in " ".join(secret.texts).lower()
     real = secret.real_ranges()
     assert real and secret.agenda_ranges() == list(real.values())
-    page = Site(members).article(folder)
-    for number, (start, end) in real.items():
-        assert (
-            f"Non-public pack, pages {start} - {end}"
-            in page.select_one(f"#item-{number} .cp-pages").get_text()
-        )
+    # Where each Part 2 item really is in the members' pack is printed on both sites' agendas
+    # (web page and the public pack's own agenda), as on seed 001's published agenda.
+    public_pack = Pack(public / folder / "agenda-pack.pdf")
+    printed = public_pack.agenda_text()
+    for site in (Site(members), Site(public)):
+        page = site.article(folder)
+        for number, (start, end) in real.items():
+            words = f"Non-public pack, pages {start} - {end}"
+            assert words in page.select_one(f"#item-{number} .cp-pages").get_text(), number
+            assert f"({words})" in printed, number
+    assert printed.count("Non-public pack, pages") == len(real)
     assert {"reportsummary", "appendixtext"} <= set(CANARIES)
 
 
+def test_the_public_build_lays_out_the_non_public_pack_only_into_its_cache(
+    tmp_path: Path,
+) -> None:
+    """The public build needs the non-public pack's layout for its Part 2 page ranges: the
+    PDF goes into the private cache (where the members' build then finds it), not the site."""
+    data = plant(copy_data(tmp_path / "data"))
+    papers = load(data)
+    day = dt.date.fromisoformat(AS_OF)
+    full_policy = Policy(papers, Audience.public, day)
+    shown = project(papers, full_policy)
+    policy = Policy(shown, Audience.public, day)
+    renderer = Renderer(shown, policy, [ROOT / "macros"])
+    cache = tmp_path / "cache"
+    settings = PdfSettings(
+        base_url=str(ROOT / "docs"), cache=cache, reports=False, meetings=[FIXTURE_MEETING]
+    )
+    made: list[str] = []
+    index = build_pdfs(renderer.env, renderer.view, settings, lambda n, p: made.append(n), papers)
+    assert sorted(Path(f.path).name for f in index.files) == [
+        "agenda-pack.pdf",
+        "supplementary-pack.pdf",
+    ]
+    assert sorted(Path(n).name for n in made) == ["agenda-pack.pdf", "supplementary-pack.pdf"]
+    part2 = [t for texts in index.ranges.values() for t in texts if "Non-public" in t]
+    assert part2 and all(re.fullmatch(r"Non-public pack, pages \d+ - \d+", t) for t in part2)
+    secret = [
+        pdf
+        for pdf in cache.glob("*.pdf")
+        if TOKEN in " ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).lower()
+    ]
+    assert len(secret) == 1, "the non-public pack is laid out once, into the cache"
+    # The members' build of the same meeting lays nothing out: the public build cached it all.
+    members = Renderer(papers, Policy(papers, Audience.members, day), [ROOT / "macros"])
+    again: list[bool] = []
+    build_pdfs(members.env, members.view, settings, lambda n, p: again.append(p.cached))
+    assert len(again) == 3 and all(again)
+
+
 # --- cache, command, seed ---------------------------------------------------------------------
+
+
+def test_the_pack_cache_is_never_a_published_folder(tmp_path: Path) -> None:
+    published = {"docs folder": tmp_path / "docs", "output folder": tmp_path / "site"}
+    assert cache_problem(tmp_path / ".cache" / "packs", published) == ""
+    for inside in (tmp_path / "site", tmp_path / "docs" / "cache", tmp_path / "site" / "x" / ".."):
+        problem = cache_problem(inside, published)
+        assert "must be a private folder" in problem and "non-public packs" in problem, inside
 
 
 def test_unchanged_packs_are_not_laid_out_again(tmp_path: Path) -> None:

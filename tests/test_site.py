@@ -111,7 +111,12 @@ def test_part_two_item_shows_number_title_and_paragraphs_only(site: Site) -> Non
     item = site.article("meetings/2026-01-28-audit-governance/").find(id="item-8")
     text = words(item)
     assert text.startswith("8. Debt write-off over 10,000 pounds Exempt This item is not for")
-    assert text.endswith("(including the authority holding that information)). For Decision")
+    # Then, as printed agendas do, where its papers are in the members' non-public pack.
+    assert re.search(
+        r"\(including the authority holding that information\)\)\. For Decision "
+        r"\(Non-public pack, pages \d+ - \d+\)$",
+        text,
+    ), text
     assert "paragraphs 1 and 3 of Part 1 of Schedule 12A" in text
     assert item.find("a") is None
     assert not site.path("reports/debt-write-off-jan-2026/").exists()

@@ -315,6 +315,7 @@ def pack(
     from .outputs import write
     from .outputs.packs import PdfSettings, build_pdfs
     from .policy import Audience, Policy
+    from .projection import project, withheld_ids
     from .render import Renderer
 
     papers, problems, _ = load_with_problems(Path(data_dir))
@@ -330,7 +331,12 @@ def pack(
         click.echo(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)", err=True)
         sys.exit(1)
     audience = Audience.members if members else Audience.public
-    renderer = Renderer(papers, Policy(papers, audience, day), [Path(templates_dir)])
+    # As in a build: the public packs are drawn from the public projection; the full papers
+    # only lay out the non-public pack (into the cache) for the Part 2 page numbers.
+    full_policy = Policy(papers, audience, day)
+    shown = project(papers, full_policy)
+    policy = Policy(shown, audience, day)
+    renderer = Renderer(shown, policy, [Path(templates_dir)], withheld_ids(papers, shown))
     site = _site_settings(Path(config_file))
     settings = PdfSettings(
         site_url=getattr(papers.site, "site_url", None) or site.get("site_url") or "",
@@ -344,6 +350,7 @@ def pack(
         renderer.view,
         settings,
         lambda name, pdf: click.echo(f"{name}: {pdf.pages} pages", err=True),
+        papers,
     )
     if not index.files:
         click.echo(f"{meeting_id} has no pack: its agenda is not published yet.", err=True)

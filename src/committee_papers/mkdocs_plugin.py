@@ -238,9 +238,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.logo = site.logo
 
     def _build_pdfs(self, config: MkDocsConfig, root: Path) -> list[outputs.OutputFile]:
-        from .outputs.packs import PdfSettings, build_pdfs
+        from .outputs.packs import PdfSettings, build_pdfs, cache_problem
 
         assert self.renderer is not None
+        published = {"docs folder": Path(config.docs_dir), "output folder": Path(config.site_dir)}
+        problem = cache_problem(root / self.config.pack_cache, published)
+        if problem:
+            raise PluginError(f"committee-papers: {problem}")
         settings = PdfSettings(
             site_url=config.site_url or "",
             base_url=config.docs_dir,
@@ -253,7 +257,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             log.info(f"PDF {name}: {pdf.pages} pages ({state})")
 
         try:
-            index = build_pdfs(self.renderer.env, self.renderer.view, settings, progress)
+            # The full papers lay out the members' non-public packs into the cache only, so
+            # the public agenda can print Part 2 page ranges: only page numbers come back.
+            index = build_pdfs(
+                self.renderer.env, self.renderer.view, settings, progress, self.full_papers
+            )
         except Exception as error:  # WeasyPrint's own errors: name the step, stop the build
             raise PluginError(f"committee-papers: laying out the PDFs failed: {error}") from error
         self.renderer.view = replace(self.renderer.view, pdfs=index)

@@ -160,8 +160,9 @@ class View(Display):
     def status(self, meeting: Meeting) -> str:
         return STATUS_LABELS[meeting.status]
 
-    def md(self, value: str | None) -> Markup:
-        return text.to_html(value)
+    def md(self, value: str | None, prefix: str = "") -> Markup:
+        """Officers' Markdown as HTML; `prefix` keeps its anchors apart from the page's own."""
+        return text.to_html(value, prefix=prefix)
 
     def md_inline(self, value: str | None) -> Markup:
         return text.inline_html(value)

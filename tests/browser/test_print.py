@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from committee_papers.model import Papers
+
 A4_POINTS = (595, 842)
 
 
@@ -49,7 +51,46 @@ def test_a_report_prints_in_full_without_the_site_chrome(desktop: Any, open_page
         assert heading in words
     assert "paul.renshaw@brackenford.example.gov.uk" in words.replace(" ", "")
     assert "Made with" not in words and "Table of contents" not in words
-    assert 2 <= len(pdf.pages) <= 4
+    # The report, then each of its two appendices on a page of its own.
+    assert 4 <= len(pdf.pages) <= 6
     # Shaped like the printed committee paper (the report's PDF): council, item, meeting.
     assert words.startswith("Brackenford District Council Agenda item 3 Audit and Governance")
     assert "Printable report" not in words
+
+
+@pytest.mark.browser
+def test_a_printed_report_has_its_appendices_after_its_text(
+    desktop: Any, open_page: Any, papers: Papers
+) -> None:
+    """The browser's print of a report page has the shape of the report's PDF: council,
+    "Agenda item N" and the meeting, the report, then each public appendix on a new page,
+    with link addresses written out. On screen the appendices are not shown (each has its
+    own page) and search leaves them out."""
+    report = papers.reports["risk-register-update-jan-2026"]
+    meeting, item = papers.items_presenting(report.id)[-1]
+    page = open_page(desktop, f"/reports/{report.id}/")
+    copy = page.locator(".cp-print-appendices")
+    assert copy.count() == 1 and not copy.is_visible()
+    assert copy.get_attribute("data-pagefind-ignore") == "all"
+    # No anchor of the printed copy repeats one of the page's own.
+    ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    pdf = printed(page)
+    texts = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+    words = " ".join(texts)
+    assert words.startswith(f"{papers.site.council} Agenda item {item.number}")
+    assert papers.bodies[meeting.body].name in texts[0]
+    assert "Contact" in words
+    report_end = words.index("Contact")
+    for appendix in report.appendices:
+        heading = f"Appendix {appendix.label}: {appendix.title}"
+        # Each appendix starts a page of its own, after the report's text.
+        label = f"Appendix {appendix.label} to {report.title} {heading}"
+        starts = [i for i, t in enumerate(texts) if t.startswith(label)]
+        assert len(starts) == 1 and starts[0] > 0, heading
+        assert words.rindex(heading) > report_end, heading
+        if appendix.link:
+            assert f"({appendix.link.url})" in words.replace(" ", ""), heading
+        if appendix.markdown:
+            first_words = " ".join(appendix.markdown.replace("**", "").split()[:6])
+            assert first_words in words, heading

@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model import AgendaItem, Appendix, Meeting, MeetingStatus, Report
+from ..model import AgendaItem, Appendix, Meeting, MeetingStatus, Papers, Report
 from ..policy import Audience, Policy
 from ..projection import project
 from ..view import View
@@ -33,6 +33,12 @@ FILENAMES = {
     MAIN: "agenda-pack.pdf",
     SUPPLEMENTARY: "supplementary-pack.pdf",
     NON_PUBLIC: "non-public-pack.pdf",
+}
+#: How an agenda on the web says which pack an item's pages are in.
+RANGE_WORDS = {
+    MAIN: "Pages",
+    SUPPLEMENTARY: "Supplementary pack, pages",
+    NON_PUBLIC: "Non-public pack, pages",
 }
 TITLES = {
     MAIN: "Agenda pack",
@@ -67,6 +73,9 @@ class PackPlan:
     kind: str
     documents: list[Document] = field(default_factory=list)
     first_page: int = 1
+    #: On a public agenda: Part 2 item number -> (first, last page) in the non-public pack.
+    #: Only these integers come from the members' papers (see `build_pdfs`).
+    part2_pages: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -240,12 +249,16 @@ def build_pdfs(
     view: View,
     settings: PdfSettings,
     progress: Callable[[str, RenderedPdf], None] | None = None,
+    full: Papers | None = None,
 ) -> PdfIndex:
     """Lay out every pack and report PDF the audience gets, and what the pages need of them.
 
     `env` is the Jinja environment of the templates; `view` the audience's view. The public
     documents of the members' build are laid out exactly as in the public build (same bytes,
-    same cache entry), so both sites print the same page numbers.
+    same cache entry), so both sites print the same page numbers. `full` is every paper, for
+    the public build (the members' build has them in `view`): the non-public packs are laid
+    out from it into the cache, never into the site, so that the public agenda can print
+    where each Part 2 item's papers start and end (only those page numbers leave it).
     """
     templates = PackTemplates(env)
     papers = view.papers
@@ -255,15 +268,23 @@ def build_pdfs(
     public_papers = project(papers, public_policy) if view.policy.members else papers
     public_policy = Policy(public_papers, Audience.public, view.policy.as_of)
     public = View(public_papers, public_policy, _with_slash(settings.site_url))
-    members = view.at(_with_slash(settings.site_url)) if view.policy.members else None
+    members_build = view.policy.members
+    full = papers if members_build else full
+    members = None
+    if full is not None:
+        members = View(full, Policy(full, Audience.members, view.policy.as_of))
+        members = members.at(_with_slash(settings.site_url))
     wanted = settings.meetings
     meetings = [m for m in papers.meetings_in_date_order() if wanted is None or m.id in wanted]
     plans = [plan for m in meetings for plan in plan_packs(public, members, m.id)]
     cache = PdfCache(settings.cache)
     base = _with_slash(settings.base_url)
 
-    first = [p for p in plans if p.kind != NON_PUBLIC]
-    jobs = [PdfJob(p.path, templates.pack_html(public, p, None), base) for p in first]
+    secret = {p.meeting.id: p for p in plans if p.kind == NON_PUBLIC}
+    shown = [p for p in plans if p.kind != NON_PUBLIC]
+    # A main pack whose meeting has Part 2 papers waits for their page numbers (below).
+    waiting = {p.meeting.id: p for p in shown if p.kind == MAIN and p.meeting.id in secret}
+    jobs = [PdfJob(p.path, templates.pack_html(public, p, None), base) for p in shown]
     report_list = []
     if settings.reports and wanted is None:
         report_list = [
@@ -277,40 +298,136 @@ def build_pdfs(
             )
             for r in report_list
         ]
+    later = {p.path for p in waiting.values()}
+    jobs = [j for j in jobs if j.name not in later]
+    # Its probe (layout only) lays out with the rest: it gives the page count (see below).
+    for meeting_id, plan in waiting.items():
+        plan.part2_pages = {item.number: (0, 0) for item in secret[meeting_id].items()}
+        html = templates.pack_html(public, plan, None)
+        jobs.append(PdfJob(plan.path, html, base, layout_only=True))
     rendered = render_all(jobs, cache, workers=settings.workers, progress=progress)
-
-    # The non-public pack continues from the public pack's last page, on a right-hand page.
-    second = [p for p in plans if p.kind == NON_PUBLIC]
-    main_of = {p.meeting.id: p for p in first if p.kind == MAIN}
-    for plan in second:
-        main = main_of.get(plan.meeting.id)
-        last = rendered[main.path].pages if main else 0
-        plan.first_page = last + 1 if last % 2 == 0 else last + 2
-    jobs2 = [
-        PdfJob(
-            p.path, templates.pack_html(members, p, main_of.get(p.meeting.id)), base, p.first_page
+    if waiting:
+        assert members is not None
+        counts = {m: rendered.pop(plan.path).pages for m, plan in waiting.items()}
+        mains, hidden = _lay_out_part_2(
+            templates, public, members, waiting, secret, counts, base, cache, settings.workers
         )
-        for p in second
-        if members is not None
-    ]
-    rendered.update(render_all(jobs2, cache, workers=settings.workers, progress=progress))
+        # The non-public packs are the members' only; the public build keeps them in the cache.
+        made = [(waiting[m].path, pdf) for m, pdf in mains.items()]
+        if members_build:
+            made += [(secret[m].path, pdf) for m, pdf in hidden.items()]
+        for path, pdf in made:
+            rendered[path] = pdf
+            if progress:
+                progress(path, pdf)
 
     index = PdfIndex(rendered=rendered)
     for plan in plans:
+        if plan.kind == NON_PUBLIC and not members_build:
+            continue
         pdf = rendered[plan.path]
         index.files.append(OutputFile(plan.path, pdf.data))
-        link = PdfLink(plan.path, TITLES[plan.kind], pdf.pages, pdf.size)
-        index.packs.setdefault(plan.meeting.id, []).append(link)
+        index.packs.setdefault(plan.meeting.id, []).append(
+            PdfLink(plan.path, TITLES[plan.kind], pdf.pages, pdf.size)
+        )
+        if plan.kind == NON_PUBLIC:
+            continue
         for item in plan.items():
             text = _range_text(plan, item, pdf)
             if text:
                 index.ranges.setdefault((plan.meeting.id, item.number), []).append(text)
+        # Part 2 items: where their papers are in the non-public pack (numbers only).
+        for number, (first, last) in plan.part2_pages.items():
+            text = f"{RANGE_WORDS[NON_PUBLIC]} {first} - {last}"
+            index.ranges.setdefault((plan.meeting.id, number), []).append(text)
     for report in report_list:
         path = report_pdf_path(report)
         pdf = rendered[path]
         index.files.append(OutputFile(path, pdf.data))
         index.reports[report.id] = PdfLink(path, "Printable report", pdf.pages, pdf.size)
     return index
+
+
+#: Rounds of laying out a main pack and its meeting's non-public pack before giving up.
+PART_2_ROUNDS = 4
+
+
+def _lay_out_part_2(
+    templates: PackTemplates,
+    public: View,
+    members: View,
+    mains: dict[str, PackPlan],
+    secret: dict[str, PackPlan],
+    counts: dict[str, int],
+    base: str,
+    cache: PdfCache,
+    workers: int | None,
+) -> tuple[dict[str, RenderedPdf], dict[str, RenderedPdf]]:
+    """Lay out the main packs that print Part 2 page ranges, with their non-public packs.
+
+    The non-public pack starts on the right-hand page after the main pack's last, and the
+    main pack's agenda prints where each Part 2 item lies in it: each depends on the other.
+    A probe (layout only) of the main pack with a placeholder range on every Part 2 item
+    gave its page count (`counts`, by meeting id); the non-public pack is laid out from
+    there, and the main pack again with the real numbers. The range lines take the same room
+    whatever their digits, so the page count almost never moves; if it does, both are laid
+    out again from the new count. Every step is a function of the data alone, so the bytes
+    are the same on every build.
+
+    The members' papers stay on this side: the main pack receives only the page numbers.
+    Returns the main packs and the non-public packs, by meeting id.
+    """
+    done: dict[str, RenderedPdf] = {}
+    hidden: dict[str, RenderedPdf] = {}
+    for _ in range(PART_2_ROUNDS):
+        for meeting_id, count in counts.items():
+            secret[meeting_id].first_page = _next_right_page(count)
+        laid = render_all(
+            [
+                PdfJob(
+                    secret[m].path,
+                    templates.pack_html(members, secret[m], None),
+                    base,
+                    secret[m].first_page,
+                )
+                for m in counts
+            ],
+            cache,
+            workers=workers,
+        )
+        for meeting_id in counts:
+            hidden[meeting_id] = laid[secret[meeting_id].path]
+            mains[meeting_id].part2_pages = part_2_pages(secret[meeting_id], hidden[meeting_id])
+        finals = render_all(
+            [
+                PdfJob(mains[m].path, templates.pack_html(public, mains[m], None), base)
+                for m in counts
+            ],
+            cache,
+            workers=workers,
+        )
+        moved = {}
+        for meeting_id in counts:
+            pdf = finals[mains[meeting_id].path]
+            if secret[meeting_id].first_page == _next_right_page(pdf.pages):
+                done[meeting_id] = pdf
+            else:
+                moved[meeting_id] = pdf.pages
+        counts = moved
+        if not counts:
+            return done, hidden
+    raise RuntimeError(f"the page numbers of the Part 2 papers of {sorted(counts)} do not settle")
+
+
+def part_2_pages(plan: PackPlan, pdf: RenderedPdf) -> dict[str, tuple[int, int]]:
+    """Item number -> first and last page of its papers in a laid-out non-public pack."""
+    found = {item.number: page_range(plan, item, pdf) for item in plan.items()}
+    return {number: pages for number, pages in found.items() if pages is not None}
+
+
+def _next_right_page(pages: int) -> int:
+    """The number of the first right-hand (odd) page after a pack of `pages` pages."""
+    return pages + 1 if pages % 2 == 0 else pages + 2
 
 
 def page_range(plan: PackPlan, item: AgendaItem, pdf: RenderedPdf) -> tuple[int, int] | None:
@@ -326,12 +443,21 @@ def _range_text(plan: PackPlan, item: AgendaItem, pdf: RenderedPdf) -> str:
     found = page_range(plan, item, pdf)
     if found is None:
         return ""
-    words = {
-        MAIN: "Pages",
-        SUPPLEMENTARY: "Supplementary pack, pages",
-        NON_PUBLIC: "Non-public pack, pages",
-    }
-    return f"{words[plan.kind]} {found[0]} - {found[1]}"
+    return f"{RANGE_WORDS[plan.kind]} {found[0]} - {found[1]}"
+
+
+def cache_problem(cache: Path, published: dict[str, Path]) -> str:
+    """Why `cache` may not hold the PDFs, or "": it holds the non-public packs (members'
+    papers), so it must not be, or be inside, a folder whose files are published."""
+    where = cache.resolve()
+    for name, folder in published.items():
+        folder = folder.resolve()
+        if where == folder or folder in where.parents:
+            return (
+                f"pack_cache {cache} is inside the {name} ({folder}): it holds the members' "
+                "non-public packs, so it must be a private folder (the default is .cache/packs)"
+            )
+    return ""
 
 
 def report_pdf_path(report: Report) -> str:

@@ -33,11 +33,14 @@ class PdfJob:
     html: str
     base_url: str = ""
     first_page: int = 1
+    #: Lay out only, for the page count and anchors: no PDF is written (a probe, see packs.py).
+    layout_only: bool = False
 
     def key(self) -> str:
         """The cache key: a hash of everything the PDF's bytes depend on."""
         digest = hashlib.sha256()
-        for part in (_weasyprint_version(), PDF_VARIANT, str(self.first_page), self.html):
+        variant = "layout" if self.layout_only else PDF_VARIANT
+        for part in (_weasyprint_version(), variant, str(self.first_page), self.html):
             digest.update(part.encode("utf-8") + b"\0")
         digest.update(_images_digest(self.html, self.base_url))
         return digest.hexdigest()
@@ -66,12 +69,15 @@ def render(job: PdfJob) -> RenderedPdf:
     for index, page in enumerate(document.pages):
         for name in page.anchors or {}:
             anchors.setdefault(name, job.first_page + index)
-    data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    data = b"" if job.layout_only else document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(data, len(document.pages), anchors)
 
 
 class PdfCache:
-    """Rendered PDFs on disk by content hash: `<key>.pdf` with `<key>.json` (pages, anchors)."""
+    """Rendered PDFs on disk by content hash: `<key>.pdf` with `<key>.json` (pages, anchors).
+
+    A layout-only job keeps its `<key>.json` alone.
+    """
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -90,15 +96,16 @@ class PdfCache:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def get(self, key: str) -> RenderedPdf | None:
+    def get(self, key: str, layout_only: bool = False) -> RenderedPdf | None:
         if self.folder is None:
             return None
         pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
-        if not (pdf.is_file() and meta.is_file()):
+        if not (meta.is_file() and (layout_only or pdf.is_file())):
             return None
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
-            return RenderedPdf(pdf.read_bytes(), int(info["pages"]), info["anchors"], True)
+            data = b"" if layout_only else pdf.read_bytes()
+            return RenderedPdf(data, int(info["pages"]), info["anchors"], True)
         except (OSError, ValueError, KeyError):
             return None
 
@@ -107,8 +114,11 @@ class PdfCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         meta = json.dumps({"pages": rendered.pages, "anchors": rendered.anchors}, sort_keys=True)
-        # Written beside and renamed, so a parallel build never reads half a file.
-        for suffix, data in ((".pdf", rendered.data), (".json", meta.encode("utf-8"))):
+        files = [(".json", meta.encode("utf-8"))]
+        if rendered.data:
+            files.insert(0, (".pdf", rendered.data))
+        # Written beside and renamed (the PDF first), so a parallel build never reads half a file.
+        for suffix, data in files:
             temp = self.folder / f"{key}{suffix}.{os.getpid()}.tmp"
             temp.write_bytes(data)
             os.replace(temp, self.folder / f"{key}{suffix}")
@@ -124,7 +134,10 @@ def render_all(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, RenderedPdf]:
-    """Render every job (cached ones are read back), in parallel on `workers` processes."""
+    """Render every job (cached ones are read back), in parallel on `workers` processes.
+
+    `progress` hears of every PDF made or read back; layout-only jobs are not reported.
+    """
     with cache.locked():
         return _render_all(jobs, cache, workers, progress)
 
@@ -136,14 +149,16 @@ def _render_all(
     todo: list[tuple[PdfJob, str]] = []
     for job in jobs:
         key = job.key()
-        found = cache.get(key)
+        found = cache.get(key, job.layout_only)
         if found is None:
             todo.append((job, key))
         else:
             results[job.name] = found
-            if progress:
+            if progress and not job.layout_only:
                 progress(job.name, found)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if workers > 1:
+        todo = largest_first(todo)
     if workers == 1:
         rendered_list = (render(job) for job, _ in todo)
     else:
@@ -157,12 +172,19 @@ def _render_all(
         for (job, key), rendered in zip(todo, rendered_list, strict=True):
             cache.put(key, rendered)
             results[job.name] = rendered
-            if progress:
+            if progress and not job.layout_only:
                 progress(job.name, rendered)
     finally:
         if workers > 1:
             pool.shutdown()
     return {job.name: results[job.name] for job in jobs}
+
+
+def largest_first(todo: list[tuple[PdfJob, str]]) -> list[tuple[PdfJob, str]]:
+    """Jobs in the order workers should take them: longest HTML first, so that a big pack
+    does not start last and keep one core busy while the other waits (results are returned
+    in the jobs' own order whatever this order is)."""
+    return sorted(todo, key=lambda pair: (-len(pair[0].html), pair[0].name))
 
 
 @functools.cache
