@@ -47,7 +47,7 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
-from .steps import StepTimer
+from .steps import Background, StepTimer
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -381,13 +381,18 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         staging = Path(config.site_dir)
         self._stop_page_html()
         self.timer.lap("pages")
-        if self.config.search_index:
-            self._index(staging)
+        # Pagefind (another process) indexes the pages while this one writes the other
+        # outputs, which it does not read; the guard, which reads the index, waits for it.
+        search = Background(self._index, staging) if self.config.search_index else None
+        try:
+            if self.policy is not None:
+                outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+                outputs.write(staging, self.pdf_files)
+            self.timer.lap("outputs")
+        finally:
+            if search is not None:
+                search.wait()
         self.timer.lap("search")
-        if self.policy is not None:
-            outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
-            outputs.write(staging, self.pdf_files)
-        self.timer.lap("outputs")
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
                 staging, self.full_papers, self.policy.papers, also_public=self.template_text
