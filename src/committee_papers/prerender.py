@@ -113,7 +113,11 @@ class PageHtml:
             daemon=True,
             name="committee-papers-pages",
         )
-        self.process.start()
+        try:
+            self.process.start()
+        except OSError:  # no second process to be had: render every page here
+            self.process = None
+            return
         self.finished = False
 
     @property
