@@ -89,6 +89,9 @@ class PapersConfig(base.Config):
     #: Where laid-out PDFs are kept by content hash, relative to mkdocs.yml.
     pack_cache = opt.Type(str, default=".cache/packs")
     pack_workers = opt.Optional(opt.Type(int))
+    #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
+    #: files are not parsed again. An empty value loads every file every time.
+    load_cache = opt.Type(str, default=".cache/load")
 
 
 class _WarningCounter(logging.Handler):
@@ -133,7 +136,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
-        papers, problems, _ = load_with_problems(self.data_dir)
+        cache = root / self.config.load_cache if self.config.load_cache else None
+        papers, problems, _ = load_with_problems(self.data_dir, cache)
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
