@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -43,6 +44,10 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
 
 
+#: CPU seconds of the last command `measured` ran (its whole process tree).
+LAST_CPU = 0.0
+
+
 @dataclass
 class Run:
     seconds: float
@@ -50,6 +55,8 @@ class Run:
     size_mb: float
     pages: int
     log: str
+    #: CPU seconds (user and system) of the command and every child process it waited for.
+    cpu: float = 0.0
 
 
 def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
@@ -58,6 +65,8 @@ def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
     /usr/bin/time reports the largest resident set of the process tree it waited for, as
     getrusage(RUSAGE_CHILDREN) does, so the Pagefind child of a build counts.
     """
+    global LAST_CPU
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with log.open("w") as out:
         result = subprocess.run(
@@ -69,6 +78,8 @@ def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
             check=False,
         )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     text = log.read_text()
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed; see {log}:\n{text[-3000:]}")
@@ -131,6 +142,8 @@ def papers_build(config: Path, site: Path) -> list[str]:
         AS_OF.isoformat(),
         "-d",
         str(site),
+        # Plain material has no PDFs: the same content is the pages, feeds and data.
+        "--no-packs",
     ]
 
 
@@ -143,7 +156,7 @@ def build_project(work: Path, data: Path) -> Run:
         work / "project.log",
     )
     size, pages = tree_size(site)
-    return Run(seconds, peak, size, pages, (work / "project.log").read_text())
+    return Run(seconds, peak, size, pages, (work / "project.log").read_text(), LAST_CPU)
 
 
 # --- the baseline: the same content as plain Markdown, plain mkdocs-material --------------
@@ -262,7 +275,7 @@ def build_material(work: Path, data: Path) -> Run:
         [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)], work, work / "material.log"
     )
     size, pages = tree_size(work / "plain-site")
-    return Run(seconds, peak, size, pages, "")
+    return Run(seconds, peak, size, pages, "", LAST_CPU)
 
 
 # --- the everyday jobs on the larger archive -----------------------------------------------
@@ -381,6 +394,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/committee-papers-bench"))
     parser.add_argument("--serve-meetings", type=int, default=20)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="only the two builds at each size (no serve, new meeting or browser)",
+    )
     args = parser.parse_args(argv)
     results = {}
     for meetings in sorted({args.small, args.meetings}):
@@ -399,13 +417,17 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{name:>17}: {run.seconds:7.1f} s  peak {run.peak_mb:6.0f} MB  "
                 f"output {run.size_mb:7.1f} MB  {run.pages} pages  "
-                f"{1000 * run.seconds / max(run.pages, 1):.1f} ms/page"
+                f"{1000 * run.seconds / max(run.pages, 1):.1f} ms/page  "
+                f"CPU {run.cpu:.1f} s ({1000 * run.cpu / max(run.pages, 1):.1f} ms/page)"
             )
         print(
             f"{'ratio':>17}: {ours.seconds / plain.seconds:.2f} (time), "
+            f"{ours.cpu / max(plain.cpu, 1e-9):.2f} (CPU), "
             f"{ours.size_mb / plain.size_mb:.2f} (size)",
             flush=True,
         )
+    if args.builds_only:
+        return
     ours, plain, work = results[args.meetings]
     small_work = results[args.small][2]
     page, small_bytes, large_bytes = meeting_page_growth(small_work / "site", work / "site")

@@ -105,6 +105,16 @@ def test_body_feeds_hold_only_their_papers(site: Site, papers: Papers) -> None:
         assert feed.feed.id == f"{ROOT}committees/{body}/feed.xml"
 
 
+def test_body_feeds_cut_from_the_site_entries_are_the_body_feeds(papers: Papers) -> None:
+    """The build collects the entries once and cuts each body's feed from them."""
+    policy = Policy(papers, as_of=AS_OF)
+    every = feeds.entries(papers, policy)
+    for body in papers.bodies.values():
+        alone = feeds.feed(papers, policy, body).atom_str(pretty=True)
+        assert feeds.feed(papers, policy, body, every=every).atom_str(pretty=True) == alone
+        assert len(every) > len(feeds.entries(papers, policy, body))
+
+
 def test_rss_has_the_same_entries(site: Site) -> None:
     rss = parse(site, "rss.xml")
     atom = parse(site, "feed.xml")

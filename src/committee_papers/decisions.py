@@ -374,7 +374,19 @@ def resolution_anchor(entry: MinuteItem, index: int = 1) -> str:
 
 def votes_of(papers: Papers, policy: Policy, person_id: str) -> list[tuple[Any, ...]]:
     """(meeting, minute, resolution number, resolution, choice) for each recorded vote."""
-    found = []
+    return list(_votes_by_person(papers, policy).get(person_id, ()))
+
+
+#: The last (papers, policy, votes by person): every person page of a build reads it, and
+#: reading every minute once per person grew with people times meetings (a second at 100
+#: meetings, half a minute at ten years). Kept by identity, so new papers make a new index.
+_VOTES: list[tuple[Papers, Policy, dict[str, list[tuple[Any, ...]]]]] = []
+
+
+def _votes_by_person(papers: Papers, policy: Policy) -> dict[str, list[tuple[Any, ...]]]:
+    if _VOTES and _VOTES[0][0] is papers and _VOTES[0][1] is policy:
+        return _VOTES[0][2]
+    found: dict[str, list[tuple[Any, ...]]] = {}
     for meeting in papers.meetings_in_date_order():
         if meeting.minutes is None:
             continue
@@ -385,8 +397,10 @@ def votes_of(papers: Papers, policy: Policy, person_id: str) -> list[tuple[Any, 
                 if resolution.vote is None:
                     continue
                 for person, choice in resolution.vote.choices():
-                    if person == person_id:
-                        found.append((meeting, entry, number, resolution, choice))
+                    found.setdefault(person, []).append(
+                        (meeting, entry, number, resolution, choice)
+                    )
+    _VOTES[:] = [(papers, policy, found)]
     return found
 
 

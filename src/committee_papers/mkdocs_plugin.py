@@ -34,6 +34,7 @@ from .load import load_with_problems
 from .model import Site
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
+from .prerender import PageHtml, RenderInputs, workers_for
 from .problems import format_problems
 from .projection import project, withheld_ids
 from .publish import (
@@ -46,7 +47,7 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
-from .steps import StepTimer
+from .steps import Background, StepTimer
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -120,6 +121,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.pages_done = 0
         self.data_dir = Path("data")
         self.logo: str | None = None
+        #: What the engine's renderer is made from, for the pages' worker process.
+        self.render_inputs: RenderInputs | None = None
+        self.page_html: PageHtml | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -162,9 +166,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if not _USER_EPOCH:
             noon = dt.datetime.combine(policy.as_of, dt.time(12), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(noon.timestamp()))
-        self.renderer = Renderer(
-            shown, policy, [root / self.config.templates_dir], withheld_ids(papers, shown)
+        self.render_inputs = RenderInputs(
+            shown,
+            policy,
+            (root / self.config.templates_dir,),
+            frozenset(withheld_ids(papers, shown)),
         )
+        self.renderer = self.render_inputs.renderer()
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
@@ -311,7 +319,22 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         }
         self.pages_done = 0
         log.info(f"Rendering {len(self.search_groups)} pages")
+        self._start_page_html(files)
         return files
+
+    def _start_page_html(self, files: Files) -> None:
+        """A second process renders the engine's HTML of generated pages while this one
+        draws the theme (prerender.py); the pages come out the same either way."""
+        if self.page_html is not None:
+            self.page_html.close()
+        order = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.specs]
+        workers = workers_for(len(order)) if self.command == "build" else 0
+        inputs = self.render_inputs
+        if inputs is not None and self.renderer is not None:
+            inputs = replace(inputs, pdfs=self.renderer.view.pdfs)
+        self.page_html = PageHtml(self.specs, order, inputs, workers)
+        if workers:
+            log.info("Rendering the papers' HTML on two cores")
 
     # Jinja checks every template file's modification time each time a page includes it
     # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
@@ -332,9 +355,30 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
+        if self.page_html is not None and self.page_html.parallel:
+            return html  # made in on_page_context, while the worker renders other pages
         content = spec.html()
         page.toc = get_toc(_toc_tokens(content))
         return content
+
+    # With the pages' worker running, a generated page's HTML is taken just before its theme
+    # is drawn (MkDocs reads every page's content before it draws any theme).
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        parallel = self.page_html is not None and self.page_html.parallel
+        if parallel and page.file.src_uri in self.specs:
+            assert self.page_html is not None
+            page.content = self.page_html.html(page.file.src_uri)
+            page.toc = get_toc(_toc_tokens(page.content))
+        return context
+
+    def _stop_page_html(self) -> None:
+        if self.page_html is not None:
+            if self.page_html.parallel:
+                log.info(f"Pages rendered by the worker: {self.page_html.by_worker}")
+            self.page_html.close()
+            self.page_html = None
 
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -347,14 +391,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"the site in {self.target} was left as it was"
             )
         staging = Path(config.site_dir)
+        self._stop_page_html()
         self.timer.lap("pages")
-        if self.config.search_index:
-            self._index(staging)
+        # Pagefind (another process) indexes the pages while this one writes the other
+        # outputs, which it does not read; the guard, which reads the index, waits for it.
+        search = Background(self._index, staging) if self.config.search_index else None
+        try:
+            if self.policy is not None:
+                outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+                outputs.write(staging, self.pdf_files)
+            self.timer.lap("outputs")
+        finally:
+            if search is not None:
+                search.wait()
         self.timer.lap("search")
-        if self.policy is not None:
-            outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
-            outputs.write(staging, self.pdf_files)
-        self.timer.lap("outputs")
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
                 staging, self.full_papers, self.policy.papers, also_public=self.template_text
@@ -393,6 +443,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         )
 
     def on_build_error(self, error: Exception) -> None:
+        self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)

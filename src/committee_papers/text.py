@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .inline_guard import guard
 from .schemes import is_allowed
 
 _EXTENSIONS = ["tables", "sane_lists", "smarty"]
@@ -241,8 +242,12 @@ def inline_html(text: str | None) -> Markup:
 
 @lru_cache(maxsize=32)
 def _converter(numbered: bool, shift: int, prefix: str, written: bool) -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix, written)], output_format="html"
+    # Inline patterns are skipped on text that cannot match them (inline_guard.py).
+    return guard(
+        markdown.Markdown(
+            extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix, written)],
+            output_format="html",
+        )
     )
 
 

@@ -1,0 +1,181 @@
+"""The engine's HTML of generated pages, made on two cores while MkDocs draws the theme.
+
+MkDocs 1.6 builds a site on one core in two passes: every page's content, then every page's
+theme. At 100 meetings the engine's HTML of a page (Jinja macros, Markdown with numbered
+paragraphs) costs about as much as material's theme around it, so a second core halves the
+pages step. A worker process (spawned, not forked: a forked child would inherit the build's
+lock and open files) rebuilds the renderer from the same projected papers (pickled, a few
+megabytes) and renders the pages from the last one backwards; the build process renders
+from the first one forwards, as MkDocs asks for each page, and takes a page from the worker
+when the worker has made it. The two meet in the middle, so neither waits for the other.
+
+Whichever process renders a page, its HTML is the same function of the same data, so the
+bytes of the site do not depend on timing (tests/test_prerender.py builds with and without
+the worker and compares every file). A worker that fails or dies only means the build
+process renders the rest itself, and so reports any error exactly as without a worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .model import Papers
+from .pages import PageSpec, page_specs
+from .policy import Policy
+from .render import Renderer
+
+#: Below this many pages a worker's start (about a second) costs more than it saves.
+MIN_PAGES = 300
+#: `PAPERS_PAGE_WORKERS=0` turns the worker off, `1` forces it on (tests use both).
+ENV_WORKERS = "PAPERS_PAGE_WORKERS"
+#: How long the build process waits for one page from a worker before checking it is alive.
+_POLL_S = 1.0
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """Everything a renderer is made from: what the worker process receives."""
+
+    papers: Papers
+    policy: Policy
+    template_dirs: tuple[Path, ...]
+    withheld: frozenset[str]
+    #: The laid-out PDFs' index (outputs.packs.PdfIndex), or None when packs are off.
+    pdfs: Any = None
+
+    def renderer(self) -> Renderer:
+        made = Renderer(self.papers, self.policy, list(self.template_dirs), self.withheld)
+        if self.pdfs is not None:
+            made.view = replace(made.view, pdfs=self.pdfs)
+        return made
+
+
+def workers_for(pages: int, setting: int | None = None) -> int:
+    """How many worker processes to use: the setting (or PAPERS_PAGE_WORKERS) if given,
+    else one when there are two cores and enough pages to repay its start."""
+    if setting is None and os.environ.get(ENV_WORKERS, "").strip():
+        setting = int(os.environ[ENV_WORKERS])
+    if setting is not None:
+        return max(0, min(setting, 1))
+    return 1 if (os.cpu_count() or 1) >= 2 and pages >= MIN_PAGES else 0
+
+
+def _work(inputs: RenderInputs, order: Sequence[str], claimed: Any, reached: Any, out: Any) -> None:
+    """The worker: render pages from the last backwards until it meets the build process."""
+    try:
+        renderer = inputs.renderer()
+        specs = {spec.src_uri: spec for spec in page_specs(inputs.papers, inputs.policy, renderer)}
+        for position in range(len(order) - 1, -1, -1):
+            reached.value = position
+            if position <= claimed.value:
+                break
+            out.put((order[position], specs[order[position]].html()))
+    except Exception:  # the build process renders what is left and reports the error itself
+        pass
+    finally:
+        out.put(None)
+
+
+class PageHtml:
+    """The HTML of each generated page, asked for in `order` by the build process."""
+
+    def __init__(
+        self,
+        specs: dict[str, PageSpec],
+        order: Sequence[str],
+        inputs: RenderInputs | None,
+        workers: int,
+    ):
+        self.specs = specs
+        self.order = list(order)
+        self.position = {uri: index for index, uri in enumerate(self.order)}
+        self.ready: dict[str, str] = {}
+        self.by_worker = 0
+        self.process: Any = None
+        self.finished = True
+        if workers <= 0 or inputs is None or not self.order:
+            return
+        context = multiprocessing.get_context("spawn")
+        #: The last position the build process has taken on; the worker stops there.
+        self.claimed = context.RawValue("q", -1)
+        #: The lowest position the worker has started (it starts at the end).
+        self.reached = context.RawValue("q", len(self.order))
+        self.results = context.Queue()
+        self.process = context.Process(
+            target=_work,
+            args=(inputs, self.order, self.claimed, self.reached, self.results),
+            daemon=True,
+            name="committee-papers-pages",
+        )
+        try:
+            self.process.start()
+        except OSError:  # no second process to be had: render every page here
+            self.process = None
+            return
+        self.finished = False
+
+    @property
+    def parallel(self) -> bool:
+        return self.process is not None
+
+    def html(self, uri: str) -> str:
+        """The page's HTML: from the worker when it made it, else rendered here."""
+        if self.process is not None:
+            found = self._from_worker(uri)
+            if found is not None:
+                self.by_worker += 1
+                return found
+        return self.specs[uri].html()
+
+    def _from_worker(self, uri: str) -> str | None:
+        self._drain(block=False)
+        if uri in self.ready:
+            return self.ready.pop(uri)
+        position = self.position.get(uri)
+        if position is None or self.finished:
+            return None
+        self.claimed.value = max(self.claimed.value, position)
+        # The worker has started this page (or gone past it): wait for it rather than
+        # render it twice. If the worker stopped instead, its end mark arrives.
+        while position >= self.reached.value and not self.finished and uri not in self.ready:
+            self._drain(block=True)
+        return self.ready.pop(uri, None)
+
+    def _drain(self, block: bool) -> None:
+        while not self.finished:
+            try:
+                item = self.results.get(timeout=_POLL_S) if block else self.results.get_nowait()
+            except queue.Empty:
+                if block and not self.process.is_alive():
+                    self.finished = True
+                return
+            if item is None:
+                self.finished = True
+                return
+            self.ready[item[0]] = item[1]
+            if block:
+                return
+
+    def close(self) -> None:
+        """Stop the worker (at the end of the build, or when the build failed)."""
+        if self.process is None:
+            return
+        self.claimed.value = len(self.order)
+        # Take what the worker still sends, so that its queue lets it exit.
+        while not self.finished and self.process.is_alive():
+            self._drain(block=True)
+        self.finished = True
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.results.close()
+        self.results.join_thread()
+        self.process = None
+        self.ready.clear()
