@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -50,13 +51,25 @@ class Run:
     log: str
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every finished child process tree so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+#: CPU seconds of the last `measured` command (its whole process tree).
+LAST_CPU = [0.0]
+
+
 def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
-    """Run `command`; return wall seconds and the peak memory (MB) of it and its children.
+    """Run `command`; return wall seconds and the peak memory (MB) of it and its children
+    (its CPU seconds are left in LAST_CPU).
 
     /usr/bin/time reports the largest resident set of the process tree it waited for, as
     getrusage(RUSAGE_CHILDREN) does, so the Pagefind child of a build counts.
     """
     start = time.perf_counter()
+    cpu = children_cpu()
     with log.open("w") as out:
         result = subprocess.run(
             ["/usr/bin/time", "-f", "PEAK_KB=%M", *command],
@@ -67,6 +80,7 @@ def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
             check=False,
         )
     seconds = time.perf_counter() - start
+    LAST_CPU[0] = children_cpu() - cpu
     text = log.read_text()
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed; see {log}:\n{text[-3000:]}")
@@ -291,8 +305,8 @@ def add_meeting(data: Path) -> str:
     return new_id
 
 
-def publish_one_meeting(work: Path, data: Path) -> float:
-    """Seconds to publish one new meeting into the already built archive."""
+def publish_one_meeting(work: Path, data: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to publish one new meeting into the already built archive."""
     add_meeting(data)
     config = work / "mkdocs.yml"
     seconds, _ = measured(
@@ -300,7 +314,16 @@ def publish_one_meeting(work: Path, data: Path) -> float:
         work,
         work / "incremental.log",
     )
-    return seconds
+    for line in (work / "incremental.log").read_text().splitlines():
+        if "Page cache:" in line or "Steps:" in line or "Search index:" in line:
+            print(line.strip())
+    return seconds, LAST_CPU[0]
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a running process (and its finished children) has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -309,8 +332,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_edit(work: Path, data: Path, serve_meetings: int) -> float:
-    """Seconds from saving an edited report to `mkdocs serve` serving the new text."""
+def serve_edit(work: Path, data: Path, serve_meetings: int) -> tuple[float, float]:
+    """Wall and CPU seconds from saving an edited report to `mkdocs serve` serving it."""
     config = project_config(work / "serve", data, serve_meetings)
     port = free_port()
     log = (work / "serve.log").open("w")
@@ -329,10 +352,12 @@ def serve_edit(work: Path, data: Path, serve_meetings: int) -> float:
         wait_for(url, lambda body: True, 3600)
         marker = f"Edited at {time.monotonic_ns()}"
         text = report.read_text()
+        time.sleep(2)  # let the first build's livereload settle
+        cpu = process_cpu(server.pid)
         start = time.perf_counter()
         report.write_text(text.replace("\n## ", f"\n{marker}\n\n## ", 1))
         wait_for(url, lambda body: marker in body, 3600)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, process_cpu(server.pid) - cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -378,6 +403,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/committee-papers-bench"))
     parser.add_argument("--serve-meetings", type=int, default=20)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--skip-material",
+        action="store_true",
+        help="leave out the plain-material baseline (its ratio prints as nan)",
+    )
     args = parser.parse_args(argv)
     results = {}
     for meetings in sorted({args.small, args.meetings}):
@@ -387,10 +417,14 @@ def main(argv: list[str] | None = None) -> None:
         data = write_archive(work / "data", meetings=meetings)
         print(f"== {meetings} meetings: building with committee-papers ...", flush=True)
         ours = build_project(work, data)
+        print(f"committee-papers build: {ours.seconds:.1f} s wall, {LAST_CPU[0]:.1f} s CPU")
         steps = [line for line in ours.log.splitlines() if "Steps:" in line or "Pagefind" in line]
         print("\n".join(steps))
-        print(f"== {meetings} meetings: building with plain mkdocs-material ...", flush=True)
-        plain = build_material(work, data)
+        if args.skip_material:
+            plain = Run(float("nan"), float("nan"), float("nan"), 0, "")
+        else:
+            print(f"== {meetings} meetings: building with plain mkdocs-material ...", flush=True)
+            plain = build_material(work, data)
         results[meetings] = (ours, plain, work)
         for name, run in (("committee-papers", ours), ("plain material", plain)):
             print(
@@ -411,18 +445,20 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.meetings} meetings ({100 * (large_bytes / small_bytes - 1):+.1f}%)"
     )
     material_index = work / "plain-site" / "search" / "search_index.json"
-    print(
-        f"material's search index: {material_index.stat().st_size / 1e6:.1f} MB; "
-        f"Pagefind: {tree_size(work / 'site' / 'pagefind')[0]:.1f} MB on disk"
-    )
+    if material_index.exists():
+        print(f"material's search index: {material_index.stat().st_size / 1e6:.1f} MB")
+    print(f"Pagefind: {tree_size(work / 'site' / 'pagefind')[0]:.1f} MB on disk")
     kb = ms = float("nan")
     if not args.skip_browser:
         kb, ms = first_query(work / "site", common_word(work / "site"))
         print(f"first query in Chromium: {kb:.0f} KB, {ms:.0f} ms")
-    serve = serve_edit(work, work / "data", args.serve_meetings)
-    print(f"serve shows an edited report after {serve:.1f} s", flush=True)
-    incremental = publish_one_meeting(work, work / "data")
-    print(f"publishing one new meeting: {incremental:.1f} s", flush=True)
+    serve, serve_cpu = serve_edit(work, work / "data", args.serve_meetings)
+    print(f"serve shows an edited report after {serve:.1f} s ({serve_cpu:.1f} s CPU)", flush=True)
+    incremental, incremental_cpu = publish_one_meeting(work, work / "data")
+    print(
+        f"publishing one new meeting: {incremental:.1f} s ({incremental_cpu:.1f} s CPU)",
+        flush=True,
+    )
     print(
         f"ratio_vs_material={ours.seconds / plain.seconds:.2f} incremental_s={incremental:.1f} "
         f"serve_edit_s={serve:.1f} peak_rss_mb={ours.peak_mb:.0f} first_query_kb={kb:.0f} "
