@@ -131,6 +131,10 @@ def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
     return path
 
 
+#: `papers build` options of every build of the archive (main() adds --no-packs if asked).
+BUILD_OPTIONS: list[str] = []
+
+
 def papers_build(config: Path, site: Path) -> list[str]:
     """The command that builds the archive's public site, full or after one new meeting."""
     return [
@@ -142,6 +146,7 @@ def papers_build(config: Path, site: Path) -> list[str]:
         AS_OF.isoformat(),
         "-d",
         str(site),
+        *BUILD_OPTIONS,
     ]
 
 
@@ -408,7 +413,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="leave out the plain-material baseline (its ratio prints as nan)",
     )
+    parser.add_argument(
+        "--no-packs",
+        action="store_true",
+        help="build without the PDF packs (papers build --no-packs)",
+    )
     args = parser.parse_args(argv)
+    if args.no_packs:
+        BUILD_OPTIONS.append("--no-packs")
     results = {}
     for meetings in sorted({args.small, args.meetings}):
         work = args.work / f"m{meetings}"

@@ -133,13 +133,14 @@ def folder_digest(folders: Iterable[Path]) -> bytes:
 class Fingerprints:
     """Fingerprints of values the drawing of pages saw, memoised for one build.
 
-    A paper (a pydantic model) is fingerprinted by its JSON dump once per build; the memo keeps
+    A paper (a pydantic model) is fingerprinted field by field once per build; the memo keeps
     the object alive so its id is never reused by another object within the build.
     """
 
     def __init__(self) -> None:
         self._models: dict[int, tuple[Any, bytes]] = {}
         self._collections: dict[int, tuple[Any, bytes]] = {}
+        self._busy: set[int] = set()
 
     def of(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=16)
@@ -147,14 +148,25 @@ class Fingerprints:
         return h.digest()
 
     def model(self, obj: BaseModel) -> bytes:
+        """Every field of a paper, those left out of its JSON (a report's text, a meeting's
+        minutes) included; a reference back to a paper being fingerprinted counts as its
+        type only (a version names its report)."""
         found = self._models.get(id(obj))
         if found is not None and found[0] is obj:
             return found[1]
+        if id(obj) in self._busy:
+            return b"cycle:" + type(obj).__qualname__.encode()
+        self._busy.add(id(obj))
         try:
-            dump = obj.model_dump_json().encode()
-        except Exception:  # an arbitrary type pydantic cannot dump: its repr, never reused
-            dump = repr(obj).encode() + str(id(obj)).encode() + str(time.time()).encode()
-        digest = _digest(type(obj).__qualname__.encode(), dump)
+            h = hashlib.blake2b(digest_size=16)
+            h.update(type(obj).__qualname__.encode())
+            for name, value in obj.__dict__.items():
+                h.update(name.encode() + b"=")
+                self._feed(h, value, 0)
+            self._feed(h, obj.__pydantic_extra__, 0)
+            digest = h.digest()
+        finally:
+            self._busy.discard(id(obj))
         self._models[id(obj)] = (obj, digest)
         return digest
 
