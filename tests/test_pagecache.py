@@ -151,7 +151,7 @@ def test_a_new_meeting_redraws_its_listings_and_the_meeting_whose_minutes_it_app
     data = copy_data(tmp_path / "data", DATA)
     fill(tmp_path / "cache", data, AS_OF)
     _new_meeting(data)
-    cache, plan, specs = plan_for(tmp_path / "cache", data, AS_OF)
+    _, plan, specs = plan_for(tmp_path / "cache", data, AS_OF)
     drawn = {spec.src_uri for spec in specs} - set(plan.hits)
     assert "meetings/2027-01-12-planning/index.md" in drawn
     assert "meetings/index.md" in drawn
