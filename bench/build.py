@@ -122,6 +122,7 @@ def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
     nav = (
         "\nnav:\n  - Home: index.md\n  - Committees: committees/index.md\n"
         "  - Meetings: meetings/index.md\n  - People: people/index.md\n"
+        "  - Decisions: decisions/index.md\n  - Calendar: calendar/index.md\n"
         "  - Search: search/index.md\n  - About: about.md\n"
     )
     config = config[:nav_start] + nav + config[nav_end:]
