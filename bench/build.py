@@ -112,6 +112,7 @@ def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
     (docs / "about.md").write_text("# About this site\n\nA synthetic archive.\n")
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("data_dir: !ENV [PAPERS_DATA, data]", f"data_dir: {data}")
     config = config.replace("data_dir: data", f"data_dir: {data}")
     config = config.replace("templates_dir: macros", f"templates_dir: {ROOT / 'macros'}")
     config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
