@@ -371,6 +371,27 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             f"(checked in {self.plan.seconds:.1f} s)"
         )
 
+    # A page served from the page cache has nothing to convert: its Markdown is empty (the
+    # front matter only) and its HTML comes from the cache, so MkDocs' Markdown conversion
+    # (0.6 ms a page with a fresh Markdown instance) is skipped, leaving what an empty page
+    # leaves: no content, no headings, no anchors.
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        if page.file.src_uri in self.plan.hits:
+            convert = page.render
+
+            def render(config: MkDocsConfig, files: Files) -> None:
+                if (page.markdown or "").strip():
+                    convert(config, files)
+                    return
+                page.content = ""
+                page.toc = get_toc([])
+                page._title_from_render = None
+                page.present_anchor_ids = set()
+                page.links_to_anchors = {}
+
+            page.render = render  # type: ignore[method-assign]
+        return page
+
     # The engine's HTML replaces the (empty) Markdown of a generated page: data text never
     # passes through Markdown's or Jinja's hands again.
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
