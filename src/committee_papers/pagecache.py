@@ -26,6 +26,7 @@ their own hash, which are never written in place. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -66,8 +67,10 @@ LIBRARIES = (
 MODEL_COLLECTIONS = ("people", "bodies", "meetings", "reports", "decisions", "forward_plan")
 #: The laid-out PDFs' lookups (page ranges, packs, report PDFs), when packs are built.
 PDF_COLLECTIONS = ("packs", "ranges", "reports")
-#: Global-key folders kept (a build and `mkdocs serve` each use their own).
+#: Global-key folders kept (a build and `mkdocs serve` each use their own); others are
+#: removed once unused for STALE_KEY_SECONDS (another build may be reading them).
 KEEP_KEYS = 4
+STALE_KEY_SECONDS = 3600
 #: HTML files no entry names are removed once this old (a concurrent build may still use them).
 STALE_BLOB_SECONDS = 24 * 3600
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
@@ -412,6 +415,8 @@ class PageCache:
         """Which pages can be served from the cache, with the static key of every page."""
         start = time.process_time()
         plan = Plan()
+        with contextlib.suppress(OSError):
+            os.utime(self.folder)  # in use: no other build's clean-up removes it
         for spec in specs:
             static = self.static_key(spec.src_uri, spec.front_matter(), spec.render)
             plan.statics[spec.src_uri] = static
@@ -539,11 +544,13 @@ class PageCache:
                     pass
         folders = sorted(
             (p for p in self.root.iterdir() if p.is_dir()),
-            key=lambda p: _mtime(p / "index.pickle"),
+            key=lambda p: max(_mtime(p), _mtime(p / "index.pickle")),
             reverse=True,
         )
+        unused = time.time() - STALE_KEY_SECONDS
         for folder in folders[KEEP_KEYS:]:
-            shutil.rmtree(folder, ignore_errors=True)
+            if max(_mtime(folder), _mtime(folder / "index.pickle")) < unused:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _why(src_uri: str, reason: str) -> None:
