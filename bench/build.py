@@ -19,6 +19,7 @@ so only ratios measured together mean anything.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import shutil
@@ -286,6 +287,11 @@ def build_material(work: Path, data: Path) -> Run:
 # --- the everyday jobs on the larger archive -----------------------------------------------
 
 
+#: The new meeting's agenda goes out on the last lawful day before 30 November (five clear
+#: working days), before the as-of date, as `papers check` requires.
+PUBLISHED = dt.date(2026, 11, 20)
+
+
 def add_meeting(data: Path) -> str:
     """A new meeting (a copy of the newest past one, a day later): the everyday publication."""
     newest = sorted((data / "meetings").iterdir())[-1]
@@ -303,7 +309,7 @@ def add_meeting(data: Path) -> str:
     meeting = (target / "meeting.yml").read_text().replace(newest.name, new_id)
     meeting = meeting.replace(f"date: {day}", "date: 2026-11-30")
     meeting = "\n".join(
-        f"published: {AS_OF.isoformat()}" if line.startswith("published:") else line
+        f"published: {PUBLISHED.isoformat()}" if line.startswith("published:") else line
         for line in meeting.splitlines()
     )
     meeting = meeting.replace("status: held", "status: scheduled")
