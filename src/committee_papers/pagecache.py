@@ -356,12 +356,15 @@ class PageCache:
         self, owner: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> tuple[Any, ...] | None:
         """A name for a query that a later build can ask again, or None if it cannot."""
+        from .decisions import DecisionsView
         from .view import View
 
         if owner is self.papers:
             who: tuple[Any, ...] = ("papers",)
         elif isinstance(owner, View) and owner.papers is self.papers:
             who = ("view", owner.base)
+        elif isinstance(owner, DecisionsView) and owner.papers is self.papers:
+            who = ("decisions",)
         else:
             return None
         refs = []
@@ -458,7 +461,7 @@ class PageCache:
             return self.prints.collection(self.collections[read[1]])
         if kind == "q":
             who, name, refs = read[1], read[2], read[3]
-            owner = self.papers if who[0] == "papers" else self.view.at(who[1])
+            owner = self._owner(who)
             args, kwargs = [], {}
             for ref in refs:
                 if ref[0] == "k":
@@ -478,6 +481,15 @@ class PageCache:
         if kind == "d":
             return self.as_of.toordinal()
         raise LookupError(read)
+
+    def _owner(self, who: tuple[Any, ...]) -> Any:
+        from .decisions import DecisionsView
+
+        if who[0] == "papers":
+            return self.papers
+        if who[0] == "view":
+            return self.view.at(who[1])
+        return DecisionsView(self.papers, self.view.policy)
 
     # --- drawing and keeping ----------------------------------------------------------------
 
