@@ -1,6 +1,7 @@
 """A synthetic council archive in the project's own data format, for benchmarks.
 
     python bench/archive.py OUT [--meetings 3200] [--bodies 40] [--reports 8] [--words 1000]
+                               [--years N]
 
 Writes site.yml, people.yml, bodies/ and meetings/<id>/ (meeting.yml with an agenda, reports
 with numbered text, minutes, appendices with CSV tables, some Part 2 items) into OUT. Text
@@ -191,6 +192,7 @@ def write_archive(
     reports: int = 8,
     words: int = 1000,
     seed: int = 1,
+    years: float | None = None,
 ) -> Path:
     """Write the archive into `out` (replacing it) and return it."""
     if out.exists():
@@ -230,7 +232,8 @@ def write_archive(
             f"default_venue: Committee Room {index % 4 + 1}\nmemberships:\n{ms}\n",
             encoding="utf-8",
         )
-    span = 365.25 / MEETINGS_PER_YEAR
+    # Days between meetings: the full archive's pace, or `meetings` spread over `years`.
+    span = 365.25 * years / meetings if years else 365.25 / MEETINGS_PER_YEAR
     ids: list[str] = []
     for k in range(meetings):
         day = NEWEST - dt.timedelta(days=int(k * span))
@@ -394,8 +397,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=8, help="reports a meeting")
     parser.add_argument("--words", type=int, default=1000, help="words a report")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--years", type=float, default=None, help="spread the meetings over this many years"
+    )
     args = parser.parse_args(argv)
-    write_archive(args.out, args.meetings, args.bodies, args.reports, args.words, args.seed)
+    write_archive(
+        args.out, args.meetings, args.bodies, args.reports, args.words, args.seed, args.years
+    )
     print(f"wrote {args.meetings} meetings into {args.out}")
 
 

@@ -9,8 +9,9 @@ guard on), writes the same content as plain Markdown pages and builds them with 
 mkdocs-material (hub-only nav, its built-in search), and prints wall time, peak memory of
 the child processes, output size, their ratio and the time per page. Then, on the larger
 archive: publishing one new meeting, `mkdocs serve` showing an edited report, the size of a
-meeting page against the same page in the small archive, and a first search query in
-headless Chromium. The last line holds the figures the issue asks for.
+meeting page against the same page in the small archive, the largest page of each kind
+(bench/pagesizes.py) at both sizes, and a first search query in headless Chromium. The last
+line holds the figures the issue asks for.
 
 Both builds run in this same run, one after the other, never at once: the machine is shared,
 so only ratios measured together mean anything.
@@ -37,6 +38,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+import pagesizes  # noqa: E402
 from archive import AS_OF, write_archive  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -463,6 +465,15 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"meeting page {page}: {small_bytes} B at {args.small}, {large_bytes} B at "
         f"{args.meetings} meetings ({100 * (large_bytes / small_bytes - 1):+.1f}%)"
+    )
+    print("size of each kind of page and file (the largest of each kind), at both sizes:")
+    print(
+        pagesizes.table(
+            [
+                (f"{args.small} meetings", small_work / "site"),
+                (f"{args.meetings} meetings", work / "site"),
+            ]
+        )
     )
     material_index = work / "plain-site" / "search" / "search_index.json"
     if material_index.exists():

@@ -305,6 +305,11 @@ def sample_objects() -> list[tuple[object, str]]:
         (report, "v1"),
         (appendix, ""),
         (person, ""),
+        (urls.YearListing(2025), ""),
+        (urls.YearListing(2025, body=body), ""),
+        (urls.YearListing(2025, "decisions"), ""),
+        (urls.YearListing(2025, "decisions", month=3), ""),
+        (urls.YearListing(2025, "people", person=person), ""),
     ]
 
 

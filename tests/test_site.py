@@ -295,7 +295,11 @@ def test_body_page_membership_and_meetings_by_year(site: Site, papers: Papers) -
     assert roles["Cllr Carol Dempsey"] == "Chair"
     assert roles["Mr Rajesh Patel"] == "Co-opted member"
     captions = [words(c) for c in page.select("table.cp-meetings caption")]
-    assert captions == ["Meetings in 2026"]
+    assert captions == ["Latest meetings, newest first"]
+    years = page.select_one(
+        'nav.cp-years[aria-label="Housing Scrutiny Sub-Committee meetings by year"]'
+    )
+    assert [a["href"] for a in years.select("a")] == ["../../committees/housing-scrutiny/2026/"]
 
 
 def test_committees_and_people_indexes(site: Site, papers: Papers) -> None:

@@ -1,24 +1,313 @@
-/* The search page: Pagefind's UI over the newest year's index, with every other year and the
-   rest of the site merged in (one index per year, so publishing a meeting re-indexes its
-   year only). A query in the address (?q=...), from the header's search box, runs at once. */
+/* The search page: a small interface on Pagefind's JS API (pagefind.js), not Pagefind's UI.
+
+   Why not pagefind-ui: it merges every index it is given when it starts and fetches every
+   filter file to show counts, so a reader's first query cost grew with the archive (1.35 MB
+   at ten years). Here the first query fetches the code, the recent years' indexes and the
+   chunks of its words; older years' indexes are merged when the reader asks ("Search older
+   years too") or picks a year, and the filter values are in the page (written at build).
+
+   Each scope (the recent years, all years, one year) is one Pagefind instance: the first
+   index of the scope is its primary (it loads the wasm), the others are merged into it
+   (Pagefind's mergeIndex). Pages outside any year (committees, people, help) are in the
+   index `site`, searched with the recent years and with all years. Text from the index is
+   put in the page as text, never as HTML: only Pagefind's <mark> around matched words is
+   turned into elements. */
 (function () {
-  var root = document.getElementById("cp-search");
-  if (!root || typeof PagefindUI === "undefined") return;
-  // Relative to this page, made absolute: Pagefind resolves them from its own script.
-  var bundles = JSON.parse(root.getAttribute("data-bundles")).map(function (path) {
-    return new URL(path, document.baseURI).pathname;
+  "use strict";
+
+  var form = document.getElementById("cp-search");
+  if (!form || !window.URL) return;
+
+  var root = new URL(form.getAttribute("data-pagefind"), document.baseURI).pathname;
+  // Result links start from the site's root, wherever the site is served from.
+  var options = { baseUrl: root.replace(/pagefind\/$/, "") || "/" };
+  var years = JSON.parse(form.getAttribute("data-years"));
+  var recent = JSON.parse(form.getAttribute("data-recent"));
+  var older = years.filter(function (y) { return recent.indexOf(y) < 0; });
+  var box = document.getElementById("cp-search-q");
+  var yearSelect = document.getElementById("cp-search-year");
+  var filterSelects = form.querySelectorAll("select[data-filter]");
+  var heading = document.getElementById("cp-search-heading");
+  var status = document.getElementById("cp-search-status");
+  var list = document.getElementById("cp-search-results");
+  var more = document.getElementById("cp-search-more");
+  var olderNote = document.getElementById("cp-search-older-note");
+  var olderButton = document.getElementById("cp-search-older");
+
+  var PAGE = 10;
+  var KINDS = {
+    agenda: "Agenda", report: "Report", appendix: "Appendix", minutes: "Minutes",
+    decision: "Decision"
+  };
+  var PURPOSES = { decision: "for decision", information: "for information",
+    discussion: "for discussion" };
+
+  var pagefind = null;            // the module, loaded once
+  var instances = {};             // scope key -> Promise of a Pagefind instance
+  var searchCount = 0;            // the newest search; older answers are dropped
+  var shown = [];                 // results of the current search, and how many are drawn
+  var drawn = 0;
+  var timer = null;
+
+  function loadModule() {
+    if (!pagefind) pagefind = import(root + "site/pagefind.js");
+    return pagefind;
+  }
+
+  function span(list_) {
+    if (list_.length === 1) return list_[0];
+    return list_[list_.length - 1] + " to " + list_[0];
+  }
+
+  /* The years a search covers and the indexes that hold them. */
+  function scope() {
+    var year = yearSelect.value;
+    if (year === "all") return { key: "all", groups: years.concat(["site"]), label: "all years" };
+    if (year) return { key: year, groups: [year], label: year };
+    return { key: "recent", groups: recent.concat(["site"]), label: span(recent) };
+  }
+
+  function instanceFor(s) {
+    if (instances[s.key]) return instances[s.key];
+    var start;
+    if (s.key === "all" && instances.recent) {
+      // The recent years are loaded: merge only the older ones into the same instance.
+      start = instances.recent.then(function (inst) {
+        return Promise.all(older.map(function (y) {
+          return inst.mergeIndex(root + y + "/", options);
+        })).then(function () { return inst; });
+      });
+      delete instances.recent;
+    } else {
+      start = loadModule().then(function (module) {
+        var inst = module.createInstance({ basePath: root + s.groups[0] + "/", noWorker: true,
+          excerptLength: 24, baseUrl: options.baseUrl });
+        return Promise.all(s.groups.slice(1).map(function (g) {
+          return inst.mergeIndex(root + g + "/", options);
+        })).then(function () { return inst.init(); }).then(function () { return inst; });
+      });
+    }
+    instances[s.key] = start;
+    return start;
+  }
+
+  function filters() {
+    var chosen = {};
+    for (var i = 0; i < filterSelects.length; i++) {
+      if (filterSelects[i].value) chosen[filterSelects[i].name] = filterSelects[i].value;
+    }
+    return chosen;
+  }
+
+  function remember() {
+    var params = new URLSearchParams();
+    if (box.value.trim()) params.set("q", box.value.trim());
+    if (yearSelect.value) params.set("year", yearSelect.value);
+    var chosen = filters();
+    Object.keys(chosen).forEach(function (k) { params.set(k, chosen[k]); });
+    var query = params.toString();
+    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+  }
+
+  /* Pagefind's excerpt is the page's text with < and > escaped and <mark> around matches. */
+  function excerpt(node, text) {
+    var parts = text.split(/<mark>|<\/mark>/);
+    for (var i = 0; i < parts.length; i++) {
+      var plain = parts[i].replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      if (!plain) continue;
+      if (i % 2) {
+        var mark = document.createElement("mark");
+        mark.textContent = plain;
+        node.appendChild(mark);
+      } else {
+        node.appendChild(document.createTextNode(plain));
+      }
+    }
+  }
+
+  function about(data) {
+    var f = data.filters || {};
+    var parts = [];
+    var kind = (f.kind || [])[0];
+    parts.push(KINDS[kind] || "Page");
+    if (f.body) parts.push(f.body[0]);
+    if (f.year) parts.push(f.year[0]);
+    if (f.purpose && PURPOSES[f.purpose[0]]) parts.push(PURPOSES[f.purpose[0]]);
+    return parts.join(" · ");
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "cp-search__result";
+    var title = document.createElement("h3");
+    title.className = "cp-search__title";
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    title.appendChild(link);
+    li.appendChild(title);
+    var line = document.createElement("p");
+    line.className = "cp-search__about";
+    line.textContent = about(data);
+    li.appendChild(line);
+    var text = document.createElement("p");
+    text.className = "cp-search__excerpt";
+    excerpt(text, data.excerpt || "");
+    li.appendChild(text);
+    var sections = (data.sub_results || []).filter(function (sub) {
+      return sub.url !== data.url && sub.url.indexOf("#") > 0;
+    }).slice(0, 3);
+    if (sections.length) {
+      var ul = document.createElement("ul");
+      ul.className = "cp-search__sections";
+      ul.setAttribute("aria-label", "Matching sections");
+      sections.forEach(function (sub) {
+        var sli = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = sub.url;
+        a.textContent = sub.title;
+        sli.appendChild(a);
+        var p = document.createElement("span");
+        p.className = "cp-search__excerpt";
+        p.appendChild(document.createTextNode(": "));
+        excerpt(p, sub.excerpt || "");
+        sli.appendChild(p);
+        ul.appendChild(sli);
+      });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  /* Marks for bench/search.py: when a search ran, found its results, drew the first. */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function describe(count, term, s) {
+    var what = count === 0 ? "No results" : count === 1 ? "1 result" : count + " results";
+    var text = what + " for \u201c" + term + "\u201d in " + s.label;
+    if (count > drawn) text += ", showing the first " + drawn;
+    return text + ".";
+  }
+
+  /* The next page of results: their fragments are fetched at once and each is drawn, in
+     order, as soon as it and those before it have arrived, so the first shows early. */
+  function drawMore(count) {
+    var mine = count;
+    var next = shown.slice(drawn, drawn + PAGE).map(function (r) { return r.data(); });
+    var chain = Promise.resolve(true);
+    next.forEach(function (loading) {
+      chain = chain.then(function (current) {
+        if (!current) return false;
+        return loading.then(function (data) {
+          if (mine !== searchCount) return false;
+          list.appendChild(item(data));
+          if (!drawn) mark("cp-search-drawn");
+          drawn += 1;
+          return true;
+        });
+      });
+    });
+    return chain.then(function (current) {
+      if (current) more.hidden = drawn >= shown.length;
+      return current;
+    });
+  }
+
+  function run() {
+    var term = box.value.trim();
+    var s = scope();
+    var mine = ++searchCount;
+    remember();
+    if (!term) {
+      heading.hidden = true;
+      list.textContent = "";
+      more.hidden = true;
+      if (olderNote) olderNote.hidden = true;
+      say("");
+      return;
+    }
+    heading.hidden = false;
+    say("Searching " + s.label + "\u2026");
+    mark("cp-search-run");
+    instanceFor(s).then(function (inst) {
+      return inst.search(term, { filters: filters() });
+    }).then(function (found) {
+      if (mine !== searchCount || !found) return;
+      mark("cp-search-found");
+      shown = found.results;
+      drawn = 0;
+      list.textContent = "";
+      list.setAttribute("data-query", term);
+      more.hidden = true;
+      return drawMore(mine).then(function (current) {
+        if (!current) return;
+        say(describe(shown.length, term, s));
+        if (olderNote) olderNote.hidden = s.key !== "recent";
+      });
+    }).catch(function (error) {
+      if (mine !== searchCount) return;
+      say("The search could not be loaded. Every paper can also be found from the meetings " +
+        "and committees pages.");
+      if (window.console) console.error(error);
+    });
+  }
+
+  /* While the reader types, the chunks of the words so far are fetched (Pagefind's
+     preload), so the search that runs when typing pauses finds them loaded. */
+  function soon() {
+    var term = box.value.trim();
+    if (term) {
+      var s = scope();
+      instanceFor(s).then(function (inst) { return inst.preload(term, { filters: filters() }); })
+        .catch(function () {});
+    }
+    clearTimeout(timer);
+    timer = setTimeout(run, 50);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
   });
-  var ui = new PagefindUI({
-    element: "#cp-search",
-    bundlePath: bundles[0],
-    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false,
-    autofocus: false,
-    // Pagefind waits 300 ms after each key press by default; a reader waits for that too.
-    debounceTimeoutMs: 100
+  box.addEventListener("input", soon);
+  yearSelect.addEventListener("change", run);
+  for (var i = 0; i < filterSelects.length; i++) filterSelects[i].addEventListener("change", run);
+  more.addEventListener("click", function () {
+    var first = list.children.length;
+    drawMore(searchCount).then(function () {
+      say(describe(shown.length, box.value.trim(), scope()));
+      // Keyboard users go on from the first new result.
+      var link = list.children[first] && list.children[first].querySelector("a");
+      if (link) link.focus();
+    });
   });
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  if (olderButton) {
+    olderButton.addEventListener("click", function () {
+      yearSelect.value = "all";
+      heading.focus();
+      run();
+    });
+  }
+
+  // A query in the address (from the header's box, or a shared link) runs at once; the
+  // recent years' index loads now either way, so the first query waits only for its words.
+  var params = new URLSearchParams(window.location.search);
+  box.value = params.get("q") || "";
+  if (params.get("year") && yearSelect.querySelector('option[value="' +
+      CSS.escape(params.get("year")) + '"]')) yearSelect.value = params.get("year");
+  for (var j = 0; j < filterSelects.length; j++) {
+    var wanted = params.get(filterSelects[j].name);
+    if (wanted && filterSelects[j].querySelector('option[value="' + CSS.escape(wanted) + '"]')) {
+      filterSelects[j].value = wanted;
+    }
+  }
+  instanceFor(scope()).then(function () { mark("cp-search-ready"); }, function () {});
+  if (box.value.trim()) run();
 })();

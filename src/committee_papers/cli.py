@@ -25,6 +25,8 @@ from .problems import format_problems, problems_as_json
 
 #: Exit statuses, as README.md documents them.
 OK, PROBLEMS, USAGE = 0, 1, 2
+#: `papers check` keeps the papers as loaded here (loadcache.py), as the build does.
+LOAD_CACHE = Path(".cache") / "load"
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 DATA_OPTION = click.option(
@@ -53,7 +55,7 @@ def check(data_dir: str, as_json: bool) -> None:
     Also checks publication deadlines, and lists the "TO DO" placeholders left by `papers
     new` and `papers import` as warnings (they do not change the exit status).
     """
-    papers, problems, _ = load_with_problems(Path(data_dir))
+    papers, problems, _ = load_with_problems(Path(data_dir), LOAD_CACHE)
     if as_json:
         click.echo(problems_as_json(problems))
     elif problems:

@@ -8,6 +8,7 @@ otherwise publish any file the build can read).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: The largest file read from data/: far above any real report (a long one is ~200 KB).
@@ -20,8 +21,28 @@ class Unreadable(Exception):
 
 def outside(path: Path, root: Path) -> bool:
     """True when `path` resolves (through symbolic links) to somewhere outside `root`."""
+    if ".." not in path.parts and _plainly_inside(os.path.abspath(path), os.path.abspath(root)):
+        return False
     resolved, top = path.resolve(), root.resolve()
     return resolved != top and top not in resolved.parents
+
+
+def _plainly_inside(path: str, root: str) -> bool:
+    """`path` is written below `root` and nothing between them is a symbolic link.
+
+    Then it resolves inside `root` wherever `root` itself leads; this asks the file system
+    about the few names below `root` instead of resolving every folder above it (40,000 files
+    in a ten-year archive).
+    """
+    if not path.startswith(root.rstrip(os.sep) + os.sep):
+        return path == root
+    parts = path[len(root.rstrip(os.sep)) + 1 :].split(os.sep)
+    current = root
+    for part in parts:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return False
+    return True
 
 
 def read_text(path: Path, root: Path) -> str:

@@ -18,20 +18,25 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import datafiles, tables
 from .clerk.deadlines import check_deadlines
-from .clerk.todo import placeholders
-from .linkcheck import check_markdown_links
+from .clerk.todo import placeholders, placeholders_in
+from .linkcheck import check_markdown_links, links_in
 from .links import check_links
+from .listing import check_year_addresses
 from .load_decisions import load_decisions, load_forward_plan, load_notices
+from .loadcache import CacheStats, LoadCache, no_gc, unit_files
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
-from .problems import DataError, LineMap, Problems, display_path
+from .problems import DataError, LineMap, Problem, Problems, display_path
 from .site_checks import check_site_settings
+from .text import plain_text, remember_plain_text
 from .validation import build
 from .yamlsource import parse_yaml, split_front_matter
 
@@ -53,6 +58,15 @@ class Sources:
     # Every key of people.yml, including people whose entry has a mistake (reported there):
     # a reference to them is not also "no such person".
     people_named: set[str] = field(default_factory=set)
+    # Problems of links in officers' text, found when a file was loaded (and kept with it in
+    # the load cache), keyed by the file's shown path; `check_markdown_links` uses them.
+    link_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    # "TO DO" warnings of the folders whose files the load cache listed, keyed by folder.
+    placeholders: dict[Path, list[Problem]] = field(default_factory=dict)
+    # Plain text of the reports' summaries (for page descriptions), kept with their files.
+    plain_texts: dict[str, str] = field(default_factory=dict)
+    # What the last load took from the load cache (`loadcache.py`).
+    cache: CacheStats = field(default_factory=CacheStats)
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -62,17 +76,65 @@ class Sources:
     def get(self, path: str) -> LineMap:
         return self.maps.get(path) or LineMap(path)
 
+    def merge(self, other: Sources) -> None:
+        """Take in what loading one unit of the data (a meeting folder, a body) found."""
+        self.maps.update(other.maps)
+        self.failed.update(other.failed)
+        self.reports_named.update(other.reports_named)
+        self.orphan_minutes.extend(other.orphan_minutes)
+        self.people_named.update(other.people_named)
+        self.link_problems.update(other.link_problems)
+        self.placeholders.update(other.placeholders)
+        self.plain_texts.update(other.plain_texts)
 
-def load(data_dir: Path | str) -> Papers:
+
+@dataclass
+class _Unit:
+    """What loading one unit found: its value, and what it adds to `Sources` and `Problems`."""
+
+    value: Any
+    sources: Sources
+    found: list[Problem]
+
+    def merge(self, sources: Sources, problems: Problems) -> Any:
+        sources.merge(self.sources)
+        problems.extend(self.found)
+        return self.value
+
+
+def _unit(root: Path, load: Callable[[Sources, Problems], Any]) -> tuple[_Unit, bool]:
+    """Load one unit on its own, so its result can be kept; storable when it has no errors."""
+    sources, problems = Sources(root=root), Problems()
+    value = load(sources, problems)
+    return _Unit(value, sources, problems.found), not problems
+
+
+def load(data_dir: Path | str, cache: Path | str | None = None) -> Papers:
     """Load and validate everything below `data_dir`; raise `DataError` listing every problem."""
-    papers, problems, _ = load_with_problems(data_dir)
+    papers, problems, _ = load_with_problems(data_dir, cache)
     if problems or papers is None:
         raise DataError(problems)
     return papers
 
 
-def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, Sources]:
+def load_with_problems(
+    data_dir: Path | str, cache: Path | str | None = None
+) -> tuple[Papers | None, Problems, Sources]:
+    """Load and validate everything below `data_dir`, returning every problem found.
+
+    `cache` is a folder for the load cache (`loadcache.py`, e.g. `.cache/load`): files
+    unchanged since an earlier load are not read, parsed or validated again. The result is
+    the same with or without it.
+    """
     data = Path(data_dir)
+    with no_gc(), LoadCache(cache if data.is_dir() else None, data) as units:
+        papers, problems, sources = _load_all(data, units)
+        sources.cache = units.stats
+        remember_plain_text(sources.plain_texts)
+    return papers, problems, sources
+
+
+def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, Sources]:
     problems, sources = Problems(), Sources(root=data)
     if not data.is_dir():
         problems.add(display_path(data), (), "the data folder does not exist")
@@ -81,8 +143,8 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     if site is not None:
         check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
     people = _load_people(data / "people.yml", sources, problems)
-    bodies = _load_bodies(data / "bodies", sources, problems)
-    meetings, reports = _load_meetings(data / "meetings", sources, problems)
+    bodies = _load_bodies(data / "bodies", sources, problems, units)
+    meetings, reports = _load_meetings(data / "meetings", sources, problems, units)
     if site is None:
         return None, problems, sources
 
@@ -102,7 +164,8 @@ def load_with_problems(data_dir: Path | str) -> tuple[Papers | None, Problems, S
     check_links(papers, sources, problems)
     check_markdown_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
-    problems.extend(placeholders(data))
+    check_year_addresses(papers, data, problems)
+    problems.extend(placeholders(data, sources.placeholders))
     return papers, problems, sources
 
 
@@ -167,26 +230,39 @@ def _load_people(path: Path, sources: Sources, problems: Problems) -> dict[str, 
     return people
 
 
-def _load_bodies(folder: Path, sources: Sources, problems: Problems) -> dict[str, Body]:
+def _load_bodies(
+    folder: Path, sources: Sources, problems: Problems, units: LoadCache
+) -> dict[str, Body]:
     bodies: dict[str, Body] = {}
     for path in sorted(folder.glob("*.yml")):
-        before = len(problems.found)
-        raw, where = _read_yaml(path, sources, problems)
-        if _unreadable(raw, problems, before):
-            sources.failed.add("bodies")  # already said why; no "no body with id" echoes
-            continue
-        if isinstance(raw, dict):
-            raw = {**raw, "id": path.stem}
-            where.lines.setdefault(("id",), 1)
-        body = build(Body, raw, where, problems)
+        files = None if path.is_symlink() or not path.is_file() else [path]
+        unit = units.unit(
+            f"body:{path.name}", files, lambda p=path: _unit(sources.root, partial(_load_body, p))
+        )
+        body = unit.merge(sources, problems)
         if body:
-            body.source = where.path
             bodies[body.id] = body
     return bodies
 
 
+def _load_body(path: Path, sources: Sources, problems: Problems) -> Body | None:
+    before = len(problems.found)
+    raw, where = _read_yaml(path, sources, problems)
+    if _unreadable(raw, problems, before):
+        sources.failed.add("bodies")  # already said why; no "no body with id" echoes
+        return None
+    if isinstance(raw, dict):
+        raw = {**raw, "id": path.stem}
+        where.lines.setdefault(("id",), 1)
+    body = build(Body, raw, where, problems)
+    if body:
+        body.source = where.path
+        sources.link_problems[where.path] = links_in(body, where)
+    return body
+
+
 def _load_meetings(
-    folder: Path, sources: Sources, problems: Problems
+    folder: Path, sources: Sources, problems: Problems, units: LoadCache
 ) -> tuple[dict[str, Meeting], dict[str, Report]]:
     meetings: dict[str, Meeting] = {}
     reports: dict[str, Report] = {}
@@ -198,16 +274,17 @@ def _load_meetings(
                 "is a symbolic link to a folder outside the data folder; move the folder in",
             )
             continue
-        meeting = _load_meeting(meeting_dir, sources, problems)
+        files = unit_files(meeting_dir)
+        load = partial(_load_meeting_folder, meeting_dir, files)
+        unit = units.unit(
+            f"meeting:{meeting_dir.name}", files, lambda f=load: _unit(sources.root, f)
+        )
+        meeting, loaded = unit.merge(sources, problems)
         if meeting is None:
             sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})
         else:
             meetings[meeting.id] = meeting
-        for path in sorted(meeting_dir.glob("*.md")):
-            report = _load_report(path, meeting_dir, sources, problems)
-            if report is None:
-                sources.failed.add(f"report:{path.stem}")
-                continue
+        for report in loaded:
             if report.id in reports:
                 first = reports[report.id].source
                 problems.add(
@@ -216,6 +293,32 @@ def _load_meetings(
                 continue
             reports[report.id] = report
     return meetings, reports
+
+
+def _load_meeting_folder(
+    meeting_dir: Path, files: list[Path] | None, sources: Sources, problems: Problems
+) -> tuple[Meeting | None, list[Report]]:
+    """One meeting folder: the meeting, its minutes and the reports first presented there,
+    with the problems of links in their text and the folder's "TO DO" placeholders."""
+    meeting = _load_meeting(meeting_dir, sources, problems)
+    if meeting is not None:
+        sources.link_problems[meeting.source] = links_in(meeting, sources.get(meeting.source))
+        if meeting.minutes:
+            source = meeting.minutes.source
+            sources.link_problems[source] = links_in(meeting.minutes, sources.get(source))
+    loaded = []
+    for path in sorted(meeting_dir.glob("*.md")):
+        report = _load_report(path, meeting_dir, sources, problems)
+        if report is None:
+            sources.failed.add(f"report:{path.stem}")
+            continue
+        sources.link_problems[report.source] = links_in(report, sources.get(report.source))
+        if report.summary:
+            sources.plain_texts[report.summary] = plain_text(report.summary)
+        loaded.append(report)
+    if files is not None:
+        sources.placeholders[meeting_dir] = placeholders_in(files)
+    return meeting, loaded
 
 
 def _load_meeting(meeting_dir: Path, sources: Sources, problems: Problems) -> Meeting | None:

@@ -97,6 +97,9 @@ class PapersConfig(base.Config):
     #: Where generated pages' final HTML is kept between builds (pagecache.py), relative to
     #: mkdocs.yml; empty turns the page cache off.
     page_cache = opt.Type(str, default=".cache/pages")
+    #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
+    #: files are not parsed again. An empty value loads every file every time.
+    load_cache = opt.Type(str, default=".cache/load")
 
 
 class _WarningCounter(logging.Handler):
@@ -142,7 +145,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
-        papers, problems, _ = load_with_problems(self.data_dir)
+        cache = root / self.config.load_cache if self.config.load_cache else None
+        papers, problems, _ = load_with_problems(self.data_dir, cache)
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))

@@ -16,6 +16,7 @@ from typing import Any
 from . import text
 from .model import Papers
 from .pages_decisions import decision_pages
+from .pages_listing import listing_pages
 from .policy import Policy
 from .render import Renderer
 from .searchindex import search_meta
@@ -89,7 +90,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         "Meetings",
         "meetings",
         lambda b: r.meetings(b),
-        f"Every meeting of {site}, by year.",
+        f"Coming and latest meetings of {site}, and every meeting by year.",
     )
     yield spec(
         "people",
@@ -111,6 +112,7 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
         "search",
         lambda b: r.call("search.html", "search_page", b),
         f"Search the agendas, reports, appendices and minutes of {site}.",
+        hide=["toc"],
     )
     for body in view.bodies_in_order():
         yield spec(
@@ -178,3 +180,4 @@ def _specs(papers: Papers, policy: Policy, r: Renderer) -> Iterator[PageSpec]:
             person.title or "",
         )
     yield from decision_pages(papers, policy, r, spec)
+    yield from listing_pages(papers, policy, r, spec)

@@ -6,6 +6,7 @@ one run. Only the command line and the MkDocs adapter turn them into text for pe
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -132,8 +133,16 @@ def display_path(path: Path) -> str:
 
     Symbolic links are not followed, so a link is named where the clerk sees it.
     """
-    try:
-        absolute = Path(os.path.normpath(os.path.abspath(path)))
-        return str(absolute.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    absolute = os.path.normpath(os.path.abspath(path))
+    cwd = _resolved(os.getcwd())
+    if absolute == cwd:
+        return "."
+    if cwd == "/" or absolute.startswith(cwd + os.sep):
+        return absolute[len(cwd) :].lstrip(os.sep)
+    return str(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> str:
+    """The working folder with its links resolved: asked once, not for each of 40,000 files."""
+    return str(Path(folder).resolve())

@@ -25,12 +25,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
-from .model import Appendix, DecisionRecord, Meeting, Papers, Report
+from .model import Appendix, DecisionRecord, Meeting, Papers, Purpose, Report
 
 #: Where the indexes go inside the site: pagefind/<group>/ (a year, or `site` for the rest).
 INDEX_DIR = "pagefind"
@@ -41,7 +42,13 @@ SIGNATURE = b"pagefind_dcd"
 #: is reused by the next build.
 MANIFEST = "cp-pages.json"
 #: The kind of paper a reader filters by, for each kind of generated page.
-PAPER_KINDS = {"meeting": "agenda", "report": "report", "appendix": "appendix"}
+#: An earlier version of a report is a report too (its title says which version).
+PAPER_KINDS = {
+    "meeting": "agenda",
+    "report": "report",
+    "report-version": "report",
+    "appendix": "appendix",
+}
 #: Files of an index that hold text from pages (the rest is code, styles and the wasm).
 INDEX_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
 
@@ -287,3 +294,57 @@ def _run_pagefind(tree: Path, out: Path) -> float:
     # The largest child so far (Pagefind's binary runs under the `pagefind` wrapper): a run
     # that stays below an earlier peak reads as that peak.
     return max(before, after) / 1024
+
+
+#: The kinds of paper a reader can filter by, in the order the search page lists them.
+KIND_CHOICES = ("agenda", "report", "appendix", "minutes", "decision")
+
+
+@dataclass(frozen=True)
+class SearchChoices:
+    """What the search page offers before any index is fetched.
+
+    The filter values come from the data at build time, so the page lists every committee,
+    kind and purpose without loading Pagefind's filter files (376 KB at ten years: the
+    counts Pagefind's own UI fetches before the first result). `recent` are the years
+    searched first; the others are searched when the reader asks (or picks a year), so the
+    first query fetches the same few indexes however many years the archive holds.
+    """
+
+    years: list[str]
+    recent: list[str]
+    bodies: list[str]
+    kinds: tuple[str, ...]
+    purposes: list[str]
+
+    @property
+    def older(self) -> list[str]:
+        return [year for year in self.years if year not in self.recent]
+
+
+def search_choices(
+    papers: Papers, as_of: date, show_record: Callable[[Any], bool]
+) -> SearchChoices:
+    """The years (newest first), the recent ones, and the filter values of the search page.
+
+    A year has an index when a meeting or a published decision falls in it (`search_meta`).
+    The recent years are the build's year (and any later one with meetings scheduled), and
+    the year before while the build's year is under six months old, so the first search
+    covers at least the last six months; an archive that stopped earlier offers its newest
+    year.
+    """
+    records = [r for r in papers.decisions.values() if show_record(r)]
+    found = {m.date.year for m in papers.meetings.values()} | {r.date.year for r in records}
+    years = sorted(found, reverse=True)
+    first = as_of.year - 1 if as_of.month < 7 else as_of.year
+    recent = [y for y in years if y >= first] or years[:1]
+    bodies = sorted(body.name for body in papers.bodies.values())
+    makers = {r.maker for r in records if r.maker not in papers.bodies}
+    people = sorted(p.name for key, p in papers.people.items() if key in makers)
+    return SearchChoices(
+        years=[str(y) for y in years],
+        recent=[str(y) for y in recent],
+        bodies=bodies + [name for name in people if name not in bodies],
+        kinds=KIND_CHOICES,
+        purposes=[p.value for p in Purpose],
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from functools import lru_cache
 from itertools import pairwise
 
@@ -119,8 +120,10 @@ def tables_without_caption(markdown_text: str | None) -> list[int]:
     Every table needs a caption so that a screen reader can say what it holds (WCAG 1.3.1);
     `papers check` reports the ones that lack it.
     """
-    lines = (markdown_text or "").splitlines()
-    missing = []
+    missing: list[int] = []
+    if not markdown_text or "|" not in markdown_text:
+        return missing  # no table: most reports (this was seconds at ten years of papers)
+    lines = markdown_text.splitlines()
     for index, line in enumerate(lines[:-1]):
         starts_table = line.lstrip().startswith("|") and _TABLE_RULE.match(lines[index + 1])
         if not starts_table or (index and lines[index - 1].lstrip().startswith("|")):
@@ -243,9 +246,23 @@ def _converter(numbered: bool, shift: int, prefix: str, written: bool) -> markdo
     )
 
 
+#: Plain text of Markdown already converted, by its Markdown: the loader fills it with the
+#: summaries of the reports it loaded (kept in its cache, loadcache.py), so the page specs of
+#: a warm build do not convert 25,000 summaries again for their descriptions.
+_PLAIN: dict[str, str] = {}
+
+
+def remember_plain_text(texts: Mapping[str, str]) -> None:
+    """Plain text (as `plain_text` made it) of some Markdown, for `plain_text` to reuse."""
+    _PLAIN.update(texts)
+
+
 def plain_text(text: str | None) -> str:
     """The words of some Markdown, without markup: for descriptions and the leak guard."""
     if not text:
         return ""
+    known = _PLAIN.get(text)
+    if known is not None:
+        return known
     words = html.unescape(_TAG.sub(" ", str(to_html(text))))
     return " ".join(words.split())

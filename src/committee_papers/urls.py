@@ -4,8 +4,10 @@ The URLs are part of the product (they are cited in minutes, emails and FOI answ
 they are stable, readable and documented in docs/urls.md:
 
     /committees/                      all bodies
-    /committees/<body-id>/            a body
-    /meetings/                        all meetings by year
+    /committees/<body-id>/            a body, its coming and latest meetings
+    /committees/<body-id>/<yyyy>/     the body's meetings in one year
+    /meetings/                        the coming and latest meetings, and the list of years
+    /meetings/<yyyy>/                 every meeting of one year
     /meetings/<meeting-id>/           a meeting and its agenda
     /meetings/<meeting-id>/minutes/   its minutes
     /reports/<report-id>/             a report
@@ -13,7 +15,10 @@ they are stable, readable and documented in docs/urls.md:
     /reports/<report-id>/appendix-<label>/   one of its appendices
     /people/                          members and officers
     /people/<person-id>/              a person
-    /decisions/                       the decisions register
+    /people/<person-id>/<yyyy>/       a person's declarations and recorded votes in one year
+    /decisions/                       the decisions register: the latest decisions
+    /decisions/<yyyy>/                the months of one year's decisions
+    /decisions/<yyyy>/<mm>/           every decision of one month
     /decisions/<decision-id>/         an executive or officer decision record
     /forward-plan/                    the forward plan of key decisions, by month
     /forward-plan/<yyyy-mm>/          key decisions expected in one month
@@ -39,6 +44,7 @@ they are stable, readable and documented in docs/urls.md:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .model import Appendix, Body, DecisionRecord, Issue, Meeting, Person, PlanMonth, Report
@@ -53,6 +59,19 @@ INDEXES = {
     "calendar": "calendar/",
     "search": "search/",
 }
+
+
+@dataclass(frozen=True)
+class YearListing:
+    """One year of a listing that would grow with the archive (see listing.py): meetings,
+    a body's meetings, decisions, or a person's declarations and votes."""
+
+    year: int
+    kind: str = "meetings"
+    body: Body | None = None
+    person: Person | None = None
+    #: A month of decisions (1 to 12), for councils that take thousands a year; 0: the year.
+    month: int = 0
 
 
 def url_for(obj: Any, part: str = "") -> str:
@@ -75,6 +94,14 @@ def url_for(obj: Any, part: str = "") -> str:
         return f"forward-plan/{obj.key}/"
     if isinstance(obj, Issue):
         return f"issues/{obj.id}/"
+    if isinstance(obj, YearListing):
+        if obj.body is not None:
+            return f"committees/{obj.body.id}/{obj.year}/"
+        if obj.person is not None:
+            return f"people/{obj.person.id}/{obj.year}/"
+        if obj.month:
+            return f"{INDEXES[obj.kind]}{obj.year}/{obj.month:02d}/"
+        return f"{INDEXES[obj.kind]}{obj.year}/"
     raise TypeError(f"no URL for {type(obj).__name__}")
 
 

@@ -15,8 +15,9 @@ from markupsafe import Markup
 
 from . import attendance, text, urls
 from .charts import chart_svg
-from .decisions import DecisionsView
+from .decisions import DecisionsView, show_record
 from .display import Display
+from .listing import ListingView
 from .model import (
     DEFAULT_TITLES,
     AgendaItem,
@@ -34,6 +35,7 @@ from .model import (
     Report,
 )
 from .policy import Policy
+from .searchindex import SearchChoices, search_choices
 from .tables import parse_date
 from .tracing import query
 from .urls import url_for
@@ -91,6 +93,11 @@ class View(Display):
     def decisions(self) -> DecisionsView:
         """Outcomes, the register, votes, issues and the forward plan (decisions.py)."""
         return DecisionsView(self.papers, self.policy)
+
+    @property
+    def listing(self) -> ListingView:
+        """Coming and latest meetings and decisions, and the year pages (listing.py)."""
+        return ListingView(self.papers, self.policy, self.base)
 
     # --- links ----------------------------------------------------------------------------
 
@@ -259,11 +266,13 @@ class View(Display):
     def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
         return _by_year(self.papers.meetings_in_date_order())
 
-    @query
-    def search_bundles(self) -> list[str]:
-        """The search indexes the search page merges: newest year first, then the rest."""
-        years = sorted({m.date.year for m in self.papers.meetings.values()}, reverse=True)
-        return [f"{self.base}pagefind/{group}/" for group in [*map(str, years), "site"]]
+    def search_choices(self) -> SearchChoices:
+        """The search page's years (recent ones first searched) and filter values."""
+        return search_choices(
+            self.papers,
+            self.policy.as_of,
+            lambda record: show_record(self.policy, record),
+        )
 
     # --- minutes --------------------------------------------------------------------------
 

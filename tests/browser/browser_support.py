@@ -54,6 +54,10 @@ PAGE_TYPES = {
     "issue": "/issues/tenancy-strategy-2026/",
     "notices": "/notices/",
     "not-found": "/404.html",
+    "meetings-year": "/meetings/2026/",
+    "body-year": "/committees/cabinet/2026/",
+    "decisions-year": "/decisions/2026/",
+    "decisions-month": "/decisions/2026/03/",
 }
 
 #: WCAG 2.2 A and AA as axe-core tags them (2.0, 2.1 and 2.2 criteria).

@@ -133,15 +133,16 @@ def test_keyboard_focus_can_be_seen_at_phone_width(phone: Any, base_url: str) ->
 
 @pytest.mark.browser
 def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
-    """The header's box sends the query to /search/, where Pagefind (one index a year,
-    merged) lists the report; filters narrow by kind of paper; the result opens the report."""
+    """The header's box sends the query to /search/, where the search page (Pagefind's
+    index of the recent year first) lists the report; the kind filter narrows to
+    appendices; the keyboard reaches the result and opens the report."""
     desktop.goto(base_url + "/", wait_until="load")
     box = desktop.locator("#cp-header-q")
     box.fill("Internal Audit Progress")
     with desktop.expect_navigation(wait_until="load"):
         box.press("Enter")
     assert urlsplit(desktop.url).path == "/search/"
-    result = desktop.locator(".pagefind-ui__result", has_text="Internal Audit Progress")
+    result = desktop.locator(".cp-search__result", has_text="Internal Audit Progress")
     result.first.wait_for()
 
     shot = screenshot(desktop, "search-results-desktop", full_page=False)
@@ -150,25 +151,21 @@ def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
     assert not violations, format_violations("the search results", violations)
 
     # Narrowed to appendices, the hit says which report the appendix table belongs to.
-    desktop.locator("summary.pagefind-ui__filter-name", has_text="kind").click()
-    desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
-    titles = desktop.locator(".pagefind-ui__result-title")
-    titles.first.wait_for()
-    # Until the results arrive, Pagefind shows placeholder titles of dots: wait for real ones.
+    desktop.get_by_label("Kind of paper").select_option("appendix")
     desktop.wait_for_function(
-        "() => { const titles = [...document.querySelectorAll('.pagefind-ui__result-title')];"
+        "() => { const titles = [...document.querySelectorAll('.cp-search__title')];"
         " return titles.length > 0 && titles.every(t => t.innerText.startsWith('Appendix')); }"
     )
+    titles = desktop.locator(".cp-search__title")
     assert "to Internal Audit Progress Report" in titles.first.inner_text()
 
-    # Keyboard: Tab reaches the first result's link, and Enter opens it.
-    desktop.locator("label.pagefind-ui__filter-label", has_text="appendix").click()
-    # The unfiltered results are back (not placeholders) before the keyboard walks them.
+    # Keyboard: Tab reaches the report's link, and Enter opens it.
+    desktop.get_by_label("Kind of paper").select_option("")
     desktop.wait_for_function(
-        "() => [...document.querySelectorAll('.pagefind-ui__result-title')]"
+        "() => [...document.querySelectorAll('.cp-search__title')]"
         ".some(t => t.innerText.startsWith('Internal Audit Progress'))"
     )
-    desktop.locator(".pagefind-ui__search-input").focus()
+    desktop.locator("#cp-search-q").focus()
     for _ in range(60):
         desktop.keyboard.press("Tab")
         state = focus_state(desktop)
@@ -186,7 +183,7 @@ def test_search_finds_a_report_by_name(desktop: Any, base_url: str) -> None:
 @pytest.mark.browser
 def test_search_results_at_phone_width(phone: Any, base_url: str) -> None:
     phone.goto(base_url + "/search/?q=audit", wait_until="load")
-    phone.locator(".pagefind-ui__result").first.wait_for()
+    phone.locator(".cp-search__result").first.wait_for()
     shot = screenshot(phone, "search-results-phone", full_page=False)
     print(f"screenshot: {shot}")
     violations = axe_violations(phone)

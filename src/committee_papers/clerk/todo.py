@@ -7,6 +7,8 @@ warnings: they do not stop a build, but a clerk sees what is left before publish
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..problems import WARNING, Problem, display_path
@@ -14,12 +16,40 @@ from ..problems import WARNING, Problem, display_path
 MARK = "TO DO:"
 
 
-def placeholders(data: Path) -> list[Problem]:
-    """One warning per line of a YAML or Markdown file in `data` that holds "TO DO:"."""
+def placeholders(data: Path, done: Mapping[Path, list[Problem]] | None = None) -> list[Problem]:
+    """One warning per line of a YAML or Markdown file in `data` that holds "TO DO:".
+
+    `done` holds the warnings of folders already scanned (as the loader read them, or from
+    its cache): they are not read again.
+    """
+    done = done or {}
+    found: list[Problem] = []
+    paths: list[Path] = []
+    # What Path.rglob("*.yml") and ("*.md") find (no descent into linked folders), pruned.
+    for top, folders, names in os.walk(data):
+        kept = []
+        for name in folders:
+            folder = Path(top, name)
+            if folder in done:
+                found.extend(done[folder])
+            else:
+                kept.append(name)
+        folders[:] = kept
+        paths.extend(Path(top, name) for name in names if name.endswith((".yml", ".md")))
+    return found + placeholders_in(sorted(paths))
+
+
+def placeholders_in(paths: Iterable[Path]) -> list[Problem]:
+    """The "TO DO" warnings of the YAML and Markdown files among `paths`."""
     found = []
-    for path in sorted([*data.rglob("*.yml"), *data.rglob("*.md")]):
+    for path in paths:
+        if not path.name.endswith((".yml", ".md")):
+            continue
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            data = path.read_bytes()
+            if MARK.encode() not in data:
+                continue  # almost every file: no need to decode and split it
+            lines = data.decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             continue  # the loader reports unreadable files
         for number, line in enumerate(lines, start=1):

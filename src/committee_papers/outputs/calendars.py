@@ -134,10 +134,23 @@ def _file(path: str, cal: icalendar.Calendar) -> OutputFile:
     return OutputFile(path, cal.to_ical())
 
 
+#: The subscribed calendars (all meetings, each body's) hold meetings from this many days
+#: before the as-of date onwards, so ten years of meetings do not make every subscriber's
+#: calendar download megabytes at each refresh. Every meeting keeps its own meeting.ics.
+CALENDAR_PAST_DAYS = 366
+
+
+def subscribed(meetings: list[Meeting], policy: Policy) -> list[Meeting]:
+    """The meetings a subscribed calendar holds: the past year's and every later one."""
+    since = policy.as_of - dt.timedelta(days=CALENDAR_PAST_DAYS)
+    return [m for m in meetings if m.date >= since]
+
+
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     council = papers.site.display_short_name
     every = papers.meetings_in_date_order()
-    yield _file(calendar_url(), calendar(papers, policy, every, f"{council}: all meetings"))
+    shown = subscribed(every, policy)
+    yield _file(calendar_url(), calendar(papers, policy, shown, f"{council}: all meetings"))
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
         yield _file(calendar_url(body), body_calendar(papers, policy, body))
     for meeting in every:
@@ -146,7 +159,7 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
 
 
 def body_calendar(papers: Papers, policy: Policy, body: Body) -> icalendar.Calendar:
-    return calendar(papers, policy, papers.meetings_of(body.id), body.name)
+    return calendar(papers, policy, subscribed(papers.meetings_of(body.id), policy), body.name)
 
 
 GENERATORS.append(files)

@@ -38,6 +38,12 @@ class FeedEntry:
     updated: dt.date
     summary: str
     bodies: frozenset[str]
+    #: The summary is the officer's Markdown, made plain text only for the entries a feed
+    #: shows (rendering every report's summary of ten years, for every feed, took minutes).
+    markdown: bool = False
+
+    def summary_text(self) -> str:
+        return text.plain_text(self.summary) if self.markdown else self.summary
 
 
 def _date(meeting: Meeting) -> str:
@@ -68,9 +74,14 @@ def report_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
             continue
         presenting = papers.items_presenting(report.id)
         bodies = frozenset(m.body for m, _ in presenting if policy.show_agenda(m))
-        summary = text.plain_text(report.summary)
         yield FeedEntry(
-            url_for(report), f"Report: {report.title}", "report", released, summary, bodies
+            url_for(report),
+            f"Report: {report.title}",
+            "report",
+            released,
+            report.summary,
+            bodies,
+            markdown=True,
         )
 
 
@@ -141,10 +152,30 @@ def entries(papers: Papers, policy: Policy, body: Body | None = None) -> list[Fe
     return sorted(found, key=lambda e: (e.updated, e.kind, e.url), reverse=True)
 
 
-def feed(papers: Papers, policy: Policy, body: Body | None = None) -> FeedGenerator:
-    """The feed object, for Atom (`atom_str`) or, for the whole site, RSS (`rss_str`)."""
+#: A feed holds the newest this many entries, as Atom and RSS feeds normally do: a reader
+#: polls it for what is new, and ten years of papers would make it megabytes. Older papers
+#: are on the site's year pages (meetings/<yyyy>/, decisions/<yyyy>/) and in the open data.
+FEED_ENTRIES = 100
+
+
+def feed(
+    papers: Papers,
+    policy: Policy,
+    body: Body | None = None,
+    limit: int = FEED_ENTRIES,
+    every: list[FeedEntry] | None = None,
+) -> FeedGenerator:
+    """The feed object, for Atom (`atom_str`) or, for the whole site, RSS (`rss_str`).
+
+    `every` is the site's entries when the caller has them already (`entries()`), so the
+    feeds of forty bodies do not gather ten years of papers forty times.
+    """
     council = papers.site.council
-    listed = entries(papers, policy, body)
+    if every is None:
+        listed = entries(papers, policy, body)
+    else:
+        listed = [e for e in every if body is None or body.id in e.bodies]
+    listed = listed[:limit]
     updated = start_of_day(listed[0].updated if listed else policy.as_of)
     fg = FeedGenerator()
     home = absolute(papers, url_for(body)) if body is not None else site_root(papers)
@@ -171,17 +202,19 @@ def feed(papers: Papers, policy: Policy, body: Body | None = None) -> FeedGenera
         fe.link(href=link, rel="alternate")
         fe.updated(start_of_day(entry.updated))
         fe.published(start_of_day(entry.updated))
-        fe.summary(entry.summary)
+        fe.summary(entry.summary_text())
         fe.category(term=entry.kind)
     return fg
 
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
-    site = feed(papers, policy)
+    every = entries(papers, policy)
+    site = feed(papers, policy, every=every)
     yield OutputFile(feed_url(), site.atom_str(pretty=True))
     yield OutputFile(feed_url(rss=True), site.rss_str(pretty=True))
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
-        yield OutputFile(feed_url(body), feed(papers, policy, body).atom_str(pretty=True))
+        body_feed = feed(papers, policy, body, every=every)
+        yield OutputFile(feed_url(body), body_feed.atom_str(pretty=True))
 
 
 GENERATORS.append(files)

@@ -1,0 +1,315 @@
+"""A parse cache for loading the papers: unchanged files are not read, parsed or validated again.
+
+Ten years of papers are some 40,000 files; reading, parsing and validating them all took most
+of a minute, on every build and every `mkdocs serve` rebuild. The loader hands this cache
+*units*: one body file, or one meeting folder (meeting.yml, minutes.yml, its reports,
+appendices and earlier versions). A unit's result (the model objects, the line numbers of
+every value, the problems found in those files alone) is kept in one SQLite file under
+`.cache/load/`, keyed by the SHA-256 of every file of the unit, so:
+
+- a unit is used only when every one of its files has the same bytes as when it was stored;
+  a file is hashed again when its size, modification time, inode or change time differ, or
+  when it was modified within `RACY_SECONDS` of being recorded (the "racy git" problem: an
+  edit in the same clock tick keeps the time), so a touched but unchanged file is hashed,
+  not parsed;
+- a unit whose files have errors is never stored: it is read again on every load, so its
+  mistakes are always reported from the files as they are;
+- the cache is keyed by the code too (every source file of this package and the versions
+  of Python, pydantic and PyYAML), by the data folder and by how paths are shown (the
+  working folder), so a new version or another folder never sees another's entries;
+- a cache that cannot be read (corrupt, locked, from another version) is ignored and
+  rebuilt, never trusted: it only ever saves time.
+
+Units holding a symbolic link are never cached (what a link points to can change without
+the unit's files changing). The values are pickles the build itself wrote into the
+project's own `.cache/` folder, as trusted as the code beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+#: A file modified this close to being recorded may change again within the same clock tick.
+RACY_SECONDS = 3.0
+
+#: A data folder's cache not written for this long is removed when another is written.
+STALE_DAYS = 14
+#: Objects made by a load after which they are frozen out of the collector's way (`no_gc`).
+FREEZE_AFTER = 1_000_000
+
+T = TypeVar("T")
+
+
+@cache
+def code_fingerprint() -> str:
+    """Every source file of this package and the libraries whose objects are pickled."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".yml"} and path.is_file():
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for name in ("pydantic", "pydantic_core", "PyYAML"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            digest.update(name.encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def _stat_key(stat: os.stat_result) -> str:
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+@dataclass
+class CacheStats:
+    """What the last load took from the cache, for benchmarks and tests."""
+
+    hits: int = 0
+    misses: int = 0
+    uncached: int = 0
+    hashed: int = 0
+    stored: int = 0
+    missed: list[str] = field(default_factory=list)
+
+
+class LoadCache:
+    """Results of loading units of the data folder, reused while their files are unchanged.
+
+    `folder=None` gives a cache that computes every unit (the loader's behaviour without
+    a cache). Use it as a context manager: what changed is written when the load ends.
+    """
+
+    def __init__(self, folder: Path | str | None, data: Path | str) -> None:
+        self.data = Path(data)
+        self.root = os.path.abspath(data)
+        self.stats = CacheStats()
+        self.db: sqlite3.Connection | None = None
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.seen_files: dict[str, tuple[str, bytes]] = {}
+        self.new_units: dict[str, tuple[bytes, bytes]] = {}
+        self.seen_units: set[str] = set()
+        self.path: Path | None = None
+        if folder is not None:
+            self.path = Path(folder) / f"{self._name()}.sqlite"
+            self._open()
+
+    def _name(self) -> str:
+        from .problems import display_path  # shown paths are kept in the values
+
+        key = "\0".join([code_fingerprint(), self.root, display_path(self.data)])
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+    def _open(self) -> None:
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, sha BLOB)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key BLOB, value BLOB)"
+            )
+            self.files = {
+                path: (stat, sha) for path, stat, sha in db.execute("SELECT * FROM files")
+            }
+            self.db = db
+        except (sqlite3.Error, OSError, ValueError):
+            self._discard()
+
+    def _discard(self) -> None:
+        """Forget a cache that cannot be read; it is written afresh at the end of the load."""
+        if self.db is not None:
+            self.db.close()
+        self.db, self.files = None, {}
+        if self.path is not None:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    # --- units ------------------------------------------------------------------------------
+
+    def unit(self, name: str, paths: list[Path] | None, compute: Callable[[], tuple[T, bool]]) -> T:
+        """The result of `compute()` for the unit `name` made of the files `paths`.
+
+        `compute` returns its value and whether it may be stored (False when the files have
+        errors). `paths=None` means the unit cannot be cached (it holds a symbolic link).
+        """
+        key = self._key(paths) if self.path is not None and paths is not None else None
+        if key is None:
+            self.stats.uncached += 1
+            return compute()[0]
+        self.seen_units.add(name)
+        stored = self._stored(name, key)
+        if stored is not None:
+            self.stats.hits += 1
+            return stored
+        self.stats.misses += 1
+        self.stats.missed.append(name)
+        value, storable = compute()
+        if storable:
+            self.new_units[name] = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+    def _stored(self, name: str, key: bytes) -> Any | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT key, value FROM units WHERE name = ?", (name,)).fetchone()
+            if row is None or row[0] != key:
+                return None
+            return _unpickled(row[1])
+        except Exception:  # a damaged row or file: compute it again, never trust it
+            return None
+
+    def _key(self, paths: list[Path]) -> bytes | None:
+        digest = hashlib.sha256()
+        for path in sorted(paths):
+            sha = self._sha(path)
+            if sha is None:
+                return None
+            digest.update(self._relative(path).encode() + b"\0" + sha)
+        return digest.digest()
+
+    def _relative(self, path: Path) -> str:
+        text = os.path.abspath(path)
+        return text[len(self.root) + 1 :] if text.startswith(self.root + os.sep) else text
+
+    def _sha(self, path: Path) -> bytes | None:
+        """The SHA-256 of a file's bytes, from its recorded stat when that is still the same."""
+        rel = self._relative(path)
+        try:
+            stat = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        key = _stat_key(stat)
+        known = self.files.get(rel)
+        if known is not None and known[0] == key:
+            self.seen_files[rel] = known
+            return known[1]
+        try:
+            with open(path, "rb") as file:
+                sha = hashlib.sha256(file.read()).digest()
+        except OSError:
+            return None
+        self.stats.hashed += 1
+        racy = time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1e9
+        self.seen_files[rel] = ("" if racy else key, sha)
+        return sha
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the units computed in this load and forget units and files no longer seen."""
+        if self.path is None:
+            return
+        try:
+            if self.db is None:
+                self._discard()
+                self._open()
+            if self.db is None:
+                return
+            with self.db:
+                self.db.execute("DELETE FROM files")
+                self.db.executemany(
+                    "INSERT INTO files VALUES (?, ?, ?)",
+                    [(path, stat, sha) for path, (stat, sha) in self.seen_files.items()],
+                )
+                names = {row[0] for row in self.db.execute("SELECT name FROM units")}
+                self.db.executemany(
+                    "DELETE FROM units WHERE name = ?", [(n,) for n in names - self.seen_units]
+                )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO units VALUES (?, ?, ?)",
+                    [(name, key, value) for name, (key, value) in self.new_units.items()],
+                )
+            self.stats.stored = len(self.new_units)
+            _prune(self.path)
+        except (sqlite3.Error, OSError):
+            pass  # another build holds it, or the disk is full: the next load computes again
+        finally:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+
+    def __enter__(self) -> LoadCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.save()
+        elif self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _prune(kept: Path) -> None:
+    """Remove the caches of data folders not loaded for `STALE_DAYS` (e.g. tests' folders)."""
+    stale = time.time() - STALE_DAYS * 86400
+    for path in kept.parent.glob("*.sqlite"):
+        with contextlib.suppress(OSError):
+            if path != kept and path.stat().st_mtime < stale:
+                path.unlink()
+
+
+def _unpickled(blob: bytes) -> Any:
+    with no_gc():
+        return pickle.loads(blob)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """No cycle collection while millions of objects are made and kept.
+
+    Python's collector runs every 700 new objects and walks the older ones again and again;
+    loading ten years of papers creates millions of objects that all live until the build
+    ends, so collecting meanwhile frees nothing and cost a large part of loading. After a
+    large load the objects alive are frozen (`gc.freeze`): the collector no longer walks
+    them, which cost seconds at each full collection of the build. Reference counting still
+    frees them when they are dropped (the papers hold no reference cycles). Small loads (the
+    tests load small councils hundreds of times) leave the collector as it was.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_count()[0] > FREEZE_AFTER:
+                gc.freeze()
+            gc.enable()
+
+
+def unit_files(folder: Path) -> list[Path] | None:
+    """Every file below `folder`, or None when a symbolic link is among them (not cached)."""
+    if os.path.islink(folder):
+        return None
+    found: list[Path] = []
+    folders = [str(folder)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return None
+                if entry.is_dir():
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(Path(entry.path))
+                else:  # a pipe or device: the loader refuses it, each time
+                    return None
+    return found

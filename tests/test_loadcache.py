@@ -1,0 +1,213 @@
+"""The load cache (loadcache.py) is invisible except for speed.
+
+Every test loads a private copy of the small fixture council with and without the cache and
+compares everything the loader returns: the model (excluded fields too), the problems, and
+the line maps later checks use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from support import build_site, copy_data, edit
+
+from committee_papers.load import load_with_problems
+from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
+
+MEETING = "meetings/2026-01-28-audit-governance"
+REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
+DAY_AGO = time.time() - 86400
+
+
+def deep(value: Any) -> Any:
+    """Everything a loaded value holds, fields the model excludes from dumps included."""
+    if isinstance(value, BaseModel):
+        return (type(value).__name__, {k: deep(v) for k, v in value.__dict__.items()})
+    if isinstance(value, dict):
+        return {k: deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [deep(v) for v in value])
+    return value
+
+
+def loaded(data: Path, cache: Path | None) -> tuple[Any, list[str], Any]:
+    papers, problems, sources = load_with_problems(data, cache)
+    maps = {path: where.lines for path, where in sources.maps.items()}
+    return deep(papers), [str(p) for p in problems], (maps, sources.cache)
+
+
+def age(folder: Path) -> None:
+    """Date every file a day back, as files long since written are (their stat is trusted)."""
+    for path in folder.rglob("*"):
+        os.utime(path, (DAY_AGO, DAY_AGO))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return copy_data(tmp_path / "data")
+
+
+def test_warm_cache_loads_the_same_papers(data: Path, tmp_path: Path) -> None:
+    age(data)
+    cache = tmp_path / "cache"
+    plain, plain_problems, (plain_maps, _) = loaded(data, None)
+    cold, cold_problems, (cold_maps, cold_stats) = loaded(data, cache)
+    warm, warm_problems, (warm_maps, warm_stats) = loaded(data, cache)
+    assert cold_stats.misses > 0 and cold_stats.hits == 0
+    assert warm_stats.hits == cold_stats.misses and warm_stats.misses == 0
+    assert warm_stats.hashed == 0  # unchanged stat: not even read
+    assert plain == cold == warm
+    assert plain_problems == cold_problems == warm_problems
+    assert plain_maps == cold_maps == warm_maps
+
+
+def test_edited_report_is_read_again(data: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    loaded(data, cache)
+    # Edited at once (the same clock tick as the first load is possible): still seen.
+    edit(
+        data / REPORT,
+        "title: Corporate Risk Register Update",
+        "title: Corporate Risk Register Revised",
+    )
+    papers, _, (_, stats) = loaded(data, cache)
+    assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == (
+        "Corporate Risk Register Revised"
+    )
+    assert stats.misses == 1, stats.missed
+    assert stats.missed == [f"meeting:{MEETING.split('/')[1]}"]
+
+
+def test_edit_keeping_size_and_time_is_seen(data: Path, tmp_path: Path) -> None:
+    """A tool that restores the modification time (rsync -t, tar) cannot hide an edit."""
+    age(data)
+    cache = tmp_path / "cache"
+    loaded(data, cache)
+    report = data / REPORT
+    before = report.stat()
+    edit(report, "title: Corporate Risk Register Update", "title: Corporate Risk Register UPDATE")
+    os.utime(report, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert report.stat().st_size == before.st_size
+    papers, _, _ = loaded(data, cache)
+    assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == (
+        "Corporate Risk Register UPDATE"
+    )
+
+
+def test_touched_unchanged_file_is_hashed_not_parsed(data: Path, tmp_path: Path) -> None:
+    age(data)
+    cache = tmp_path / "cache"
+    loaded(data, cache)
+    os.utime(data / REPORT, None)  # e.g. a fresh checkout: new time, same bytes
+    _, _, (_, stats) = loaded(data, cache)
+    assert stats.hashed == 1 and stats.misses == 0
+
+
+def test_file_with_errors_is_never_served_from_cache(data: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    edit(data / REPORT, "purpose: decision", "purpose: decide")
+    for _ in range(2):
+        _, found, (_, stats) = loaded(data, cache)
+        assert any("purpose: 'decide' is not allowed" in p for p in found), found
+        assert f"meeting:{MEETING.split('/')[1]}" in stats.missed
+    edit(data / REPORT, "purpose: decide", "purpose: decision")
+    _, found, _ = loaded(data, cache)
+    assert found == loaded(data, None)[1]
+
+
+def test_new_and_removed_files_change_the_unit(data: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    loaded(data, cache)
+    extra = data / MEETING / "stray.md"
+    extra.write_text("---\ntitle: Stray\n---\nText\n", encoding="utf-8")
+    _, found, _ = loaded(data, cache)
+    assert found == loaded(data, None)[1] and any("stray.md" in p for p in found)
+    extra.unlink()
+    assert loaded(data, cache)[:2] == loaded(data, None)[:2]
+
+
+@pytest.mark.parametrize("damage", [b"not a database at all", b""])
+def test_corrupt_cache_file_is_ignored(data: Path, tmp_path: Path, damage: bytes) -> None:
+    cache = tmp_path / "cache"
+    expected = loaded(data, None)[:2]
+    loaded(data, cache)
+    (db,) = cache.glob("*.sqlite")
+    db.write_bytes(damage)
+    again, found, (_, stats) = loaded(data, cache)
+    assert (again, found) == expected and stats.hits == 0
+    _, _, (_, stats) = loaded(data, cache)  # written afresh
+    assert stats.hits > 0 and stats.misses == 0
+
+
+def test_damaged_entry_is_computed_again(data: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = loaded(data, None)[:2]
+    loaded(data, cache)
+    (db,) = cache.glob("*.sqlite")
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE units SET value = x'80049500'")
+    again, found, (_, stats) = loaded(data, cache)
+    assert (again, found) == expected and stats.hits == 0 and stats.misses > 0
+
+
+def test_linked_folder_is_never_cached(data: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "notes.md").write_text("x", encoding="utf-8")
+    (data / MEETING / "linked").symlink_to(outside)
+    assert unit_files(data / MEETING) is None
+    _, found, (_, stats) = loaded(data, tmp_path / "cache")
+    assert stats.uncached >= 1 and found == loaded(data, None)[1]
+
+
+def test_cache_is_per_data_folder(tmp_path: Path) -> None:
+    one, two = copy_data(tmp_path / "one"), copy_data(tmp_path / "two")
+    cache = tmp_path / "cache"
+    edit(two / REPORT, "title: Corporate Risk Register Update", "title: Another council register")
+    loaded(one, cache)
+    papers, _, (_, stats) = loaded(two, cache)
+    assert stats.hits == 0
+    title = papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"]
+    assert title == "Another council register"
+    assert len(list(cache.glob("*.sqlite"))) == 2
+
+
+def test_small_loads_leave_the_collector_alone(data: Path) -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    load_with_problems(data, None)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    assert FREEZE_AFTER > 100_000
+
+
+def test_missing_cache_folder_parent_is_harmless(data: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with LoadCache(blocker / "cache", data) as units:
+        assert units.db is None
+    assert loaded(data, blocker / "cache")[:2] == loaded(data, None)[:2]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_with_warm_cache_gives_the_same_bytes(data: Path, tmp_path: Path) -> None:
+    """Two builds of the same data, the second loading everything from the cache."""
+    first = build_site(tmp_path / "first", data_dir=data)
+    cache_files = sorted((Path(__file__).resolve().parent.parent / ".cache" / "load").glob("*"))
+    assert cache_files, "the build keeps its load cache in .cache/load"
+    second = build_site(tmp_path / "second", data_dir=data)
+    assert _tree(first) == _tree(second)
