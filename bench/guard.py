@@ -3,13 +3,16 @@
 Times are CPU seconds (this process and its children), which a shared, busy machine
 disturbs far less than wall-clock time; wall time is printed beside them.
 
-    python bench/guard.py [--meetings 500] [--archive DIR] [--keep DIR]
+    python bench/guard.py [--meetings 500] [--archive DIR] [--keep DIR] [--site DIR [--build-s S]]
 
 Writes a synthetic council with bench/archive.py (unless --archive names one), builds its
 public site with `papers build` (the guard included), then runs the guard alone on the
 built site: collecting the withheld fragments, and scanning every output file. The share
 of the build is the figure to watch: the guard must grow with the size of the output, not
 with the output times the number of secrets. Prints its figures last, on one line.
+
+`--site` skips the build and times the guard alone on a site built before from the same
+archive (with `--keep`); give `--build-s` (that build's CPU seconds) to print the share.
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--meetings", type=int, default=500)
     parser.add_argument("--archive", type=Path, help="an archive already written")
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
+    parser.add_argument("--site", type=Path, help="a site built before: time the guard only")
+    parser.add_argument("--build-s", type=float, help="CPU seconds of the build of --site")
     args = parser.parse_args(argv)
+    if args.site is not None:
+        if args.archive is None:
+            parser.error("--site needs the --archive it was built from")
+        _report(args.meetings, args.build_s, *_guard_alone(args.archive, args.site))
+        return
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         archive = args.archive or work / "data"
@@ -61,15 +71,30 @@ def main(argv: list[str] | None = None) -> None:
         )
         build_wall = time.perf_counter() - started
         build_s = _children_cpu() - cpu
-        collect_s, scan_s, files, fragments, leaks = _guard_alone(archive, site)
-    guard_s = collect_s + scan_s
-    print(f"archive: {args.meetings} meetings; output: {files} files")
+        figures = _guard_alone(archive, site)
     print(f"build (guard included): {build_s:.1f} s CPU, {build_wall:.1f} s wall")
+    _report(args.meetings, build_s, *figures)
+
+
+def _report(
+    meetings: int,
+    build_s: float | None,
+    collect_s: float,
+    scan_s: float,
+    files: int,
+    fragments: int,
+    leaks: int,
+) -> None:
+    guard_s = collect_s + scan_s
+    print(f"archive: {meetings} meetings; output: {files} files")
     print(
         f"guard: collect {collect_s:.2f} s CPU ({fragments} withheld fragments), "
         f"scan {scan_s:.2f} s CPU, leaks found {leaks}"
     )
-    print(f"guard_s={guard_s:.2f} build_s={build_s:.1f} guard_share={guard_s / build_s:.3f}")
+    if build_s:
+        print(f"guard_s={guard_s:.2f} build_s={build_s:.1f} guard_share={guard_s / build_s:.3f}")
+    else:
+        print(f"guard_s={guard_s:.2f}")
 
 
 def _children_cpu() -> float:

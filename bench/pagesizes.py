@@ -42,6 +42,7 @@ KINDS: list[tuple[str, str]] = [
     ("person year", r"people/[^/]+/\d{4}/index\.html"),
     ("decisions register", r"decisions/index\.html"),
     ("decisions year", r"decisions/\d{4}/index\.html"),
+    ("decisions month", r"decisions/\d{4}/\d{2}/index\.html"),
     ("decision", r"decisions/[^/]+/index\.html"),
     ("forward plan", r"forward-plan/index\.html"),
     ("forward plan month", r"forward-plan/[^/]+/index\.html"),

@@ -105,7 +105,9 @@ def test_the_report_that_went_to_four_bodies(example: Site) -> None:
         "Community and Children's Services Committee , Friday 17 February 2017",
     ]
     assert sorted(p.name for p in (example.root / "meetings").iterdir()) == [
+        "2016",
         "2016-11-17-safeguarding-sub",
+        "2017",
         "2017-01-26-safeguarding-sub",
         "index.html",
     ]

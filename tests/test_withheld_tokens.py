@@ -354,11 +354,39 @@ def test_no_withheld_token_in_any_byte_or_file_name_of_the_public_site(
     assert not (site / "people/zq-secret-person").exists()
 
 
+@pytest.fixture(scope="module")
+def members_site(planted: tuple[Path, dict[str, str]]) -> Path:
+    data, _ = planted
+    return build_site(data.parent / "members", data_dir=data, audience="members")
+
+
 def test_every_withheld_token_is_in_the_members_site(
-    planted: tuple[Path, dict[str, str]],
+    planted: tuple[Path, dict[str, str]], members_site: Path
 ) -> None:
-    data, tokens = planted
-    site = build_site(data.parent / "members", data_dir=data, audience="members")
-    text = every_byte(site)
+    _, tokens = planted
+    text = every_byte(members_site)
     missing = sorted(f"{token}: {where}" for token, where in tokens.items() if token not in text)
     assert missing == [], "\n".join(missing)
+
+
+def test_the_guard_finds_every_withheld_token_in_the_members_site(
+    planted: tuple[Path, dict[str, str]], members_site: Path
+) -> None:
+    """The guard's strength, on real output of every kind (pages, search index, open data,
+    feeds, calendars): shown the members' site as if it were public, it reports every
+    planted token that it holds as secret."""
+    import datetime as dt
+
+    from committee_papers.guard import scan, secrets
+    from committee_papers.load import load
+    from committee_papers.policy import Audience, Policy
+    from committee_papers.projection import project
+
+    data, tokens = planted
+    papers = load(data)
+    shown = project(papers, Policy(papers, Audience.public, dt.date(2026, 11, 23)))
+    found = secrets(papers, shown)
+    held = {token for token in tokens if any(token in fragment for fragment in found.papers)}
+    reported = " ".join(leak.fragment for leak in scan(members_site, found))
+    assert len(held) > 100
+    assert sorted(token for token in held if token not in reported) == []

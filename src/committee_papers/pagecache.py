@@ -49,6 +49,10 @@ from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
+#: Pages always drawn: the decisions register and its year and month pages read something
+#: the record misses (tests/test_pagecache.py found them stale after a body, decision or
+#: as-of change once the register was split by year); to be traced, then removed from here.
+ALWAYS_DRAWN = frozenset({"decisions", "decisions-year", "decisions-month"})
 #: Bumped when the format of the index or the meaning of a key changes.
 FORMAT = 1
 #: Libraries whose version changes the bytes of a page.
@@ -424,6 +428,8 @@ class PageCache:
             static = self.static_key(spec.src_uri, spec.front_matter(), spec.render)
             plan.statics[spec.src_uri] = static
             entry = self.entries.get(spec.src_uri)
+            if spec.kind in ALWAYS_DRAWN:
+                continue
             if entry is None or entry.static != static:
                 _why(spec.src_uri, "new page" if entry is None else "static key")
                 continue

@@ -1,0 +1,401 @@
+"""Reading every public output file once, fast, for the leak guard (guard.py).
+
+The guard's cost is the size of the output: 23,529 files and about 330 MB on a 500-meeting
+council. Each file is turned into one text, its name first, in which every way a reader or
+a machine could get a withheld sentence out of it reads as the sentence's normalised form:
+
+- HTML and XML: the text with tags removed (so `<em>` inside a sentence hides nothing),
+  then the tags themselves (attributes, comments); the theme's own lines, the same on every
+  page, are read on the first pages only.
+- JSON (the open data, Pagefind's page fragments): escapes decoded (`\\n`, `\\"`, `\\u2019`),
+  then read as HTML, since values hold HTML too.
+- gzip, whatever the name; iCalendar unfolded and unescaped; PDF through its text, metadata
+  and outline (pypdf).
+
+Normalising is done in as few passes as possible: markup punctuation is folded on the bytes
+before decoding (one C pass), entities are decoded only where an `&` is, and every withheld
+fragment is looked for at once with one Aho-Corasick automaton (ahocorasick-rs: a Rust
+automaton several times faster per byte than pyahocorasick on text like the papers').
+
+`scan_cached` keeps the names of clean files by content hash in a cache folder, so an
+incremental build reads only the files that changed (see docs/incremental.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import html
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import ahocorasick_rs
+
+_TYPOGRAPHY = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2026": "...",
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
+_MARKUP = "*_#|>`[]()~\\<"
+#: Typography to plain characters, and Markdown and markup punctuation to spaces.
+_FOLD = str.maketrans({**_TYPOGRAPHY, **dict.fromkeys(_MARKUP, " ")})
+#: The same, one character at a time, for text that is not ASCII (where `translate` with a
+#: table is slow): no replacement is itself replaced, so the order does not matter.
+_FOLD_PAIRS = [*_TYPOGRAPHY.items(), *((c, " ") for c in _MARKUP)]
+#: Markup punctuation folded on the bytes before decoding (ASCII bytes are never part of a
+#: UTF-8 sequence). `#`, `&` and `;` stay: entities need them, and are decoded later.
+_BYTE_PUNCT = _MARKUP.replace("#", "").encode()
+_BYTES_FOLD = bytes.maketrans(_BYTE_PUNCT, b" " * len(_BYTE_PUNCT))
+#: A tag starts with a letter, `/`, `!` or `?` after `<` (a `<` before a space is text).
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+_TAG_B = re.compile(rb"<[A-Za-z/!?][^>]*>")
+#: The tags that can hold text: those with attributes, and comments (not `</p>` or `<tr>`).
+_TAG_WITH_TEXT_B = re.compile(rb"<[A-Za-z?][^>\s]*\s[^>]*>|<![^>]*>")
+#: Joins texts that must not run into each other: folding keeps it, no fragment holds it.
+APART = " \x00 "
+_APART_B = APART.encode()
+#: Files with no text to leak (images are checked through their alt text in the HTML).
+BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot"}
+_JSON = {".json", ".pf_fragment"}
+_MARKUP_FILES = {".html", ".htm", ".xml", ".svg", ".rss", ".atom"}
+_CALENDAR = {".ics", ".ical", ".ifb"}
+#: Lines at least this long that repeat on the first pages are the theme's, read once;
+#: lines of markup alone (no text between tags) are, whatever their length.
+_THEME_LINE = 40
+_LEARN_FROM = 12
+#: Shorter words in a search index cannot hold a fragment (MIN_CHARS in guard.py), even
+#: with their length byte in front.
+_MIN_WORD = 8
+_JSON_ESCAPES = [(b"\\\\", b" "), (b'\\"', b'"'), (b"\\/", b"/"), (b"\\n", b"\n")]
+_JSON_ESCAPES += [(b"\\t", b"\t"), (b"\\r", b"\r"), (b"\\b", b" "), (b"\\f", b" ")]
+_JSON_UNICODE = re.compile(
+    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+)
+
+
+def normalise(text: str) -> str:
+    """One spelling for comparing: entities, typography, markup and spacing do not matter."""
+    if "&" in text:
+        text = html.unescape(text)
+    if text.isascii():
+        text = text.translate(_FOLD)
+    else:
+        for char, plain in _FOLD_PAIRS:
+            if char in text:
+                text = text.replace(char, plain)
+    while "--" in text:  # a run of dashes is one (faster than a regex where CSS has many)
+        text = text.replace("--", "-")
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Normalised and case-folded: the form fragments and file texts are compared in."""
+    return normalise(text).casefold()
+
+
+def fold_bytes(data: bytes) -> str:
+    """`fold` of UTF-8 bytes, with the ASCII punctuation folded before decoding."""
+    return fold(data.translate(_BYTES_FOLD).decode("utf-8", errors="replace"))
+
+
+class LeakCheckError(Exception):
+    """An output file could not be read, so it could not be proved free of withheld text."""
+
+
+# --- the automaton ------------------------------------------------------------------------
+
+
+@dataclass
+class Matcher:
+    """Every fragment (already folded) at once; finds them as whole words."""
+
+    fragments: list[str]
+    automaton: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.automaton = ahocorasick_rs.AhoCorasick(self.fragments) if self.fragments else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"fragments": self.fragments}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.fragments = state["fragments"]
+        self.__post_init__()
+
+    def find(self, text: str) -> set[str]:
+        """The fragments in folded `text` as whole words (a name inside a longer word is not
+        it); overlapping matches count, so a near miss cannot hide a real one."""
+        if self.automaton is None:
+            return set()
+        found = set()
+        last = len(text) - 1
+        for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+            if start > 0 and text[start - 1].isalnum():
+                continue
+            if end <= last and text[end].isalnum():
+                continue
+            found.add(self.fragments[index])
+        return found
+
+
+class Finder(Protocol):
+    """What a scan looks for: `Matcher`, or guard.Secrets (fragments with their papers)."""
+
+    @property
+    def fragments(self) -> list[str]: ...
+
+    def find(self, text: str) -> set[str]: ...
+
+
+# --- one file, one text -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Lines the theme repeats on every page, each with what stands for it once read."""
+
+    lines: dict[bytes, bytes] = field(default_factory=dict)
+
+    def strip(self, data: bytes) -> bytes:
+        if not self.lines:
+            return data
+        lines = data.split(b"\n")
+        return b"\n".join(map(self.lines.get, lines, lines))
+
+
+def learn_theme(pages: Iterable[bytes]) -> Theme:
+    """Lines that repeat across the first pages: the theme's, the same on every page.
+
+    A line of markup alone is dropped (the text around it reads as it did with the tags
+    removed); a longer line with text becomes a separator, so no sentence runs across it.
+    """
+    counts: dict[bytes, int] = {}
+    for data in pages:
+        for line in set(data.split(b"\n")):
+            counts[line] = counts.get(line, 0) + 1
+    lines: dict[bytes, bytes] = {}
+    for line, count in counts.items():
+        if count < 2:
+            continue
+        if not _TAG_B.sub(b"", line).strip():
+            lines[line] = b""
+        elif len(line) >= _THEME_LINE:
+            lines[line] = _APART_B
+    return Theme(lines)
+
+
+def first_pages(names: list[str]) -> list[str]:
+    """The pages the theme is learnt from, and which are therefore read whole."""
+    return [n for n in names if n.endswith(".html")][:_LEARN_FROM]
+
+
+@dataclass
+class Reader:
+    """Reads the files of one site: the theme learnt from its first pages, and the JSON
+    strings already read (the open data repeats every title in several files: a string is
+    looked at once, where it is first met, and a leak in it is reported there)."""
+
+    theme: Theme = field(default_factory=Theme)
+    whole: frozenset[str] = frozenset()
+    seen: set[bytes] = field(default_factory=set)
+
+    def text(self, name: str, data: bytes) -> str:
+        """The folded text of one output file: its name, then every readable form of it."""
+        suffix = Path(name).suffix.lower()
+        head = fold(name)
+        if suffix in BINARY:
+            return head
+        if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: sitemaps, search index chunks
+            with contextlib.suppress(OSError, EOFError, zlib.error):
+                data = gzip.decompress(data)
+            if suffix == ".gz":
+                suffix = Path(Path(name).stem).suffix.lower()
+        if data[:5] == b"%PDF-":
+            return head + APART + fold(APART.join(_pdf_text(data)))
+        parts = [head]
+        if data[:12] == b"pagefind_dcd":
+            data = data[12:]
+            if suffix == ".pf_index":
+                data = _index_words(data)
+        if suffix in _JSON:
+            data = self._json_strings(data)
+        elif suffix in _CALENDAR:
+            parts.append(fold(_ics_text(data.decode("utf-8", errors="replace"))))
+        elif suffix in _MARKUP_FILES and name not in self.whole:
+            data = self.theme.strip(data)
+        if b"<" in data:
+            # The text as read, markup removed; then the markup: attributes and comments.
+            markup = b" ".join(_TAG_WITH_TEXT_B.findall(data))
+            data = _TAG_B.sub(b" ", data) + _APART_B + markup
+        parts.append(fold_bytes(data))
+        return APART.join(parts)
+
+    def _json_strings(self, data: bytes) -> bytes:
+        """Every string of a JSON file (keys and values) not read before, escapes decoded,
+        kept apart from each other as a parser would give them."""
+        if b"\\" in data:
+            # An escaped quote must not end a string: stand-ins first, decoded after.
+            data = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
+        parts = data.split(b'"')
+        if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
+            return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+        fresh = [piece for piece in set(parts[1::2]) if piece not in self.seen]
+        self.seen.update(fresh)
+        fresh.sort()
+        joined = _APART_B.join(fresh)
+        # A backslash folds to a space anyway; an escaped quote is a quote.
+        return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+def _outside_strings(gaps: list[bytes]) -> bytes:
+    """What lies between the strings of a JSON text besides punctuation, numbers, `true`,
+    `false` and `null`: nothing, in JSON."""
+    rest = b"".join(gaps).translate(None, b" \t\r\n{}[]:,0123456789.-+eE")
+    return rest.replace(b"tru", b"").replace(b"fals", b"").replace(b"null", b"")  # e gone
+
+
+def file_text(name: str, data: bytes, theme: Theme | None = None) -> str:
+    """The folded text of one output file on its own (see `Reader.text`)."""
+    return Reader(theme or Theme()).text(name, data)
+
+
+#: Bytes that can be part of a word in a Pagefind word index (lower-case letters, digits,
+#: UTF-8), every other byte a gap: the words come out without the binary around them.
+_WORD_BYTES = bytes(b if (48 <= b <= 57 or 97 <= b <= 122 or b >= 0x80) else 32 for b in range(256))
+_HIGH = bytes(range(0x80, 0x100))
+
+
+def _index_words(data: bytes) -> bytes:
+    """The words of a Pagefind word index (CBOR), one space between each.
+
+    In CBOR a short word is preceded by its length, a byte that reads as a letter (`g` for
+    seven letters), so each run is given both with and without its first letter.
+    """
+    runs = data.translate(_WORD_BYTES).split()
+    return b" ".join([r + b" " + r.lstrip(_HIGH)[1:] for r in runs if len(r) >= _MIN_WORD])
+
+
+def _json_unescaped(data: bytes) -> bytes:
+    """JSON's string escapes decoded in place, so a sentence reads as it would when parsed."""
+    if b"\\" not in data:
+        return data
+    for escape, plain in _JSON_ESCAPES:
+        if escape in data:
+            data = data.replace(escape, plain)
+    if b"\\u" in data:
+        text = _JSON_UNICODE.sub(_unicode_escape, data.decode("utf-8", errors="replace"))
+        data = text.encode("utf-8", errors="replace")
+    return data
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    if match[3]:
+        return chr(int(match[3], 16))
+    high, low = int(match[1], 16), int(match[2], 16)
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+
+def _ics_text(raw: str) -> str:
+    """iCalendar as a calendar app shows it: long lines unfolded (RFC 5545 3.1) and text
+    escapes undone (3.3.11), so a sentence split across folded lines is still found."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", raw)
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], unfolded)
+
+
+def _pdf_text(data: bytes) -> Iterator[str]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        yield " ".join(page.extract_text() or "" for page in reader.pages)
+        yield str(reader.metadata or "")
+        yield " ".join(_outline_titles(reader.outline))
+    except Exception as error:  # an unreadable PDF cannot be proved clean
+        raise LeakCheckError(f"could not read the PDF: {error}") from error
+
+
+def _outline_titles(outline: Any) -> Iterator[str]:
+    for entry in outline:
+        if isinstance(entry, list):
+            yield from _outline_titles(entry)
+        else:
+            yield str(getattr(entry, "title", ""))
+
+
+# --- a whole site -------------------------------------------------------------------------
+
+
+def site_files(site_dir: Path) -> list[str]:
+    """Every file of a built site, relative to it, in a stable order."""
+    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*") if p.is_file())
+
+
+def theme_of(site_dir: Path, names: list[str]) -> Theme:
+    return learn_theme((site_dir / name).read_bytes() for name in first_pages(names))
+
+
+def scan_files(
+    site_dir: Path, names: list[str], matcher: Finder, theme: Theme
+) -> dict[str, set[str]]:
+    """The fragments found in each file (named relative to `site_dir`) that has any."""
+    reader = Reader(theme, frozenset(first_pages(names)))
+    found: dict[str, set[str]] = {}
+    for name in names:
+        hits = matcher.find(reader.text(name, (site_dir / name).read_bytes()))
+        if hits:
+            found[name] = hits
+    return found
+
+
+def scan_cached(
+    site_dir: Path, matcher: Finder, cache_dir: Path, names: list[str] | None = None
+) -> dict[str, set[str]]:
+    """`scan_files` for an incremental build: files proved clean before are not read again.
+
+    A file is skipped when its bytes (by hash) were found clean against a set of fragments
+    that held every fragment looked for now (more secrets since means a new look). The
+    cache folder keeps one record, rewritten after each scan with the clean files of this
+    one. Only clean results are kept: a file with a leak is read every time.
+    """
+    names = site_files(site_dir) if names is None else names
+    record = cache_dir / "leakscan.json"
+    clean: set[str] = set()
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        if set(matcher.fragments) <= set(saved["fragments"]):
+            clean = set(saved["clean"])
+    reader = Reader(theme_of(site_dir, names), frozenset(first_pages(names)))
+    found: dict[str, set[str]] = {}
+    now_clean: list[str] = []
+    for name in names:
+        data = (site_dir / name).read_bytes()
+        key = hashlib.blake2b(name.encode() + b"\x00" + data, digest_size=16).hexdigest()
+        if key in clean:
+            now_clean.append(key)
+            continue
+        hits = matcher.find(reader.text(name, data))
+        if hits:
+            found[name] = hits
+        else:
+            now_clean.append(key)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"fragments": sorted(matcher.fragments), "clean": sorted(now_clean)}
+    partial = record.with_suffix(".tmp")
+    partial.write_text(json.dumps(payload), encoding="utf-8")
+    partial.replace(record)
+    return found

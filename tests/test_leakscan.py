@@ -1,0 +1,166 @@
+"""The guard's fast reader (leakscan.py): every way text can sit in an output file is read.
+
+Each case writes one file holding a withheld sentence (or a withheld single word) in some
+disguise beside a clean page, and the scan must name that file and no other; clean
+disguises of public text must not be reported. The cache must skip only what it proved.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from committee_papers.guard import Secrets, fragments, scan
+from committee_papers.leakscan import Matcher, scan_cached, site_files
+
+SENTENCE = "The negotiated price for the land is four million pounds before costs."
+WORD = "zqxwithheldword"
+SECRET = Secrets(
+    {**dict.fromkeys(fragments(SENTENCE), "report 'x'"), **dict.fromkeys([WORD], "report 'y'")}
+)
+
+
+def pagefind(payload: bytes) -> bytes:
+    """A Pagefind index file as Pagefind writes it: gzip of its mark and the payload."""
+    return gzip.compress(b"pagefind_dcd" + payload, mtime=0)
+
+
+def fragment_json(content: str) -> bytes:
+    page = {"url": "/x/", "content": content, "meta": {"title": "x"}, "filters": {}}
+    return json.dumps(page).encode()
+
+
+LEAKS = {
+    "split-by-tags.html": b"<p>The negotiated <a href='#x'>price</a> for the land is <strong>"
+    b"four\nmillion</strong> pounds before costs.</p>",
+    "entities.html": b"<p>&#84;he negotiated price for the land is four&#x20;million pounds "
+    b"before costs&period;</p>",
+    "typography.html": "<p>The negotiated price for the land is four\u00a0million pounds"
+    "\u202fbefore costs\u2026</p>".encode(),
+    "attribute.html": b'<img src="a.png" title="The negotiated price for the land is four '
+    b'million pounds before costs.">',
+    "comment-word.html": b"<p>Nothing here.</p><!--" + WORD.encode() + b"-->",
+    "script.html": b"<script>var x = '" + SENTENCE.encode() + b"';</script>",
+    "escaped.json": json.dumps({"a": {"b": [SENTENCE.replace("four ", "four\n")]}}).encode(),
+    "unicode.json": json.dumps({"a": SENTENCE.replace("The", "Th\u00e9") + " " + WORD}).encode(),
+    "html-in.json": json.dumps(
+        {
+            "html": "<p>The negotiated <em>price</em> for the land is "
+            "four million pounds before costs.</p>"
+        }
+    ).encode(),
+    "not-json.json": b"<p>" + SENTENCE.encode() + b"</p>",
+    "pagefind/2026/fragment/en_1.pf_fragment": pagefind(fragment_json(SENTENCE)),
+    "pagefind/2026/index/en_1.pf_index": pagefind(
+        cbor2.dumps([[["after", [[1, [3, 4], []]]], [WORD, [[1, [9], []]]]]])
+    ),
+    "feed.xml.gz": gzip.compress(b"<item><title>" + SENTENCE.encode() + b"</title></item>"),
+    "calendar.ics": b"BEGIN:VEVENT\r\nDESCRIPTION:The negotiated price for the land is four mi\r\n"
+    b" llion pounds before costs.\r\nEND:VEVENT\r\n",
+    f"people/{WORD}/index.html": b"<p>Nothing to see.</p>",
+    f"{WORD}.png": b"\x89PNG\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEAKS))
+def test_every_disguise_is_found(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_bytes(LEAKS[name])
+    (tmp_path / "clean.html").write_text("<p>Nothing to see.</p>")
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {name}
+
+
+CLEAN = {
+    # The fragment's words inside longer words, or a different number: not the sentence.
+    "longer.html": b"<p>zqxwithheldwords and prezqxwithheldword</p>",
+    "amount.json": json.dumps({"a": SENTENCE.replace("four", "fourteen")}).encode(),
+    # JSON quotes around values do not join two strings into a sentence.
+    "apart.json": json.dumps(["The negotiated price for the land is", "four million"]).encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_near_misses_are_not_leaks(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_bytes(CLEAN[name])
+    assert scan(tmp_path, SECRET) == []
+
+
+def test_theme_lines_are_read_on_the_first_pages(tmp_path: Path) -> None:
+    """A line repeated on every page is read once (where it is met whole), never skipped."""
+    line = f'<div class="site-footer" title="{SENTENCE}"><span>Footer</span></div>'
+    for number in range(20):
+        page = tmp_path / f"p{number:02d}.html"
+        page.write_text(f"<html>\n<body>\n{line}\n<p>Page {number}</p>\n</body>\n</html>\n")
+    found = {leak.file for leak in scan(tmp_path, SECRET)}
+    assert found and found <= {f"p{n:02d}.html" for n in range(12)}
+
+
+def test_a_json_string_met_twice_is_reported_where_first_met(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(json.dumps({"text": SENTENCE}))
+    assert [leak.file for leak in scan(tmp_path, SECRET)] == ["a.json"]
+
+
+class Counting(Matcher):
+    """A matcher that counts the files it is asked about."""
+
+    calls = 0
+
+    def find(self, text: str) -> set[str]:
+        Counting.calls += 1
+        return super().find(text)
+
+
+def counted(site: Path, matcher: Matcher, cache: Path) -> tuple[int, dict[str, set[str]]]:
+    Counting.calls = 0
+    found = scan_cached(site, matcher, cache)
+    return Counting.calls, found
+
+
+def test_cache_rereads_only_changed_files(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    for number in range(5):
+        (site / f"p{number}.html").write_text(f"<p>Page {number}</p>")
+    matcher = Counting(sorted(SECRET.papers))
+    assert counted(site, matcher, cache) == (5, {})
+    assert counted(site, matcher, cache) == (0, {})
+    (site / "p3.html").write_text(f"<p>{SENTENCE}</p>")
+    calls, found = counted(site, matcher, cache)
+    assert calls == 1 and set(found) == {"p3.html"}
+    # A file with a leak is never remembered as clean: it is read every time.
+    calls, found = counted(site, matcher, cache)
+    assert calls == 1 and set(found) == {"p3.html"}
+
+
+def test_cache_rereads_everything_when_there_are_new_secrets(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    for number in range(3):
+        (site / f"p{number}.html").write_text(f"<p>Page {number} {WORD}</p>")
+    fewer = Counting(sorted(fragments(SENTENCE)))
+    assert counted(site, fewer, cache) == (3, {})
+    more = Counting(sorted(SECRET.papers))
+    calls, found = counted(site, more, cache)
+    assert calls == 3 and set(found) == {f"p{n}.html" for n in range(3)}
+
+
+def test_cache_keeps_clean_files_when_there_are_fewer_secrets(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    for number in range(3):
+        (site / f"p{number}.html").write_text(f"<p>Page {number}</p>")
+    assert counted(site, Counting(sorted(SECRET.papers)), cache) == (3, {})
+    # A secret that became public: what was proved clean against more is clean against less.
+    assert counted(site, Counting(sorted(fragments(SENTENCE))), cache) == (0, {})
+
+
+def test_site_files_lists_every_file(tmp_path: Path) -> None:
+    for name in ("a.html", "b/c.json", "b/d/e.pf_fragment"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    assert site_files(tmp_path) == ["a.html", "b/c.json", "b/d/e.pf_fragment"]
