@@ -20,6 +20,7 @@ so only ratios measured together mean anything.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import shutil
@@ -44,10 +45,6 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
 
 
-#: CPU seconds of the last command `measured` ran (its whole process tree).
-LAST_CPU = 0.0
-
-
 @dataclass
 class Run:
     seconds: float
@@ -59,15 +56,25 @@ class Run:
     cpu: float = 0.0
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every finished child process tree so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+#: CPU seconds of the last `measured` command (its whole process tree).
+LAST_CPU = [0.0]
+
+
 def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
-    """Run `command`; return wall seconds and the peak memory (MB) of it and its children.
+    """Run `command`; return wall seconds and the peak memory (MB) of it and its children
+    (its CPU seconds are left in LAST_CPU).
 
     /usr/bin/time reports the largest resident set of the process tree it waited for, as
     getrusage(RUSAGE_CHILDREN) does, so the Pagefind child of a build counts.
     """
-    global LAST_CPU
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    cpu = children_cpu()
     with log.open("w") as out:
         result = subprocess.run(
             ["/usr/bin/time", "-f", "PEAK_KB=%M", *command],
@@ -78,8 +85,7 @@ def measured(command: list[str], cwd: Path, log: Path) -> tuple[float, float]:
             check=False,
         )
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    LAST_CPU = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    LAST_CPU[0] = children_cpu() - cpu
     text = log.read_text()
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed; see {log}:\n{text[-3000:]}")
@@ -111,6 +117,7 @@ def project_config(work: Path, data: Path, serve_meetings: int = 0) -> Path:
     (docs / "about.md").write_text("# About this site\n\nA synthetic archive.\n")
     config = (ROOT / "mkdocs.yml").read_text()
     config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("data_dir: !ENV [PAPERS_DATA, data]", f"data_dir: {data}")
     config = config.replace("data_dir: data", f"data_dir: {data}")
     config = config.replace("templates_dir: macros", f"templates_dir: {ROOT / 'macros'}")
     config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
@@ -156,7 +163,7 @@ def build_project(work: Path, data: Path) -> Run:
         work / "project.log",
     )
     size, pages = tree_size(site)
-    return Run(seconds, peak, size, pages, (work / "project.log").read_text(), LAST_CPU)
+    return Run(seconds, peak, size, pages, (work / "project.log").read_text(), LAST_CPU[0])
 
 
 # --- the baseline: the same content as plain Markdown, plain mkdocs-material --------------
@@ -275,10 +282,15 @@ def build_material(work: Path, data: Path) -> Run:
         [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)], work, work / "material.log"
     )
     size, pages = tree_size(work / "plain-site")
-    return Run(seconds, peak, size, pages, "", LAST_CPU)
+    return Run(seconds, peak, size, pages, "", LAST_CPU[0])
 
 
 # --- the everyday jobs on the larger archive -----------------------------------------------
+
+
+#: The new meeting's agenda goes out on the last lawful day before 30 November (five clear
+#: working days), before the as-of date, as `papers check` requires.
+PUBLISHED = dt.date(2026, 11, 20)
 
 
 def add_meeting(data: Path) -> str:
@@ -298,7 +310,7 @@ def add_meeting(data: Path) -> str:
     meeting = (target / "meeting.yml").read_text().replace(newest.name, new_id)
     meeting = meeting.replace(f"date: {day}", "date: 2026-11-30")
     meeting = "\n".join(
-        f"published: {AS_OF.isoformat()}" if line.startswith("published:") else line
+        f"published: {PUBLISHED.isoformat()}" if line.startswith("published:") else line
         for line in meeting.splitlines()
     )
     meeting = meeting.replace("status: held", "status: scheduled")
@@ -307,8 +319,8 @@ def add_meeting(data: Path) -> str:
     return new_id
 
 
-def publish_one_meeting(work: Path, data: Path) -> float:
-    """Seconds to publish one new meeting into the already built archive."""
+def publish_one_meeting(work: Path, data: Path) -> tuple[float, float]:
+    """Wall and CPU seconds to publish one new meeting into the already built archive."""
     add_meeting(data)
     config = work / "mkdocs.yml"
     seconds, _ = measured(
@@ -316,7 +328,16 @@ def publish_one_meeting(work: Path, data: Path) -> float:
         work,
         work / "incremental.log",
     )
-    return seconds
+    for line in (work / "incremental.log").read_text().splitlines():
+        if "Page cache:" in line or "Steps:" in line or "Search index:" in line:
+            print(line.strip())
+    return seconds, LAST_CPU[0]
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a running process (and its finished children) has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -325,8 +346,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_edit(work: Path, data: Path, serve_meetings: int) -> float:
-    """Seconds from saving an edited report to `mkdocs serve` serving the new text."""
+def serve_edit(work: Path, data: Path, serve_meetings: int) -> tuple[float, float]:
+    """Wall and CPU seconds from saving an edited report to `mkdocs serve` serving it."""
     config = project_config(work / "serve", data, serve_meetings)
     port = free_port()
     log = (work / "serve.log").open("w")
@@ -345,10 +366,12 @@ def serve_edit(work: Path, data: Path, serve_meetings: int) -> float:
         wait_for(url, lambda body: True, 3600)
         marker = f"Edited at {time.monotonic_ns()}"
         text = report.read_text()
+        time.sleep(2)  # let the first build's livereload settle
+        cpu = process_cpu(server.pid)
         start = time.perf_counter()
         report.write_text(text.replace("\n## ", f"\n{marker}\n\n## ", 1))
         wait_for(url, lambda body: marker in body, 3600)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, process_cpu(server.pid) - cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -399,6 +422,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the two builds at each size (no serve, new meeting or browser)",
     )
+    parser.add_argument(
+        "--skip-material",
+        action="store_true",
+        help="leave out the plain-material baseline (its ratio prints as nan)",
+    )
     args = parser.parse_args(argv)
     results = {}
     for meetings in sorted({args.small, args.meetings}):
@@ -408,10 +436,14 @@ def main(argv: list[str] | None = None) -> None:
         data = write_archive(work / "data", meetings=meetings)
         print(f"== {meetings} meetings: building with committee-papers ...", flush=True)
         ours = build_project(work, data)
+        print(f"committee-papers build: {ours.seconds:.1f} s wall, {LAST_CPU[0]:.1f} s CPU")
         steps = [line for line in ours.log.splitlines() if "Steps:" in line or "Pagefind" in line]
         print("\n".join(steps))
-        print(f"== {meetings} meetings: building with plain mkdocs-material ...", flush=True)
-        plain = build_material(work, data)
+        if args.skip_material:
+            plain = Run(float("nan"), float("nan"), float("nan"), 0, "")
+        else:
+            print(f"== {meetings} meetings: building with plain mkdocs-material ...", flush=True)
+            plain = build_material(work, data)
         results[meetings] = (ours, plain, work)
         for name, run in (("committee-papers", ours), ("plain material", plain)):
             print(
@@ -445,18 +477,20 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     material_index = work / "plain-site" / "search" / "search_index.json"
-    print(
-        f"material's search index: {material_index.stat().st_size / 1e6:.1f} MB; "
-        f"Pagefind: {tree_size(work / 'site' / 'pagefind')[0]:.1f} MB on disk"
-    )
+    if material_index.exists():
+        print(f"material's search index: {material_index.stat().st_size / 1e6:.1f} MB")
+    print(f"Pagefind: {tree_size(work / 'site' / 'pagefind')[0]:.1f} MB on disk")
     kb = ms = float("nan")
     if not args.skip_browser:
         kb, ms = first_query(work / "site", common_word(work / "site"))
         print(f"first query in Chromium: {kb:.0f} KB, {ms:.0f} ms")
-    serve = serve_edit(work, work / "data", args.serve_meetings)
-    print(f"serve shows an edited report after {serve:.1f} s", flush=True)
-    incremental = publish_one_meeting(work, work / "data")
-    print(f"publishing one new meeting: {incremental:.1f} s", flush=True)
+    serve, serve_cpu = serve_edit(work, work / "data", args.serve_meetings)
+    print(f"serve shows an edited report after {serve:.1f} s ({serve_cpu:.1f} s CPU)", flush=True)
+    incremental, incremental_cpu = publish_one_meeting(work, work / "data")
+    print(
+        f"publishing one new meeting: {incremental:.1f} s ({incremental_cpu:.1f} s CPU)",
+        flush=True,
+    )
     print(
         f"ratio_vs_material={ours.seconds / plain.seconds:.2f} incremental_s={incremental:.1f} "
         f"serve_edit_s={serve:.1f} peak_rss_mb={ours.peak_mb:.0f} first_query_kb={kb:.0f} "

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -21,6 +22,9 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # Builds in tests (and the `papers`/`mkdocs` commands they run) skip the PDF packs unless a
 # test asks for them: the demo's packs are laid out once per session (conftest.py).
 os.environ["PAPERS_PACKS"] = "false"
+# Each test process keeps its page cache (pagecache.py) in a folder of its own, not in the
+# project's .cache/pages: builds of many data copies would crowd it out.
+os.environ.setdefault("PAPERS_PAGE_CACHE", tempfile.mkdtemp(prefix="papers-page-cache-"))
 
 
 def build_site(

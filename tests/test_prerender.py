@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,15 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def test_a_build_with_the_worker_has_the_bytes_of_one_without(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = copy_data(tmp_path / "data")
+    # The worker runs only without the page cache (its drawings record no reads).
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv(ENV_WORKERS, "1")
-    with_worker = digest(build_site(tmp_path / "with", data_dir=data))
+    with caplog.at_level(logging.INFO):
+        with_worker = digest(build_site(tmp_path / "with", data_dir=data))
+    assert "Rendering the papers' HTML on two cores" in caplog.text
     monkeypatch.setenv(ENV_WORKERS, "0")
     without = digest(build_site(tmp_path / "without", data_dir=data))
     assert with_worker == without

@@ -34,6 +34,7 @@ from .model import (
     Resolution,
 )
 from .policy import Policy
+from .tracing import query
 from .workdays import add_working_days
 
 #: Items that are the business of running a meeting, not decisions readers look for.
@@ -493,6 +494,7 @@ class DecisionsView:
     papers: Papers
     policy: Policy
 
+    @query
     def register(self) -> list[Decision]:
         return register(self.papers, self.policy)
 
@@ -505,6 +507,7 @@ class DecisionsView:
     def maker_name(self, maker: Any) -> str:
         return maker_name(maker)
 
+    @query
     def record(self, record: DecisionRecord) -> Decision | None:
         return record_decision(self.papers, self.policy, record)
 
@@ -523,9 +526,11 @@ class DecisionsView:
     def anchor(self, entry: MinuteItem, index: int = 1) -> str:
         return resolution_anchor(entry, index)
 
+    @query
     def votes_of(self, person_id: str) -> list[tuple[Any, ...]]:
         return votes_of(self.papers, self.policy, person_id)
 
+    @query
     def is_issue(self, report: Report) -> bool:
         return has_issue(self.papers, self.policy, report)
 
@@ -535,21 +540,26 @@ class DecisionsView:
     def notice_label(self, notice: Notice) -> str:
         return NOTICE_LABELS[notice.kind]
 
+    @query
     def history(self, report: Report) -> list[Step]:
         return issue_history(self.papers, self.policy, report)
 
+    @query
     def plan_months(self) -> list[PlanMonth]:
         return plan_months(self.papers)
 
+    @query
     def plan_entries(self, month: PlanMonth) -> list[ForwardPlanEntry]:
         return plan_entries(self.papers, month)
 
     def plan_entry(self, ref: str | None) -> ForwardPlanEntry | None:
         return self.papers.forward_plan.get(ref or "")
 
+    @query
     def notices(self) -> list[Notice]:
         return notices_in_order(self.papers, self.policy)
 
+    @query
     def notices_for(self, meeting: Meeting) -> list[Notice]:
         return [n for n in self.notices() if n.meeting == meeting.id]
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
@@ -32,6 +33,7 @@ from .asof import london_today, parse_as_of
 from .guard import check_site
 from .load import load_with_problems
 from .model import Site
+from .pagecache import PageCache, Plan, StaleCacheError, engine_key, folder_digest
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .prerender import PageHtml, RenderInputs, workers_for
@@ -48,6 +50,7 @@ from .publish import (
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
 from .steps import Background, StepTimer
+from .tracing import TracedDate
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -67,6 +70,9 @@ _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
 _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
+#: The template of a page served from the page cache: nothing to draw, the cached HTML
+#: replaces the output in on_post_page.
+_CACHED_TEMPLATE = "committee-papers-cached.html"
 
 
 class PapersConfig(base.Config):
@@ -89,6 +95,10 @@ class PapersConfig(base.Config):
     #: Where laid-out PDFs are kept by content hash, relative to mkdocs.yml.
     pack_cache = opt.Type(str, default=".cache/packs")
     pack_workers = opt.Optional(opt.Type(int))
+    #: Where generated pages' final HTML is kept between builds (pagecache.py), relative to
+    #: mkdocs.yml; empty turns the page cache off.
+    # A folder, or false (PAPERS_PAGE_CACHE=false: YAML reads an empty value as unset).
+    page_cache = opt.Type((str, bool), default=".cache/pages")
     #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
     #: files are not parsed again. An empty value loads every file every time.
     load_cache = opt.Type(str, default=".cache/load")
@@ -124,6 +134,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: What the engine's renderer is made from, for the pages' worker process.
         self.render_inputs: RenderInputs | None = None
         self.page_html: PageHtml | None = None
+        self.page_cache: PageCache | None = None
+        self.plan = Plan()
+        #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
+        self.drawn: dict[str, tuple[Any, str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -152,7 +166,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Everything from here on sees only the audience's projection: withheld papers are
         # not hidden by templates, they are absent.
         shown = project(papers, full_policy)
-        policy = Policy(shown, full_policy.audience, full_policy.as_of)
+        # With the page cache on, the as-of date reports how pages use it (tracing.py).
+        as_of = TracedDate.of(full_policy.as_of) if self.config.page_cache else full_policy.as_of
+        policy = Policy(shown, full_policy.audience, as_of)
         self.policy = policy
         self.full_papers = papers
         # Words of the templates themselves ("Apologies for absence") are public by nature.
@@ -319,7 +335,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         }
         self.pages_done = 0
         log.info(f"Rendering {len(self.search_groups)} pages")
-        self._start_page_html(files)
         return files
 
     def _start_page_html(self, files: Files) -> None:
@@ -328,7 +343,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.page_html is not None:
             self.page_html.close()
         order = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.specs]
-        workers = workers_for(len(order)) if self.command == "build" else 0
+        # Not with the page cache yet: a page drawn for the cache records what it read, and
+        # the worker's drawing records nothing.
+        cached = self.page_cache is not None
+        workers = workers_for(len(order)) if self.command == "build" and not cached else 0
         inputs = self.render_inputs
         if inputs is not None and self.renderer is not None:
             inputs = replace(inputs, pdfs=self.renderer.view.pdfs)
@@ -341,7 +359,80 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.auto_reload = False
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         return env
+
+    # Once the configuration is final (every plugin's on_config has run) and before any page
+    # is drawn: which generated pages the page cache can serve as they are.
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        self._plan_pages(config)
+        self._start_page_html(files)
+        return nav
+
+    def _plan_pages(self, config: MkDocsConfig) -> None:
+        self.page_cache, self.plan, self.drawn = None, Plan(), {}
+        if not self.config.page_cache or self.renderer is None or self.policy is None:
+            return
+        root = Path(config.config_file_path).parent
+        folders = [root / self.config.templates_dir]
+        if config.theme.custom_dir:
+            folders.append(Path(config.theme.custom_dir))
+        settings = [
+            self.command,
+            Path(config.config_file_path).read_text(encoding="utf-8"),
+            repr(sorted((k, v) for k, v in self.config.items() if k != "as_of")),
+            repr(
+                [
+                    str(config.site_name),
+                    config.site_url,
+                    str(config.site_description),
+                    str(config.copyright),
+                    config.use_directory_urls,
+                    sorted((k, repr(v)) for k, v in config.theme.items()),
+                    config.extra,
+                    config.nav,
+                    config.markdown_extensions,
+                    config.mdx_configs,
+                    [str(x) for x in config.extra_css],
+                    [str(x) for x in config.extra_javascript],
+                ]
+            ),
+            folder_digest([Path(config.docs_dir)]).hex(),
+        ]
+        key = engine_key(self.policy.papers, folders, settings)
+        folder = (
+            self.config.page_cache if isinstance(self.config.page_cache, str) else ".cache/pages"
+        )
+        cache = PageCache(root / folder, key)
+        cache.trace(self.policy.papers, self.renderer.view)
+        self.plan = cache.plan(self.specs.values())
+        self.page_cache = cache
+        log.info(
+            f"Page cache: {len(self.plan.hits)} of {len(self.specs)} generated pages unchanged, "
+            f"{len(self.specs) - len(self.plan.hits)} to draw "
+            f"(checked in {self.plan.seconds:.1f} s)"
+        )
+
+    # A page served from the page cache has nothing to convert: its Markdown is empty (the
+    # front matter only) and its HTML comes from the cache, so MkDocs' Markdown conversion
+    # (0.6 ms a page with a fresh Markdown instance) is skipped, leaving what an empty page
+    # leaves: no content, no headings, no anchors.
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        if page.file.src_uri in self.plan.hits:
+            convert = page.render
+
+            def render(config: MkDocsConfig, files: Files) -> None:
+                if (page.markdown or "").strip():
+                    convert(config, files)
+                    return
+                page.content = ""
+                page.toc = get_toc([])
+                page._title_from_render = None
+                page.present_anchor_ids = set()
+                page.links_to_anchors = {}
+
+            page.render = render  # type: ignore[method-assign]
+        return page
 
     # The engine's HTML replaces the (empty) Markdown of a generated page: data text never
     # passes through Markdown's or Jinja's hands again.
@@ -357,7 +448,21 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             return html
         if self.page_html is not None and self.page_html.parallel:
             return html  # made in on_page_context, while the worker renders other pages
-        content = spec.html()
+        cache = self.page_cache
+        if cache is None:
+            content = spec.html()
+        elif spec.src_uri in self.plan.hits:
+            if cache.verify:
+                try:
+                    cache.check(spec.src_uri, self.plan.hits[spec.src_uri], spec.html)
+                except StaleCacheError as error:
+                    raise PluginError(str(error)) from error
+            # Served from the cache: no theme to draw (on_post_page puts the HTML in).
+            page.meta["template"] = _CACHED_TEMPLATE
+            return ""
+        else:
+            content, reads = cache.draw(spec.html)
+            self.drawn[spec.src_uri] = (reads, content)
         page.toc = get_toc(_toc_tokens(content))
         return content
 
@@ -380,9 +485,24 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.page_html.close()
             self.page_html = None
 
+    # Last, so the page kept is the page written.
+    @event_priority(-100)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        cache = self.page_cache
+        uri = page.file.src_uri
+        if cache is None:
+            return output
+        if uri in self.plan.hits:
+            return cache.read(self.plan.hits[uri])
+        drawn = self.drawn.pop(uri, None)
+        if drawn is not None:
+            cache.keep(uri, self.plan.statics[uri], drawn[0], drawn[1], output)
+        return output
+
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.target is None:
+            self._save_page_cache()  # mkdocs serve: no guard, nothing to publish
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if config.strict and self.warnings.count:
@@ -416,6 +536,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     "Exempt or unpublished text was found in the public site, so it was not "
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
+        self._save_page_cache()
         swap_into_place(staging, self.target)
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
@@ -423,6 +544,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
+
+    def _save_page_cache(self) -> None:
+        if self.page_cache is not None:
+            self.page_cache.save(self.specs)
+            log.info(
+                f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
+            )
 
     def _index(self, site: Path) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""

@@ -37,6 +37,7 @@ from .model import (
 from .policy import Policy
 from .searchindex import SearchChoices, search_choices
 from .tables import parse_date
+from .tracing import query
 from .urls import url_for
 
 PURPOSES = {
@@ -127,6 +128,7 @@ class View(Display):
     def clerk(self, meeting: Meeting) -> Person | None:
         return self.person(meeting.clerk or self.body(meeting.body).clerk)
 
+    @query
     def sub_bodies(self, body: Body) -> list[Body]:
         return sorted(
             (b for b in self.papers.bodies.values() if b.parent == body.id), key=lambda b: b.name
@@ -237,6 +239,7 @@ class View(Display):
     def withheld_appendices(self, report: Report) -> list[Appendix]:
         return [a for a in report.appendices if not self.policy.show_appendix(report, a)]
 
+    @query
     def members_on(self, body: Body, day: dt.date) -> list[tuple[Membership, Person]]:
         return [
             (m, self.papers.people[m.person])
@@ -244,19 +247,23 @@ class View(Display):
             if m.person in self.papers.people
         ]
 
+    @query
     def meetings_by_year(self, body: Body) -> list[tuple[int, list[Meeting]]]:
         return _by_year(self.papers.meetings_of(body.id))
 
+    @query
     def upcoming(self, limit: int = 5, body_id: str | None = None) -> list[Meeting]:
         meetings = (
             self.papers.meetings_of(body_id) if body_id else self.papers.meetings_in_date_order()
         )
         return [m for m in meetings if m.date >= self.policy.as_of][:limit]
 
+    @query
     def next_meeting(self, body: Body) -> Meeting | None:
         found = self.upcoming(1, body.id)
         return found[0] if found else None
 
+    @query
     def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
         return _by_year(self.papers.meetings_in_date_order())
 
@@ -270,12 +277,15 @@ class View(Display):
 
     # --- minutes --------------------------------------------------------------------------
 
+    @query
     def minutes_status(self, meeting: Meeting) -> str:
         return "approved" if self.papers.minutes_approved(meeting.id) else "draft"
 
+    @query
     def approval(self, meeting: Meeting) -> tuple[Meeting, AgendaItem] | None:
         return self.papers.approval_of(meeting.id)
 
+    @query
     def corrections(self, meeting: Meeting) -> list[str]:
         """Corrections recorded when a later meeting approved these minutes."""
         found = self.approval(meeting)
@@ -294,6 +304,7 @@ class View(Display):
         """The earlier versions this audience may read, oldest first."""
         return [v for v in report.versions if self.policy.show_version(report, v)]
 
+    @query
     def route(self, report: Report) -> list[tuple[Meeting, AgendaItem]]:
         """The meetings a report goes to, as far as their agendas are published."""
         return [
@@ -302,6 +313,7 @@ class View(Display):
             if self.policy.show_agenda(meeting)
         ]
 
+    @query
     def latest_papers(self, limit: int = 10) -> list[tuple[dt.date, str, Any]]:
         """Recently published reports and minutes, newest first: (date, kind, object)."""
         found: list[tuple[dt.date, str, Any]] = []
@@ -343,15 +355,18 @@ class View(Display):
     def chart_value(self, value: float) -> str:
         return f"{value:g}"
 
+    @query
     def people_of_kind(self, kind: str) -> list[Person]:
         wanted = PersonKind(kind)
         return sorted(
             (p for p in self.papers.people.values() if p.kind is wanted), key=lambda p: p.sort_key
         )
 
+    @query
     def roles_of(self, person: Person) -> list[tuple[Body, Membership]]:
         return self.papers.roles_of(person.id)
 
+    @query
     def bodies_in_order(self) -> list[Body]:
         order = {
             kind: i
@@ -380,6 +395,7 @@ class View(Display):
     def calendar_year(self) -> int:
         return self.policy.as_of.year
 
+    @query
     def calendar_months(self, year: int) -> list[CalendarMonth]:
         """The twelve months of `year` as weeks of days (Monday first), with their meetings."""
         on_day: dict[dt.date, list[Meeting]] = {}
@@ -411,12 +427,15 @@ class View(Display):
     def is_today(self, day: dt.date) -> bool:
         return day == self.policy.as_of
 
+    @query
     def attendance(self, person: Person) -> list[attendance.BodyAttendance]:
         return attendance.attendance_of(self.papers, self.policy, person)
 
+    @query
     def declarations(self, person: Person) -> list[tuple[Meeting, Any]]:
         return attendance.declarations_of(self.papers, self.policy, person)
 
+    @query
     def current_bodies(self, person: Person) -> list[Body]:
         """Bodies the person sits on (any role) on the as-of date, by name."""
         found = {

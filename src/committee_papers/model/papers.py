@@ -8,6 +8,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..tracing import query
 from .decisions import DecisionRecord, ForwardPlanEntry, Notice
 from .meetings import AgendaItem, ItemKind, Meeting, MeetingStatus
 from .people import Body, Membership, Person
@@ -38,6 +39,7 @@ class Papers(BaseModel):
     def _in_date_order(self) -> list[Meeting]:
         return sorted(self.meetings.values(), key=lambda m: (m.date, m.start or dt.time.min, m.id))
 
+    @query
     def meetings_in_date_order(self) -> list[Meeting]:
         return list(self._in_date_order)
 
@@ -66,17 +68,21 @@ class Papers(BaseModel):
                     index.setdefault(item.minutes_of, (meeting, item))
         return index
 
+    @query
     def meetings_of(self, body_id: str) -> list[Meeting]:
         return list(self._by_body.get(body_id, []))
 
+    @query
     def items_presenting(self, report_id: str) -> list[tuple[Meeting, AgendaItem]]:
         """Every (meeting, item) that presents a report, in date order: its route."""
         return list(self._presenting.get(report_id, []))
 
+    @query
     def approval_of(self, meeting_id: str) -> tuple[Meeting, AgendaItem] | None:
         """The first later meeting (and item) whose agenda approves this meeting's minutes."""
         return self._approvals.get(meeting_id)
 
+    @query
     def minutes_approved(self, meeting_id: str) -> bool:
         """Minutes are approved once the approving meeting has been held and minuted."""
         found = self.approval_of(meeting_id)
@@ -89,6 +95,7 @@ class Papers(BaseModel):
             and (later.minutes.for_item(item.ref) is not None)
         )
 
+    @query
     def roles_of(self, person_id: str) -> list[tuple[Body, Membership]]:
         return sorted(
             ((b, m) for b in self.bodies.values() for m in b.memberships if m.person == person_id),

@@ -1,0 +1,601 @@
+"""The page cache: each generated page's final HTML, reused while nothing it shows changed.
+
+Past meetings do not change, so most pages of an archive come out of a build byte for byte
+as they went in. Drawing them again (the engine's HTML, then the theme) is most of a build.
+The cache keeps each generated page's final HTML with two things:
+
+- a **static key**: a hash of everything outside the data that shapes the page (the build's
+  settings, the theme and templates, the package's own code and its libraries' versions, the
+  council's `site.yml`, all folded into one *global key*) and of the page itself (its
+  address, its front matter, and the papers its drawing function was handed);
+- a **record of its reads** (tracing.py): which papers the drawing looked up, which whole
+  collections it walked, which queries it asked with their answers, and how it used the
+  as-of date, each with a fingerprint of what it saw.
+
+A later build reuses the HTML when the static key is equal and every recorded read gives the
+same fingerprint again. Replaying reads is cheap (the fingerprints of every paper of a
+500-meeting archive cost 0.1 s; drawing one page costs about 8 ms of engine and more of
+theme), and since the record is made by the drawing itself rather than guessed from the data,
+a page whose inputs changed is never reused. `PAPERS_PAGE_CACHE_VERIFY=1` proves it on a
+build: every reused page is drawn again and must give the same engine HTML.
+
+The cache is a folder (`.cache/pages/` beside mkdocs.yml by default) holding one
+sub-folder per global key: `index.pickle` (address -> entry) and the HTML files named by
+their own hash, which are never written in place. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import tracing
+from .model import Papers
+
+log = logging.getLogger("mkdocs.plugins.committee_papers")
+
+#: Pages always drawn: the decisions register and its year and month pages read something
+#: the record misses (tests/test_pagecache.py found them stale after a body, decision or
+#: as-of change once the register was split by year); to be traced, then removed from here.
+ALWAYS_DRAWN = frozenset({"decisions", "decisions-year", "decisions-month"})
+#: Bumped when the format of the index or the meaning of a key changes.
+FORMAT = 1
+#: Libraries whose version changes the bytes of a page.
+LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-macros-plugin",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "markupsafe",
+    "pydantic",
+    "pygal",
+)
+#: Collections of the projected model whose reads are recorded, by name.
+MODEL_COLLECTIONS = ("people", "bodies", "meetings", "reports", "decisions", "forward_plan")
+#: The laid-out PDFs' lookups (page ranges, packs, report PDFs), when packs are built.
+PDF_COLLECTIONS = ("packs", "ranges", "reports")
+#: Global-key folders kept (a build and `mkdocs serve` each use their own); others are
+#: removed once unused for STALE_KEY_SECONDS (another build may be reading them).
+KEEP_KEYS = 4
+STALE_KEY_SECONDS = 3600
+#: HTML files no entry names are removed once this old (a concurrent build may still use them).
+STALE_BLOB_SECONDS = 24 * 3600
+VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
+
+_ABSENT = b"absent"
+
+
+class StaleCacheError(RuntimeError):
+    """Under PAPERS_PAGE_CACHE_VERIFY, a reused page's engine HTML differs from a fresh one."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    static: bytes
+    reads: tuple[tuple[tuple[Any, ...], Any], ...]
+    engine: bytes
+    blob: str
+
+
+@dataclass
+class Plan:
+    """What the cache decided for one build: the pages it serves and the ones to draw."""
+
+    hits: dict[str, Entry] = field(default_factory=dict)
+    statics: dict[str, bytes] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+def library_versions() -> str:
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ";".join(found)
+
+
+def folder_digest(folders: Iterable[Path]) -> bytes:
+    """A hash of the names and bytes of every file under `folders` (theme overrides,
+    templates, this package's code): editing any of them changes every page's key."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        if not folder.is_dir():
+            h.update(f"missing:{folder}".encode())
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            h.update(str(path.relative_to(folder)).encode() + b"\0")
+            h.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return h.digest()
+
+
+class Fingerprints:
+    """Fingerprints of values the drawing of pages saw, memoised for one build.
+
+    A paper (a pydantic model) is fingerprinted field by field once per build; the memo keeps
+    the object alive so its id is never reused by another object within the build.
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[int, tuple[Any, bytes]] = {}
+        self._collections: dict[int, tuple[Any, bytes]] = {}
+        self._busy: set[int] = set()
+
+    def of(self, value: Any) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        self._feed(h, value, 0)
+        return h.digest()
+
+    def model(self, obj: BaseModel) -> bytes:
+        """Every field of a paper, those left out of its JSON (a report's text, a meeting's
+        minutes) included; a reference back to a paper being fingerprinted counts as its
+        type only (a version names its report)."""
+        found = self._models.get(id(obj))
+        if found is not None and found[0] is obj:
+            return found[1]
+        if id(obj) in self._busy:
+            return b"cycle:" + type(obj).__qualname__.encode()
+        self._busy.add(id(obj))
+        try:
+            h = hashlib.blake2b(digest_size=16)
+            h.update(type(obj).__qualname__.encode())
+            for name, value in obj.__dict__.items():
+                h.update(name.encode() + b"=")
+                self._feed(h, value, 0)
+            self._feed(h, obj.__pydantic_extra__, 0)
+            digest = h.digest()
+        finally:
+            self._busy.discard(id(obj))
+        self._models[id(obj)] = (obj, digest)
+        return digest
+
+    def collection(self, mapping: dict[Any, Any]) -> bytes:
+        found = self._collections.get(id(mapping))
+        if found is not None and found[0] is mapping:
+            return found[1]
+        digest = self.of(dict(dict.items(mapping)))
+        self._collections[id(mapping)] = (mapping, digest)
+        return digest
+
+    def _feed(self, h: Any, value: Any, depth: int) -> None:
+        if depth > 50:
+            raise ValueError("value too deep to fingerprint")
+        if value is None:
+            h.update(b"N")
+        elif isinstance(value, enum.Enum):
+            h.update(b"E" + type(value).__qualname__.encode())
+            self._feed(h, value.value, depth + 1)
+        elif isinstance(value, bool):
+            h.update(b"T" if value else b"F")
+        elif isinstance(value, (int, float)):
+            h.update(b"n" + repr(value).encode() + b";")
+        elif isinstance(value, str):
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data) + data)
+        elif isinstance(value, bytes):
+            h.update(b"b%d:" % len(value) + value)
+        elif isinstance(value, dt.datetime):
+            h.update(b"t" + dt.datetime.isoformat(value).encode())
+        elif isinstance(value, dt.date):
+            h.update(b"d" + dt.date.isoformat(value).encode())
+        elif isinstance(value, dt.time):
+            h.update(b"h" + value.isoformat().encode())
+        elif isinstance(value, BaseModel):
+            h.update(b"m" + self.model(value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            h.update(b"c" + type(value).__qualname__.encode())
+            for item in dataclasses.fields(value):
+                self._feed(h, getattr(value, item.name), depth + 1)
+        elif isinstance(value, (list, tuple)):
+            h.update(b"l%d:" % len(value))
+            for item in value:
+                self._feed(h, item, depth + 1)
+        elif isinstance(value, dict):
+            h.update(b"D%d:" % dict.__len__(value))
+            for key, item in dict.items(value):
+                self._feed(h, key, depth + 1)
+                self._feed(h, item, depth + 1)
+        elif isinstance(value, (set, frozenset)):
+            h.update(b"S%d:" % len(value))
+            for digest in sorted(self.of(item) for item in value):
+                h.update(digest)
+        elif _is_renderer(value):
+            h.update(b"R")  # the drawing machinery: its code and templates are in the global key
+        elif callable(value):
+            self._feed_callable(h, value, depth)
+        else:
+            # Unknown: its type and repr. A repr with an address only costs a redraw.
+            h.update(b"r" + type(value).__qualname__.encode() + repr(value).encode())
+
+    def _feed_callable(self, h: Any, fn: Any, depth: int) -> None:
+        """A drawing function: its code and everything it was given (defaults, closure)."""
+        code = getattr(fn, "__code__", None)
+        if code is None:
+            bound = getattr(fn, "__self__", None)
+            h.update(b"f" + getattr(fn, "__qualname__", type(fn).__qualname__).encode())
+            if bound is not None:
+                self._feed(h, bound, depth + 1)
+            return
+        h.update(b"f" + fn.__module__.encode() + fn.__qualname__.encode() + code.co_code)
+        self._feed(h, fn.__defaults__, depth + 1)
+        self._feed(h, fn.__kwdefaults__, depth + 1)
+        for cell in fn.__closure__ or ():
+            self._feed(h, cell.cell_contents, depth + 1)
+
+
+def _is_renderer(value: Any) -> bool:
+    from .render import Renderer
+    from .view import View
+
+    return isinstance(value, (Renderer, View))
+
+
+class PageRecorder:
+    """Collects the reads of one page's drawing (see tracing.Recorder)."""
+
+    def __init__(self, cache: PageCache) -> None:
+        self.cache = cache
+        self.paused = 0
+        self.reads: dict[tuple[Any, ...], Any] = {}
+
+    def _note(self, key: tuple[Any, ...], make: Callable[[], Any]) -> None:
+        if key in self.reads:
+            return
+        self.paused += 1
+        try:
+            self.reads[key] = make()
+        finally:
+            self.paused -= 1
+
+    def item(self, collection: str, key: Any, value: Any, present: bool) -> None:
+        self._note(
+            ("i", collection, key),
+            lambda: self.cache.prints.of(value) if present else _ABSENT,
+        )
+
+    def whole(self, collection: str, mapping: dict[Any, Any]) -> None:
+        self._note(("a", collection), lambda: self.cache.prints.collection(mapping))
+
+    def can_replay(self, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        return self.cache.query_key(owner, "", args, kwargs) is not None
+
+    def query(
+        self, owner: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any
+    ) -> bool:
+        key = self.cache.query_key(owner, name, args, kwargs)
+        if key is None:
+            return False
+        self._note(key, lambda: self.cache.prints.of(result))
+        return True
+
+    def date_compared(self, op: str, other: dt.date, result: bool) -> None:
+        self.reads.setdefault(("c", op, other.toordinal()), result)
+
+    def date_part(self, name: str, value: int) -> None:
+        self.reads.setdefault(("p", name), value)
+
+    def date_used(self) -> None:
+        self.reads.setdefault(("d",), self.cache.as_of.toordinal())
+
+
+class PageCache:
+    """One build's view of the cache folder (see the module's docstring)."""
+
+    def __init__(self, folder: Path, global_key: bytes) -> None:
+        self.root = folder
+        self.key = global_key
+        self.folder = folder / global_key.hex()[:24]
+        self.entries: dict[str, Entry] = {}
+        self.prints = Fingerprints()
+        self.papers: Papers | None = None
+        self.view: Any = None
+        self.as_of = dt.date.min
+        self.collections: dict[str, dict[Any, Any]] = {}
+        self._now: dict[tuple[Any, ...], Any] = {}
+        self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
+        self.stored = 0
+        index = self.folder / "index.pickle"
+        try:
+            with index.open("rb") as handle:
+                saved = pickle.load(handle)
+            if saved.get("format") == FORMAT and saved.get("key") == global_key:
+                self.entries = saved["entries"]
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a damaged index only costs a full drawing
+            log.info(f"Page cache: index unreadable ({error}); drawing every page")
+
+    # --- the model the pages are drawn from ----------------------------------------------
+
+    def trace(self, papers: Papers, view: Any) -> None:
+        """Make the projected model report its reads: the collections become TracedDicts
+        (in place, so every holder of `papers` sees them) and PDFs' lookups too."""
+        for name in MODEL_COLLECTIONS:
+            mapping = getattr(papers, name)
+            if not isinstance(mapping, tracing.TracedDict):
+                object.__setattr__(papers, name, tracing.TracedDict(name, mapping))
+            self.collections[name] = getattr(papers, name)
+        pdfs = getattr(view, "pdfs", None)
+        if pdfs is not None:
+            for name in PDF_COLLECTIONS:
+                mapping = getattr(pdfs, name)
+                traced_name = f"pdf.{name}"
+                if not isinstance(mapping, tracing.TracedDict):
+                    mapping = tracing.TracedDict(traced_name, mapping)
+                    setattr(pdfs, name, mapping)
+                self.collections[traced_name] = mapping
+        self.papers = papers
+        self.view = view
+        self.as_of = dt.date(view.policy.as_of.year, view.policy.as_of.month, view.policy.as_of.day)
+
+    def query_key(
+        self, owner: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, ...] | None:
+        """A name for a query that a later build can ask again, or None if it cannot."""
+        from .decisions import DecisionsView
+        from .view import View
+
+        if owner is self.papers:
+            who: tuple[Any, ...] = ("papers",)
+        elif isinstance(owner, View) and owner.papers is self.papers:
+            who = ("view", owner.base)
+        elif isinstance(owner, DecisionsView) and owner.papers is self.papers:
+            who = ("decisions",)
+        else:
+            return None
+        refs = []
+        for value in args:
+            ref = self._ref(value)
+            if ref is None:
+                return None
+            refs.append(ref)
+        for keyword, value in sorted(kwargs.items()):
+            ref = self._ref(value)
+            if ref is None:
+                return None
+            refs.append(("k", keyword, ref))
+        return ("q", who, name, tuple(refs))
+
+    def _ref(self, value: Any) -> tuple[Any, ...] | None:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            if isinstance(value, enum.Enum):
+                return None
+            return ("v", value)
+        if isinstance(value, tracing.TracedDate):
+            return None
+        if type(value) is dt.date:
+            return ("t", value.toordinal())
+        ident = getattr(value, "id", None)
+        if isinstance(value, BaseModel) and isinstance(ident, str):
+            for name in MODEL_COLLECTIONS:
+                if dict.get(self.collections.get(name, {}), ident) is value:
+                    return ("o", name, ident)
+        return None
+
+    def _resolve(self, ref: tuple[Any, ...]) -> Any:
+        kind = ref[0]
+        if kind == "v":
+            return ref[1]
+        if kind == "t":
+            return dt.date.fromordinal(ref[1])
+        if kind == "o":
+            found = dict.get(self.collections[ref[1]], ref[2])
+            if found is None:
+                raise LookupError(ref)
+            return found
+        raise LookupError(ref)
+
+    # --- deciding -------------------------------------------------------------------------
+
+    def static_key(self, src_uri: str, front_matter: str, render: Callable[..., Any]) -> bytes:
+        return _digest(self.key, src_uri.encode(), front_matter.encode(), self.prints.of(render))
+
+    def plan(self, specs: Iterable[Any]) -> Plan:
+        """Which pages can be served from the cache, with the static key of every page."""
+        start = time.process_time()
+        plan = Plan()
+        with contextlib.suppress(OSError):
+            os.utime(self.folder)  # in use: no other build's clean-up removes it
+        for spec in specs:
+            static = self.static_key(spec.src_uri, spec.front_matter(), spec.render)
+            plan.statics[spec.src_uri] = static
+            entry = self.entries.get(spec.src_uri)
+            if spec.kind in ALWAYS_DRAWN:
+                continue
+            if entry is None or entry.static != static:
+                _why(spec.src_uri, "new page" if entry is None else "static key")
+                continue
+            changed = next((r for r, seen in entry.reads if self.now(r) != seen), None)
+            if changed is not None:
+                _why(spec.src_uri, f"read {changed!r}")
+                continue
+            blob = self.folder / entry.blob
+            try:
+                os.utime(blob)  # in use: not removed by another build's clean-up
+            except OSError:
+                continue
+            plan.hits[spec.src_uri] = entry
+        plan.seconds = time.process_time() - start
+        return plan
+
+    def now(self, read: tuple[Any, ...]) -> Any:
+        """What a recorded read gives in this build (memoised: pages share many reads)."""
+        if read in self._now:
+            return self._now[read]
+        try:
+            value = self._now_uncached(read)
+        except Exception:  # a query that cannot be asked again: never equal
+            value = object()
+        self._now[read] = value
+        return value
+
+    def _now_uncached(self, read: tuple[Any, ...]) -> Any:
+        kind = read[0]
+        if kind == "i":
+            mapping = self.collections[read[1]]
+            value = dict.get(mapping, read[2], _ABSENT)
+            return _ABSENT if value is _ABSENT else self.prints.of(value)
+        if kind == "a":
+            return self.prints.collection(self.collections[read[1]])
+        if kind == "q":
+            who, name, refs = read[1], read[2], read[3]
+            owner = self._owner(who)
+            args, kwargs = [], {}
+            for ref in refs:
+                if ref[0] == "k":
+                    kwargs[ref[1]] = self._resolve(ref[2])
+                else:
+                    args.append(self._resolve(ref))
+            previous = tracing.start(None)
+            try:
+                result = getattr(owner, name)(*args, **kwargs)
+            finally:
+                tracing.start(previous)
+            return self.prints.of(result)
+        if kind == "c":
+            return getattr(dt.date, read[1])(self.as_of, dt.date.fromordinal(read[2]))
+        if kind == "p":
+            return getattr(self.as_of, read[1])
+        if kind == "d":
+            return self.as_of.toordinal()
+        raise LookupError(read)
+
+    def _owner(self, who: tuple[Any, ...]) -> Any:
+        from .decisions import DecisionsView
+
+        if who[0] == "papers":
+            return self.papers
+        if who[0] == "view":
+            return self.view.at(who[1])
+        return DecisionsView(self.papers, self.view.policy)
+
+    # --- drawing and keeping ----------------------------------------------------------------
+
+    def draw(self, draw: Callable[[], str]) -> tuple[str, tuple[tuple[Any, ...], Any]]:
+        """Draw a page's engine HTML while recording its reads."""
+        recorder = PageRecorder(self)
+        previous = tracing.start(recorder)
+        try:
+            html = draw()
+        finally:
+            tracing.start(previous)
+        return html, tuple(recorder.reads.items())
+
+    def check(self, src_uri: str, entry: Entry, draw: Callable[[], str]) -> None:
+        """Under PAPERS_PAGE_CACHE_VERIFY: a reused page must draw the same engine HTML."""
+        fresh = _digest(str(draw()).encode())
+        if fresh != entry.engine:
+            raise StaleCacheError(
+                f"page cache: {src_uri} was reused but its HTML has changed; "
+                "a read of this page is not recorded (see docs/incremental.md)"
+            )
+
+    def read(self, entry: Entry) -> str:
+        return (self.folder / entry.blob).read_text(encoding="utf-8")
+
+    def keep(
+        self, src_uri: str, static: bytes, reads: tuple[Any, ...], engine: str, output: str
+    ) -> None:
+        """Store a freshly drawn page's final HTML and what it read."""
+        data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
+        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + ".html"
+        path = self.folder / blob
+        if not path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        self.entries[src_uri] = Entry(static, tuple(reads), _digest(engine.encode()), blob)
+        self.stored += 1
+
+    def save(self, pages: Iterable[str]) -> None:
+        """Write the index (entries of this build's pages only) and clear out what no build
+        uses any more: old global keys' folders, and unnamed HTML files a day old."""
+        wanted = set(pages)
+        entries = {uri: entry for uri, entry in self.entries.items() if uri in wanted}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index = self.folder / "index.pickle"
+        temporary = index.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(
+                {"format": FORMAT, "key": self.key, "entries": entries},
+                handle,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        os.replace(temporary, index)
+        named = {entry.blob for entry in entries.values()}
+        old = time.time() - STALE_BLOB_SECONDS
+        for path in self.folder.iterdir():
+            if path.name != "index.pickle" and path.name not in named:
+                try:
+                    if path.stat().st_mtime < old:
+                        path.unlink()
+                except OSError:
+                    pass
+        folders = sorted(
+            (p for p in self.root.iterdir() if p.is_dir()),
+            key=lambda p: max(_mtime(p), _mtime(p / "index.pickle")),
+            reverse=True,
+        )
+        unused = time.time() - STALE_KEY_SECONDS
+        for folder in folders[KEEP_KEYS:]:
+            if max(_mtime(folder), _mtime(folder / "index.pickle")) < unused:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _why(src_uri: str, reason: str) -> None:
+    log.debug(f"Page cache: drawing {src_uri}: {reason}")
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def engine_key(papers: Papers, folders: Iterable[Path], settings: Iterable[str]) -> bytes:
+    """The global key: what every page depends on that the reads do not record.
+
+    `settings` are the adapter's own (the MkDocs configuration as it stands after the
+    plugin's changes); the engine adds its code, its templates and the theme overrides (in
+    `folders`), the libraries' versions, the council's site.yml and the notices.
+    """
+    prints = Fingerprints()
+    package = Path(__file__).resolve().parent
+    return _digest(
+        f"format={FORMAT}".encode(),
+        library_versions().encode(),
+        folder_digest([package, *folders]),
+        prints.of(papers.site),
+        prints.of(list(papers.notices)),
+        *(setting.encode() for setting in settings),
+    )

@@ -1,0 +1,291 @@
+"""The page cache never serves a page whose HTML would change, and serves the rest.
+
+Engine tests draw every page of a copy of the demo council with the cache recording, change
+one thing (a report, a person, a body, the minutes, a decision, the as-of date, a new
+meeting...), then ask the cache which pages it would reuse and draw every page again: no
+reused page may differ from its fresh drawing. Build tests go through MkDocs: an incremental
+build into a built site gives the bytes of a full build without the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import AS_OF, DATA, ROOT, copy_data, edit
+
+from committee_papers import tracing
+from committee_papers.load import load_with_problems
+from committee_papers.mkdocs_plugin import build_site as build
+from committee_papers.pagecache import ALWAYS_DRAWN, PageCache, Plan, StaleCacheError
+from committee_papers.pages import PageSpec, page_specs
+from committee_papers.policy import Audience, Policy
+from committee_papers.projection import project, withheld_ids
+from committee_papers.render import Renderer
+
+KEY = b"test-global-key"
+NEW_MEETING = """body: planning
+date: 2027-01-12
+start: "18:30"
+status: scheduled
+published: 2026-11-20
+agenda:
+  - {number: "1", kind: apologies}
+  - {number: "2", kind: declarations}
+  - {number: "3", kind: minutes, minutes_of: 2026-10-21-planning}
+"""
+
+
+def draw_engine(data: Path, as_of: str) -> tuple[Renderer, list[PageSpec]]:
+    """The pages of `data` as the plugin makes them (projection, traced as-of date)."""
+    papers, problems, _ = load_with_problems(data)
+    assert papers is not None and not problems, problems
+    day = tracing.TracedDate.of(dt.date.fromisoformat(as_of))
+    shown = project(papers, Policy(papers, Audience.public, day))
+    policy = Policy(shown, Audience.public, day)
+    renderer = Renderer(shown, policy, [ROOT / "macros"], withheld_ids(papers, shown))
+    return renderer, page_specs(shown, policy, renderer)
+
+
+def plan_for(cache_dir: Path, data: Path, as_of: str) -> tuple[PageCache, Plan, list[PageSpec]]:
+    renderer, specs = draw_engine(data, as_of)
+    cache = PageCache(cache_dir, KEY)
+    cache.trace(renderer.papers, renderer.view)
+    return cache, cache.plan(specs), specs
+
+
+def fill(cache_dir: Path, data: Path, as_of: str) -> int:
+    """Draw every page with the cache recording (the engine HTML stands for the page)."""
+    cache, plan, specs = plan_for(cache_dir, data, as_of)
+    for spec in specs:
+        html, reads = cache.draw(spec.html)
+        cache.keep(spec.src_uri, plan.statics[spec.src_uri], reads, html, html)
+    cache.save(spec.src_uri for spec in specs)
+    return len(specs)
+
+
+def stale_and_reused(cache_dir: Path, data: Path, as_of: str) -> tuple[list[str], int, int]:
+    """Pages the cache would reuse although their HTML changed; pages reused; all pages."""
+    cache, plan, specs = plan_for(cache_dir, data, as_of)
+    stale = [
+        spec.src_uri
+        for spec in specs
+        if spec.src_uri in plan.hits and cache.read(plan.hits[spec.src_uri]) != str(spec.html())
+    ]
+    return stale, len(plan.hits), len(specs)
+
+
+def _report(data: Path) -> None:
+    edit(
+        data / "meetings/2026-10-21-planning/pa-26-01105-riverside-wharf.md",
+        "\n## ",
+        "\nA paragraph added by the case officer after the site visit.\n\n## ",
+    )
+
+
+def _person(data: Path) -> None:
+    edit(data / "people.yml", "name: Martin Hale", "name: Martin Hale-Jones")
+
+
+def _body(data: Path) -> None:
+    edit(data / "bodies/planning.yml", "name: Planning Committee", "name: Planning Board")
+
+
+def _minutes(data: Path) -> None:
+    edit(data / "meetings/2026-10-21-planning/minutes.yml", 'ended: "20:55"', 'ended: "21:10"')
+
+
+def _decision(data: Path) -> None:
+    edit(
+        data / "decisions/christmas-parking-2026.yml",
+        "title: Free parking after 3pm",
+        "title: Free parking after 2pm",
+    )
+
+
+def _new_meeting(data: Path) -> None:
+    folder = data / "meetings/2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING, encoding="utf-8")
+
+
+CHANGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a report's text": (_report, AS_OF),
+    "a person's name": (_person, AS_OF),
+    "a body's name": (_body, AS_OF),
+    "a meeting's minutes": (_minutes, AS_OF),
+    "a decision record": (_decision, AS_OF),
+    "a new meeting approving earlier minutes": (_new_meeting, AS_OF),
+    "the as-of date crossing a meeting and publication dates": (lambda data: None, "2026-12-02"),
+    "the as-of date moving a day": (lambda data: None, "2026-11-24"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_no_reused_page_differs_from_a_fresh_drawing(tmp_path: Path, change: str) -> None:
+    data = copy_data(tmp_path / "data", DATA)
+    total = fill(tmp_path / "cache", data, AS_OF)
+    mutate, as_of = CHANGES[change]
+    mutate(data)
+    stale, reused, pages = stale_and_reused(tmp_path / "cache", data, as_of)
+    assert stale == []
+    # Changing one thing leaves most pages as they were, and the cache says so.
+    assert reused > pages // 2, f"only {reused} of {pages} pages reused"
+    assert pages >= total - 1
+
+
+def test_nothing_changed_reuses_every_page(tmp_path: Path) -> None:
+    total = fill(tmp_path / "cache", DATA, AS_OF)
+    stale, reused, pages = stale_and_reused(tmp_path / "cache", DATA, AS_OF)
+    _, specs = draw_engine(DATA, AS_OF)
+    always = sum(spec.kind in ALWAYS_DRAWN for spec in specs)  # the decisions register
+    assert (stale, reused, pages) == ([], total - always, total)
+
+
+def test_a_new_meeting_redraws_its_listings_and_the_meeting_whose_minutes_it_approves(
+    tmp_path: Path,
+) -> None:
+    data = copy_data(tmp_path / "data", DATA)
+    fill(tmp_path / "cache", data, AS_OF)
+    _new_meeting(data)
+    _, plan, specs = plan_for(tmp_path / "cache", data, AS_OF)
+    drawn = {spec.src_uri for spec in specs} - set(plan.hits)
+    assert "meetings/2027-01-12-planning/index.md" in drawn
+    assert "meetings/index.md" in drawn
+    assert "committees/planning/index.md" in drawn
+    # Its agenda approves the minutes of 21 October: that meeting's pages now say so.
+    assert "meetings/2026-10-21-planning/minutes/index.md" in drawn
+    # Other bodies' meetings and their reports are untouched.
+    assert "meetings/2026-07-15-council/index.md" not in drawn
+    assert not any(uri.startswith("reports/") for uri in drawn if "planning" not in uri)
+
+
+def test_a_query_is_recorded_as_its_answer_not_its_reads(tmp_path: Path) -> None:
+    renderer, specs = draw_engine(DATA, AS_OF)
+    cache = PageCache(tmp_path, KEY)
+    cache.trace(renderer.papers, renderer.view)
+    report = next(spec for spec in specs if spec.kind == "report")
+    _, reads = cache.draw(report.html)
+    kinds = {read[0] for read, _ in reads}
+    assert ("a", "meetings") not in dict(reads)  # it never depends on every meeting
+    assert "q" in kinds and "i" in kinds
+    assert any(read[0] == "c" for read, _ in reads)  # publication dates against the as-of date
+
+
+def test_the_as_of_date_records_comparisons_with_their_results() -> None:
+    class Notes:
+        paused = 0
+
+        def __init__(self) -> None:
+            self.seen: list[tuple[object, ...]] = []
+
+        def date_compared(self, op: str, other: dt.date, result: bool) -> None:
+            self.seen.append((op, other, result))
+
+        def date_used(self) -> None:
+            self.seen.append(("used",))
+
+        def date_part(self, name: str, value: int) -> None:
+            self.seen.append((name, value))
+
+    notes = Notes()
+    day = tracing.TracedDate(2026, 11, 23)
+    previous = tracing.start(notes)  # type: ignore[arg-type]
+    try:
+        assert dt.date(2026, 11, 1) <= day
+        assert not day < dt.date(2026, 1, 1)
+        assert day.year == 2026
+        assert f"{day:%d %B}" == "23 November"
+    finally:
+        tracing.start(previous)
+    assert notes.seen[:3] == [
+        ("__ge__", dt.date(2026, 11, 1), True),
+        ("__lt__", dt.date(2026, 1, 1), False),
+        ("year", 2026),
+    ]
+    assert ("used",) in notes.seen
+
+
+# --- through MkDocs -----------------------------------------------------------------------
+
+
+def tree(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def site_build(site: Path, data: Path, templates: Path | None = None) -> Path:
+    build(
+        str(ROOT / "mkdocs.yml"),
+        as_of=AS_OF,
+        site_dir=str(site),
+        data_dir=str(data),
+        templates_dir=str(templates) if templates else None,
+        packs=False,
+    )
+    return site
+
+
+def test_an_incremental_build_gives_the_bytes_of_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = copy_data(tmp_path / "data")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERS_PAGE_CACHE_VERIFY", "1")  # every reused page is drawn again
+    live = site_build(tmp_path / "live", data)
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    minutes_item = '  - {number: "3", kind: minutes, minutes_of: 2026-10-21-planning}\n'
+    (folder / "meeting.yml").write_text(NEW_MEETING.replace(minutes_item, ""))
+    edit(data / "people.yml", "name: Ruth Okafor", "name: Ruth Okafor-Bell")
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    site_build(live, data)
+    summary = [r.getMessage() for r in caplog.records if "pages reused" in r.getMessage()]
+    reused, drawn = (int(word) for word in summary[-1].split() if word.isdigit())
+    assert reused > 0 and drawn > 0
+    incremental = tree(live)
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")  # a full build, no cache at all
+    full = tree(site_build(tmp_path / "full", data))
+    assert incremental == full
+
+
+def test_a_template_edit_redraws_every_page_that_uses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = copy_data(tmp_path / "data")
+    templates = tmp_path / "macros"
+    shutil.copytree(ROOT / "macros", templates)
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
+    live = site_build(tmp_path / "live", data, templates)
+    edit(
+        templates / "person.html",
+        "{% macro person_page(v, person) %}",
+        "{% macro person_page(v, person) %}<p>Edited template</p>",
+    )
+    site_build(live, data, templates)
+    people = sorted((live / "people").glob("*/index.html"))
+    assert people and all("Edited template" in p.read_text(encoding="utf-8") for p in people)
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert tree(live) == tree(site_build(tmp_path / "full", data, templates))
+
+
+def test_verify_mode_names_a_page_whose_reads_were_not_recorded(tmp_path: Path) -> None:
+    renderer, specs = draw_engine(DATA, AS_OF)
+    cache = PageCache(tmp_path, KEY)
+    cache.trace(renderer.papers, renderer.view)
+    plan = cache.plan(specs)
+    spec = next(spec for spec in specs if spec.kind == "person")
+    html, reads = cache.draw(spec.html)
+    cache.keep(spec.src_uri, plan.statics[spec.src_uri], reads, html + "<p>old</p>", html)
+    with pytest.raises(StaleCacheError, match=spec.src_uri):
+        cache.check(spec.src_uri, cache.entries[spec.src_uri], spec.html)
