@@ -204,7 +204,7 @@ class LoadCache:
             return known[1]
         try:
             with open(path, "rb") as file:
-                sha = hashlib.sha256(file.read()).digest()
+                sha = hashlib.file_digest(file, "sha256").digest()  # in chunks: any size
         except OSError:
             return None
         self.stats.hashed += 1

@@ -14,6 +14,7 @@ from .listing import year_pages, year_title
 from .model import Papers
 from .policy import Policy
 from .render import Renderer
+from .searchindex import SITE_GROUP
 from .urls import YearListing
 
 TEMPLATE = "listing.html"
@@ -43,11 +44,12 @@ def listing_pages(
             _render(r, macro, listing),
             f"{title}: {site}.",
         )
-        # Indexed with the other listing pages (group `site`, re-indexed at every publication
-        # anyway): a new year's first meeting adds a year to every year page's list of years,
-        # which must not re-index ten years of papers. The last day the page covers puts it in
-        # `mkdocs serve`'s slice of the newest papers or not.
-        yield dataclasses.replace(page, meta={**page.meta, "search_date": _last_day(listing)})
+        # Indexed with the rest of the site, not with its year: a year page links every other
+        # year, so a meeting in a new year changes every year page, and a year index holding
+        # them would be re-indexed each time (tests/test_incremental.py). The last day it
+        # covers puts it in `mkdocs serve`'s slice of the newest papers or not.
+        meta = {**page.meta, "search_group": SITE_GROUP, "search_date": _last_day(listing)}
+        yield dataclasses.replace(page, meta=meta)
 
 
 def _render(r: Renderer, macro: str, listing: YearListing) -> Callable[[str], str]:
