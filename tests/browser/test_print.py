@@ -56,6 +56,14 @@ def test_a_report_prints_in_full_without_the_site_chrome(desktop: Any, open_page
     # Shaped like the printed committee paper (the report's PDF): council, item, meeting.
     assert words.startswith("Brackenford District Council Agenda item 3 Audit and Governance")
     assert "Printable report" not in words
+    # Links to the site's own pages are relative in the HTML: on paper they show their full
+    # address, as in the report's PDF.
+    site_links = page.eval_on_selector_all(
+        ".md-content .md-typeset a[data-print-href]", "links => links.map(a => a.href)"
+    )
+    assert site_links and all(href.startswith("http") for href in site_links)
+    flat = words.replace(" ", "")
+    assert any(f"({href})" in flat for href in site_links)
 
 
 @pytest.mark.browser
