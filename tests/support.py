@@ -25,6 +25,7 @@ os.environ["PAPERS_PACKS"] = "false"
 # Each test process keeps its page cache (pagecache.py) in a folder of its own, not in the
 # project's .cache/pages: builds of many data copies would crowd it out.
 os.environ.setdefault("PAPERS_PAGE_CACHE", tempfile.mkdtemp(prefix="papers-page-cache-"))
+os.environ.setdefault("PAPERS_GUARD_CACHE", tempfile.mkdtemp(prefix="papers-guard-cache-"))
 
 
 def build_site(

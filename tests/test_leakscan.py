@@ -159,6 +159,19 @@ def test_cache_keeps_clean_files_when_there_are_fewer_secrets(tmp_path: Path) ->
     assert counted(site, Counting(sorted(fragments(SENTENCE))), cache) == (0, {})
 
 
+def test_a_scan_with_a_leak_remembers_no_file_as_clean(tmp_path: Path) -> None:
+    """b.json's copy of the leaked string is not read (a.json's was, first): once a.json is
+    mended, b.json must still be read and reported."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    for name in ("a.json", "b.json"):
+        (site / name).write_text(json.dumps({"text": SENTENCE}))
+    matcher = Counting(sorted(SECRET.papers))
+    assert set(counted(site, matcher, cache)[1]) == {"a.json"}
+    (site / "a.json").write_text(json.dumps({"text": "Page one"}))
+    assert set(counted(site, matcher, cache)[1]) == {"b.json"}
+
+
 def test_site_files_lists_every_file(tmp_path: Path) -> None:
     for name in ("a.html", "b/c.json", "b/d/e.pf_fragment"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ import html
 import io
 import json
 import re
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -393,9 +394,17 @@ def scan_cached(
             found[name] = hits
         else:
             now_clean.append(key)
+    if found:
+        # A scan that found a leak proves no file clean: a JSON string is read only where it
+        # is first met, so a second file holding the same leaked string was not looked at
+        # and would otherwise be remembered as clean once the first file is mended.
+        return found
     cache_dir.mkdir(parents=True, exist_ok=True)
     payload = {"fragments": sorted(matcher.fragments), "clean": sorted(now_clean)}
-    partial = record.with_suffix(".tmp")
-    partial.write_text(json.dumps(payload), encoding="utf-8")
-    partial.replace(record)
+    # A file of its own: builds of other output folders may share the cache folder.
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=cache_dir, prefix="leakscan-", suffix=".tmp", delete=False
+    ) as partial:
+        partial.write(json.dumps(payload))
+    Path(partial.name).replace(record)
     return found

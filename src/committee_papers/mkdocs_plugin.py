@@ -99,6 +99,9 @@ class PapersConfig(base.Config):
     #: mkdocs.yml; empty turns the page cache off.
     # A folder, or false (PAPERS_PAGE_CACHE=false: YAML reads an empty value as unset).
     page_cache = opt.Type((str, bool), default=".cache/pages")
+    #: Where the leak guard remembers the files it proved clean, so a re-build reads only
+    #: the changed ones (leakscan.scan_cached); false reads every file every time.
+    guard_cache = opt.Type((str, bool), default=".cache/guard")
     #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
     #: files are not parsed again. An empty value loads every file every time.
     load_cache = opt.Type(str, default=".cache/load")
@@ -527,7 +530,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("search")
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
-                staging, self.full_papers, self.policy.papers, also_public=self.template_text
+                staging,
+                self.full_papers,
+                self.policy.papers,
+                also_public=self.template_text,
+                cache_dir=self._guard_cache(config),
             )
             self.timer.lap("guard")
             if leaks:
@@ -551,6 +558,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             log.info(
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
+
+    def _guard_cache(self, config: MkDocsConfig) -> Path | None:
+        setting = self.config.guard_cache
+        if not setting:
+            return None
+        folder = setting if isinstance(setting, str) else ".cache/guard"
+        return Path(config.config_file_path).parent / folder
 
     def _index(self, site: Path) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""
