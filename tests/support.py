@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -105,3 +106,13 @@ def papers_command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[
         text=True,
         cwd=cwd,
     )
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """Every file of a built site by its path, with the SHA-256 of its bytes: two builds are
+    the same when these are equal."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

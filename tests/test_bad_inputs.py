@@ -7,7 +7,6 @@ what check passes, build builds, and what check refuses, build refuses.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import shutil
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import AS_OF, ROOT, build_site, copy_data, papers_command
+from support import AS_OF, ROOT, build_site, copy_data, file_digests, papers_command
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/internal-audit-progress-q3-2025-26.md"
@@ -28,14 +27,6 @@ CSV = f"{MEETING}/appendices/audit-actions.csv"
 def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("good")
     return build_site(folder / "site", data_dir=copy_data(folder / "data"))
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _write(path: str, data: bytes | str) -> Callable[[Path], None]:
@@ -201,7 +192,7 @@ def test_bad_input_is_one_clear_error_in_check_and_build(
     data = copy_data(tmp_path / "data")
     site = tmp_path / "site"
     shutil.copytree(good_site, site)
-    before = digest(site)
+    before = file_digests(site)
     change(data)
 
     check = papers_command("check", "--data", str(data), cwd=tmp_path)
@@ -220,7 +211,7 @@ def test_bad_input_is_one_clear_error_in_check_and_build(
     assert "Traceback" not in build.stderr
     assert message in build.stderr
     assert "was left as it was" in build.stderr
-    assert digest(site) == before
+    assert file_digests(site) == before
 
 
 _PAPERS = [sys.executable, "-m", "committee_papers.cli"]

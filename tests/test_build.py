@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import ROOT, build_site, copy_data, mkdocs_build, papers_command
+from support import ROOT, build_site, copy_data, file_digests, mkdocs_build, papers_command
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
@@ -19,14 +18,6 @@ Officers wrote {{ 7*7 }} and {% include "common.html" %} and {# a comment #} her
 
 An officer pasted <script>alert("x")</script> and <b onclick="steal()">bold</b> text.
 """
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +63,8 @@ def test_html_in_data_is_escaped(hostile_site: Path) -> None:
 
 def test_the_same_data_builds_the_same_bytes(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
-    first = digest(build_site(tmp_path / "one", data_dir=data))
-    second = digest(build_site(tmp_path / "two", data_dir=data))
+    first = file_digests(build_site(tmp_path / "one", data_dir=data))
+    second = file_digests(build_site(tmp_path / "two", data_dir=data))
     assert first == second
     assert len(first) > 30
     sitemap = (tmp_path / "one" / "sitemap.xml").read_text()
@@ -83,7 +74,7 @@ def test_the_same_data_builds_the_same_bytes(tmp_path: Path) -> None:
 def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     site = build_site(tmp_path / "site", data_dir=data)
-    before = digest(site)
+    before = file_digests(site)
     meeting = data / MEETING / "meeting.yml"
     meeting.write_text(meeting.read_text().replace("date: 2026-01-28", "date: 2026-02-30"))
     result = papers_command("build", "-d", str(site), "--data", str(data), "--as-of", "2026-11-23")
@@ -91,7 +82,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert "date: 2026-02-30 is not a date" in result.stderr
     assert "Traceback" not in result.stderr
     assert "was left as it was" in result.stderr
-    assert digest(site) == before
+    assert file_digests(site) == before
     # Only the lock file stays beside the site (it records which audience's site is there).
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [".site.lock"]
 

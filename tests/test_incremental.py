@@ -3,12 +3,11 @@ those of a full build."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
 import pytest
-from support import build_site, copy_data
+from support import build_site, copy_data, file_digests
 
 NEW_MEETING = """body: planning
 date: 2027-01-12
@@ -21,20 +20,12 @@ agenda:
 """
 
 
-def tree(site: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_a_new_meeting_reindexes_its_year_only_and_matches_a_full_build(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = copy_data(tmp_path / "data")
     live = build_site(tmp_path / "live", data_dir=data)
-    before = tree(live)
+    before = file_digests(live)
     folder = data / "meetings" / "2027-01-12-planning"
     folder.mkdir()
     (folder / "meeting.yml").write_text(NEW_MEETING)
@@ -46,12 +37,12 @@ def test_a_new_meeting_reindexes_its_year_only_and_matches_a_full_build(
     build_site(tmp_path / "live", data_dir=data)
     summary = next(r.getMessage() for r in caplog.records if "unchanged and reused" in r.message)
     assert "1 unchanged and reused" in summary  # 2026's index, untouched
-    incremental = tree(live)
+    incremental = file_digests(live)
     assert "pagefind/2027/pagefind-entry.json" in incremental
     assert (
         incremental["pagefind/2026/pagefind-entry.json"]
         == before["pagefind/2026/pagefind-entry.json"]
     )
 
-    full = tree(build_site(tmp_path / "full", data_dir=data))
+    full = file_digests(build_site(tmp_path / "full", data_dir=data))
     assert incremental == full

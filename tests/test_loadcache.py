@@ -7,7 +7,6 @@ the line maps later checks use.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from support import build_site, copy_data, edit
+from support import build_site, copy_data, edit, file_digests
 
 from committee_papers.load import load_with_problems
 from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
@@ -196,18 +195,10 @@ def test_missing_cache_folder_parent_is_harmless(data: Path, tmp_path: Path) -> 
     assert loaded(data, blocker / "cache")[:2] == loaded(data, None)[:2]
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_build_with_warm_cache_gives_the_same_bytes(data: Path, tmp_path: Path) -> None:
     """Two builds of the same data, the second loading everything from the cache."""
     first = build_site(tmp_path / "first", data_dir=data)
     cache_files = sorted((Path(__file__).resolve().parent.parent / ".cache" / "load").glob("*"))
     assert cache_files, "the build keeps its load cache in .cache/load"
     second = build_site(tmp_path / "second", data_dir=data)
-    assert _tree(first) == _tree(second)
+    assert file_digests(first) == file_digests(second)

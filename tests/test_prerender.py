@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from pathlib import Path
 
 import pytest
-from support import FIXTURE, ROOT, build_site, copy_data
+from support import FIXTURE, ROOT, build_site, copy_data, file_digests
 
 from committee_papers.load import load
 from committee_papers.pages import page_specs
@@ -82,14 +81,6 @@ def test_the_worker_is_used_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) 
     assert workers_for(10) == 1
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -98,9 +89,9 @@ def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv(ENV_WORKERS, "1")
     with caplog.at_level(logging.INFO):
-        with_worker = digest(build_site(tmp_path / "with", data_dir=data))
+        with_worker = file_digests(build_site(tmp_path / "with", data_dir=data))
     assert "Rendering the papers' HTML on two cores" in caplog.text
     monkeypatch.setenv(ENV_WORKERS, "0")
-    without = digest(build_site(tmp_path / "without", data_dir=data))
+    without = file_digests(build_site(tmp_path / "without", data_dir=data))
     assert with_worker == without
     assert sum(name.endswith(".html") for name in without) > 30

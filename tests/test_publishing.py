@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import os
 import shutil
 import signal
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import AS_OF, FIXTURE, ROOT, papers_command
+from support import AS_OF, FIXTURE, ROOT, file_digests, papers_command
 
 from committee_papers import asof, publish
 from committee_papers.mkdocs_plugin import CommitteePapersPlugin
@@ -36,28 +35,20 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return papers_command("build", "--as-of", AS_OF, *args, cwd=project)
 
 
 def test_a_second_build_into_a_locked_folder_stops_with_a_clear_message(project: Path) -> None:
     assert build(project).returncode == 0
-    before = digest(project / "site")
+    before = file_digests(project / "site")
     with (project / ".site.lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         result = build(project)
     assert result.returncode == 1
     assert "another build into" in result.stderr and "is running" in result.stderr
     assert "Traceback" not in result.stderr
-    assert digest(project / "site") == before
+    assert file_digests(project / "site") == before
     assert build(project).returncode == 0  # the lock went with the other build
 
 
@@ -80,14 +71,14 @@ def test_two_builds_at_once_leave_one_complete_site(project: Path) -> None:
 
 def test_killed_builds_leave_the_old_or_the_new_site_never_none(project: Path) -> None:
     assert build(project).returncode == 0
-    old = digest(project / "site")
+    old = file_digests(project / "site")
     meeting = project / "data/meetings/2026-01-28-audit-governance/meeting.yml"
     text = meeting.read_text()
     assert "Committee Room 2" in text
     meeting.write_text(text.replace("Committee Room 2", "Committee Room 3"))
     # Builds are byte-identical for the same data, so the new site is known in advance.
     assert build(project, "-d", "expected").returncode == 0
-    new = digest(project / "expected")
+    new = file_digests(project / "expected")
     assert new != old
     command = [sys.executable, "-m", "committee_papers.cli", "build", "--as-of", AS_OF]
     for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
@@ -95,11 +86,11 @@ def test_killed_builds_leave_the_old_or_the_new_site_never_none(project: Path) -
         time.sleep(delay)
         run.send_signal(signal.SIGKILL)
         run.wait()
-        assert digest(project / "site") in (old, new), f"killed after {delay} s"
+        assert file_digests(project / "site") in (old, new), f"killed after {delay} s"
     # The next build clears what the killed ones left and publishes.
     assert build(project).returncode == 0
     assert not (project / ".site.building").exists()
-    assert digest(project / "site") == new
+    assert file_digests(project / "site") == new
 
 
 def test_a_kill_between_exchange_and_cleanup_keeps_the_new_site(
@@ -139,12 +130,12 @@ def test_a_kill_between_exchange_and_cleanup_keeps_the_new_site(
     ],
 )
 def test_a_dangerous_output_folder_is_refused(project: Path, args: list[str], what: str) -> None:
-    before = digest(project)
+    before = file_digests(project)
     result = build(project, *args)
     assert result.returncode == 1
     assert what in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
-    after = digest(project)
+    after = file_digests(project)
     assert {k: v for k, v in after.items() if not k.startswith(".")} == before
 
 
@@ -163,11 +154,11 @@ def test_the_project_folder_and_its_parents_are_refused(tmp_path: Path) -> None:
 
 def test_a_members_build_never_replaces_a_public_site(project: Path) -> None:
     assert build(project, "-d", "public-copy").returncode == 0
-    before = digest(project / "public-copy")
+    before = file_digests(project / "public-copy")
     result = build(project, "--members", "-d", "public-copy")
     assert result.returncode == 1
     assert "holds the public site: a members' build never goes there" in result.stderr
-    assert digest(project / "public-copy") == before
+    assert file_digests(project / "public-copy") == before
     members = build(project, "--members")
     assert members.returncode == 0
     assert (project / "site-members/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
