@@ -10,6 +10,7 @@ something from data tried to run.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -53,6 +54,7 @@ def _data_pages(page: Any, base: str) -> list[str]:
     found: list[str] = []
     for listing, prefix in [
         ("/meetings/", "/meetings/"),
+        ("/decisions/", "/decisions/"),
         ("/people/", "/people/"),
         ("/committees/", "/committees/"),
     ]:
@@ -61,6 +63,8 @@ def _data_pages(page: Any, base: str) -> list[str]:
             "article a[href]", "els => els.map(e => new URL(e.href).pathname)"
         )
         found += [h for h in hrefs if h.startswith(prefix) and h != listing][:4]
+        # and one page of a year (the listings hold the coming and latest, then a page a year)
+        found += [h for h in hrefs if re.fullmatch(rf"{prefix}([^/]+/)?\d{{4}}/", h)][:1]
     return found
 
 
@@ -75,6 +79,7 @@ def test_no_payload_runs_and_no_policy_violation(browser: Any, payload_url: str)
     try:
         urls = [*_HUBS, *_data_pages(page, payload_url), _REPORT, _REPORT + "appendix-2/"]
         assert len(urls) > 12
+        assert any(re.search(r"/\d{4}/$", url) for url in urls), "no page of a year reached"
         for path in urls:
             page.goto(payload_url + path, wait_until="load")
             page.wait_for_timeout(150)
