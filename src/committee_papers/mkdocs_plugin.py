@@ -374,7 +374,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _plan_pages(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
-        if not self.config.page_cache or self.renderer is None or self.policy is None:
+        folder = _cache_folder(config, self.config.page_cache, ".cache/pages")
+        if folder is None or self.renderer is None or self.policy is None:
             return
         root = Path(config.config_file_path).parent
         folders = [root / self.config.templates_dir]
@@ -403,10 +404,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             folder_digest([Path(config.docs_dir)]).hex(),
         ]
         key = engine_key(self.policy.papers, folders, settings)
-        folder = (
-            self.config.page_cache if isinstance(self.config.page_cache, str) else ".cache/pages"
-        )
-        cache = PageCache(root / folder, key)
+        cache = PageCache(folder, key)
         cache.trace(self.policy.papers, self.renderer.view)
         self.plan = cache.plan(self.specs.values())
         self.page_cache = cache
@@ -534,7 +532,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.full_papers,
                 self.policy.papers,
                 also_public=self.template_text,
-                cache_dir=self._guard_cache(config),
+                cache_dir=_cache_folder(config, self.config.guard_cache, ".cache/guard"),
             )
             self.timer.lap("guard")
             if leaks:
@@ -558,13 +556,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             log.info(
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
-
-    def _guard_cache(self, config: MkDocsConfig) -> Path | None:
-        setting = self.config.guard_cache
-        if not setting:
-            return None
-        folder = setting if isinstance(setting, str) else ".cache/guard"
-        return Path(config.config_file_path).parent / folder
 
     def _index(self, site: Path) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""
@@ -591,6 +582,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
         self._unlock()
+
+
+def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Path | None:
+    """A cache setting as a folder beside mkdocs.yml: false is none, true the default (an
+    environment variable can only switch a setting off as `false`: YAML reads "" as unset)."""
+    if not setting:
+        return None
+    folder = setting if isinstance(setting, str) else default
+    return Path(config.config_file_path).parent / folder
 
 
 def _log_index(run: Any) -> None:
