@@ -258,7 +258,12 @@ _PLAIN: dict[str, str] = {}
 
 
 def remember_plain_text(texts: Mapping[str, str]) -> None:
-    """Plain text (as `plain_text` made it) of some Markdown, for `plain_text` to reuse."""
+    """Plain text (as `plain_text` made it) of some Markdown, for `plain_text` to reuse.
+
+    It replaces what an earlier load remembered, so a long `mkdocs serve` session holds the
+    summaries of the papers as they are, not of every version saved since it started.
+    """
+    _PLAIN.clear()
     _PLAIN.update(texts)
 
 
