@@ -49,10 +49,6 @@ from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
-#: Pages always drawn: the decisions register and its year and month pages read something
-#: the record misses (tests/test_pagecache.py found them stale after a body, decision or
-#: as-of change once the register was split by year); to be traced, then removed from here.
-ALWAYS_DRAWN = frozenset({"decisions", "decisions-year", "decisions-month"})
 #: Bumped when the format of the index or the meaning of a key changes.
 FORMAT = 1
 #: Libraries whose version changes the bytes of a page.
@@ -361,6 +357,7 @@ class PageCache:
     ) -> tuple[Any, ...] | None:
         """A name for a query that a later build can ask again, or None if it cannot."""
         from .decisions import DecisionsView
+        from .listing import ListingView
         from .view import View
 
         if owner is self.papers:
@@ -369,6 +366,8 @@ class PageCache:
             who = ("view", owner.base)
         elif isinstance(owner, DecisionsView) and owner.papers is self.papers:
             who = ("decisions",)
+        elif isinstance(owner, ListingView) and owner.papers is self.papers:
+            who = ("listing", owner.base)
         else:
             return None
         refs = []
@@ -428,8 +427,6 @@ class PageCache:
             static = self.static_key(spec.src_uri, spec.front_matter(), spec.render)
             plan.statics[spec.src_uri] = static
             entry = self.entries.get(spec.src_uri)
-            if spec.kind in ALWAYS_DRAWN:
-                continue
             if entry is None or entry.static != static:
                 _why(spec.src_uri, "new page" if entry is None else "static key")
                 continue
@@ -495,6 +492,8 @@ class PageCache:
             return self.papers
         if who[0] == "view":
             return self.view.at(who[1])
+        if who[0] == "listing":
+            return self.view.at(who[1]).listing
         return DecisionsView(self.papers, self.view.policy)
 
     # --- drawing and keeping ----------------------------------------------------------------
