@@ -235,12 +235,15 @@ def site_build(site: Path, data: Path, templates: Path | None = None) -> Path:
     return site
 
 
+@pytest.mark.parametrize("verify", ["1", "0"])
 def test_an_incremental_build_gives_the_bytes_of_a_full_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, verify: str
 ) -> None:
+    """With verify, every reused page is drawn again and goes through MkDocs' page loops;
+    without, reused pages outside the nav skip them and are linked from the cache."""
     data = copy_data(tmp_path / "data")
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("PAPERS_PAGE_CACHE_VERIFY", "1")  # every reused page is drawn again
+    monkeypatch.setenv("PAPERS_PAGE_CACHE_VERIFY", verify)
     live = site_build(tmp_path / "live", data)
     folder = data / "meetings" / "2027-01-12-planning"
     folder.mkdir()
@@ -253,6 +256,9 @@ def test_an_incremental_build_gives_the_bytes_of_a_full_build(
     summary = [r.getMessage() for r in caplog.records if "pages reused" in r.getMessage()]
     reused, drawn = (int(word) for word in summary[-1].split() if word.isdigit())
     assert reused > 0 and drawn > 0
+    if verify == "0":  # a reused page outside the nav is the cache's file, linked
+        linked = [p for p in live.rglob("index.html") if p.stat().st_nlink > 1]
+        assert len(linked) >= reused - 6  # the nav's six pages go through MkDocs
     incremental = tree(live)
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")  # a full build, no cache at all

@@ -520,6 +520,26 @@ class PageCache:
     def read(self, entry: Entry) -> str:
         return (self.folder / entry.blob).read_text(encoding="utf-8")
 
+    def place(self, pages: dict[str, Entry]) -> None:
+        """Put cached pages into the output folder: path -> entry.
+
+        Each file is a hard link to the cache's copy (one system call, no bytes read or
+        written), or a copy where the two folders are on different file systems. Nothing
+        writes into either in place: cache files are written once under their own hash, and
+        every later write to the site replaces a file instead of changing it (outputs.write).
+        """
+        made: set[str] = set()
+        for path, entry in pages.items():
+            folder = os.path.dirname(path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            blob = self.folder / entry.blob
+            try:
+                os.link(blob, path)
+            except OSError:
+                shutil.copyfile(blob, path)
+
     def keep(
         self, src_uri: str, static: bytes, reads: tuple[Any, ...], engine: str, output: str
     ) -> None:

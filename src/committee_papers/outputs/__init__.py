@@ -46,6 +46,9 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         if root not in target.parents:
             raise ValueError(f"output path {item.path!r} is outside the site")
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Replaced, never written in place: a file of the site may be a hard link to the
+        # page cache's copy (pagecache.PageCache.place) or to the live site's.
+        target.unlink(missing_ok=True)
         target.write_bytes(item.data)
         count += 1
     return count
