@@ -575,8 +575,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         search = Background(self._index, staging) if self.config.search_index else None
         try:
             if self.policy is not None:
-                outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+                # Files of one meeting, person, report... come from the page cache while
+                # nothing they read has changed (outputs.unit).
+                with outputs.remembered(self.page_cache):
+                    made = outputs.all_files(self.policy.papers, self.policy)
+                    outputs.write(staging, made)
                 outputs.write(staging, self.pdf_files)
+                if self.page_cache is not None:
+                    log.info(
+                        f"Output files: {self.page_cache.outputs_reused} of "
+                        f"{len(self.page_cache.outputs)} reused from the page cache"
+                    )
             self.timer.lap("outputs")
         finally:
             if search is not None:

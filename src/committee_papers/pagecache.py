@@ -318,6 +318,9 @@ class PageCache:
         self._now: dict[tuple[Any, ...], Any] = {}
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
+        #: Output files made through the cache in this build, and how many were reused.
+        self.outputs: set[str] = set()
+        self.outputs_reused = 0
         index = self.folder / "index.pickle"
         try:
             with index.open("rb") as handle:
@@ -498,8 +501,8 @@ class PageCache:
 
     # --- drawing and keeping ----------------------------------------------------------------
 
-    def draw(self, draw: Callable[[], str]) -> tuple[str, tuple[tuple[Any, ...], Any]]:
-        """Draw a page's engine HTML while recording its reads."""
+    def draw(self, draw: Callable[[], Any]) -> tuple[Any, tuple[tuple[Any, ...], Any]]:
+        """Draw a page's engine HTML (or make an output file) while recording its reads."""
         recorder = PageRecorder(self)
         previous = tracing.start(recorder)
         try:
@@ -545,20 +548,58 @@ class PageCache:
     ) -> None:
         """Store a freshly drawn page's final HTML and what it read."""
         data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
-        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + ".html"
+        self._store(src_uri, static, reads, _digest(engine.encode()), data)
+        self.stored += 1
+
+    def _store(
+        self, name: str, static: bytes, reads: tuple[Any, ...], made: bytes, data: bytes
+    ) -> None:
+        suffix = ".html" if name.endswith(".md") else Path(name).suffix
+        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + suffix
         path = self.folder / blob
         if not path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
-        self.entries[src_uri] = Entry(static, tuple(reads), _digest(engine.encode()), blob)
-        self.stored += 1
+        self.entries[name] = Entry(static, tuple(reads), made, blob)
+
+    def output(
+        self, path: str, make: Callable[[], bytes], handed: Any = None
+    ) -> tuple[bytes, Path | None]:
+        """An output file (outputs.unit): the cache's copy and its path when its key and
+        every read are unchanged, else made now while recording its reads, and kept."""
+        static = _digest(self.key, b"output:" + path.encode(), self.prints.of(handed))
+        self.outputs.add(path)
+        entry = self.entries.get(path)
+        fresh = (
+            entry is not None
+            and entry.static == static
+            and all(self.now(read) == seen for read, seen in entry.reads)
+        )
+        if fresh:
+            assert entry is not None
+            blob = self.folder / entry.blob
+            try:
+                data = blob.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                if self.verify and make() != data:
+                    raise StaleCacheError(
+                        f"page cache: {path} was reused but has changed; "
+                        "a read of it is not recorded (see docs/incremental.md)"
+                    )
+                self.outputs_reused += 1
+                return data, blob
+        data, reads = self.draw(make)
+        self._store(path, static, reads, _digest(data), data)
+        return data, None
 
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build
         uses any more: old global keys' folders, and unnamed HTML files a day old."""
-        wanted = set(pages)
+        wanted = set(pages) | self.outputs
         entries = {uri: entry for uri, entry in self.entries.items() if uri in wanted}
         self.folder.mkdir(parents=True, exist_ok=True)
         index = self.folder / "index.pickle"

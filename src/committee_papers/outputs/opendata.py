@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import attendance, decisions
+from .. import decisions
 from ..model import Body, Meeting, MeetingStatus, Papers, Report, Vote
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
 from ..policy import Policy
 from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
 from ..view import View
-from . import GENERATORS, OutputFile
+from . import GENERATORS, OutputFile, unit
 from .address import LONDON, absolute
 from .calendars import start_time
 
@@ -306,7 +306,8 @@ class Exporter:
 
     def person(self, person_id: str) -> Person:
         person: PersonData = self.papers.people[person_id]
-        records = attendance.attendance_of(self.papers, self.policy, person)
+        # The view's queries: a person's file depends on their record, not every meeting.
+        records = self.view.attendance(person)
         return Person(
             id=person.id,
             name=person.name,
@@ -335,7 +336,7 @@ class Exporter:
                     interest=d.interest,
                     url=self.link(meeting, "minutes") + f"#minute-{d.item}",
                 )
-                for meeting, d in attendance.declarations_of(self.papers, self.policy, person)
+                for meeting, d in self.view.declarations(person)
             ],
         )
 
@@ -499,20 +500,72 @@ def schema_path(name: str) -> str:
 
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
-    everything = Exporter(papers, policy).everything()
-    yield OutputFile(api_url("all"), to_json(everything.model_dump(mode="json")))
-    for org in everything.organizations:
-        yield OutputFile(api_url(papers.bodies[org.id]), to_json(org.model_dump(mode="json")))
-    for person in everything.people:
-        yield OutputFile(api_url(papers.people[person.id]), to_json(person.model_dump(mode="json")))
-    for ev in everything.events:
-        yield OutputFile(api_url(papers.meetings[ev.id]), to_json(ev.model_dump(mode="json")))
-    for dec in everything.decisions:
-        yield OutputFile(f"api/decisions/{dec.id}.json", to_json(dec.model_dump(mode="json")))
-    for rep in everything.reports:
-        yield OutputFile(api_url(papers.reports[rep.id]), to_json(rep.model_dump(mode="json")))
+    """A file per body, person, meeting, decision and report (each made through
+    outputs.unit, so a re-build makes again only those whose papers changed), the bulk file
+    spliced from them, and the schemas."""
+    exporter = Exporter(papers, policy)
+
+    def dumped(make: Any) -> Any:
+        return lambda: to_json(make().model_dump(mode="json"))
+
+    parts: dict[str, list[OutputFile]] = {
+        "organizations": [
+            unit(api_url(papers.bodies[b]), dumped(lambda b=b: exporter.organization(b)))
+            for b in sorted(papers.bodies)
+        ],
+        "people": [
+            unit(api_url(papers.people[p]), dumped(lambda p=p: exporter.person(p)))
+            for p in sorted(papers.people)
+        ],
+        "events": [
+            unit(api_url(m), dumped(lambda i=m.id: exporter.event(i)))
+            for m in papers.meetings_in_date_order()
+        ],
+        "reports": [
+            unit(api_url(r), dumped(lambda r=r: exporter.report(r)), r) for r in exporter.reports()
+        ],
+        "decisions": [
+            unit(f"api/decisions/{d.id}.json", dumped(lambda d=d: exporter.decision(d)), d)
+            for d in decisions.register(papers, policy)
+        ],
+    }
+    head = Export(
+        council=papers.site.council,
+        as_of=policy.as_of,
+        organizations=[],
+        people=[],
+        events=[],
+        reports=[],
+        decisions=[],
+    ).model_dump(mode="json")
+    yield OutputFile(
+        api_url("all"), splice(head, {k: [f.data for f in v] for k, v in parts.items()})
+    )
+    for key in ("organizations", "people", "events", "decisions", "reports"):
+        yield from parts[key]
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
+
+
+def splice(head: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:
+    """`to_json(head)` with the lists of `lists` filled in by their items' own `to_json`
+    bytes: the bulk file is made from the files of its items, not dumped a second time.
+
+    `to_json` indents by two spaces per level and escapes every line break inside strings,
+    so an item's text moved two levels down is its lines with four more spaces in front.
+    """
+    fields = []
+    for key, value in head.items():
+        items = lists.get(key)
+        if items:
+            inner = b",\n".join(
+                b"    " + item.rstrip(b"\n").replace(b"\n", b"\n    ") for item in items
+            )
+            text = b"[\n" + inner + b"\n  ]"
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ").encode()
+        fields.append(b"  " + json.dumps(key, ensure_ascii=False).encode() + b": " + text)
+    return b"{\n" + b",\n".join(fields) + b"\n}\n"
 
 
 GENERATORS.append(files)
