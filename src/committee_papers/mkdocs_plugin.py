@@ -607,7 +607,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         self._save_page_cache()
-        swap_into_place(staging, self.target)
+        swap_into_place(staging, self.target, background=True)
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
         self._unlock()
