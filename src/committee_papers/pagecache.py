@@ -594,7 +594,7 @@ class PageCache:
                 return data, blob
         data, reads = self.draw(make)
         self._store(path, static, reads, _digest(data), data)
-        return data, None
+        return data, self.folder / self.entries[path].blob  # linked, not written twice
 
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build
