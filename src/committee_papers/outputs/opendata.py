@@ -500,36 +500,22 @@ def schema_path(name: str) -> str:
 
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
-    """A file per body, person, meeting, decision and report (each made through
-    outputs.unit, so a re-build makes again only those whose papers changed), the bulk file
-    spliced from them, and the schemas."""
+    """Each object's file, then `all.json` made of the same texts, then the schemas.
+
+    Each object's file is made through outputs.unit, so a re-build makes again only those
+    whose papers changed (the rest come from the page cache). `all.json` is the texts
+    indented into one document, byte for byte what dumping the whole `Export` gives: no
+    object is dumped twice, and at ten years of papers the whole export is never held as
+    Python objects and then as one string (about 1.5 GB at once)."""
     exporter = Exporter(papers, policy)
-
-    def dumped(make: Any) -> Any:
-        return lambda: to_json(make().model_dump(mode="json"))
-
-    parts: dict[str, list[OutputFile]] = {
-        "organizations": [
-            unit(api_url(papers.bodies[b]), dumped(lambda b=b: exporter.organization(b)))
-            for b in sorted(papers.bodies)
-        ],
-        "people": [
-            unit(api_url(papers.people[p]), dumped(lambda p=p: exporter.person(p)))
-            for p in sorted(papers.people)
-        ],
-        "events": [
-            unit(api_url(m), dumped(lambda i=m.id: exporter.event(i)))
-            for m in papers.meetings_in_date_order()
-        ],
-        "reports": [
-            unit(api_url(r), dumped(lambda r=r: exporter.report(r)), r) for r in exporter.reports()
-        ],
-        "decisions": [
-            unit(f"api/decisions/{d.id}.json", dumped(lambda d=d: exporter.decision(d)), d)
-            for d in decisions.register(papers, policy)
-        ],
-    }
-    head = Export(
+    lists: dict[str, list[bytes]] = {}
+    for name, made in _item_files(papers, exporter):
+        texts = lists[name] = []
+        for path, make, handed in made:
+            item = unit(path, _dumped(make), handed)
+            yield item
+            texts.append(b"    " + item.data[:-1].replace(b"\n", b"\n    "))
+    shell = Export(
         council=papers.site.council,
         as_of=policy.as_of,
         organizations=[],
@@ -537,35 +523,74 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
         events=[],
         reports=[],
         decisions=[],
-    ).model_dump(mode="json")
-    yield OutputFile(
-        api_url("all"), splice(head, {k: [f.data for f in v] for k, v in parts.items()})
     )
-    for key in ("organizations", "people", "events", "decisions", "reports"):
-        yield from parts[key]
+    yield OutputFile(api_url("all"), _spliced(shell.model_dump(mode="json"), lists))
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
 
 
-def splice(head: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:
-    """`to_json(head)` with the lists of `lists` filled in by their items' own `to_json`
-    bytes: the bulk file is made from the files of its items, not dumped a second time.
+def _dumped(make: Any) -> Any:
+    return lambda: to_json(make().model_dump(mode="json"))
 
-    `to_json` indents by two spaces per level and escapes every line break inside strings,
-    so an item's text moved two levels down is its lines with four more spaces in front.
-    """
-    fields = []
-    for key, value in head.items():
-        items = lists.get(key)
-        if items:
-            inner = b",\n".join(
-                b"    " + item.rstrip(b"\n").replace(b"\n", b"\n    ") for item in items
-            )
-            text = b"[\n" + inner + b"\n  ]"
-        else:
-            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ").encode()
-        fields.append(b"  " + json.dumps(key, ensure_ascii=False).encode() + b": " + text)
-    return b"{\n" + b",\n".join(fields) + b"\n}\n"
+
+def _item_files(papers: Papers, exporter: Exporter) -> list[tuple[str, list[tuple[str, Any, Any]]]]:
+    """The lists of `all.json`, in the order of `Export`: each item's file, the function
+    that makes its export, and what that function is handed beyond the papers it looks up
+    (a decision of the register is not one of the model's papers: it is part of the key)."""
+    return [
+        (
+            "organizations",
+            [
+                (api_url(papers.bodies[b]), lambda b=b: exporter.organization(b), None)
+                for b in sorted(papers.bodies)
+            ],
+        ),
+        (
+            "people",
+            [
+                (api_url(papers.people[p]), lambda p=p: exporter.person(p), None)
+                for p in sorted(papers.people)
+            ],
+        ),
+        (
+            "events",
+            [
+                (api_url(m), lambda i=m.id: exporter.event(i), None)
+                for m in papers.meetings_in_date_order()
+            ],
+        ),
+        ("reports", [(api_url(r), lambda r=r: exporter.report(r), r) for r in exporter.reports()]),
+        (
+            "decisions",
+            [
+                (f"api/decisions/{d.id}.json", lambda d=d: exporter.decision(d), d)
+                for d in decisions.register(papers, exporter.policy)
+            ],
+        ),
+    ]
+
+
+def _spliced(shell: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:
+    """`to_json(shell)` with each of `lists` (texts of `to_json` at the top level, already
+    indented as json.dumps nests them, without the final newline) in place of its empty
+    list; joined once, so the result is the only copy made."""
+    marks = {name: f"\x00{name}" for name in lists}
+    rest = to_json({**shell, **marks})
+    chunks: list[bytes] = []
+    for name, items in lists.items():
+        before, mark, rest = rest.partition(json.dumps(marks[name]).encode("utf-8"))
+        if not mark or mark in rest:  # a value of the shell cannot hold a NUL, but make sure
+            raise ValueError(f"all.json: the place of {name} is not unique")
+        chunks.append(before)
+        if not items:
+            chunks.append(b"[]")
+            continue
+        chunks.append(b"[\n")
+        for index, item in enumerate(items):
+            chunks.extend((b",\n", item) if index else (item,))
+        chunks.append(b"\n  ]")
+    chunks.append(rest)
+    return b"".join(chunks)
 
 
 GENERATORS.append(files)
