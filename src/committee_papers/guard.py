@@ -199,10 +199,33 @@ def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Sec
     if not candidates:
         return Secrets(candidates)
     everything = Secrets(dict(candidates))
-    for fragment in everything.find(_fold(APART.join(sorted(public_values)))):
-        candidates.pop(fragment, None)
+    for chunk in _chunks(sorted(public_values)):
+        for fragment in everything.find(_fold(APART.join(chunk))):
+            candidates.pop(fragment, None)
     # The same automaton serves: fragments that turned out public are dropped when found.
     return Secrets(candidates, everything.matcher)
+
+
+#: Characters of public text folded and searched at once when finding public fragments.
+_CHUNK_CHARS = 4_000_000
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    """`values` in runs of about `_CHUNK_CHARS` characters.
+
+    The public papers of ten years are some hundreds of MB of text: joined and folded at
+    once they took about 3 GB. A fragment never spans two values (they are kept APART), so
+    searching run by run finds the same fragments."""
+    chunk: list[str] = []
+    size = 0
+    for value in values:
+        chunk.append(value)
+        size += len(value)
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 # --- reading every output file ------------------------------------------------------------
