@@ -1,4 +1,4 @@
-"""Search: Pagefind indexes per year, what goes in them, and reading them back for the guard."""
+"""Search: Pagefind indexes per month, what goes in them, and reading them back for the guard."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from support import Site
 
 from committee_papers.searchindex import (
     SIGNATURE,
+    _recent_months,
     decode,
     fragment,
     groups_present,
@@ -48,17 +49,41 @@ def test_a_canary_word_in_a_page_is_found_by_decoding_the_index(site: Site) -> N
     assert "delivered 314 audit days" in page.get_text(" ")
     hits = [p for p, text in index_texts(site.root) if "delivered 314 audit days" in text]
     assert hits and all(p.suffix == ".pf_fragment" for p in hits)
-    assert any("pagefind/2026/" in p.as_posix() for p in hits)
+    # The report is presented at the audit committee of 28 January 2026: January's index.
+    assert any("pagefind/2026-01/" in p.as_posix() for p in hits)
 
 
-def test_one_index_per_year_and_one_for_the_rest(site: Site, papers) -> None:
-    years = sorted({str(m.date.year) for m in papers.meetings.values()}, reverse=True)
-    assert groups_present(site.root) == [*years, "site"]
+def group_of(site: Site, url: str) -> str:
+    """The index holding a page: the folder of the fragment whose url is `url`."""
+    for path in index_files(site.root):
+        if path.suffix == ".pf_fragment" and fragment(path)["url"] == url:
+            return path.relative_to(site.root / "pagefind").parts[0]
+    raise AssertionError(f"{url} is in no index")
+
+
+def test_one_index_per_month_a_year_of_listings_people_and_site(site: Site, papers) -> None:
+    months = {f"{m.date:%Y-%m}" for m in papers.meetings.values()}
+    months |= {f"{r.date:%Y-%m}" for r in papers.decisions.values()}
+    years = sorted({m[:4] for m in months}, reverse=True)
+    expected = sorted(months | {f"{y}-lists" for y in years}, reverse=True)
+    assert groups_present(site.root) == [*expected, "people", "site"]
+    # The page lists exactly the groups the build wrote, so the browser asks for no other.
     form = site.page("search/").select_one("form#cp-search")
     assert form["data-pagefind"] == "../pagefind/"
     assert json.loads(form["data-years"]) == years
-    # Built as on 23 November 2026: the recent year is 2026 alone (over six months old).
-    assert json.loads(form["data-recent"]) == ["2026"]
+    by_year = json.loads(form["data-year-groups"])
+    listed = [g for y in years for g in by_year[y]] + json.loads(form["data-undated"])
+    assert sorted(listed) == sorted(groups_present(site.root))
+    assert set(json.loads(form["data-recent"])) <= set(listed)
+    # Each kind of page in its group: papers by month, year pages of listings by year.
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/") == "2026-01"
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/minutes/") == "2026-01"
+    assert group_of(site, "/reports/internal-audit-progress-q3-2025-26/appendix-1/") == "2026-01"
+    assert group_of(site, "/meetings/2026/") == "2026-lists"
+    assert group_of(site, "/people/") == "site"
+    person = next(iter(papers.people))
+    assert group_of(site, f"/people/{person}/") == "people"
+    assert group_of(site, "/committees/") == "site"
 
 
 def test_report_pages_carry_filters_for_body_year_kind_and_purpose(fragments) -> None:
@@ -115,17 +140,39 @@ def test_search_page_has_no_inline_script_and_every_page_a_search_box(site: Site
         assert form.select_one("label[for=cp-header-q]").get_text(strip=True)
 
 
-def test_recent_years_cover_at_least_six_months(papers) -> None:
-    """The years searched first: the build's year, and the one before until July."""
+def test_the_newest_months_are_searched_first(papers) -> None:
+    """The months searched first: those scheduled after the build's month, then the build's
+    month and back until they hold 60 meetings and three months, or six months."""
     years = {m.date.year for m in papers.meetings.values()}
     assert years == {2025, 2026}
     late = search_choices(papers, date(2026, 11, 23), lambda r: True)
-    assert (late.years, late.recent, late.older) == (["2026", "2025"], ["2026"], ["2025"])
+    assert late.years == ["2026", "2025"]
+    # A small council: six months back from November, and December's scheduled meetings.
+    assert late.recent == [
+        "2026-lists", "2026-12", "2026-11", "2026-10", "2026-09", "2026-08", "2026-07", "2026-06"
+    ]  # fmt: skip
+    assert (late.recent_label, late.recent_start) == ("June to December 2026", "June 2026")
+    assert late.older[:2] == ["2026-05", "2026-04"] and late.older[-2:] == ["2025-lists", "2025-12"]
     early = search_choices(papers, date(2026, 3, 1), lambda r: True)
-    assert (early.recent, early.older) == (["2026", "2025"], [])
-    # An archive that stopped years ago still offers its newest year first.
+    assert early.recent[:2] == ["2026-lists", "2025-lists"]
+    assert early.recent_label == "December 2025 to December 2026" and early.older == []
+    # An archive that stopped years ago still offers its newest months first.
     stale = search_choices(papers, date(2031, 9, 1), lambda r: True)
-    assert (stale.recent, stale.older) == (["2026"], ["2025"])
+    assert stale.recent[1:] == ["2026-12", "2026-11", "2026-10", "2026-09", "2026-08", "2026-07"]
+
+
+def test_a_busy_council_searches_fewer_months_first() -> None:
+    """At the full archive's pace (27 meetings a month) three months hold 60 meetings; a
+    quiet council gets six months however few meetings they hold."""
+    busy = {f"2026-{m:02d}": 27 for m in range(1, 13)}
+    months = sorted(busy, reverse=True)
+    assert _recent_months(months, busy, "2026-11") == ["2026-12", "2026-11", "2026-10", "2026-09"]
+    quiet = dict.fromkeys(busy, 2)
+    assert _recent_months(months, quiet, "2026-11")[-1] == "2026-06"
+    # Months without papers count towards the six, so the first search never reaches back
+    # years into a sparse archive.
+    sparse = {"2026-11": 1, "2024-01": 50}
+    assert _recent_months(sorted(sparse, reverse=True), sparse, "2026-11") == ["2026-11"]
 
 
 def test_filter_values_come_from_the_data(papers) -> None:
@@ -155,6 +202,8 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
         for select in form.select("select")
     }
     assert options["year"] == ["all", "2026", "2025"]
+    newest = form.select_one("#cp-search-year option").get_text(strip=True)
+    assert newest == "Newest (June to December 2026)"
     assert options["kind"] == ["agenda", "report", "appendix", "minutes", "decision"]
     # Every value the index holds for a filter is offered by the page.
     for name in ("body", "kind", "purpose"):
@@ -163,7 +212,7 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
     status = page.select_one("#cp-search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
     older = page.select_one("#cp-search-older")
-    assert older.get_text(" ", strip=True) == "Search older years too (2025)"
+    assert older.get_text(" ", strip=True) == "Search older papers too (before June 2026)"
     # The page loads Pagefind's API from its script, not Pagefind's own UI.
     sources = [s["src"] for s in page.select("script[src]")]
     assert "../assets/search.js" in sources

@@ -1,10 +1,19 @@
-"""The site's search index: Pagefind, one index per year, merged in the reader's browser.
+"""The site's search index: Pagefind, one small index per month of papers, merged in the
+reader's browser.
 
 Why Pagefind: material's built-in search sends one index of the whole site to every reader
 before the first result (282 MB for ten years of papers). Pagefind writes a chunked static
-index; a query fetches only the chunks of its words. Why one index per year: past years do
-not change, so publishing a meeting re-indexes its year only, and the search page merges the
-years in the browser (`mergeIndex`).
+index; a query fetches only the chunks of its words. Why small groups: Pagefind's time is per
+page (about 4 ms of CPU a page, 0.1 s to start), and any change to one page of a group means
+indexing the whole group again; past months do not change, so publishing a meeting re-indexes
+its month (a few hundred pages at most), the listing pages of its year and the hub pages, not a
+year or the whole site. The search page merges the groups it searches in the browser
+(`mergeIndex`), the newest months first.
+
+Groups (`group_of`): `YYYY-MM`, the papers of a month (a meeting, its minutes, reports and
+appendices, by the meeting's date; a decision record by its date); `YYYY-lists`, the year
+pages of listings of that year; `people`, the person pages; `site`, the rest (home, hubs,
+committees, help).
 
 Pagefind only reads the built public site, so withheld text can reach an index only through
 a page; the leak guard still reads the index files, through `index_texts`. Those files are
@@ -14,6 +23,7 @@ gzip streams whose content starts with the signature `pagefind_dcd`; fragments
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -21,7 +31,6 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,14 +40,39 @@ from typing import Any
 
 import cbor2
 
-from .model import Appendix, DecisionRecord, Meeting, Papers, Purpose, Report
+from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 
-#: Where the indexes go inside the site: pagefind/<group>/ (a year, or `site` for the rest).
+#: Where the indexes go inside the site: pagefind/<group>/.
 INDEX_DIR = "pagefind"
-#: The group of pages that belong to no year: committees, people, hub and help pages.
+#: The group of pages that belong to no month or year: home, hubs, committees, help.
 SITE_GROUP = "site"
+#: The person pages: they change with attendance and roles, not with every new agenda.
+PEOPLE_GROUP = "people"
+#: Groups searched whatever the years chosen, in this order.
+UNDATED_GROUPS = (PEOPLE_GROUP, SITE_GROUP)
+#: The first search covers the newest months back from the build's month until they hold this
+#: many meetings (and at least RECENT_MIN_MONTHS), or RECENT_MAX_MONTHS: each month is an
+#: index whose chunk of a word (about 27 KB when the index is larger than that) the first query
+#: fetches, so at the full archive's pace (27 meetings a month) it takes 3 months.
+RECENT_MEETINGS = 60
+RECENT_MIN_MONTHS = 3
+RECENT_MAX_MONTHS = 6
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 SIGNATURE = b"pagefind_dcd"
-#: Beside each index: the hash of every page it was made from, so an unchanged year's index
+#: Beside each index: the hash of every page it was made from, so an unchanged group's index
 #: is reused by the next build.
 MANIFEST = "cp-pages.json"
 #: The kind of paper a reader filters by, for each kind of generated page.
@@ -68,8 +102,9 @@ class IndexRun:
 def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     """What a generated page tells Pagefind: its index group, filters, sort date and title.
 
-    Pages of a meeting, its minutes, reports and their appendices belong to the year of the
-    meeting (a report: the first meeting presenting it); every other page to `site`.
+    Pages of a meeting, its minutes, reports and their appendices belong to the month of the
+    meeting (a report: the first meeting presenting it); a person page to `people`; every
+    other page to `site` (year pages of listings set their own group: `lists_group`).
     """
     meeting: Meeting | None = None
     report: Report | None = None
@@ -82,7 +117,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
         route = papers.items_presenting(report.id) if report else []
         meeting = route[0][0] if route else None
     if meeting is None:
-        return {"search_group": SITE_GROUP}
+        return {"search_group": PEOPLE_GROUP if isinstance(obj, Person) else SITE_GROUP}
     body = papers.bodies.get(meeting.body)
     filters = {
         "body": body.name if body else meeting.body,
@@ -92,7 +127,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     if report is not None:
         filters["purpose"] = report.purpose.value
     meta: dict[str, Any] = {
-        "search_group": str(meeting.date.year),
+        "search_group": month_group(meeting.date),
         "search_filters": filters,
         "search_date": meeting.date.isoformat(),
     }
@@ -103,15 +138,33 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
 
 
 def _decision_meta(papers: Papers, record: DecisionRecord) -> dict[str, Any]:
-    """A decision record is filed under the year it was taken and the body (or person)
+    """A decision record is filed under the month it was taken and the body (or person)
     that took it."""
     maker = papers.bodies.get(record.maker) or papers.people.get(record.maker)
     name = getattr(maker, "name", record.maker)
     return {
-        "search_group": str(record.date.year),
+        "search_group": month_group(record.date),
         "search_filters": {"body": name, "year": str(record.date.year), "kind": "decision"},
         "search_date": record.date.isoformat(),
     }
+
+
+def month_group(day: date) -> str:
+    """The group of the papers of a month: `YYYY-MM`."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def lists_group(year: int) -> str:
+    """The group of a year's listing pages: `YYYY-lists`. Apart from the papers' months because
+    the current year's listings change with every new meeting; one a year because a year page
+    links the other years, so only a new year's first meeting changes every year's pages."""
+    return f"{year:04d}-lists"
+
+
+def group_year(group: str) -> str | None:
+    """The year a group belongs to (`2026` for `2026-11` and `2026-lists`), or None."""
+    head = group[:4]
+    return head if head.isdigit() and group[4:5] == "-" else None
 
 
 def decode(data: bytes) -> bytes:
@@ -154,11 +207,12 @@ def index_texts(site: Path) -> Iterator[tuple[Path, str]]:
 
 
 def groups_present(site: Path) -> list[str]:
-    """The groups whose index exists in a built site, newest year first, `site` last."""
+    """The groups whose index exists in a built site: newest year first, in each year its
+    listings then its months newest first; then `people` and `site`."""
     root = site / INDEX_DIR
     names = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
-    years = sorted((n for n in names if n.isdigit()), reverse=True)
-    return years + ([SITE_GROUP] if SITE_GROUP in names else [])
+    dated = sorted((n for n in names if group_year(n)), reverse=True)
+    return dated + [n for n in UNDATED_GROUPS if n in names]
 
 
 def build_indexes(
@@ -174,8 +228,9 @@ def build_indexes(
     A group whose pages are byte for byte those of the same group in `previous` (the live
     site) takes that group's index instead: Pagefind's output is canonical (see
     `canonical_order`), so the bytes are the ones indexing would write, and publishing a
-    meeting re-indexes its year only. The previous index's files are hard-linked, never
-    written to: every later write replaces a file rather than changing it.
+    meeting re-indexes its month, its year's listings and the hub pages. The previous index's
+    files are hard-linked, never written to: every later write replaces a file rather than
+    changing it.
     """
     import time
 
@@ -272,11 +327,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def _run_pagefind(tree: Path, out: Path) -> float:
-    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB."""
+    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB.
+
+    The binary is run directly (not through `python -m pagefind`, which starts Python to find
+    it): a build runs Pagefind once per changed group, and a full build once per month.
+    """
     command = [
-        sys.executable,
-        "-m",
-        "pagefind",
+        str(_pagefind_binary()),
         "--site",
         str(tree),
         "--output-path",
@@ -291,9 +348,20 @@ def _run_pagefind(tree: Path, out: Path) -> float:
             f"Pagefind failed on {tree} (exit {result.returncode}):\n"
             f"{result.stdout}\n{result.stderr}".strip()
         )
-    # The largest child so far (Pagefind's binary runs under the `pagefind` wrapper): a run
-    # that stays below an earlier peak reads as that peak.
+    # The largest child so far: a run that stays below an earlier peak reads as that peak.
     return max(before, after) / 1024
+
+
+@functools.cache
+def _pagefind_binary() -> Path:
+    """The binary shipped by the `pagefind[bin]` wheel (package `pagefind_bin`)."""
+    from pagefind_bin import get_executable
+
+    try:
+        return get_executable()
+    except FileNotFoundError as error:
+        message = f"Pagefind's binary is missing ({error}): reinstall pagefind[bin]"
+        raise SearchIndexError(message) from error
 
 
 #: The kinds of paper a reader can filter by, in the order the search page lists them.
@@ -306,45 +374,101 @@ class SearchChoices:
 
     The filter values come from the data at build time, so the page lists every committee,
     kind and purpose without loading Pagefind's filter files (376 KB at ten years: the
-    counts Pagefind's own UI fetches before the first result). `recent` are the years
-    searched first; the others are searched when the reader asks (or picks a year), so the
-    first query fetches the same few indexes however many years the archive holds.
+    counts Pagefind's own UI fetches before the first result). `recent` are the groups
+    searched first (the newest months, their years' listings, `people` and `site`); the others
+    are searched when the reader asks (or picks a year), so the first query fetches the same
+    few indexes however many years the archive holds.
     """
 
+    #: Years with papers, newest first, and the groups of each (listings, then months).
     years: list[str]
+    year_groups: dict[str, list[str]]
+    #: The groups searched first, and what they cover in words ("September to November 2026").
     recent: list[str]
+    recent_label: str
+    #: `people` and `site` where the site has them: searched with any span of months.
+    undated: list[str]
     bodies: list[str]
     kinds: tuple[str, ...]
     purposes: list[str]
+    #: The first month searched first, in words: older papers are those before it.
+    recent_start: str = ""
 
     @property
     def older(self) -> list[str]:
-        return [year for year in self.years if year not in self.recent]
+        """The dated groups not searched first, newest first."""
+        return [g for y in self.years for g in self.year_groups[y] if g not in self.recent]
 
 
 def search_choices(
     papers: Papers, as_of: date, show_record: Callable[[Any], bool]
 ) -> SearchChoices:
-    """The years (newest first), the recent ones, and the filter values of the search page.
+    """The years and groups (newest first), the recent ones, and the filter values.
 
-    A year has an index when a meeting or a published decision falls in it (`search_meta`).
-    The recent years are the build's year (and any later one with meetings scheduled), and
-    the year before while the build's year is under six months old, so the first search
-    covers at least the last six months; an archive that stopped earlier offers its newest
-    year.
+    A month has an index when a meeting or a published decision falls in it (`search_meta`),
+    a year has its listings' index when it has a month. The recent months are every month
+    after the build's (meetings already scheduled), then the build's month and the months
+    before it until they hold RECENT_MEETINGS meetings and number RECENT_MIN_MONTHS, or
+    number RECENT_MAX_MONTHS; an archive that stopped earlier counts back from its newest
+    month instead.
     """
     records = [r for r in papers.decisions.values() if show_record(r)]
-    found = {m.date.year for m in papers.meetings.values()} | {r.date.year for r in records}
-    years = sorted(found, reverse=True)
-    first = as_of.year - 1 if as_of.month < 7 else as_of.year
-    recent = [y for y in years if y >= first] or years[:1]
+    meetings: dict[str, int] = {}
+    for meeting in papers.meetings.values():
+        key = month_group(meeting.date)
+        meetings[key] = meetings.get(key, 0) + 1
+    months = sorted(set(meetings) | {month_group(r.date) for r in records}, reverse=True)
+    recent = _recent_months(months, meetings, month_group(as_of))
+    years = sorted({m[:4] for m in months}, reverse=True)
+    year_groups = {y: [lists_group(int(y))] + [m for m in months if m.startswith(y)] for y in years}
+    recent_years = sorted({m[:4] for m in recent}, reverse=True)
     bodies = sorted(body.name for body in papers.bodies.values())
     makers = {r.maker for r in records if r.maker not in papers.bodies}
     people = sorted(p.name for key, p in papers.people.items() if key in makers)
     return SearchChoices(
-        years=[str(y) for y in years],
-        recent=[str(y) for y in recent],
+        years=years,
+        year_groups=year_groups,
+        recent=[lists_group(int(y)) for y in recent_years] + recent,
+        recent_label=_span(recent),
+        undated=([PEOPLE_GROUP] if papers.people else []) + [SITE_GROUP],
         bodies=bodies + [name for name in people if name not in bodies],
         kinds=KIND_CHOICES,
         purposes=[p.value for p in Purpose],
+        recent_start=month_name(recent[-1]) if recent else "",
     )
+
+
+def _recent_months(months: list[str], meetings: dict[str, int], now: str) -> list[str]:
+    """The months searched first, newest first (see `search_choices`)."""
+    if not months:
+        return []
+    start = min(now, months[0])
+    recent = [m for m in months if m > start]
+    year, month = int(start[:4]), int(start[5:])
+    count = taken = 0
+    while taken < RECENT_MAX_MONTHS and (count < RECENT_MEETINGS or taken < RECENT_MIN_MONTHS):
+        key = f"{year:04d}-{month:02d}"
+        if key in months:
+            recent.append(key)
+        count += meetings.get(key, 0)
+        taken += 1
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return recent or months[:1]
+
+
+def month_name(group: str) -> str:
+    """`2026-09` as "September 2026"."""
+    return f"{MONTHS[int(group[5:]) - 1]} {group[:4]}"
+
+
+def _span(months: list[str]) -> str:
+    """Months, newest first, in words: "September to November 2026", "December 2025 to
+    February 2026", "November 2026"."""
+    if not months:
+        return ""
+    newest, oldest = months[0], months[-1]
+    if newest == oldest:
+        return month_name(newest)
+    if newest[:4] == oldest[:4]:
+        return f"{MONTHS[int(oldest[5:]) - 1]} to {month_name(newest)}"
+    return f"{month_name(oldest)} to {month_name(newest)}"

@@ -1,0 +1,78 @@
+"""Publishing one meeting re-indexes its month, its year's listings and the hub pages; every
+other month's index is the live site's, untouched (searchindex.py: groups)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from support import build_site, copy_data, file_digests
+
+#: Already live: a planning meeting in November, so the site has a month besides January.
+NOVEMBER = """body: planning
+date: 2026-11-26
+start: "18:30"
+status: scheduled
+published: 2026-11-18
+agenda:
+  - {number: "1", kind: apologies}
+  - {number: "2", kind: declarations}
+"""
+
+#: Published now: the audit committee in December, approving the minutes of January.
+DECEMBER = """body: audit-governance
+date: 2026-12-15
+start: "18:30"
+status: scheduled
+published: 2026-11-20
+agenda:
+  - {number: "1", kind: apologies}
+  - {number: "2", kind: declarations}
+  - number: "3"
+    kind: minutes
+    minutes_of: 2026-01-28-audit-governance
+    purpose: decision
+"""
+
+_RUN = re.compile(r"Search index: (\S+): (\d+ pages in|unchanged, reused)")
+
+
+def meeting(data: Path, name: str, text: str) -> None:
+    (data / "meetings" / name).mkdir()
+    (data / "meetings" / name / "meeting.yml").write_text(text)
+
+
+def index_runs(caplog: pytest.LogCaptureFixture) -> dict[str, bool]:
+    """Each group of the last build: True if Pagefind indexed it, False if it was reused."""
+    runs = {}
+    for record in caplog.records:
+        found = _RUN.match(record.getMessage())
+        if found:
+            runs[found.group(1)] = found.group(2) != "unchanged, reused"
+    return runs
+
+
+def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = copy_data(tmp_path / "data")
+    meeting(data, "2026-11-26-planning", NOVEMBER)
+    live = build_site(tmp_path / "live", data_dir=data)
+    before = file_digests(live)
+    meeting(data, "2026-12-15-audit-governance", DECEMBER)
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    caplog.clear()
+    build_site(tmp_path / "live", data_dir=data)
+    runs = index_runs(caplog)
+    indexed = sorted(group for group, fresh in runs.items() if fresh)
+    # December is new; January's meeting page now names the meeting approving its minutes;
+    # the year page of 2026's meetings and the committee pages list the new meeting.
+    assert indexed == ["2026-01", "2026-12", "2026-lists", "site"]
+    # November and the person pages did not change: their indexes are the live ones.
+    assert runs["2026-11"] is False and runs["people"] is False
+    after = file_digests(live)
+    november = {k: v for k, v in before.items() if k.startswith("pagefind/2026-11/")}
+    assert november and all(after[k] == v for k, v in november.items())
