@@ -37,6 +37,7 @@ agenda:
 """
 
 _RUN = re.compile(r"Search index: (\S+): (\d+ pages in|unchanged, reused)")
+_PEAK = re.compile(r"Search index: \S+: \d+ pages in .*\(([\d.]+) s CPU\), Pagefind peak (\d+) MB")
 
 
 def meeting(data: Path, name: str, text: str) -> None:
@@ -73,6 +74,11 @@ def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
     assert indexed == ["2026-01", "2026-12", "2026-lists", "site"]
     # November and the person pages did not change: their indexes are the live ones.
     assert runs["2026-11"] is False and runs["people"] is False
+    # Pagefind's own CPU and peak memory are measured for each group it indexed.
+    measured = [_PEAK.match(r.getMessage()) for r in caplog.records]
+    measured = [m for m in measured if m]
+    assert len(measured) == 4 and all(int(m[2]) > 0 for m in measured)
+    assert sum(float(m[1]) for m in measured) > 0
     after = file_digests(live)
     november = {k: v for k, v in before.items() if k.startswith("pagefind/2026-11/")}
     assert november and all(after[k] == v for k, v in november.items())

@@ -28,7 +28,6 @@ import gzip
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import tempfile
@@ -97,6 +96,8 @@ class IndexRun:
     pages: int
     seconds: float
     peak_rss_mb: float
+    #: CPU seconds of Pagefind's own process (0 for an index reused as it was).
+    cpu_seconds: float = 0.0
 
 
 def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
@@ -256,10 +257,10 @@ def build_indexes(
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(site / rel, target)
-            peak = _run_pagefind(tree, out)
+            peak, cpu = _run_pagefind(tree, out)
         canonical_order(out)
         (out / MANIFEST).write_text(manifest, encoding="utf-8")
-        runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak))
+        runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu))
         if progress:
             progress(runs[-1])
     return runs
@@ -326,11 +327,14 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _run_pagefind(tree: Path, out: Path) -> float:
-    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB.
+def _run_pagefind(tree: Path, out: Path) -> tuple[float, float]:
+    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB and its
+    CPU seconds.
 
     The binary is run directly (not through `python -m pagefind`, which starts Python to find
-    it): a build runs Pagefind once per changed group, and a full build once per month.
+    it): a build runs Pagefind once per changed group, and a full build once per month. Its
+    memory and CPU are that process's own (`os.wait4`), not the largest of the build's
+    children so far, which would report the page worker's peak (prerender.py) as Pagefind's.
     """
     command = [
         str(_pagefind_binary()),
@@ -340,16 +344,17 @@ def _run_pagefind(tree: Path, out: Path) -> float:
         str(out.resolve()),
         "--quiet",
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if result.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind failed on {tree} (exit {result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}".strip()
-        )
-    # The largest child so far: a run that stays below an earlier peak reads as that peak.
-    return max(before, after) / 1024
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode("utf-8", errors="replace")
+            raise SearchIndexError(
+                f"Pagefind failed on {tree} (exit {process.returncode}):\n{text}".strip()
+            )
+    return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 @functools.cache
