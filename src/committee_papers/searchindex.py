@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -234,8 +235,6 @@ def build_indexes(
     files are hard-linked, never written to: every later write replaces a file rather than
     changing it.
     """
-    import time
-
     runs: list[IndexRun] = []
     for group in sorted(groups):
         pages = sorted(groups[group])
