@@ -1,4 +1,5 @@
-"""Search: Pagefind indexes per month, what goes in them, and reading them back for the guard."""
+"""Search: Pagefind indexes per period of papers, what goes in them, and reading them back for
+the guard."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from support import Site
 
 from committee_papers.searchindex import (
     SIGNATURE,
-    _recent_months,
+    _recent_groups,
     decode,
     fragment,
     groups_present,
     index_files,
     index_texts,
+    period_group,
+    period_months,
     search_choices,
 )
 
@@ -49,8 +52,9 @@ def test_a_canary_word_in_a_page_is_found_by_decoding_the_index(site: Site) -> N
     assert "delivered 314 audit days" in page.get_text(" ")
     hits = [p for p, text in index_texts(site.root) if "delivered 314 audit days" in text]
     assert hits and all(p.suffix == ".pf_fragment" for p in hits)
-    # The report is presented at the audit committee of 28 January 2026: January's index.
-    assert any("pagefind/2026-01/" in p.as_posix() for p in hits)
+    # The report is presented at the audit committee of 28 January 2026: 2026's index (the
+    # demo council holds under 15 meetings a month, so its papers are grouped by year).
+    assert any("pagefind/2026/" in p.as_posix() for p in hits)
 
 
 def group_of(site: Site, url: str) -> str:
@@ -61,11 +65,13 @@ def group_of(site: Site, url: str) -> str:
     raise AssertionError(f"{url} is in no index")
 
 
-def test_one_index_per_month_a_year_of_listings_people_and_site(site: Site, papers) -> None:
-    months = {f"{m.date:%Y-%m}" for m in papers.meetings.values()}
-    months |= {f"{r.date:%Y-%m}" for r in papers.decisions.values()}
-    years = sorted({m[:4] for m in months}, reverse=True)
-    expected = sorted(months | {f"{y}-lists" for y in years}, reverse=True)
+def test_one_index_per_period_a_year_of_listings_people_and_site(site: Site, papers) -> None:
+    assert period_months(papers) == 12  # about 1.5 meetings a month
+    dates = [m.date for m in papers.meetings.values()] + [r.date for r in papers.decisions.values()]
+    periods = {period_group(day, 12) for day in dates}
+    assert periods == {"2026", "2025"}
+    years = sorted(periods, reverse=True)
+    expected = sorted(periods | {f"{y}-lists" for y in years}, reverse=True)
     assert groups_present(site.root) == [*expected, "people", "site"]
     # The page lists exactly the groups the build wrote, so the browser asks for no other.
     form = site.page("search/").select_one("form#cp-search")
@@ -75,10 +81,11 @@ def test_one_index_per_month_a_year_of_listings_people_and_site(site: Site, pape
     listed = [g for y in years for g in by_year[y]] + json.loads(form["data-undated"])
     assert sorted(listed) == sorted(groups_present(site.root))
     assert set(json.loads(form["data-recent"])) <= set(listed)
-    # Each kind of page in its group: papers by month, year pages of listings by year.
-    assert group_of(site, "/meetings/2026-01-28-audit-governance/") == "2026-01"
-    assert group_of(site, "/meetings/2026-01-28-audit-governance/minutes/") == "2026-01"
-    assert group_of(site, "/reports/internal-audit-progress-q3-2025-26/appendix-1/") == "2026-01"
+    # Each kind of page in its group: papers by period, year pages of listings by year.
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/") == "2026"
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/minutes/") == "2026"
+    assert group_of(site, "/reports/internal-audit-progress-q3-2025-26/appendix-1/") == "2026"
+    assert group_of(site, "/meetings/2025-12-10-planning/") == "2025"
     assert group_of(site, "/meetings/2026/") == "2026-lists"
     assert group_of(site, "/people/") == "site"
     person = next(iter(papers.people))
@@ -140,39 +147,63 @@ def test_search_page_has_no_inline_script_and_every_page_a_search_box(site: Site
         assert form.select_one("label[for=cp-header-q]").get_text(strip=True)
 
 
-def test_the_newest_months_are_searched_first(papers) -> None:
-    """The months searched first: those scheduled after the build's month, then the build's
-    month and back until they hold 60 meetings and three months, or six months."""
-    years = {m.date.year for m in papers.meetings.values()}
-    assert years == {2025, 2026}
+def test_the_newest_groups_are_searched_first(papers) -> None:
+    """The groups searched first: those after the build's (meetings scheduled), then the
+    build's and back until they hold 60 meetings over three months, or six months."""
     late = search_choices(papers, date(2026, 11, 23), lambda r: True)
     assert late.years == ["2026", "2025"]
-    # A small council: six months back from November, and December's scheduled meetings.
-    assert late.recent == [
-        "2026-lists", "2026-12", "2026-11", "2026-10", "2026-09", "2026-08", "2026-07", "2026-06"
-    ]  # fmt: skip
-    assert (late.recent_label, late.recent_start) == ("June to December 2026", "June 2026")
-    assert late.older[:2] == ["2026-05", "2026-04"] and late.older[-2:] == ["2025-lists", "2025-12"]
+    assert (late.recent, late.older) == (["2026-lists", "2026"], ["2025-lists", "2025"])
+    assert (late.recent_label, late.recent_start) == ("2026", "2026")
+    # In March, 2026 holds three months of papers: 2025 is searched first too.
     early = search_choices(papers, date(2026, 3, 1), lambda r: True)
-    assert early.recent[:2] == ["2026-lists", "2025-lists"]
-    assert early.recent_label == "December 2025 to December 2026" and early.older == []
-    # An archive that stopped years ago still offers its newest months first.
+    assert early.recent == ["2026-lists", "2025-lists", "2026", "2025"] and early.older == []
+    assert early.recent_label == "2025 to 2026"
+    # An archive that stopped years ago still offers its newest papers first.
     stale = search_choices(papers, date(2031, 9, 1), lambda r: True)
-    assert stale.recent[1:] == ["2026-12", "2026-11", "2026-10", "2026-09", "2026-08", "2026-07"]
+    assert stale.recent == ["2026-lists", "2026"]
+
+
+def test_a_group_covers_about_fifteen_meetings_at_the_councils_pace() -> None:
+    """A month at the full archive's 27 meetings a month, longer periods for quieter
+    councils, a year below 1.25 a month; a period is named by its first month."""
+    from types import SimpleNamespace
+
+    def council(meetings: int, months: int) -> SimpleNamespace:
+        days = [date(2020 + (k * months // meetings) // 12, (k * months // meetings) % 12 + 1, 5)
+                for k in range(meetings)]  # fmt: skip
+        return SimpleNamespace(
+            meetings={str(k): SimpleNamespace(date=d) for k, d in enumerate(days)}
+        )
+
+    assert period_months(council(320, 12)) == 1
+    assert period_months(council(96, 12)) == 2
+    assert period_months(council(30, 12)) == 6
+    assert period_months(council(12, 12)) == 12
+    assert period_group(date(2026, 11, 5), 1) == "2026-11"
+    assert period_group(date(2026, 11, 5), 3) == "2026-10"
+    assert period_group(date(2026, 11, 5), 12) == "2026"
 
 
 def test_a_busy_council_searches_fewer_months_first() -> None:
     """At the full archive's pace (27 meetings a month) three months hold 60 meetings; a
-    quiet council gets six months however few meetings they hold."""
+    quiet council's months are searched six back, and longer periods cover at least six
+    months before the build's date."""
     busy = {f"2026-{m:02d}": 27 for m in range(1, 13)}
     months = sorted(busy, reverse=True)
-    assert _recent_months(months, busy, "2026-11") == ["2026-12", "2026-11", "2026-10", "2026-09"]
+    november = date(2026, 11, 5)
+    assert _recent_groups(months, busy, november, 1) == ["2026-12", "2026-11", "2026-10", "2026-09"]
     quiet = dict.fromkeys(busy, 2)
-    assert _recent_months(months, quiet, "2026-11")[-1] == "2026-06"
+    assert _recent_groups(months, quiet, november, 1)[-1] == "2026-06"
+    # Half years: July to November is five months, so January to June comes too.
+    halves = {"2026-07": 15, "2026-01": 15, "2025-07": 15}
+    assert _recent_groups(sorted(halves, reverse=True), halves, november, 6) == [
+        "2026-07",
+        "2026-01",
+    ]
     # Months without papers count towards the six, so the first search never reaches back
     # years into a sparse archive.
     sparse = {"2026-11": 1, "2024-01": 50}
-    assert _recent_months(sorted(sparse, reverse=True), sparse, "2026-11") == ["2026-11"]
+    assert _recent_groups(sorted(sparse, reverse=True), sparse, november, 1) == ["2026-11"]
 
 
 def test_filter_values_come_from_the_data(papers) -> None:
@@ -203,7 +234,7 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
     }
     assert options["year"] == ["all", "2026", "2025"]
     newest = form.select_one("#cp-search-year option").get_text(strip=True)
-    assert newest == "Newest (June to December 2026)"
+    assert newest == "Newest (2026)"
     assert options["kind"] == ["agenda", "report", "appendix", "minutes", "decision"]
     # Every value the index holds for a filter is offered by the page.
     for name in ("body", "kind", "purpose"):
@@ -212,7 +243,7 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
     status = page.select_one("#cp-search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
     older = page.select_one("#cp-search-older")
-    assert older.get_text(" ", strip=True) == "Search older papers too (before June 2026)"
+    assert older.get_text(" ", strip=True) == "Search older papers too (before 2026)"
     # The page loads Pagefind's API from its script, not Pagefind's own UI.
     sources = [s["src"] for s in page.select("script[src]")]
     assert "../assets/search.js" in sources

@@ -1,5 +1,5 @@
-"""Publishing one meeting re-indexes its month, its year's listings and the hub pages; every
-other month's index is the live site's, untouched (searchindex.py: groups)."""
+"""Publishing one meeting re-indexes its period's papers, its year's listings and the hub
+pages; every other group's index is the live site's, untouched (searchindex.py: groups)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support import build_site, copy_data, file_digests
 
-#: Already live: a planning meeting in November, so the site has a month besides January.
+#: Already live: a planning meeting in November.
 NOVEMBER = """body: planning
 date: 2026-11-26
 start: "18:30"
@@ -69,16 +69,18 @@ def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
     build_site(tmp_path / "live", data_dir=data)
     runs = index_runs(caplog)
     indexed = sorted(group for group, fresh in runs.items() if fresh)
-    # December is new; January's meeting page now names the meeting approving its minutes;
-    # the year page of 2026's meetings and the committee pages list the new meeting.
-    assert indexed == ["2026-01", "2026-12", "2026-lists", "site"]
-    # November and the person pages did not change: their indexes are the live ones.
-    assert runs["2026-11"] is False and runs["people"] is False
+    # The fixture council is quiet (three meetings in a year), so its papers are one group a
+    # year (searchindex.period_months): 2026's papers (the new meeting, and January's meeting
+    # page, which now names the meeting approving its minutes); the year page of 2026's
+    # meetings and the committee pages, which list the new meeting.
+    assert indexed == ["2026", "2026-lists", "site"]
+    # The person pages did not change: their index is the live one.
+    assert runs["people"] is False
     # Pagefind's own CPU and peak memory are measured for each group it indexed.
     measured = [_PEAK.match(r.getMessage()) for r in caplog.records]
     measured = [m for m in measured if m]
-    assert len(measured) == 4 and all(int(m[2]) > 0 for m in measured)
+    assert len(measured) == 3 and all(int(m[2]) > 0 for m in measured)
     assert sum(float(m[1]) for m in measured) > 0
     after = file_digests(live)
-    november = {k: v for k, v in before.items() if k.startswith("pagefind/2026-11/")}
-    assert november and all(after[k] == v for k, v in november.items())
+    people = {k: v for k, v in before.items() if k.startswith("pagefind/people/")}
+    assert people and all(after[k] == v for k, v in people.items())

@@ -51,10 +51,16 @@ SITE_GROUP = "site"
 PEOPLE_GROUP = "people"
 #: Groups searched whatever the years chosen, in this order.
 UNDATED_GROUPS = (PEOPLE_GROUP, SITE_GROUP)
-#: The first search covers the newest months back from the build's month until they hold this
-#: many meetings (and at least RECENT_MIN_MONTHS), or RECENT_MAX_MONTHS: each month is an
-#: index whose chunk of a word (about 27 KB when the index is larger than that) the first query
-#: fetches, so at the full archive's pace (27 meetings a month) it takes 3 months.
+#: The lengths a group of papers may cover, in months (`period_months`).
+PERIODS = (1, 2, 3, 4, 6, 12)
+#: A group covers the shortest period that holds this many meetings at the council's pace:
+#: a month at the full archive's 27 a month (about 370 pages), a year at 1.5 a month. Every
+#: index costs a query one chunk of its word index (about 20 to 30 KB) whatever its size, so
+#: groups of a quiet council's month would make every search over years dear.
+GROUP_MEETINGS = 15
+#: The first search covers the newest groups back from the build's date until they hold this
+#: many meetings (and at least RECENT_MIN_MONTHS), or RECENT_MAX_MONTHS (always one group):
+#: at the full archive's pace it takes 3 months.
 RECENT_MEETINGS = 60
 RECENT_MIN_MONTHS = 3
 RECENT_MAX_MONTHS = 6
@@ -130,7 +136,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     if report is not None:
         filters["purpose"] = report.purpose.value
     meta: dict[str, Any] = {
-        "search_group": month_group(meeting.date),
+        "search_group": period_group(meeting.date, period_months(papers)),
         "search_filters": filters,
         "search_date": meeting.date.isoformat(),
     }
@@ -146,15 +152,40 @@ def _decision_meta(papers: Papers, record: DecisionRecord) -> dict[str, Any]:
     maker = papers.bodies.get(record.maker) or papers.people.get(record.maker)
     name = getattr(maker, "name", record.maker)
     return {
-        "search_group": month_group(record.date),
+        "search_group": period_group(record.date, period_months(papers)),
         "search_filters": {"body": name, "year": str(record.date.year), "kind": "decision"},
         "search_date": record.date.isoformat(),
     }
 
 
-def month_group(day: date) -> str:
-    """The group of the papers of a month: `YYYY-MM`."""
-    return f"{day.year:04d}-{day.month:02d}"
+_PERIOD_MEMO: dict[int, tuple[Papers, int]] = {}
+
+
+def period_months(papers: Papers) -> int:
+    """How many months a group of papers covers: the shortest of PERIODS holding
+    GROUP_MEETINGS meetings at the archive's pace (its meetings over the months from its
+    first to its last). Computed once per papers (every page asks)."""
+    memo = _PERIOD_MEMO.get(id(papers))
+    if memo is not None and memo[0] is papers:
+        return memo[1]
+    dates = [m.date for m in papers.meetings.values()]
+    months = 12
+    if dates:
+        first, last = min(dates), max(dates)
+        pace = len(dates) / ((last.year - first.year) * 12 + last.month - first.month + 1)
+        months = next((p for p in PERIODS if pace * p >= GROUP_MEETINGS), 12)
+    _PERIOD_MEMO.clear()
+    _PERIOD_MEMO[id(papers)] = (papers, months)
+    return months
+
+
+def period_group(day: date, months: int) -> str:
+    """The group of the papers of the period of `months` months holding `day`: `YYYY` for a
+    year, else `YYYY-MM` with the period's first month (`2026-10` for October to December at
+    three months)."""
+    if months == 12:
+        return f"{day.year:04d}"
+    return f"{day.year:04d}-{(day.month - 1) // months * months + 1:02d}"
 
 
 def lists_group(year: int) -> str:
@@ -165,9 +196,9 @@ def lists_group(year: int) -> str:
 
 
 def group_year(group: str) -> str | None:
-    """The year a group belongs to (`2026` for `2026-11` and `2026-lists`), or None."""
+    """The year a group belongs to (`2026` for `2026`, `2026-11` and `2026-lists`), or None."""
     head = group[:4]
-    return head if head.isdigit() and group[4:5] == "-" else None
+    return head if len(head) == 4 and head.isdigit() and group[4:5] in ("", "-") else None
 
 
 def decode(data: bytes) -> bytes:
@@ -449,23 +480,25 @@ def search_choices(
 ) -> SearchChoices:
     """The years and groups (newest first), the recent ones, and the filter values.
 
-    A month has an index when a meeting or a published decision falls in it (`search_meta`),
-    a year has its listings' index when it has a month. The recent months are every month
-    after the build's (meetings already scheduled), then the build's month and the months
-    before it until they hold RECENT_MEETINGS meetings and number RECENT_MIN_MONTHS, or
-    number RECENT_MAX_MONTHS; an archive that stopped earlier counts back from its newest
-    month instead.
+    A period (`period_group`) has an index when a meeting or a published decision falls in
+    it (`search_meta`), a year has its listings' index when it has a period. The recent
+    groups are every group after the build's (meetings already scheduled), then the build's
+    and the ones before it until they hold RECENT_MEETINGS meetings and cover
+    RECENT_MIN_MONTHS, or cover RECENT_MAX_MONTHS (always at least one); an archive that
+    stopped earlier counts back from its newest group instead.
     """
+    length = period_months(papers)
     records = [r for r in papers.decisions.values() if show_record(r)]
     meetings: dict[str, int] = {}
     for meeting in papers.meetings.values():
-        key = month_group(meeting.date)
+        key = period_group(meeting.date, length)
         meetings[key] = meetings.get(key, 0) + 1
-    months = sorted(set(meetings) | {month_group(r.date) for r in records}, reverse=True)
-    recent = _recent_months(months, meetings, month_group(as_of))
-    years = sorted({m[:4] for m in months}, reverse=True)
-    year_groups = {y: [lists_group(int(y))] + [m for m in months if m.startswith(y)] for y in years}
-    recent_years = sorted({m[:4] for m in recent}, reverse=True)
+    found = set(meetings) | {period_group(r.date, length) for r in records}
+    groups = sorted(found, reverse=True)
+    recent = _recent_groups(groups, meetings, as_of, length)
+    years = sorted({g[:4] for g in groups}, reverse=True)
+    year_groups = {y: [lists_group(int(y))] + [g for g in groups if g[:4] == y] for y in years}
+    recent_years = sorted({g[:4] for g in recent}, reverse=True)
     bodies = sorted(body.name for body in papers.bodies.values())
     makers = {r.maker for r in records if r.maker not in papers.bodies}
     people = sorted(p.name for key, p in papers.people.items() if key in makers)
@@ -473,46 +506,69 @@ def search_choices(
         years=years,
         year_groups=year_groups,
         recent=[lists_group(int(y)) for y in recent_years] + recent,
-        recent_label=_span(recent),
+        recent_label=_span(recent, length),
         undated=([PEOPLE_GROUP] if papers.people else []) + [SITE_GROUP],
         bodies=bodies + [name for name in people if name not in bodies],
         kinds=KIND_CHOICES,
         purposes=[p.value for p in Purpose],
-        recent_start=month_name(recent[-1]) if recent else "",
+        recent_start=_first_month(recent[-1], length) if recent else "",
     )
 
 
-def _recent_months(months: list[str], meetings: dict[str, int], now: str) -> list[str]:
-    """The months searched first, newest first (see `search_choices`)."""
-    if not months:
+def _recent_groups(
+    groups: list[str], meetings: dict[str, int], as_of: date, length: int
+) -> list[str]:
+    """The groups searched first, newest first (see `search_choices`); `length` is the
+    months a group covers. The build's own group counts the months up to the build's."""
+    if not groups:
         return []
-    start = min(now, months[0])
-    recent = [m for m in months if m > start]
-    year, month = int(start[:4]), int(start[5:])
-    count = taken = 0
-    while taken < RECENT_MAX_MONTHS and (count < RECENT_MEETINGS or taken < RECENT_MIN_MONTHS):
-        key = f"{year:04d}-{month:02d}"
-        if key in months:
+    now = period_group(as_of, length)
+    start = min(now, groups[0])
+    recent = [g for g in groups if g > start]
+    year, month = int(start[:4]), int(start[5:] or 1)
+    count = 0
+    taken = as_of.month - month + 1 - length if start == now else 0
+    while taken <= 0 or (
+        taken < RECENT_MAX_MONTHS and (count < RECENT_MEETINGS or taken < RECENT_MIN_MONTHS)
+    ):
+        key = period_group(date(year, month, 1), length)
+        if key in groups:
             recent.append(key)
         count += meetings.get(key, 0)
-        taken += 1
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return recent or months[:1]
+        taken += length
+        month -= length
+        if month < 1:
+            year, month = year - 1, month + 12
+    return recent or groups[:1]
 
 
-def month_name(group: str) -> str:
-    """`2026-09` as "September 2026"."""
-    return f"{MONTHS[int(group[5:]) - 1]} {group[:4]}"
+def month_name(year: int, month: int) -> str:
+    """2026, 9 as "September 2026"."""
+    return f"{MONTHS[month - 1]} {year}"
 
 
-def _span(months: list[str]) -> str:
-    """Months, newest first, in words: "September to November 2026", "December 2025 to
-    February 2026", "November 2026"."""
-    if not months:
+def _bounds(group: str, length: int) -> tuple[int, int, int]:
+    """A group's year, first month and last month."""
+    first = int(group[5:] or 1)
+    return int(group[:4]), first, first + length - 1
+
+
+def _first_month(group: str, length: int) -> str:
+    """Where a group starts, in words: "June 2026", or "2026" for a year."""
+    year, first, _ = _bounds(group, length)
+    return str(year) if length == 12 else month_name(year, first)
+
+
+def _span(groups: list[str], length: int) -> str:
+    """What groups (newest first) cover, in words: "September to November 2026", "December
+    2025 to February 2026", "November 2026", "2026", "2025 to 2026"."""
+    if not groups:
         return ""
-    newest, oldest = months[0], months[-1]
-    if newest == oldest:
-        return month_name(newest)
-    if newest[:4] == oldest[:4]:
-        return f"{MONTHS[int(oldest[5:]) - 1]} to {month_name(newest)}"
-    return f"{month_name(oldest)} to {month_name(newest)}"
+    (y1, _, m1), (y0, m0, _) = _bounds(groups[0], length), _bounds(groups[-1], length)
+    if length == 12:
+        return str(y1) if y0 == y1 else f"{y0} to {y1}"
+    if (y0, m0) == (y1, m1):
+        return month_name(y1, m1)
+    if y0 == y1:
+        return f"{MONTHS[m0 - 1]} to {month_name(y1, m1)}"
+    return f"{month_name(y0, m0)} to {month_name(y1, m1)}"
