@@ -2,15 +2,16 @@
 
    Why not pagefind-ui: it merges every index it is given when it starts and fetches every
    filter file to show counts, so a reader's first query cost grew with the archive (1.35 MB
-   at ten years). Here the first query fetches the code, the newest months' indexes and the
-   chunks of its words; older months' indexes are merged when the reader asks ("Search older
+   at ten years). Here the first query fetches the code, the newest papers' indexes and the
+   chunks of its words; older papers' indexes are merged when the reader asks ("Search older
    papers too") or picks a year, and the filter values are in the page (written at build).
 
-   The site has one index per month of papers (`2026-11`), one for each year's listing pages
-   (`2026-lists`), and `people` and `site` for the pages of no month (searchindex.py). Each
-   scope (the newest months, all years, one year) is one Pagefind instance: the first index
-   of the scope is its primary (it loads the wasm), the others are merged into it (Pagefind's
-   mergeIndex). `people` and `site` are searched with the newest months and with all years. Text from the index is
+   The site has one index per period of papers (a month, `2026-11`, at a busy council's pace;
+   a year, `2026`, for a quiet one), one for each year's listing pages (`2026-lists`), and
+   `people` and `site` for the pages of no period (searchindex.py). Each scope (the newest
+   papers, all years, one year) is one Pagefind instance: the first index of the scope is its
+   primary (it loads the wasm), the others are merged into it (Pagefind's mergeIndex).
+   `people` and `site` are searched with the newest papers and with all years. Text from the index is
    put in the page as text, never as HTML: only Pagefind's <mark> around matched words is
    turned into elements. */
 (function () {
@@ -60,7 +61,7 @@
     return pagefind;
   }
 
-  /* The months a search covers and the indexes that hold them. */
+  /* The periods a search covers and the indexes that hold them. */
   function scope() {
     var year = yearSelect.value;
     if (year === "all") return { key: "all", groups: dated.concat(undated), label: "all years" };
@@ -72,7 +73,7 @@
     if (instances[s.key]) return instances[s.key];
     var start;
     if (s.key === "all" && instances.recent) {
-      // The newest months are loaded: merge only the older ones into the same instance.
+      // The newest papers are loaded: merge only the older ones into the same instance.
       start = instances.recent.then(function (inst) {
         return Promise.all(older.map(function (y) {
           return inst.mergeIndex(root + y + "/", options);
@@ -298,7 +299,7 @@
   }
 
   // A query in the address (from the header's box, or a shared link) runs at once; the
-  // newest months' indexes load now either way, so the first query waits only for its words.
+  // newest papers' indexes load now either way, so the first query waits only for its words.
   var params = new URLSearchParams(window.location.search);
   box.value = params.get("q") || "";
   if (params.get("year") && yearSelect.querySelector('option[value="' +

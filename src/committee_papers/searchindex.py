@@ -1,19 +1,19 @@
-"""The site's search index: Pagefind, one small index per month of papers, merged in the
-reader's browser.
+"""The site's search index: Pagefind, small indexes of a period of papers each, merged in
+the reader's browser.
 
 Why Pagefind: material's built-in search sends one index of the whole site to every reader
 before the first result (282 MB for ten years of papers). Pagefind writes a chunked static
 index; a query fetches only the chunks of its words. Why small groups: Pagefind's time is per
 page (about 4 ms of CPU a page, 0.1 s to start), and any change to one page of a group means
-indexing the whole group again; past months do not change, so publishing a meeting re-indexes
-its month (a few hundred pages at most), the listing pages of its year and the hub pages, not a
-year or the whole site. The search page merges the groups it searches in the browser
-(`mergeIndex`), the newest months first.
+indexing the whole group again; past periods do not change, so publishing a meeting
+re-indexes its period (a month, about 370 pages, at the full archive's pace), the listing
+pages of its year and the hub pages, not a year or the whole site. The search page merges the
+groups it searches in the browser (`mergeIndex`), the newest first.
 
-Groups (`group_of`): `YYYY-MM`, the papers of a month (a meeting, its minutes, reports and
-appendices, by the meeting's date; a decision record by its date); `YYYY-lists`, the year
-pages of listings of that year; `people`, the person pages; `site`, the rest (home, hubs,
-committees, help).
+Groups: `YYYY-MM` or `YYYY`, the papers of a period (`period_months`, `period_group`: a
+meeting, its minutes, reports and appendices by the meeting's date; a decision record by its
+date); `YYYY-lists`, the year pages of listings of that year (`lists_group`); `people`, the
+person pages; `site`, the rest (home, hubs, committees, help).
 
 Pagefind only reads the built public site, so withheld text can reach an index only through
 a page; the leak guard still reads the index files, through `index_texts`. Those files are
@@ -111,7 +111,7 @@ class IndexRun:
 def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     """What a generated page tells Pagefind: its index group, filters, sort date and title.
 
-    Pages of a meeting, its minutes, reports and their appendices belong to the month of the
+    Pages of a meeting, its minutes, reports and their appendices belong to the period of the
     meeting (a report: the first meeting presenting it); a person page to `people`; every
     other page to `site` (year pages of listings set their own group: `lists_group`).
     """
@@ -147,7 +147,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
 
 
 def _decision_meta(papers: Papers, record: DecisionRecord) -> dict[str, Any]:
-    """A decision record is filed under the month it was taken and the body (or person)
+    """A decision record is filed under the period it was taken in and the body (or person)
     that took it."""
     maker = papers.bodies.get(record.maker) or papers.people.get(record.maker)
     name = getattr(maker, "name", record.maker)
@@ -189,7 +189,7 @@ def period_group(day: date, months: int) -> str:
 
 
 def lists_group(year: int) -> str:
-    """The group of a year's listing pages: `YYYY-lists`. Apart from the papers' months because
+    """The group of a year's listing pages: `YYYY-lists`. Apart from the papers because
     the current year's listings change with every new meeting; one a year because a year page
     links the other years, so only a new year's first meeting changes every year's pages."""
     return f"{year:04d}-lists"
@@ -242,7 +242,7 @@ def index_texts(site: Path) -> Iterator[tuple[Path, str]]:
 
 def groups_present(site: Path) -> list[str]:
     """The groups whose index exists in a built site: newest year first, in each year its
-    listings then its months newest first; then `people` and `site`."""
+    listings then its periods newest first; then `people` and `site`."""
     root = site / INDEX_DIR
     names = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
     dated = sorted((n for n in names if group_year(n)), reverse=True)
@@ -262,7 +262,7 @@ def build_indexes(
     A group whose pages are byte for byte those of the same group in `previous` (the live
     site) takes that group's index instead: Pagefind's output is canonical (see
     `canonical_order`), so the bytes are the ones indexing would write, and publishing a
-    meeting re-indexes its month, its year's listings and the hub pages. The previous index's
+    meeting re-indexes its period, its year's listings and the hub pages. The previous index's
     files are hard-linked, never written to: every later write replaces a file rather than
     changing it.
     """
@@ -363,7 +363,7 @@ def _run_pagefind(tree: Path, out: Path) -> tuple[float, float]:
     CPU seconds.
 
     The binary is run directly (not through `python -m pagefind`, which starts Python to find
-    it): a build runs Pagefind once per changed group, and a full build once per month. CPU
+    it): a build runs Pagefind once per changed group, and a full build once per group. CPU
     is that process's own (`os.wait4`). Its peak memory is read from `/proc` while it runs
     (`_PeakWatch`): the kernel's `ru_maxrss` of a child started from this process counts
     this process's own size (Linux carries the high-water mark across fork and exec), which
@@ -450,12 +450,13 @@ class SearchChoices:
     The filter values come from the data at build time, so the page lists every committee,
     kind and purpose without loading Pagefind's filter files (376 KB at ten years: the
     counts Pagefind's own UI fetches before the first result). `recent` are the groups
-    searched first (the newest months, their years' listings, `people` and `site`); the others
+    searched first (the newest periods and their years' listings; `people` and `site` are
+    searched with any span); the others
     are searched when the reader asks (or picks a year), so the first query fetches the same
     few indexes however many years the archive holds.
     """
 
-    #: Years with papers, newest first, and the groups of each (listings, then months).
+    #: Years with papers, newest first, and the groups of each (listings, then periods).
     years: list[str]
     year_groups: dict[str, list[str]]
     #: The groups searched first, and what they cover in words ("September to November 2026").
