@@ -73,7 +73,10 @@ class Transfer:
         url = request.url.split("?")[0]
         if not any(part in url for part in SEARCH_FILES):
             return
-        sizes = request.sizes()
+        try:
+            sizes = request.sizes()
+        except Exception:  # the browser closed while a late request finished: not counted
+            return
         self.sizes[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         if not url.endswith(COMPRESSED):
             # Python's server sends code as it is; a web server gzips it.
