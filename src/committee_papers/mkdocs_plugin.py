@@ -635,9 +635,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(str(error)) from error
         fresh = [run for run in runs if run.pages]
         peak = max((run.peak_rss_mb for run in fresh), default=0.0)
+        cpu = sum(run.cpu_seconds for run in fresh)
         log.info(
-            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages), "
-            f"{len(runs) - len(fresh)} unchanged and reused; Pagefind peak memory {peak:.0f} MB"
+            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages, "
+            f"Pagefind {cpu:.1f} s CPU), {len(runs) - len(fresh)} unchanged and reused; "
+            f"Pagefind peak memory {peak:.0f} MB"
         )
 
     def on_build_error(self, error: Exception) -> None:
@@ -661,8 +663,8 @@ def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Pa
 def _log_index(run: Any) -> None:
     if run.pages:
         log.info(
-            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.0f} s, "
-            f"Pagefind peak {run.peak_rss_mb:.0f} MB"
+            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.1f} s "
+            f"({run.cpu_seconds:.2f} s CPU), Pagefind peak {run.peak_rss_mb:.0f} MB"
         )
     else:
         log.info(f"Search index: {run.group}: unchanged, reused")
