@@ -32,7 +32,7 @@ from .linkcheck import check_markdown_links, links_in
 from .links import check_links
 from .listing import check_year_addresses
 from .load_decisions import load_decisions, load_forward_plan, load_notices
-from .loadcache import CacheStats, LoadCache, no_gc, unit_files
+from .loadcache import CacheStats, LoadCache, UnitMemory, no_gc, unit_files
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problem, Problems, display_path
 from .site_checks import check_site_settings
@@ -118,16 +118,17 @@ def load(data_dir: Path | str, cache: Path | str | None = None) -> Papers:
 
 
 def load_with_problems(
-    data_dir: Path | str, cache: Path | str | None = None
+    data_dir: Path | str, cache: Path | str | None = None, memory: UnitMemory | None = None
 ) -> tuple[Papers | None, Problems, Sources]:
     """Load and validate everything below `data_dir`, returning every problem found.
 
     `cache` is a folder for the load cache (`loadcache.py`, e.g. `.cache/load`): files
     unchanged since an earlier load are not read, parsed or validated again. The result is
-    the same with or without it.
+    the same with or without it. `memory` keeps the units in this process for the next
+    load (`mkdocs serve`), which then reads no cache file (`loadcache.UnitMemory`).
     """
     data = Path(data_dir)
-    with no_gc(), LoadCache(cache if data.is_dir() else None, data) as units:
+    with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:
         papers, problems, sources = _load_all(data, units)
         sources.cache = units.stats
         remember_plain_text(sources.plain_texts)

@@ -31,7 +31,9 @@ from mkdocs.structure.toc import get_toc
 from . import outputs
 from .asof import london_today, parse_as_of
 from .guard import check_site
+from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
+from .loadcache import UnitMemory
 from .model import Site
 from .pagecache import PageCache, Plan, StaleCacheError, engine_key, folder_digest
 from .pages import PageSpec, page_specs
@@ -49,6 +51,7 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .serveslice import slice_papers
 from .steps import Background, StepTimer
 from .tracing import TracedDate
 from .urls import base_for
@@ -141,6 +144,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.plan = Plan()
         #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
         self.drawn: dict[str, tuple[Any, str]] = {}
+        #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
+        self.load_memory = UnitMemory()
+        #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
+        self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -154,10 +161,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
-        papers, problems, _ = load_with_problems(self.data_dir, cache)
+        memory = self.load_memory if self.command == "serve" else None
+        papers, problems, _ = load_with_problems(self.data_dir, cache, memory)
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        if self.command == "serve":
+            # Checked whole, drawn in part: the newest meetings and what they need.
+            papers = slice_papers(papers, self.config.serve_meetings)
         self._apply_identity(config, papers.site)
         # Feeds, calendars and open data link back with absolute addresses.
         if papers.site.site_url is None and config.site_url:
@@ -192,6 +203,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             frozenset(withheld_ids(papers, shown)),
         )
         self.renderer = self.render_inputs.renderer()
+        if self.command == "serve":
+            self.renderer.env.bytecode_cache = self.compiled["papers"]
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
@@ -362,6 +375,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.auto_reload = False
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled["theme"]
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         return env
 

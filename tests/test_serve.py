@@ -1,0 +1,192 @@
+"""`mkdocs serve` at any archive size: papers kept in memory, and a slice of them drawn.
+
+The memory of loaded units (loadcache.UnitMemory) must load exactly what a load from the
+files gives, edit after edit; the slice (serveslice.py) must draw the newest papers as a
+full build draws them and never show more than a full build would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from support import AS_OF, DATA, ROOT, copy_data, edit
+from test_loadcache import MEETING, REPORT, age, deep, loaded
+
+from committee_papers.load import load_with_problems
+from committee_papers.loadcache import UnitMemory
+from committee_papers.model import Papers
+from committee_papers.policy import Audience, Policy
+from committee_papers.projection import project
+from committee_papers.render import Renderer
+from committee_papers.serveslice import newest_meetings, slice_papers
+
+TODAY = dt.date.fromisoformat(AS_OF)
+#: A report of one of the demo's newest meetings, in every slice below.
+SERVED = "treasury-mid-year-review-2026-27"
+
+
+def remembered(data: Path, memory: UnitMemory, cache: Path | None = None) -> tuple:
+    papers, problems, sources = load_with_problems(data, cache, memory)
+    maps = {path: where.lines for path, where in sources.maps.items()}
+    return deep(papers), [str(p) for p in problems], maps, sources.cache
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return copy_data(tmp_path / "data")
+
+
+# --- the memory of loaded units ----------------------------------------------------------------
+
+
+def test_memory_loads_the_same_papers_without_the_cache_file(data: Path, tmp_path: Path) -> None:
+    age(data)
+    cache, memory = tmp_path / "cache", UnitMemory()
+    plain = loaded(data, None)
+    first = remembered(data, memory, cache)
+    (db,) = cache.glob("*.sqlite")
+    db.unlink()  # a warm memory reads and writes no file
+    second = remembered(data, memory, cache)
+    assert not list(cache.glob("*.sqlite"))
+    assert first[:3] == second[:3] == (plain[0], plain[1], plain[2][0])
+    assert second[3].hits == first[3].misses > 0 and second[3].misses == 0
+    assert second[3].hashed == 0
+
+
+def test_memory_sees_each_edit(data: Path) -> None:
+    memory = UnitMemory()
+    remembered(data, memory)
+    for title in ("Corporate Risk Register Revised", "Corporate Risk Register Again"):
+        old = (data / REPORT).read_text(encoding="utf-8").split("title: ", 1)[1].split("\n")[0]
+        edit(data / REPORT, f"title: {old}", f"title: {title}")
+        papers, problems, maps, stats = remembered(data, memory)
+        assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == title
+        assert stats.missed == [f"meeting:{MEETING.split('/')[1]}"]
+        plain, plain_problems, (plain_maps, _) = loaded(data, None)
+        assert (papers, problems, maps) == (plain, plain_problems, plain_maps)
+
+
+def test_memory_never_keeps_a_unit_with_errors(data: Path) -> None:
+    memory = UnitMemory()
+    remembered(data, memory)
+    edit(data / REPORT, "purpose: decision", "purpose: decide")
+    for _ in range(2):
+        _, found, _, stats = remembered(data, memory)
+        assert any("purpose: 'decide' is not allowed" in p for p in found), found
+        assert f"meeting:{MEETING.split('/')[1]}" in stats.missed
+    edit(data / REPORT, "purpose: decide", "purpose: decision")
+    assert remembered(data, memory)[1] == loaded(data, None)[1] == []
+
+
+def test_memory_sees_new_and_removed_files(data: Path) -> None:
+    memory = UnitMemory()
+    remembered(data, memory)
+    extra = data / MEETING / "stray.md"
+    extra.write_text("---\ntitle: Stray\n---\nText\n", encoding="utf-8")
+    found = remembered(data, memory)[1]
+    assert found == loaded(data, None)[1] and any("stray.md" in p for p in found)
+    extra.unlink()
+    assert remembered(data, memory)[:2] == loaded(data, None)[:2]
+
+
+def test_memory_of_another_folder_is_not_used(tmp_path: Path) -> None:
+    one, two = copy_data(tmp_path / "one"), copy_data(tmp_path / "two")
+    edit(two / REPORT, "title: Corporate Risk Register Update", "title: Another council register")
+    memory = UnitMemory()
+    remembered(one, memory)
+    papers, _, _, stats = remembered(two, memory)
+    assert stats.hits == 0
+    assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == (
+        "Another council register"
+    )
+
+
+# --- the slice ---------------------------------------------------------------------------------
+
+
+def test_slice_is_closed_under_what_decides_publication(papers: Papers) -> None:
+    for count in (1, 3, 8):
+        part = slice_papers(papers, count)
+        newest = {m.id for m in newest_meetings(papers, count)}
+        assert newest <= set(part.meetings) and len(part.meetings) < len(papers.meetings)
+        for report_id in part.reports:
+            route = {m.id for m, _ in papers.items_presenting(report_id)}
+            assert route <= set(part.meetings), report_id
+        for meeting in newest_meetings(papers, count):
+            for item in meeting.agenda:
+                assert not item.minutes_of or item.minutes_of in part.meetings
+                assert set(item.report_ids) & set(papers.reports) <= set(part.reports)
+        for record in part.decisions.values():
+            assert record.meeting is None or record.meeting in part.meetings
+    assert slice_papers(papers, 0) is papers
+    assert slice_papers(papers, len(papers.meetings)) is papers
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_slice_draws_the_newest_papers_as_a_full_build(papers: Papers, count: int) -> None:
+    """The pages of the newest meetings and their reports are the same HTML from the slice
+    as from the whole archive, and nothing withheld from the full build is shown."""
+
+    def drawn(source: Papers) -> tuple[Papers, Renderer]:
+        policy = Policy(source, Audience.public, TODAY)
+        shown = project(source, policy)
+        return shown, Renderer(shown, Policy(shown, Audience.public, TODAY), [ROOT / "macros"])
+
+    full, full_renderer = drawn(papers)
+    part, part_renderer = drawn(slice_papers(papers, count))
+    assert set(part.reports) <= set(full.reports)
+    checked = 0
+    for meeting in newest_meetings(papers, count):
+        for item in meeting.agenda:
+            for report_id in item.report_ids:
+                if report_id in full.reports:
+                    base = "../../"
+                    assert part_renderer.report(report_id, base) == full_renderer.report(
+                        report_id, base
+                    ), report_id
+                    checked += 1
+                else:
+                    assert report_id not in part.reports
+    assert checked > 0
+
+
+# --- the plugin in `mkdocs serve` --------------------------------------------------------------
+
+
+def test_serve_rebuilds_show_each_edit_from_memory(tmp_path: Path) -> None:
+    """Rebuild as `mkdocs serve` does (a new configuration, the same plugin) after edits."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    data = copy_data(tmp_path / "data", DATA)
+    report_file = data / "meetings" / "2026-11-11-audit-governance" / f"{SERVED}.md"
+    site = Path(tempfile.mkdtemp(dir=tmp_path))
+
+    def config() -> object:
+        loaded_config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+        plugin = loaded_config.plugins["committee-papers"]
+        plugin.config.data_dir = str(data)
+        plugin.config.as_of = AS_OF
+        plugin.config.serve_meetings = 3
+        return loaded_config
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first, serve_url="http://127.0.0.1:8000/")
+    report = site / "reports" / SERVED / "index.html"
+    assert "Treasury Management Mid-Year Review 2026/27" in report.read_text(encoding="utf-8")
+    older = site / "meetings" / "2025-12-10-planning" / "index.html"
+    assert not older.exists()  # out of the slice
+    plugin = first.plugins["committee-papers"]
+    for title in ("Treasury Review Revised", "Treasury Review Again"):
+        old = report_file.read_text(encoding="utf-8").split("title: ", 1)[1].split("\n")[0]
+        edit(report_file, f"title: {old}", f"title: {title}")
+        again = config()
+        assert again.plugins["committee-papers"] is plugin
+        build(again, serve_url="http://127.0.0.1:8000/")
+        assert f"<title>{title}" in report.read_text(encoding="utf-8")
+        assert plugin.load_memory.units and plugin.compiled["theme"].store
+    first.plugins.on_shutdown()
