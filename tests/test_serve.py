@@ -31,7 +31,13 @@ SERVED = "treasury-mid-year-review-2026-27"
 def remembered(data: Path, memory: UnitMemory, cache: Path | None = None) -> tuple:
     papers, problems, sources = load_with_problems(data, cache, memory)
     maps = {path: where.lines for path, where in sources.maps.items()}
-    return deep(papers), [str(p) for p in problems], maps, sources.cache
+    return fields(deep(papers)), [str(p) for p in problems], maps, sources.cache
+
+
+def fields(value: tuple) -> tuple:
+    """A deep Papers without the indexes it builds when first asked (the checks ask or not)."""
+    name, values = value
+    return name, {key: v for key, v in values.items() if not key.startswith("_")}
 
 
 @pytest.fixture
@@ -46,6 +52,7 @@ def test_memory_loads_the_same_papers_without_the_cache_file(data: Path, tmp_pat
     age(data)
     cache, memory = tmp_path / "cache", UnitMemory()
     plain = loaded(data, None)
+    plain = (fields(plain[0]), *plain[1:])
     first = remembered(data, memory, cache)
     (db,) = cache.glob("*.sqlite")
     db.unlink()  # a warm memory reads and writes no file
@@ -66,7 +73,7 @@ def test_memory_sees_each_edit(data: Path) -> None:
         assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == title
         assert stats.missed == [f"meeting:{MEETING.split('/')[1]}"]
         plain, plain_problems, (plain_maps, _) = loaded(data, None)
-        assert (papers, problems, maps) == (plain, plain_problems, plain_maps)
+        assert (papers, problems, maps) == (fields(plain), plain_problems, plain_maps)
 
 
 def test_memory_never_keeps_a_unit_with_errors(data: Path) -> None:
@@ -89,7 +96,8 @@ def test_memory_sees_new_and_removed_files(data: Path) -> None:
     found = remembered(data, memory)[1]
     assert found == loaded(data, None)[1] and any("stray.md" in p for p in found)
     extra.unlink()
-    assert remembered(data, memory)[:2] == loaded(data, None)[:2]
+    papers, found, _ = loaded(data, None)
+    assert remembered(data, memory)[:2] == (fields(papers), found)
 
 
 def test_memory_of_another_folder_is_not_used(tmp_path: Path) -> None:
@@ -102,6 +110,49 @@ def test_memory_of_another_folder_is_not_used(tmp_path: Path) -> None:
     assert papers[1]["reports"]["risk-register-update-jan-2026"][1]["title"] == (
         "Another council register"
     )
+
+
+def test_checks_between_files_stay_whole_edit_after_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks reuse an unchanged paper's problems only while nothing they read beyond it
+    changed: each edit below is answered exactly as a load without memory answers it."""
+    from committee_papers import links
+
+    data = copy_data(tmp_path / "data", DATA)
+    housing = data / "meetings" / "2026-05-12-housing-scrutiny" / "tenancy-strategy-2026.md"
+    meetings_checked: list[str] = []
+    check_meeting = links._Checker.meeting
+
+    def counted(self: links._Checker, meeting: object, where: object) -> None:
+        meetings_checked.append(meeting.id)  # type: ignore[attr-defined]
+        check_meeting(self, meeting, where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links._Checker, "meeting", counted)
+    every = len(list((data / "meetings").iterdir()))
+    edits = [
+        # Inside one report: only its own folder is checked again.
+        (housing, "author: samuel-oduya", "author: nobody-known", 1),
+        (housing, "author: nobody-known", "author: samuel-oduya", 1),
+        # Exempt now, but presented in Part 1 at two other meetings' folders.
+        (housing, "key_decision: true", "key_decision: true\nexempt: ['3']", every),
+        (housing, "key_decision: true\nexempt: ['3']", "key_decision: true", every),
+        # A person named all over the archive leaves people.yml.
+        (data / "people.yml", "ruth-okafor: {", "ruth-okafor-gone: {", every),
+        (data / "people.yml", "ruth-okafor-gone: {", "ruth-okafor: {", every),
+    ]
+    memory = UnitMemory()
+    clean = remembered(data, memory)[1]
+    assert clean == loaded(data, None)[1]
+    for number, (path, old, new, checked) in enumerate(edits):
+        edit(path, old, new)
+        meetings_checked.clear()
+        found = remembered(data, memory)[1]
+        assert len(meetings_checked) == checked, (new, meetings_checked)
+        assert found == loaded(data, None)[1], new
+        assert (found == clean) == (number % 2 == 1), new
+    meetings_checked.clear()
+    assert remembered(data, memory)[1] == clean and meetings_checked == []
 
 
 # --- the slice ---------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, So
         forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
         notices=load_notices(data / "notices.yml", read, problems),
     )
-    check_links(papers, sources, problems)
+    check_links(papers, sources, problems, units.memory.checks if units.memory else None)
     check_markdown_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
     check_year_addresses(papers, data, problems)

@@ -103,6 +103,8 @@ class UnitMemory:
     source: tuple[str, str] | None = None
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     units: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
+    #: What the checks between files found in each paper (`links.check_links`).
+    checks: dict[str, Any] = field(default_factory=dict)
 
 
 class LoadCache:
@@ -133,7 +135,7 @@ class LoadCache:
             self.path = Path(folder) / f"{self._name()}.sqlite"
         source = (self.root, str(self.path))
         if memory is not None and memory.source != source:
-            memory.source, memory.files, memory.units = source, {}, {}
+            memory.source, memory.files, memory.units, memory.checks = source, {}, {}, {}
         self.warm = memory is not None and bool(memory.files)
         if self.warm:
             assert memory is not None
