@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 from committee_papers.render import Renderer
 from committee_papers.serveslice import newest_meetings, slice_papers
+from committee_papers.servewatch import MOST_CHANGES, ChangedFiles
 
 TODAY = dt.date.fromisoformat(AS_OF)
 #: A report of one of the demo's newest meetings, in every slice below.
@@ -235,9 +237,89 @@ def test_serve_rebuilds_show_each_edit_from_memory(tmp_path: Path) -> None:
     for title in ("Treasury Review Revised", "Treasury Review Again"):
         old = report_file.read_text(encoding="utf-8").split("title: ", 1)[1].split("\n")[0]
         edit(report_file, f"title: {old}", f"title: {title}")
+        wait_for_event(plugin.watcher)
         again = config()
         assert again.plugins["committee-papers"] is plugin
         build(again, serve_url="http://127.0.0.1:8000/")
         assert f"<title>{title}" in report.read_text(encoding="utf-8")
         assert plugin.load_memory.units and plugin.compiled["theme"].store
+        # Told by the watcher: only the edited folder was looked at.
+        assert plugin.load_memory.changed is not None
+        folder = str(report_file.parent)
+        assert plugin.load_memory.changed and all(
+            p == folder or p.startswith(folder + "/") for p in plugin.load_memory.changed
+        )
     first.plugins.on_shutdown()
+    assert plugin.watcher is None
+
+
+def wait_for_event(watcher: ChangedFiles | None) -> None:
+    """inotify's events come a moment after the write, as they do before a serve rebuild."""
+    assert watcher is not None and watcher.running
+    for _ in range(100):
+        with watcher._lock:
+            if watcher._paths:
+                return
+        time.sleep(0.05)
+    raise AssertionError("no event from the watcher")
+
+
+# --- the watcher -------------------------------------------------------------------------------
+
+
+def test_watcher_names_changed_files_not_read_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    (folder / "meetings" / "one").mkdir(parents=True)
+    report = folder / "meetings" / "one" / "a.md"
+    report.write_text("first", encoding="utf-8")
+    watcher = ChangedFiles(folder)
+    try:
+        assert watcher.take() is None  # what changed before it ran is not known
+        report.read_text(encoding="utf-8")
+        time.sleep(0.3)
+        assert watcher.take() == set()
+        report.write_text("second", encoding="utf-8")
+        wait_for_event(watcher)
+        (folder / "meetings" / "two").mkdir()
+        time.sleep(0.3)
+        changed = watcher.take()
+        assert changed is not None and str(report) in changed
+        assert str(folder / "meetings" / "two") in changed
+        assert watcher.take() == set()
+        for number in range(MOST_CHANGES + 1):
+            (folder / "meetings" / "one" / f"{number}.md").write_text("x", encoding="utf-8")
+        time.sleep(1)
+        assert watcher.take() is None  # too many at once: check every file
+    finally:
+        watcher.stop()
+
+
+def test_load_told_what_changed_reads_only_that_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from committee_papers import load as loader
+
+    data = copy_data(tmp_path / "data", DATA)
+    housing = data / "meetings" / "2026-05-12-housing-scrutiny" / "tenancy-strategy-2026.md"
+    listed: list[str] = []
+    list_files = loader.unit_files
+
+    def counted(folder: Path) -> list[Path] | None:
+        listed.append(folder.name)
+        return list_files(folder)
+
+    monkeypatch.setattr(loader, "unit_files", counted)
+    memory = UnitMemory()
+    remembered(data, memory)
+    assert len(listed) == len(list((data / "meetings").iterdir()))
+    edit(housing, "title: Tenancy Strategy 2026-2031", "title: Tenancy Strategy Revised")
+    memory.changed = {str(housing)}
+    listed.clear()
+    papers, found, _, stats = remembered(data, memory)
+    assert listed == ["2026-05-12-housing-scrutiny"] and stats.hashed == 1
+    plain, plain_found, _ = loaded(data, None)
+    assert (papers, found) == (fields(plain), plain_found)
+    memory.changed = None  # not known: every folder again
+    listed.clear()
+    remembered(data, memory)
+    assert len(listed) == len(list((data / "meetings").iterdir()))

@@ -267,6 +267,8 @@ def _load_meetings(
 ) -> tuple[dict[str, Meeting], dict[str, Report]]:
     meetings: dict[str, Meeting] = {}
     reports: dict[str, Report] = {}
+    # With a watcher (mkdocs serve), folders where nothing changed are not even listed.
+    touched = units.touched_folders(folder)
     for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
         if datafiles.outside(meeting_dir, sources.root):
             problems.add(
@@ -275,11 +277,12 @@ def _load_meetings(
                 "is a symbolic link to a folder outside the data folder; move the folder in",
             )
             continue
-        files = unit_files(meeting_dir)
-        load = partial(_load_meeting_folder, meeting_dir, files)
-        unit = units.unit(
-            f"meeting:{meeting_dir.name}", files, lambda f=load: _unit(sources.root, f)
-        )
+        name = f"meeting:{meeting_dir.name}"
+        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
+        if unit is None:
+            files = unit_files(meeting_dir)
+            load = partial(_load_meeting_folder, meeting_dir, files)
+            unit = units.unit(name, files, lambda f=load: _unit(sources.root, f))
         meeting, loaded = unit.merge(sources, problems)
         if meeting is None:
             sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})

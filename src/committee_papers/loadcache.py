@@ -105,6 +105,9 @@ class UnitMemory:
     units: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     #: What the checks between files found in each paper (`links.check_links`).
     checks: dict[str, Any] = field(default_factory=dict)
+    #: Paths changed since the last load, as a watcher saw them (`servewatch.py`); None
+    #: when not known: every file's stat is then checked.
+    changed: set[str] | None = None
 
 
 class LoadCache:
@@ -208,6 +211,29 @@ class LoadCache:
                 self.new_units[name] = (key, blob)
         return value
 
+    def touched_folders(self, parent: Path) -> set[str] | None:
+        """Names of the folders in `parent` with a changed path, when a watcher told which
+        paths changed since the last load (None: not known, check every file)."""
+        if not self.warm or self.memory is None or self.memory.changed is None:
+            return None
+        inside = os.path.abspath(parent) + os.sep
+        return {
+            path[len(inside) :].split(os.sep, 1)[0]
+            for path in self.memory.changed
+            if path.startswith(inside)
+        }
+
+    def kept_unit(self, name: str) -> Any | None:
+        """The remembered value of a unit none of whose files changed (the caller knows from
+        `touched_folders`), or None when there is none: it is then loaded as usual."""
+        known = self.memory.units.get(name) if self.warm and self.memory is not None else None
+        if known is None:
+            return None
+        self.seen_units.add(name)
+        self.stats.hits += 1
+        self.kept[name] = known
+        return known[1]
+
     def _remembered(self, name: str, key: bytes) -> Any | None:
         if self.memory is None:
             return None
@@ -265,7 +291,12 @@ class LoadCache:
     def save(self) -> None:
         """Write the units computed in this load and forget units and files no longer seen."""
         if self.memory is not None:
-            self.memory.files, self.memory.units = self.seen_files, self.kept
+            if self.memory.changed is not None and self.warm:
+                # Files of units taken whole from memory were not looked at: keep their stat.
+                self.memory.files.update(self.seen_files)
+            else:
+                self.memory.files = self.seen_files
+            self.memory.units = self.kept
         if self.path is None or self.warm:
             return
         try:

@@ -52,6 +52,7 @@ from .publish import (
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
 from .serveslice import slice_papers
+from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
 from .tracing import TracedDate
 from .urls import base_for
@@ -146,6 +147,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.drawn: dict[str, tuple[Any, str]] = {}
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
+        #: ... told by the kernel which data files changed (servewatch.py) ...
+        self.watcher: ChangedFiles | None = None
         #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
         self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
 
@@ -161,7 +164,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
-        memory = self.load_memory if self.command == "serve" else None
+        memory = self._serve_memory() if self.command == "serve" else None
         papers, problems, _ = load_with_problems(self.data_dir, cache, memory)
         self.timer.lap("load")
         if problems or papers is None:
@@ -227,6 +230,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
+    def _serve_memory(self) -> UnitMemory:
+        """The papers of the last serve rebuild, and which data files changed since."""
+        if self.watcher is not None and self.watcher.folder != os.path.abspath(self.data_dir):
+            self.watcher.stop()
+            self.watcher = None
+        if self.watcher is None:
+            self.watcher = ChangedFiles(self.data_dir)
+        self.load_memory.changed = self.watcher.take()
+        return self.load_memory
+
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
         """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
         protected = [
@@ -263,6 +276,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._unlock()
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -318,7 +334,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
-        server.watch(str(root / self.config.data_dir))
+        notify = _rebuild_request(server)
+        if self.watcher is not None and self.watcher.running and notify is not None:
+            self.watcher.on_change(notify)  # inotify: no walk of the archive twice a second
+        else:
+            server.watch(str(root / self.config.data_dir))
         server.watch(str(root / self.config.templates_dir))
         return server
 
@@ -606,6 +626,21 @@ def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Pa
         return None
     folder = setting if isinstance(setting, str) else default
     return Path(config.config_file_path).parent / folder
+
+
+def _rebuild_request(server: Any) -> Any:
+    """What MkDocs' own watcher does on a change (mkdocs 1.6 LiveReloadServer.watch), for the
+    plugin's watcher; None when this MkDocs server has no such thing (then it polls)."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild"):
+        return None
+
+    def notify() -> None:
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    return notify
 
 
 def _log_index(run: Any) -> None:
