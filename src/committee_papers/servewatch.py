@@ -12,9 +12,9 @@ and the loader then checks every file as it does without a watcher:
 
 - before the watcher runs and for the first load after it starts (what changed before
   is unknown);
-- when more than `MOST_CHANGES` paths changed at once (a checkout, or a queue the kernel
-  let overflow: it queues 16,384 events before it drops any, and those it queued are all
-  delivered first, so a lost event always comes with more than `MOST_CHANGES` others);
+- when more than `MOST_CHANGES` paths changed at once (a checkout, say);
+- when the kernel's queue overflowed and events were lost (watchdog logs it; only changes
+  are asked for, never reads, so the loader's own reading cannot fill the queue);
 - when the watcher could not start (no inotify, or its limits reached): then serve polls
   the data folder as MkDocs does.
 
@@ -47,15 +47,29 @@ class ChangedFiles:
         self._on_change: Callable[[], None] | None = None
         self._observer = None
         try:
-            from watchdog.events import FileSystemEventHandler
+            from watchdog import events
             from watchdog.observers import Observer
 
-            handler = FileSystemEventHandler()
+            handler = events.FileSystemEventHandler()
             handler.on_any_event = self._event  # type: ignore[method-assign]
+            # Changes only: with opening and reading, a load of the archive would flood the
+            # kernel's queue with 80,000 events of its own.
+            changes = [
+                events.FileModifiedEvent,
+                events.FileCreatedEvent,
+                events.FileDeletedEvent,
+                events.FileMovedEvent,
+                events.FileClosedEvent,
+                events.DirModifiedEvent,
+                events.DirCreatedEvent,
+                events.DirDeletedEvent,
+                events.DirMovedEvent,
+            ]
             observer = Observer()
-            observer.schedule(handler, self.folder, recursive=True)
+            observer.schedule(handler, self.folder, recursive=True, event_filter=changes)
             observer.start()
             self._observer = observer
+            _OVERFLOWS.watchers.add(self)
         except Exception as error:  # no inotify, or its limits: check every file
             log.info(f"Watching {self.folder} by polling ({error})")
 
@@ -63,9 +77,15 @@ class ChangedFiles:
     def running(self) -> bool:
         return self._observer is not None
 
+    def lost(self) -> None:
+        """Events were lost: the next load checks every file."""
+        with self._lock:
+            self._known = False
+            notify = self._on_change
+        if notify is not None:
+            notify()
+
     def _event(self, event: object) -> None:
-        if getattr(event, "event_type", "") in _READS:
-            return  # the loader's own reading of the files
         paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
         with self._lock:
             self._paths.update(os.fsdecode(p) for p in paths if p)
@@ -92,11 +112,26 @@ class ChangedFiles:
         return paths
 
     def stop(self) -> None:
+        _OVERFLOWS.watchers.discard(self)
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(5)
             self._observer = None
 
 
-#: Events of a file being read, not changed.
-_READS = {"opened", "closed_no_write"}
+class _Overflows(logging.Handler):
+    """watchdog says when the kernel dropped events only in its log ("Inotify queue
+    overflowed; filesystem events were lost"): each watcher then forgets what it knows."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.watchers: set[ChangedFiles] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            for watcher in list(self.watchers):
+                watcher.lost()
+
+
+_OVERFLOWS = _Overflows()
+logging.getLogger("watchdog.observers").addHandler(_OVERFLOWS)
