@@ -7,7 +7,6 @@ does not have, minutes for an item that is not on the agenda.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -63,26 +62,26 @@ def check_links(
     check_decisions(papers, sources, problems)
 
 
-def _context(papers: Papers, sources: Sources) -> bytes:
+def _context(papers: Papers, sources: Sources) -> tuple[object, ...]:
     """Everything the check of one body, meeting (with its minutes) or report reads beyond
     the paper itself: the ids it may name, and what it asks of the papers they name."""
     jurisdiction = papers.site.jurisdiction
-    parts = [
-        sorted(papers.people),
-        sorted(sources.people_named),
-        sorted(sources.failed),
-        sorted(sources.reports_named),
-        sorted(papers.bodies),
-        sorted((m.id, m.date.isoformat()) for m in papers.meetings.values()),
-        sorted(
-            (r.id, bool(r.exempt), [a.label for a in r.appendices]) for r in papers.reports.values()
+    return (
+        frozenset(papers.people),
+        frozenset(sources.people_named),
+        frozenset(sources.failed),
+        frozenset(sources.reports_named),
+        frozenset(papers.bodies),
+        {m.id: m.date for m in papers.meetings.values()},
+        {
+            r.id: (bool(r.exempt), tuple(a.label for a in r.appendices))
+            for r in papers.reports.values()
+        },
+        frozenset(
+            rid for m in papers.meetings.values() for item in m.agenda for rid in item.report_ids
         ),
-        sorted(
-            {rid for m in papers.meetings.values() for item in m.agenda for rid in item.report_ids}
-        ),
-        [jurisdiction.name, jurisdiction.exempt_schedule, list(jurisdiction.exempt_paragraphs)],
-    ]
-    return hashlib.blake2b(repr(parts).encode()).digest()
+        (jurisdiction.name, jurisdiction.exempt_schedule, tuple(jurisdiction.exempt_paragraphs)),
+    )
 
 
 class _Reuse:
@@ -95,7 +94,7 @@ class _Reuse:
     meeting's date) checks everything. The result is the same as checking everything.
     """
 
-    def __init__(self, memo: dict[str, Any], context: bytes) -> None:
+    def __init__(self, memo: dict[str, Any], context: tuple[object, ...]) -> None:
         same = memo.get("context") == context
         self.before: dict[int, tuple[object, list[Problem]]] = memo.get("found", {}) if same else {}
         self.after: dict[int, tuple[object, list[Problem]]] = {}

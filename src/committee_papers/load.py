@@ -270,15 +270,16 @@ def _load_meetings(
     # With a watcher (mkdocs serve), folders where nothing changed are not even listed.
     touched = units.touched_folders(folder)
     for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
-        if datafiles.outside(meeting_dir, sources.root):
+        name = f"meeting:{meeting_dir.name}"
+        # Kept only for a plain folder (never a link) in which nothing changed since.
+        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
+        if unit is None and datafiles.outside(meeting_dir, sources.root):
             problems.add(
                 display_path(meeting_dir),
                 (),
                 "is a symbolic link to a folder outside the data folder; move the folder in",
             )
             continue
-        name = f"meeting:{meeting_dir.name}"
-        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
         if unit is None:
             files = unit_files(meeting_dir)
             load = partial(_load_meeting_folder, meeting_dir, files)
