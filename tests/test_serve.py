@@ -179,7 +179,7 @@ def test_slice_is_closed_under_what_decides_publication(papers: Papers) -> None:
     assert slice_papers(papers, len(papers.meetings)) is papers
 
 
-@pytest.mark.parametrize("count", [2, 6])
+@pytest.mark.parametrize("count", [2, 6, 10])
 def test_slice_draws_the_newest_papers_as_a_full_build(papers: Papers, count: int) -> None:
     """The pages of the newest meetings and their reports are the same HTML from the slice
     as from the whole archive, and nothing withheld from the full build is shown."""
@@ -194,6 +194,13 @@ def test_slice_draws_the_newest_papers_as_a_full_build(papers: Papers, count: in
     assert set(part.reports) <= set(full.reports)
     checked = 0
     for meeting in newest_meetings(papers, count):
+        assert part_renderer.meeting(meeting.id, "../../") == full_renderer.meeting(
+            meeting.id, "../../"
+        )
+        if full.meetings[meeting.id].minutes is not None:
+            assert part_renderer.minutes(meeting.id, "../../../") == full_renderer.minutes(
+                meeting.id, "../../../"
+            )
         for item in meeting.agenda:
             for report_id in item.report_ids:
                 if report_id in full.reports:
