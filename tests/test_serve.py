@@ -337,3 +337,31 @@ def test_load_told_what_changed_reads_only_that_folder(
     listed.clear()
     remembered(data, memory)
     assert len(listed) == len(list((data / "meetings").iterdir()))
+
+
+def test_macro_naming_a_paper_older_than_the_slice_says_so(tmp_path: Path) -> None:
+    """A hand-written page naming an older report does not stop `mkdocs serve`: it says the
+    paper is not drawn while serving (a build draws it, and still refuses unknown ids)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        '# Home\n\n{{ report("medium-term-financial-strategy-2026") }}\n\n'
+        f'{{{{ report("{SERVED}") }}}}\n',
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), docs_dir=str(docs))
+    plugin = config.plugins["committee-papers"]
+    plugin.config.as_of = AS_OF
+    plugin.config.serve_meetings = 3
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'report("medium-term-financial-strategy-2026") is older than the newest' in home
+    assert "Treasury Management Mid-Year Review 2026/27" in home

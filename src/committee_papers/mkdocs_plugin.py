@@ -77,6 +77,12 @@ _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 #: The template of a page served from the page cache: nothing to draw, the cached HTML
 #: replaces the output in on_post_page.
 _CACHED_TEMPLATE = "committee-papers-cached.html"
+#: What a hand-written page's macro shows under `mkdocs serve` for a paper older than the
+#: newest meetings it draws (serveslice.py); a build shows the paper.
+_SERVE_NOTICE = Markup(
+    '<p class="cp-notice">{name}("{paper}") is older than the newest meetings '
+    "<code>mkdocs serve</code> draws (<code>serve_meetings</code>); a build shows it.</p>"
+)
 
 
 class PapersConfig(base.Config):
@@ -147,6 +153,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.drawn: dict[str, tuple[Any, str]] = {}
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
+        #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
+        self.beyond_slice: frozenset[str] = frozenset()
         #: ... told by the kernel which data files changed (servewatch.py) ...
         self.watcher: ChangedFiles | None = None
         #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
@@ -171,7 +179,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(format_problems(problems))
         if self.command == "serve":
             # Checked whole, drawn in part: the newest meetings and what they need.
-            papers = slice_papers(papers, self.config.serve_meetings)
+            whole, papers = papers, slice_papers(papers, self.config.serve_meetings)
+            self.beyond_slice = frozenset(
+                (set(whole.meetings) - set(papers.meetings))
+                | (set(whole.reports) - set(papers.reports))
+            )
         self._apply_identity(config, papers.site)
         # Feeds, calendars and open data link back with absolute addresses.
         if papers.site.site_url is None and config.site_url:
@@ -715,6 +727,9 @@ def define_env(env: Any) -> None:
             except NotPublished as withheld:
                 return str(withheld.notice)
             except UnknownPaper as error:
+                older = [str(a) for a in args if str(a) in plugin.beyond_slice]
+                if plugin.command == "serve" and older:
+                    return str(_SERVE_NOTICE.format(name=name, paper=older[0]))
                 raise PluginError(f"{env.page.file.src_uri}: {name}(): {error}") from error
 
         macro.__name__ = name
