@@ -32,7 +32,9 @@ from mkdocs.structure.toc import get_toc
 from . import outputs
 from .asof import london_today, parse_as_of
 from .guard import check_site
+from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
+from .loadcache import UnitMemory
 from .model import Site
 from .pagecache import PageCache, Plan, StaleCacheError, engine_key, folder_digest
 from .pages import PageSpec, page_specs
@@ -50,6 +52,8 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .serveslice import slice_papers
+from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
 from .tracing import TracedDate
 from .urls import base_for
@@ -74,6 +78,12 @@ _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 #: The template of a page served from the page cache: nothing to draw, the cached HTML
 #: replaces the output in on_post_page.
 _CACHED_TEMPLATE = "committee-papers-cached.html"
+#: What a hand-written page's macro shows under `mkdocs serve` for a paper older than the
+#: newest meetings it draws (serveslice.py); a build shows the paper.
+_SERVE_NOTICE = Markup(
+    '<p class="cp-notice">{name}("{paper}") is older than the newest meetings '
+    "<code>mkdocs serve</code> draws (<code>serve_meetings</code>); a build shows it.</p>"
+)
 
 
 class _PageFiles(Files):
@@ -169,6 +179,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.drawn: dict[str, tuple[Any, str]] = {}
         #: Pages the plugin writes from the page cache itself: output path -> cache entry.
         self.placed: dict[str, Any] = {}
+        #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
+        self.load_memory = UnitMemory()
+        #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
+        self.beyond_slice: frozenset[str] = frozenset()
+        #: ... told by the kernel which data files changed (servewatch.py) ...
+        self.watcher: ChangedFiles | None = None
+        #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
+        self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -182,10 +200,18 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
-        papers, problems, _ = load_with_problems(self.data_dir, cache)
+        memory = self._serve_memory() if self.command == "serve" else None
+        papers, problems, _ = load_with_problems(self.data_dir, cache, memory)
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        if self.command == "serve":
+            # Checked whole, drawn in part: the newest meetings and what they need.
+            whole, papers = papers, slice_papers(papers, self.config.serve_meetings)
+            self.beyond_slice = frozenset(
+                (set(whole.meetings) - set(papers.meetings))
+                | (set(whole.reports) - set(papers.reports))
+            )
         self._apply_identity(config, papers.site)
         # Feeds, calendars and open data link back with absolute addresses.
         if papers.site.site_url is None and config.site_url:
@@ -220,6 +246,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             frozenset(withheld_ids(papers, shown)),
         )
         self.renderer = self.render_inputs.renderer()
+        if self.command == "serve":
+            self.renderer.env.bytecode_cache = self.compiled["papers"]
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
@@ -241,6 +269,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _serve_memory(self) -> UnitMemory:
+        """The papers of the last serve rebuild, and which data files changed since."""
+        if self.watcher is not None and self.watcher.folder != os.path.abspath(self.data_dir):
+            self.watcher.stop()
+            self.watcher = None
+        if self.watcher is None:
+            self.watcher = ChangedFiles(self.data_dir)
+        self.load_memory.changed = self.watcher.take()
+        return self.load_memory
 
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
         """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
@@ -278,6 +316,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._unlock()
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -333,7 +374,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
-        server.watch(str(root / self.config.data_dir))
+        notify = _rebuild_request(server)
+        if self.watcher is not None and self.watcher.running and notify is not None:
+            self.watcher.on_change(notify)  # inotify: no walk of the archive twice a second
+        else:
+            server.watch(str(root / self.config.data_dir))
         server.watch(str(root / self.config.templates_dir))
         return server
 
@@ -385,9 +430,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if workers:
             log.info("Rendering the papers' HTML on two cores")
 
-    # Jinja checks every template file's modification time each time a page includes it
-    # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
-    # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     # Once the configuration is final (every plugin's on_config has run) and before any page
     # is drawn: which generated pages the page cache can serve as they are.
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -421,8 +463,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     # After MkDocs has read every page (and emptied the output folder long before), before it
     # draws any: the pages left out of its loops are written from the cache.
+    # Jinja checks every template file's modification time each time a page includes it
+    # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
+    # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.auto_reload = False
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled["theme"]
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if self.page_cache is not None and self.placed:
             self.page_cache.place(self.placed)
@@ -660,6 +707,21 @@ def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Pa
     return Path(config.config_file_path).parent / folder
 
 
+def _rebuild_request(server: Any) -> Any:
+    """What MkDocs' own watcher does on a change (mkdocs 1.6 LiveReloadServer.watch), for the
+    plugin's watcher; None when this MkDocs server has no such thing (then it polls)."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild"):
+        return None
+
+    def notify() -> None:
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    return notify
+
+
 def _log_index(run: Any) -> None:
     if run.pages:
         log.info(
@@ -732,6 +794,9 @@ def define_env(env: Any) -> None:
             except NotPublished as withheld:
                 return str(withheld.notice)
             except UnknownPaper as error:
+                older = [str(a) for a in args if str(a) in plugin.beyond_slice]
+                if plugin.command == "serve" and older:
+                    return str(_SERVE_NOTICE.format(name=name, paper=older[0]))
                 raise PluginError(f"{env.page.file.src_uri}: {name}(): {error}") from error
 
         macro.__name__ = name
