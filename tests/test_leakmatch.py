@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from committee_papers import leakmatch
-from committee_papers.leakmatch import Matcher, encode, fold, fold_bytes
+from committee_papers.leakmatch import Matcher, encode, fold, fold_bytes, fold_text
 
 #: Every kind of character the fold treats specially, and a few it must leave alone.
 PIECES = [
@@ -26,6 +26,10 @@ PIECES = [
     b"&lt;",
     b"&rsquo;",
     b"&#x41;",
+    b"&not",  # entities without their `;`, beside markup: `&not*in;`
+    b"&lt",
+    b"amp",
+    b"in",
     *(c.encode() for c in "\u2018\u2019\u201c\u201d\u2013\u2014\u00a0\u202f\u2026\u00ab\u00bb"),
     *(c.encode() for c in "éÉßﬁİ\u212a\u2028\u3000\x85"),
     b"\xe2",  # a lead byte with nothing after it
@@ -50,10 +54,19 @@ def test_fold_on_bytes_is_the_fold(monkeypatch: pytest.MonkeyPatch) -> None:
         assert fold_bytes(data) == reference(data), data
 
 
+def test_fold_of_a_text_is_the_fold() -> None:
+    """Fragments are folded with `fold`, names and public text with `fold_text`: the same."""
+    rng = random.Random(7)
+    texts = [p.decode("utf-8", errors="replace") for p in PIECES]
+    for _ in range(20_000):
+        text = "".join(rng.choice(texts) for _ in range(rng.randint(0, 30)))
+        assert fold_text(text) == encode(fold(text)), text
+
+
 def test_fold_of_a_long_mostly_ascii_text_is_the_fold() -> None:
     """One rare character in a big file: the file is folded in pieces, and the same."""
     rng = random.Random(3)
-    words = [b"Price", b"land", b"\xe2\x80\x94", b"\xef\xb9\x8d", b"x" * 9, b"  ", b"\n"]
+    words = [b"Price", b"land", b"\xe2\x80\x94", b"\xef\xb9\x8d", b"x" * 9, b"  ", b"\n", b"&amp;"]
     data = b" ".join(rng.choice(words) for _ in range(200_000))
     assert len(data) > 4 * leakmatch._PIECE
     assert fold_bytes(data) == reference(data)
@@ -112,7 +125,9 @@ def test_both_engines_agree_on_random_text(monkeypatch: pytest.MonkeyPatch) -> N
     rng = random.Random(5)
     words = ["land", "is", "four", "million", NAME, "é", "x", "withheld\x00value", "here", "\x00"]
     texts = [" ".join(rng.choice(words) for _ in range(40)) for _ in range(300)]
-    fast = [Matcher(FRAGMENTS).find(encode(t)) for t in texts]
+    hyperscan = Matcher(FRAGMENTS)
     monkeypatch.setitem(sys.modules, "hyperscan", None)
-    assert [Matcher(FRAGMENTS).find(encode(t)) for t in texts] == fast
+    automaton = Matcher(FRAGMENTS)
+    fast = [hyperscan.find(encode(t)) for t in texts]
+    assert [automaton.find(encode(t)) for t in texts] == fast
     assert any(fast)

@@ -93,13 +93,23 @@ def encode(text: str) -> bytes:
 def fold_bytes(data: bytes) -> bytes:
     """`fold` of UTF-8 bytes, as UTF-8 bytes.
 
-    Without an `&` (no entity to decode) the fold is done on the bytes: ASCII in one table,
-    typography by its UTF-8 sequences (each starts with a lead byte, so a match is always the
-    character a decoder would read); only text still not ASCII after that is decoded, to be
-    split on Unicode's spaces and case-folded, a piece at a time (cut at spaces) so that one
-    rare character does not send a whole file down the slow path. With an `&`, entities are
-    decoded first, as `fold` does.
+    ASCII without an `&` (most output) is folded in one table and two C passes. Anything
+    else is folded a piece at a time, cut at spaces (no entity, run of dashes or word spans
+    one, so the pieces fold as the whole does), so that one rare character or entity does
+    not send a whole file down the slow path.
     """
+    if data.isascii() and b"&" not in data:
+        return _fold_ascii(data.translate(_ASCII_FOLD))
+    if len(data) <= _PIECE:
+        return _fold_piece(data)
+    return b" ".join(filter(None, map(_fold_piece, _pieces(data))))
+
+
+def _fold_piece(data: bytes) -> bytes:
+    """Without an `&` (no entity to decode) the fold is done on the bytes: ASCII in one
+    table, typography by its UTF-8 sequences (each starts with a lead byte, so a match is
+    always the character a decoder would read); only text still not ASCII is decoded, to be
+    split on Unicode's spaces and case-folded. With an `&`, entities are decoded first."""
     if b"&" in data:
         return encode(fold(data.translate(_BYTES_FOLD).decode("utf-8", errors="replace")))
     data = data.translate(_ASCII_FOLD)
@@ -108,7 +118,10 @@ def fold_bytes(data: bytes) -> bytes:
             if sequence in data:
                 data = data.replace(sequence, plain)
         if not data.isascii():
-            return b" ".join(filter(None, map(_fold_piece, _pieces(data))))
+            text = data.decode("utf-8", errors="replace")
+            while "--" in text:
+                text = text.replace("--", "-")
+            return encode(" ".join(text.split()).casefold())
     return _fold_ascii(data)
 
 
@@ -116,15 +129,6 @@ def _fold_ascii(data: bytes) -> bytes:
     while b"--" in data:
         data = data.replace(b"--", b"-")
     return _SPACES.sub(b" ", data).strip(b" ")
-
-
-def _fold_piece(data: bytes) -> bytes:
-    if data.isascii():
-        return _fold_ascii(data)
-    text = data.decode("utf-8", errors="replace")
-    while "--" in text:
-        text = text.replace("--", "-")
-    return encode(" ".join(text.split()).casefold())
 
 
 def _pieces(data: bytes) -> Iterator[bytes]:
@@ -140,10 +144,8 @@ def _pieces(data: bytes) -> Iterator[bytes]:
 
 
 def fold_text(text: str) -> bytes:
-    """`fold` of a text, as the bytes the matcher reads (the ASCII fast path where it can)."""
-    if text.isascii():
-        return fold_bytes(text.encode())
-    return encode(fold(text))
+    """`fold` of a text, as the bytes the matcher reads."""
+    return fold_bytes(encode(text))
 
 
 # --- the matcher --------------------------------------------------------------------------

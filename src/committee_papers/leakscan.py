@@ -59,7 +59,7 @@ _MIN_WORD = 8
 _JSON_ESCAPES = [(b"\\\\", b" "), (b'\\"', b'"'), (b"\\/", b"/"), (b"\\n", b"\n")]
 _JSON_ESCAPES += [(b"\\t", b"\t"), (b"\\r", b"\r"), (b"\\b", b" "), (b"\\f", b" ")]
 _JSON_UNICODE = re.compile(
-    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+    rb"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
 
 
@@ -135,8 +135,7 @@ class Reader:
         if suffix in BINARY:
             return head
         if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: sitemaps, search index chunks
-            with contextlib.suppress(OSError, EOFError, zlib.error):
-                data = gzip.decompress(data)
+            data = _gunzip(data)
             if suffix == ".gz":
                 suffix = Path(Path(name).stem).suffix.lower()
         if data[:5] == b"%PDF-":
@@ -176,6 +175,19 @@ class Reader:
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
 
 
+def _gunzip(data: bytes) -> bytes:
+    """The content of a gzip file, every member of it; the bytes as they are if it is not
+    gzip after all (they are read as they are)."""
+    reader = zlib.decompressobj(wbits=31)  # a gzip header; one member, as Pagefind writes
+    with contextlib.suppress(zlib.error):
+        content = reader.decompress(data)
+        if reader.eof and not reader.unused_data:
+            return content
+    with contextlib.suppress(OSError, EOFError, zlib.error):
+        return gzip.decompress(data)  # more members, or something wrong: the thorough way
+    return data
+
+
 def _outside_strings(gaps: list[bytes]) -> bytes:
     """What lies between the strings of a JSON text besides punctuation, numbers, `true`,
     `false` and `null`: nothing, in JSON."""
@@ -212,16 +224,18 @@ def _json_unescaped(data: bytes) -> bytes:
         if escape in data:
             data = data.replace(escape, plain)
     if b"\\u" in data:
-        text = _JSON_UNICODE.sub(_unicode_escape, data.decode("utf-8", errors="replace"))
-        data = text.encode("utf-8", errors="replace")
+        data = _JSON_UNICODE.sub(_unicode_escape, data)
     return data
 
 
-def _unicode_escape(match: re.Match[str]) -> str:
+def _unicode_escape(match: re.Match[bytes]) -> bytes:
+    """One `\\uXXXX` (or a surrogate pair of them) as UTF-8; a lone surrogate as `?`."""
     if match[3]:
-        return chr(int(match[3], 16))
-    high, low = int(match[1], 16), int(match[2], 16)
-    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        char = chr(int(match[3], 16))
+    else:
+        high, low = int(match[1], 16), int(match[2], 16)
+        char = chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    return char.encode("utf-8", errors="replace")
 
 
 def _ics_text(raw: str) -> str:
@@ -271,8 +285,14 @@ def _walk_files(folder: str, prefix: str, found: list[str]) -> None:
                 _walk_files(entry.path, f"{prefix}{entry.name}/", found)
 
 
+def _read(path: Path) -> bytes:
+    """A file's bytes (unbuffered: one read of the whole file, no buffer copied)."""
+    with open(path, "rb", buffering=0) as file:
+        return file.readall()
+
+
 def theme_of(site_dir: Path, names: list[str]) -> Theme:
-    return learn_theme((site_dir / name).read_bytes() for name in first_pages(names))
+    return learn_theme(_read(site_dir / name) for name in first_pages(names))
 
 
 def scan_files(
@@ -282,7 +302,7 @@ def scan_files(
     reader = Reader(theme, frozenset(first_pages(names)))
     found: dict[str, set[str]] = {}
     for name in names:
-        hits = matcher.find(reader.text(name, (site_dir / name).read_bytes()))
+        hits = matcher.find(reader.text(name, _read(site_dir / name)))
         if hits:
             found[name] = hits
     return found
@@ -309,7 +329,7 @@ def scan_cached(
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     for name in names:
-        data = (site_dir / name).read_bytes()
+        data = _read(site_dir / name)
         key = hashlib.blake2b(name.encode() + b"\x00" + data, digest_size=16).hexdigest()
         if key in clean:
             now_clean.append(key)
