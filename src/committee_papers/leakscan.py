@@ -56,8 +56,10 @@ _LEARN_FROM = 12
 #: Shorter words in a search index cannot hold a fragment (MIN_CHARS in guard.py), even
 #: with their length byte in front.
 _MIN_WORD = 8
-_JSON_ESCAPES = [(b"\\\\", b" "), (b'\\"', b'"'), (b"\\/", b"/"), (b"\\n", b"\n")]
-_JSON_ESCAPES += [(b"\\t", b"\t"), (b"\\r", b"\r"), (b"\\b", b" "), (b"\\f", b" ")]
+#: JSON's one-letter escapes (a backslash reads as a space: it folds to one anyway).
+_JSON_ESCAPE = re.compile(rb'\\(["\\/bfnrt])')
+_JSON_ESCAPED = {b"\\": b" ", b'"': b'"', b"/": b"/", b"n": b"\n", b"t": b"\t", b"r": b"\r"}
+_JSON_ESCAPED |= {b"b": b" ", b"f": b" "}
 _JSON_UNICODE = re.compile(
     rb"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
@@ -220,12 +222,14 @@ def _json_unescaped(data: bytes) -> bytes:
     """JSON's string escapes decoded in place, so a sentence reads as it would when parsed."""
     if b"\\" not in data:
         return data
-    for escape, plain in _JSON_ESCAPES:
-        if escape in data:
-            data = data.replace(escape, plain)
+    data = _JSON_ESCAPE.sub(_one_letter_escape, data)  # one pass, left to right, as a parser
     if b"\\u" in data:
         data = _JSON_UNICODE.sub(_unicode_escape, data)
     return data
+
+
+def _one_letter_escape(match: re.Match[bytes]) -> bytes:
+    return _JSON_ESCAPED[match[1]]
 
 
 def _unicode_escape(match: re.Match[bytes]) -> bytes:
