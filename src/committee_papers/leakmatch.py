@@ -128,7 +128,9 @@ def _fold_piece(data: bytes) -> bytes:
 def _fold_ascii(data: bytes) -> bytes:
     while b"--" in data:
         data = data.replace(b"--", b"-")
-    return _SPACES.sub(b" ", data).strip(b" ")
+    if b"  " in data:
+        data = _SPACES.sub(b" ", data)
+    return data.strip(b" ")
 
 
 def _pieces(data: bytes) -> Iterator[bytes]:
