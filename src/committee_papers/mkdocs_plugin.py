@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,31 @@ _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 #: The template of a page served from the page cache: nothing to draw, the cached HTML
 #: replaces the output in on_post_page.
 _CACHED_TEMPLATE = "committee-papers-cached.html"
+
+
+class _PageFiles(Files):
+    """MkDocs' files, leaving out the pages served from the page cache where MkDocs would
+    read and build them.
+
+    MkDocs asks for the pages to read and to build with an explicit `inclusion=` (its two
+    page loops in `build`); every other caller (the nav, the sitemap, the template context)
+    asks without one and sees every page. A page left out of the loops is neither read,
+    converted, nor drawn: the plugin writes its cached HTML itself (`on_env`), while it stays
+    a documentation page for the nav, links and the sitemap.
+    """
+
+    def __init__(self, files: Files) -> None:
+        super().__init__(files)
+        #: Addresses (src_uri) of the pages the plugin writes itself.
+        self.skip: set[str] = set()
+
+    def documentation_pages(self, *, inclusion: Any = None) -> Sequence[File]:
+        if inclusion is None:
+            return super().documentation_pages()
+        pages = super().documentation_pages(inclusion=inclusion)
+        if not self.skip:
+            return pages
+        return [file for file in pages if file.src_uri not in self.skip]
 
 
 class PapersConfig(base.Config):
@@ -141,6 +167,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.plan = Plan()
         #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
         self.drawn: dict[str, tuple[Any, str]] = {}
+        #: Pages the plugin writes from the page cache itself: output path -> cache entry.
+        self.placed: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -338,7 +366,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         }
         self.pages_done = 0
         log.info(f"Rendering {len(self.search_groups)} pages")
-        return files
+        return _PageFiles(files)
 
     def _start_page_html(self, files: Files) -> None:
         """A second process renders the engine's HTML of generated pages while this one
@@ -360,17 +388,45 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Jinja checks every template file's modification time each time a page includes it
     # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
-    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        env.auto_reload = False
-        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
-        return env
-
     # Once the configuration is final (every plugin's on_config has run) and before any page
     # is drawn: which generated pages the page cache can serve as they are.
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         self._plan_pages(config)
+        self._skip_cached_pages(files, config)
         self._start_page_html(files)
         return nav
+
+    def _skip_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Pages served from the cache and not in the nav skip MkDocs' page loops (their
+        HTML is placed in on_env); they keep a Page for the sitemap. Pages in the nav (their
+        titles are the nav's) and every page under PAPERS_PAGE_CACHE_VERIFY take the long way.
+        """
+        self.placed = {}
+        if not isinstance(files, _PageFiles):
+            return
+        files.skip = set()
+        cache = self.page_cache
+        if cache is None or cache.verify:
+            return
+        for uri, entry in self.plan.hits.items():
+            file = files.get_file_from_path(uri)
+            if uri in _IN_NAV or file is None or not file.inclusion.is_not_in_nav():
+                continue
+            page = file.page if file.page is not None else Page(None, file, config)
+            # What an empty Markdown page leaves, as in a full build: no anchors, no links.
+            page.markdown, page.content, page.present_anchor_ids = "", "", set()
+            page.links_to_anchors = {}
+            files.skip.add(uri)
+            self.placed[file.abs_dest_path] = entry
+
+    # After MkDocs has read every page (and emptied the output folder long before), before it
+    # draws any: the pages left out of its loops are written from the cache.
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        env.auto_reload = False
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
+        if self.page_cache is not None and self.placed:
+            self.page_cache.place(self.placed)
+        return env
 
     def _plan_pages(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
@@ -519,8 +575,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         search = Background(self._index, staging) if self.config.search_index else None
         try:
             if self.policy is not None:
-                outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+                # Files of one meeting, person, report... come from the page cache while
+                # nothing they read has changed (outputs.unit).
+                with outputs.remembered(self.page_cache):
+                    made = outputs.all_files(self.policy.papers, self.policy)
+                    outputs.write(staging, made)
                 outputs.write(staging, self.pdf_files)
+                if self.page_cache is not None:
+                    log.info(
+                        f"Output files: {self.page_cache.outputs_reused} of "
+                        f"{len(self.page_cache.outputs)} reused from the page cache"
+                    )
             self.timer.lap("outputs")
         finally:
             if search is not None:
@@ -542,7 +607,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         self._save_page_cache()
-        swap_into_place(staging, self.target)
+        swap_into_place(staging, self.target, background=True)
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
         self._unlock()
