@@ -14,6 +14,7 @@ from pathlib import Path
 import cbor2
 import pytest
 
+from committee_papers import leakscan
 from committee_papers.guard import Secrets, fragments, scan
 from committee_papers.leakscan import Matcher, scan_cached, site_files
 
@@ -180,3 +181,25 @@ def test_site_files_lists_every_file(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"")
     assert site_files(tmp_path) == ["a.html", "b/c.json", "b/d/e.pf_fragment"]
+
+
+@pytest.mark.parametrize("window", [1, 7, 40, 113])
+def test_a_large_json_file_read_a_window_at_a_time_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """all.json of ten years is read in windows (memory): with windows of a few bytes,
+    every disguised leak is still found, in strings with escaped quotes and backslashes
+    before and after it, and the near misses stay clean."""
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", window)
+    padding = ['a "quoted" word', "a back\\slash \\", "<b>bold</b>", "x" * 90, "", '\\"']
+    for name in ("escaped.json", "unicode.json", "html-in.json", "not-json.json"):
+        inner = json.loads(LEAKS[name]) if name != "not-json.json" else None
+        data = LEAKS[name] if inner is None else json.dumps([*padding, inner, *padding]).encode()
+        (tmp_path / "api").mkdir(exist_ok=True)
+        (tmp_path / "api" / name).write_bytes(data)
+        assert {leak.file for leak in scan(tmp_path, SECRET)} == {f"api/{name}"}, name
+        (tmp_path / "api" / name).unlink()
+    for name in ("amount.json", "apart.json"):
+        (tmp_path / name).write_bytes(json.dumps([*padding, json.loads(CLEAN[name])]).encode())
+        assert scan(tmp_path, SECRET) == [], name
+        (tmp_path / name).unlink()

@@ -153,12 +153,33 @@ class Reader:
             parts.append(fold_text(_ics_text(data.decode("utf-8", errors="replace"))))
         elif suffix in _MARKUP_FILES and name not in self.whole:
             data = self.theme.strip(data)
-        if b"<" in data:
-            # The text as read, markup removed; then the markup: attributes and comments.
-            markup = b" ".join(_TAG_WITH_TEXT_B.findall(data))
-            data = _TAG_B.sub(b" ", data) + APART_B + markup
-        parts.append(fold_bytes(data))
+        parts.append(fold_bytes(_markup_apart(data)))
         return APART_B.join(parts)
+
+    def find(self, matcher: Finder, name: str, data: bytes) -> set[str]:
+        """`matcher.find(self.text(name, data))`, a large JSON file a window at a time.
+
+        `api/all.json` of ten years is some 260 MB: split into strings, deduplicated,
+        decoded and folded at once, it took over a gigabyte. Windows end just after a
+        string (an even count of unescaped quotes from the start), so each string stays
+        whole in one window, and a fragment never spans two strings: the same fragments
+        are found."""
+        if len(data) <= _JSON_WINDOW or Path(name).suffix.lower() != ".json":
+            return matcher.find(self.text(name, data))
+        found = matcher.find(fold_text(name))
+        # Escaped backslashes and quotes as stand-ins first (as `_json_strings` does; doing
+        # it again there changes nothing), so every quote left bounds a string.
+        data = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
+        start = 0
+        while start < len(data):
+            end = data.find(b'"', start + _JSON_WINDOW)
+            while end != -1 and data.count(b'"', start, end + 1) % 2:
+                end = data.find(b'"', end + 1)
+            end = len(data) if end == -1 else end + 1
+            window = self._json_strings(data[start:end])
+            found |= matcher.find(fold_bytes(_markup_apart(window)))
+            start = end
+        return found
 
     def _json_strings(self, data: bytes) -> bytes:
         """Every string of a JSON file (keys and values) not read before, escapes decoded,
@@ -169,12 +190,39 @@ class Reader:
         parts = data.split(b'"')
         if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
             return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
-        fresh = [piece for piece in set(parts[1::2]) if piece not in self.seen]
-        self.seen.update(fresh)
+        fresh = []
+        for piece in set(parts[1::2]):
+            key = _seen_key(piece)
+            if key not in self.seen:
+                self.seen.add(key)
+                fresh.append(piece)
         fresh.sort()
         joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+def _markup_apart(data: bytes) -> bytes:
+    """The text as read, markup removed; then the markup: attributes and comments."""
+    if b"<" not in data:
+        return data
+    markup = b" ".join(_TAG_WITH_TEXT_B.findall(data))
+    return _TAG_B.sub(b" ", data) + APART_B + markup
+
+
+#: Bytes of a large JSON file read at once (`Reader.find`).
+_JSON_WINDOW = 8 * 1024 * 1024
+
+
+def _seen_key(piece: bytes) -> bytes:
+    """What `Reader.seen` keeps of a JSON string: short ones as they are, long ones as a
+    128-bit digest. Ten years of open data hold some hundreds of MB of distinct strings
+    (every report's summary, every minute); kept whole they made the guard's memory grow
+    with the archive's text. A digest collision would skip a string never read: at 2^-128
+    per pair, it is not a risk worth the memory."""
+    if len(piece) <= 32:
+        return piece
+    return hashlib.blake2b(piece, digest_size=16).digest()
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -306,7 +354,7 @@ def scan_files(
     reader = Reader(theme, frozenset(first_pages(names)))
     found: dict[str, set[str]] = {}
     for name in names:
-        hits = matcher.find(reader.text(name, _read(site_dir / name)))
+        hits = reader.find(matcher, name, _read(site_dir / name))
         if hits:
             found[name] = hits
     return found
@@ -338,7 +386,7 @@ def scan_cached(
         if key in clean:
             now_clean.append(key)
             continue
-        hits = matcher.find(reader.text(name, data))
+        hits = reader.find(matcher, name, data)
         if hits:
             found[name] = hits
         else:
