@@ -9,6 +9,14 @@ megabytes) and renders the pages from the last one backwards; the build process 
 from the first one forwards, as MkDocs asks for each page, and takes a page from the worker
 when the worker has made it. The two meet in the middle, so neither waits for the other.
 
+With the page cache on (the default), every page drawn must come with its record of reads
+(tracing.py), or it could not be kept. The worker then draws as the build process does: its
+own copy of the papers reports its reads to a recorder of its own (a PageCache that loads
+and keeps nothing), and it hands back each page's HTML with that record. A record is a
+tuple of read keys and content fingerprints, the same in either process, so the build
+process keeps the page exactly as if it had drawn it. Pages the cache serves are never
+given to the worker.
+
 Whichever process renders a page, its HTML is the same function of the same data, so the
 bytes of the site do not depend on timing (tests/test_prerender.py builds with and without
 the worker and compares every file). A worker that fails or dies only means the build
@@ -20,7 +28,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +42,13 @@ from .render import Renderer
 MIN_PAGES = 300
 #: `PAPERS_PAGE_WORKERS=0` turns the worker off, `1` forces it on (tests use both).
 ENV_WORKERS = "PAPERS_PAGE_WORKERS"
+#: The worker's recorder loads no cache index: a folder that does not exist loads nothing
+#: (PageCache only reads its folder when it is made, and writes it only in keep and save,
+#: which the worker never calls).
+_NO_FOLDER = Path("/nonexistent/committee-papers-worker")
+#: What a page's drawing gives: its engine HTML and its record of reads (None when the
+#: page cache is off and nothing is recorded).
+Drawn = tuple[str, Any]
 #: How long the build process waits for one page from a worker before checking it is alive.
 _POLL_S = 1.0
 
@@ -66,20 +81,41 @@ def workers_for(pages: int, setting: int | None = None) -> int:
     return 1 if (os.cpu_count() or 1) >= 2 and pages >= MIN_PAGES else 0
 
 
-def _work(inputs: RenderInputs, order: Sequence[str], claimed: Any, reached: Any, out: Any) -> None:
-    """The worker: render pages from the last backwards until it meets the build process."""
+def _work(
+    inputs: RenderInputs,
+    order: Sequence[str],
+    claimed: Any,
+    reached: Any,
+    out: Any,
+    record: bool = False,
+) -> None:
+    """The worker: render pages from the last backwards until it meets the build process;
+    with `record`, each page comes with its record of reads, for the page cache."""
     try:
         renderer = inputs.renderer()
         specs = {spec.src_uri: spec for spec in page_specs(inputs.papers, inputs.policy, renderer)}
+        draw = _plain
+        if record:
+            from .pagecache import PageCache
+
+            recorder = PageCache(_NO_FOLDER, b"")
+            # As the build process does once the specs are made (mkdocs_plugin._plan_pages).
+            recorder.trace(inputs.papers, renderer.view)
+            draw = recorder.draw
         for position in range(len(order) - 1, -1, -1):
             reached.value = position
             if position <= claimed.value:
                 break
-            out.put((order[position], specs[order[position]].html()))
+            html, reads = draw(specs[order[position]].html)
+            out.put((order[position], html, reads))
     except Exception:  # the build process renders what is left and reports the error itself
         pass
     finally:
         out.put(None)
+
+
+def _plain(render: Callable[[], str]) -> Drawn:
+    return render(), None
 
 
 class PageHtml:
@@ -91,11 +127,15 @@ class PageHtml:
         order: Sequence[str],
         inputs: RenderInputs | None,
         workers: int,
+        draw: Callable[[Callable[[], str]], Drawn] | None = None,
     ):
+        """`draw` draws a page here (given its spec's `html`); passing one (the page cache's
+        PageCache.draw) makes the worker record each page's reads too."""
         self.specs = specs
         self.order = list(order)
         self.position = {uri: index for index, uri in enumerate(self.order)}
-        self.ready: dict[str, str] = {}
+        self.draw = draw or _plain
+        self.ready: dict[str, Drawn] = {}
         self.by_worker = 0
         self.process: Any = None
         self.finished = True
@@ -109,7 +149,7 @@ class PageHtml:
         self.results = context.Queue()
         self.process = context.Process(
             target=_work,
-            args=(inputs, self.order, self.claimed, self.reached, self.results),
+            args=(inputs, self.order, self.claimed, self.reached, self.results, draw is not None),
             daemon=True,
             name="committee-papers-pages",
         )
@@ -126,14 +166,19 @@ class PageHtml:
 
     def html(self, uri: str) -> str:
         """The page's HTML: from the worker when it made it, else rendered here."""
+        return self.page(uri)[0]
+
+    def page(self, uri: str) -> Drawn:
+        """The page's HTML and its record of reads: from the worker when it made it, else
+        drawn here."""
         if self.process is not None:
             found = self._from_worker(uri)
             if found is not None:
                 self.by_worker += 1
                 return found
-        return self.specs[uri].html()
+        return self.draw(self.specs[uri].html)
 
-    def _from_worker(self, uri: str) -> str | None:
+    def _from_worker(self, uri: str) -> Drawn | None:
         self._drain(block=False)
         if uri in self.ready:
             return self.ready.pop(uri)
@@ -158,7 +203,7 @@ class PageHtml:
             if item is None:
                 self.finished = True
                 return
-            self.ready[item[0]] = item[1]
+            self.ready[item[0]] = (item[1], item[2])
             if block:
                 return
 
