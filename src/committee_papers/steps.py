@@ -16,6 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 
+def peak_memory_mb() -> tuple[float, float]:
+    """Peak resident memory in MB of this process so far, and of its largest finished child
+    process (Linux reports kilobytes)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return own / 1024, children / 1024
+
+
 def cpu_seconds() -> float:
     """User and system seconds of this process and of its finished child processes."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -31,6 +39,7 @@ class StepTimer:
         self.cpu_start = self.cpu_last = cpu_seconds()
         self.laps: list[tuple[str, float]] = []
         self.cpu: list[float] = []
+        self.peak: list[float] = []
 
     def lap(self, name: str) -> float:
         """Close the step `name` and return its seconds."""
@@ -38,6 +47,7 @@ class StepTimer:
         seconds = now - self.last
         self.laps.append((name, seconds))
         self.cpu.append(cpu - self.cpu_last)
+        self.peak.append(peak_memory_mb()[0])
         self.last, self.cpu_last = now, cpu
         return seconds
 
@@ -45,7 +55,12 @@ class StepTimer:
         return time.perf_counter() - self.last
 
     def summary(self) -> str:
-        """`load 1.2 s, pages 30.5 s, ..., total 40.1 s; CPU: load 1.1 s, ..., total 52.0 s`."""
+        """`load 1.2 s, ..., total 40.1 s; CPU: load 1.1 s, ..., total 52.0 s; peak memory:
+        load 210 MB, ..., guard 980 MB, largest child 430 MB`.
+
+        The process's peak is a running maximum, so the figure after a step bounds every
+        step before it: a step whose figure rises is the one that reached it. Child
+        processes (Pagefind, the pages' worker, the guard's workers) count separately."""
         parts = [f"{name} {seconds:.1f} s" for name, seconds in self.laps]
         total = time.perf_counter() - self.start
         cpu = [
@@ -54,7 +69,16 @@ class StepTimer:
         ]
         cpu_total = cpu_seconds() - self.cpu_start
         wall = ", ".join([*parts, f"total {total:.1f} s"])
-        return f"{wall}; CPU: " + ", ".join([*cpu, f"total {cpu_total:.1f} s"])
+        peaks = [
+            f"{name} {peak:.0f} MB" for (name, _), peak in zip(self.laps, self.peak, strict=True)
+        ]
+        child = peak_memory_mb()[1]
+        memory = ", ".join([*peaks, f"largest child {child:.0f} MB"])
+        return (
+            f"{wall}; CPU: "
+            + ", ".join([*cpu, f"total {cpu_total:.1f} s"])
+            + f"; peak memory: {memory}"
+        )
 
 
 class Background:
