@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,10 +34,11 @@ def specs_of(inputs: RenderInputs) -> dict:
     return {spec.src_uri: spec for spec in specs}
 
 
-def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs) -> None:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, start: str) -> None:
     specs = specs_of(inputs)
     order = list(specs)
-    pages = PageHtml(specs, order, inputs, workers=1)
+    pages = PageHtml(specs, order, inputs, workers=1, start=start)
     try:
         while not pages.finished:  # let the worker render every page before asking for any
             pages._drain(block=True)
@@ -64,7 +67,26 @@ def test_a_failing_worker_leaves_the_pages_to_the_build(
     specs = specs_of(inputs)
     order = list(specs)
     broken = RenderInputs(inputs.papers, inputs.policy, (tmp_path,), inputs.withheld)
-    pages = PageHtml(specs, order, broken, workers=1)
+    pages = PageHtml(specs, order, broken, workers=1, start="spawn")
+    try:
+        made = [pages.html(uri) for uri in order]
+    finally:
+        pages.close()
+    assert pages.by_worker == 0
+    assert made == [specs[uri].html() for uri in order]
+
+
+def test_a_forked_worker_that_fails_leaves_the_pages_to_the_build(inputs: RenderInputs) -> None:
+    specs = specs_of(inputs)
+    order = list(specs)
+    here = os.getpid()
+
+    def draw(render: Callable[[], str]) -> tuple[str, None]:
+        if os.getpid() != here:
+            raise RuntimeError("the worker fails at its first page")
+        return render(), None
+
+    pages = PageHtml(specs, order, inputs, workers=1, draw=draw, start="fork")
     try:
         made = [pages.html(uri) for uri in order]
     finally:
@@ -98,7 +120,10 @@ def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     assert sum(name.endswith(".html") for name in without) > 30
 
 
-def test_the_worker_records_each_page_s_reads_as_the_build_would(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_the_worker_records_each_page_s_reads_as_the_build_would(
+    tmp_path: Path, start: str
+) -> None:
     """With the page cache on, a page the worker drew is kept with the record of reads the
     build process would have made drawing it (same keys, same fingerprints)."""
     full = load(FIXTURE)
@@ -110,7 +135,7 @@ def test_the_worker_records_each_page_s_reads_as_the_build_would(tmp_path: Path)
     cache = PageCache(tmp_path / "cache", b"key")
     cache.trace(shown, renderer.view)
     order = list(specs)
-    pages = PageHtml(specs, order, inputs, workers=1, draw=cache.draw)
+    pages = PageHtml(specs, order, inputs, workers=1, draw=cache.draw, start=start)
     try:
         while not pages.finished:  # every page from the worker
             pages._drain(block=True)
