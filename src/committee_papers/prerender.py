@@ -133,9 +133,6 @@ def _work_forked(
     parent: int,
 ) -> None:
     """The forked worker: the build's own specs and drawing, from the last page backwards."""
-    # The inherited objects live as long as this process: the collector need not walk them
-    # (nor copy their memory by touching it).
-    gc.freeze()
     try:
         for position in range(len(order) - 1, -1, -1):
             reached.value = position
@@ -182,6 +179,7 @@ class PageHtml:
         self.by_worker = 0
         self.process: Any = None
         self.finished = True
+        self.frozen = False
         start = start or start_method()
         if workers <= 0 or not self.order or (start == "spawn" and inputs is None):
             return
@@ -200,10 +198,17 @@ class PageHtml:
         self.process = context.Process(
             target=target, args=args, daemon=True, name="committee-papers-pages"
         )
+        if start == "fork":
+            # Everything made so far (the papers, the renderer, the specs) lives through the
+            # pages step: the collector of either process need not walk it again (and the
+            # worker does not copy its memory by touching it). Given back in close().
+            gc.freeze()
+            self.frozen = True
         try:
             self.process.start()
         except OSError:  # no second process to be had: render every page here
             self.process = None
+            self._unfreeze()
             return
         self.finished = False
 
@@ -271,3 +276,9 @@ class PageHtml:
         self.results.join_thread()
         self.process = None
         self.ready.clear()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
