@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import outputs
+from . import outputs, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .load import load_with_problems
@@ -367,6 +367,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.auto_reload = False
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
+        if theme_memo.enabled():
+            theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
         return env
 
     # Once the configuration is final (every plugin's on_config has run) and before any page
