@@ -420,12 +420,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             f"(checked in {self.plan.seconds:.1f} s)"
         )
 
-    # A page served from the page cache has nothing to convert: its Markdown is empty (the
-    # front matter only) and its HTML comes from the cache, so MkDocs' Markdown conversion
+    # A generated page has nothing to convert: its Markdown is empty (the front matter only)
+    # and its HTML comes from the engine or the page cache, so MkDocs' Markdown conversion
     # (0.6 ms a page with a fresh Markdown instance) is skipped, leaving what an empty page
     # leaves: no content, no headings, no anchors.
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
-        if page.file.src_uri in self.plan.hits:
+        if page.file.src_uri in self.specs:
             convert = page.render
 
             def render(config: MkDocsConfig, files: Files) -> None:
