@@ -13,6 +13,7 @@ from support import Site
 
 from committee_papers import decisions
 from committee_papers.model import Papers
+from committee_papers.outputs import opendata
 from committee_papers.policy import Policy
 from committee_papers.projection import project
 
@@ -141,3 +142,15 @@ def test_recorded_votes_are_vote_events_with_counts(site: Site, papers: Papers) 
     assert counts["for"] == len(vote.for_) and counts["against"] == len(vote.against)
     assert event["result"] == vote.outcome.value
     assert {v["voter_id"] for v in event["votes"]} == {p for p, _ in vote.choices()}
+
+
+def test_the_bulk_file_is_byte_for_byte_the_whole_export_dumped_at_once(
+    site: Site, papers: Papers
+) -> None:
+    """all.json is spliced from the single files' texts (memory at ten years): the bytes
+    must be what dumping the whole export as one value gives."""
+    policy = Policy(papers, as_of=dt.date(2026, 11, 23))
+    whole = opendata.Exporter(project(papers, policy), policy).everything()
+    expected = opendata.to_json(whole.model_dump(mode="json"))
+    assert len(whole.reports) > 3 and len(whole.decisions) > 1
+    assert (site.root / "api/all.json").read_bytes() == expected

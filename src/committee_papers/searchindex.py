@@ -18,11 +18,11 @@ import gzip
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -177,8 +177,6 @@ def build_indexes(
     meeting re-indexes its year only. The previous index's files are hard-linked, never
     written to: every later write replaces a file rather than changing it.
     """
-    import time
-
     runs: list[IndexRun] = []
     for group in sorted(groups):
         pages = sorted(groups[group])
@@ -283,17 +281,40 @@ def _run_pagefind(tree: Path, out: Path) -> float:
         str(out.resolve()),
         "--quiet",
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if result.returncode != 0:
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True)
+        peak_kb = _watch_peak_kb(process)
+        output.seek(0)
+        text = output.read()
+    if process.returncode != 0:
         raise SearchIndexError(
-            f"Pagefind failed on {tree} (exit {result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}".strip()
+            f"Pagefind failed on {tree} (exit {process.returncode}):\n{text}".strip()
         )
-    # The largest child so far (Pagefind's binary runs under the `pagefind` wrapper): a run
-    # that stays below an earlier peak reads as that peak.
-    return max(before, after) / 1024
+    return peak_kb / 1024
+
+
+def _watch_peak_kb(process: subprocess.Popen[str]) -> int:
+    """Wait for `process`; return the largest `VmHWM` (peak resident kB) it showed.
+
+    getrusage cannot tell: a child's `ru_maxrss` starts from the resident size of the
+    process that spawned it (the kernel keeps the old memory's high-water mark across
+    exec), so every child of a 2 GB build would read as 2 GB. The `pagefind` module execs
+    the binary in place, so the same pid's status is the binary's own after the first
+    moments. Polled every 50 ms: a peak held for less than that can be missed, not one that
+    lasts through indexing."""
+    status = Path(f"/proc/{process.pid}/status")
+    peak = 0
+    while process.poll() is None:
+        try:
+            text = status.read_text()
+        except OSError:  # finished between poll() and the read
+            break
+        for line in text.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+        time.sleep(0.05)
+    process.wait()
+    return peak
 
 
 #: The kinds of paper a reader can filter by, in the order the search page lists them.

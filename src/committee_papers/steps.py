@@ -16,12 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 
-def peak_memory_mb() -> tuple[float, float]:
-    """Peak resident memory in MB of this process so far, and of its largest finished child
-    process (Linux reports kilobytes)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return own / 1024, children / 1024
+def peak_memory_mb() -> float:
+    """Peak resident memory in MB of this process so far (Linux reports kilobytes).
+
+    Child processes are left out: a child's `ru_maxrss` starts from the size of the process
+    that spawned it, so it says nothing of the child; Pagefind's own peak is watched
+    apart (`searchindex`)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_seconds() -> float:
@@ -47,7 +48,7 @@ class StepTimer:
         seconds = now - self.last
         self.laps.append((name, seconds))
         self.cpu.append(cpu - self.cpu_last)
-        self.peak.append(peak_memory_mb()[0])
+        self.peak.append(peak_memory_mb())
         self.last, self.cpu_last = now, cpu
         return seconds
 
@@ -56,11 +57,10 @@ class StepTimer:
 
     def summary(self) -> str:
         """`load 1.2 s, ..., total 40.1 s; CPU: load 1.1 s, ..., total 52.0 s; peak memory:
-        load 210 MB, ..., guard 980 MB, largest child 430 MB`.
+        load 210 MB, ..., guard 980 MB`.
 
         The process's peak is a running maximum, so the figure after a step bounds every
-        step before it: a step whose figure rises is the one that reached it. Child
-        processes (Pagefind, the pages' worker, the guard's workers) count separately."""
+        step before it: a step whose figure rises is the one that reached it."""
         parts = [f"{name} {seconds:.1f} s" for name, seconds in self.laps]
         total = time.perf_counter() - self.start
         cpu = [
@@ -72,8 +72,7 @@ class StepTimer:
         peaks = [
             f"{name} {peak:.0f} MB" for (name, _), peak in zip(self.laps, self.peak, strict=True)
         ]
-        child = peak_memory_mb()[1]
-        memory = ", ".join([*peaks, f"largest child {child:.0f} MB"])
+        memory = ", ".join(peaks)
         return (
             f"{wall}; CPU: "
             + ", ".join([*cpu, f"total {cpu_total:.1f} s"])

@@ -499,20 +499,57 @@ def schema_path(name: str) -> str:
 
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
+    """Each object's file, then `all.json` made of the same texts.
+
+    Each object is dumped once: its own file is its text and `all.json` is the texts
+    indented into one document, byte for byte what dumping the whole `Export` gives. At ten
+    years of papers the whole export as Python objects, then as one string, then as bytes
+    would hold about 1.5 GB at once; this holds the texts (as bytes) and the result."""
     everything = Exporter(papers, policy).everything()
-    yield OutputFile(api_url("all"), to_json(everything.model_dump(mode="json")))
-    for org in everything.organizations:
-        yield OutputFile(api_url(papers.bodies[org.id]), to_json(org.model_dump(mode="json")))
-    for person in everything.people:
-        yield OutputFile(api_url(papers.people[person.id]), to_json(person.model_dump(mode="json")))
-    for ev in everything.events:
-        yield OutputFile(api_url(papers.meetings[ev.id]), to_json(ev.model_dump(mode="json")))
-    for dec in everything.decisions:
-        yield OutputFile(f"api/decisions/{dec.id}.json", to_json(dec.model_dump(mode="json")))
-    for rep in everything.reports:
-        yield OutputFile(api_url(papers.reports[rep.id]), to_json(rep.model_dump(mode="json")))
+    lists: dict[str, list[bytes]] = {}
+    for name, path_of in _ITEM_FILES:
+        texts = lists[name] = []
+        for item in getattr(everything, name):
+            text = to_json(item.model_dump(mode="json"))
+            yield OutputFile(path_of(papers, item), text)
+            texts.append(b"    " + text[:-1].replace(b"\n", b"\n    "))
+    shell = everything.model_copy(update={name: [] for name in lists})
+    yield OutputFile(api_url("all"), _spliced(shell.model_dump(mode="json"), lists))
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
+
+
+#: The lists of `all.json`, in the order of `Export`, and where each item's own file goes.
+_ITEM_FILES: list[tuple[str, Any]] = [
+    ("organizations", lambda papers, org: api_url(papers.bodies[org.id])),
+    ("people", lambda papers, person: api_url(papers.people[person.id])),
+    ("events", lambda papers, ev: api_url(papers.meetings[ev.id])),
+    ("reports", lambda papers, rep: api_url(papers.reports[rep.id])),
+    ("decisions", lambda papers, dec: f"api/decisions/{dec.id}.json"),
+]
+
+
+def _spliced(shell: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:
+    """`to_json(shell)` with each of `lists` (texts of `to_json` at the top level, already
+    indented as json.dumps nests them, without the final newline) in place of its empty
+    list; joined once, so the result is the only copy made."""
+    marks = {name: f"\x00{name}" for name in lists}
+    rest = to_json({**shell, **marks})
+    chunks: list[bytes] = []
+    for name, items in lists.items():
+        before, mark, rest = rest.partition(json.dumps(marks[name]).encode("utf-8"))
+        if not mark or mark in rest:  # a value of the shell cannot hold a NUL, but make sure
+            raise ValueError(f"all.json: the place of {name} is not unique")
+        chunks.append(before)
+        if not items:
+            chunks.append(b"[]")
+            continue
+        chunks.append(b"[\n")
+        for index, item in enumerate(items):
+            chunks.extend((b",\n", item) if index else (item,))
+        chunks.append(b"\n  ]")
+    chunks.append(rest)
+    return b"".join(chunks)
 
 
 GENERATORS.append(files)
