@@ -8,8 +8,9 @@ search box and waits for the first result. It prints the bytes the search fetche
 under /pagefind/ and the search page's own assets/search.js and search.css, as transferred:
 Pagefind's index files are already gzip-compressed, and the code's gzipped size is printed
 beside it as a web server sends it) and the milliseconds from the last key press to the first
-result on screen. Then it presses "Search older years too" and prints what the older years
-added, the cost the first query no longer pays.
+result on screen. Then it presses "Search older papers too" and prints what the older papers
+added, the cost the first query no longer pays. Both lines say how many indexes (groups of
+pages: a month, a year's listings, `people`, `site`) they touched.
 
 With `--build` it first writes a synthetic archive (bench/archive.py, `--years` spreads the
 meetings over that many years) into WORK/data and builds it with `papers build --no-packs`
@@ -72,7 +73,10 @@ class Transfer:
         url = request.url.split("?")[0]
         if not any(part in url for part in SEARCH_FILES):
             return
-        sizes = request.sizes()
+        try:
+            sizes = request.sizes()
+        except Exception:  # the browser closed while a late request finished: not counted
+            return
         self.sizes[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         if not url.endswith(COMPRESSED):
             # Python's server sends code as it is; a web server gzips it.
@@ -84,6 +88,10 @@ class Transfer:
 
     def gzipped_kb(self) -> float:
         return (sum(self.sizes.values()) - sum(self.saved.values())) / 1024
+
+    def groups(self) -> int:
+        """How many indexes the search loaded: each loads its `pagefind-entry.json` once."""
+        return sum(1 for url in self.sizes if url.split("?")[0].endswith("/pagefind-entry.json"))
 
     def by_kind(self) -> dict[str, int]:
         """Bytes by kind of file: code, metadata, word chunks, filters, fragments."""
@@ -106,6 +114,7 @@ class Query:
     older_kb: float
     older_ms: float
     first: Transfer
+    older: Transfer
     status: str
     #: In the page: ms from the key press to the search's results, and to the first drawn.
     search_ms: float
@@ -183,6 +192,7 @@ def measure(site: Path, word: str) -> Query:
         older.kb(),
         older_ms,
         first,
+        older,
         status,
         found - key,
         drawn - key,
@@ -204,7 +214,7 @@ def report(queries: list[Query]) -> None:
             print(f"{size:>9} {url.split('/', 3)[-1]}")
     kinds = ", ".join(f"{k} {v / 1024:.0f} KB" for k, v in sorted(q.first.by_kind().items()))
     print(f"first query: {q.status}")
-    print(f"  fetched {q.first_kb:.0f} KB as served by Python ({kinds})")
+    print(f"  fetched {q.first_kb:.0f} KB from {q.first.groups()} indexes as served ({kinds})")
     print(f"  {q.first_gzipped_kb:.0f} KB with the code gzipped as a web server sends it")
     print(f"  ms to the first result: {', '.join(f'{x.first_ms:.0f}' for x in queries)}")
     print(
@@ -218,7 +228,7 @@ def report(queries: list[Query]) -> None:
     )
     if q.older_ms:
         print(
-            f"older years on request: +{q.older_kb:.0f} KB, "
+            f"older papers on request: +{q.older_kb:.0f} KB from {q.older.groups()} indexes, "
             f"ms: {', '.join(f'{x.older_ms:.0f}' for x in queries)}"
         )
 

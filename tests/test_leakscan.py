@@ -59,6 +59,9 @@ LEAKS = {
         cbor2.dumps([[["after", [[1, [3, 4], []]]], [WORD, [[1, [9], []]]]]])
     ),
     "feed.xml.gz": gzip.compress(b"<item><title>" + SENTENCE.encode() + b"</title></item>"),
+    # A second gzip member is read too (a reader joins the members).
+    "members.xml.gz": gzip.compress(b"<item><title>Nothing</title>", mtime=0)
+    + gzip.compress(b"<title>" + SENTENCE.encode() + b"</title></item>", mtime=0),
     "calendar.ics": b"BEGIN:VEVENT\r\nDESCRIPTION:The negotiated price for the land is four mi\r\n"
     b" llion pounds before costs.\r\nEND:VEVENT\r\n",
     f"people/{WORD}/index.html": b"<p>Nothing to see.</p>",

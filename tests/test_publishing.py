@@ -235,3 +235,27 @@ def test_mkdocs_serve_never_serves_the_members_site() -> None:
 
     with pytest.raises(PluginError, match="the members' site is never served by mkdocs serve"):
         plugin.on_config(Config())  # type: ignore[arg-type]
+
+
+def test_the_old_site_is_deleted_in_the_background_after_the_swap(tmp_path: Path) -> None:
+    target, staging = tmp_path / "site", publish.staging_dir_for(tmp_path / "site")
+    (target / "a").mkdir(parents=True)
+    (target / "a" / "index.html").write_text("old")
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+    publish.swap_into_place(staging, target, background=True)
+    assert (target / "index.html").read_text() == "new" and not staging.exists()
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob(".site.old-*"))
+
+
+def test_the_next_build_finishes_a_deletion_left_unfinished(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    target.mkdir()
+    retired = tmp_path / ".site.old-123-456"
+    (retired / "b").mkdir(parents=True)
+    (retired / "b" / "index.html").write_text("old")
+    publish.clean_leftovers(target)
+    assert not retired.exists() and target.exists()

@@ -1,4 +1,5 @@
-"""Search: Pagefind indexes per year, what goes in them, and reading them back for the guard."""
+"""Search: Pagefind indexes per period of papers, what goes in them, and reading them back for
+the guard."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from support import Site
 
 from committee_papers.searchindex import (
     SIGNATURE,
+    _recent_groups,
     decode,
     fragment,
     groups_present,
     index_files,
     index_texts,
+    period_group,
+    period_months,
     search_choices,
 )
 
@@ -48,17 +52,45 @@ def test_a_canary_word_in_a_page_is_found_by_decoding_the_index(site: Site) -> N
     assert "delivered 314 audit days" in page.get_text(" ")
     hits = [p for p, text in index_texts(site.root) if "delivered 314 audit days" in text]
     assert hits and all(p.suffix == ".pf_fragment" for p in hits)
+    # The report is presented at the audit committee of 28 January 2026: 2026's index (the
+    # demo council holds under 15 meetings a month, so its papers are grouped by year).
     assert any("pagefind/2026/" in p.as_posix() for p in hits)
 
 
-def test_one_index_per_year_and_one_for_the_rest(site: Site, papers) -> None:
-    years = sorted({str(m.date.year) for m in papers.meetings.values()}, reverse=True)
-    assert groups_present(site.root) == [*years, "site"]
+def group_of(site: Site, url: str) -> str:
+    """The index holding a page: the folder of the fragment whose url is `url`."""
+    for path in index_files(site.root):
+        if path.suffix == ".pf_fragment" and fragment(path)["url"] == url:
+            return path.relative_to(site.root / "pagefind").parts[0]
+    raise AssertionError(f"{url} is in no index")
+
+
+def test_one_index_per_period_a_year_of_listings_people_and_site(site: Site, papers) -> None:
+    assert period_months(papers) == 12  # about 1.5 meetings a month
+    dates = [m.date for m in papers.meetings.values()] + [r.date for r in papers.decisions.values()]
+    periods = {period_group(day, 12) for day in dates}
+    assert periods == {"2026", "2025"}
+    years = sorted(periods, reverse=True)
+    expected = sorted(periods | {f"{y}-lists" for y in years}, reverse=True)
+    assert groups_present(site.root) == [*expected, "people", "site"]
+    # The page lists exactly the groups the build wrote, so the browser asks for no other.
     form = site.page("search/").select_one("form#cp-search")
     assert form["data-pagefind"] == "../pagefind/"
     assert json.loads(form["data-years"]) == years
-    # Built as on 23 November 2026: the recent year is 2026 alone (over six months old).
-    assert json.loads(form["data-recent"]) == ["2026"]
+    by_year = json.loads(form["data-year-groups"])
+    listed = [g for y in years for g in by_year[y]] + json.loads(form["data-undated"])
+    assert sorted(listed) == sorted(groups_present(site.root))
+    assert set(json.loads(form["data-recent"])) <= set(listed)
+    # Each kind of page in its group: papers by period, year pages of listings by year.
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/") == "2026"
+    assert group_of(site, "/meetings/2026-01-28-audit-governance/minutes/") == "2026"
+    assert group_of(site, "/reports/internal-audit-progress-q3-2025-26/appendix-1/") == "2026"
+    assert group_of(site, "/meetings/2025-12-10-planning/") == "2025"
+    assert group_of(site, "/meetings/2026/") == "2026-lists"
+    assert group_of(site, "/people/") == "site"
+    person = next(iter(papers.people))
+    assert group_of(site, f"/people/{person}/") == "people"
+    assert group_of(site, "/committees/") == "site"
 
 
 def test_report_pages_carry_filters_for_body_year_kind_and_purpose(fragments) -> None:
@@ -115,17 +147,63 @@ def test_search_page_has_no_inline_script_and_every_page_a_search_box(site: Site
         assert form.select_one("label[for=cp-header-q]").get_text(strip=True)
 
 
-def test_recent_years_cover_at_least_six_months(papers) -> None:
-    """The years searched first: the build's year, and the one before until July."""
-    years = {m.date.year for m in papers.meetings.values()}
-    assert years == {2025, 2026}
+def test_the_newest_groups_are_searched_first(papers) -> None:
+    """The groups searched first: those after the build's (meetings scheduled), then the
+    build's and back until they hold 60 meetings over three months, or six months."""
     late = search_choices(papers, date(2026, 11, 23), lambda r: True)
-    assert (late.years, late.recent, late.older) == (["2026", "2025"], ["2026"], ["2025"])
+    assert late.years == ["2026", "2025"]
+    assert (late.recent, late.older) == (["2026-lists", "2026"], ["2025-lists", "2025"])
+    assert (late.recent_label, late.recent_start) == ("2026", "2026")
+    # In March, 2026 holds three months of papers: 2025 is searched first too.
     early = search_choices(papers, date(2026, 3, 1), lambda r: True)
-    assert (early.recent, early.older) == (["2026", "2025"], [])
-    # An archive that stopped years ago still offers its newest year first.
+    assert early.recent == ["2026-lists", "2025-lists", "2026", "2025"] and early.older == []
+    assert early.recent_label == "2025 to 2026"
+    # An archive that stopped years ago still offers its newest papers first.
     stale = search_choices(papers, date(2031, 9, 1), lambda r: True)
-    assert (stale.recent, stale.older) == (["2026"], ["2025"])
+    assert stale.recent == ["2026-lists", "2026"]
+
+
+def test_a_group_covers_about_fifteen_meetings_at_the_councils_pace() -> None:
+    """A month at the full archive's 27 meetings a month, longer periods for quieter
+    councils, a year below 1.25 a month; a period is named by its first month."""
+    from types import SimpleNamespace
+
+    def council(meetings: int, months: int) -> SimpleNamespace:
+        days = [date(2020 + (k * months // meetings) // 12, (k * months // meetings) % 12 + 1, 5)
+                for k in range(meetings)]  # fmt: skip
+        return SimpleNamespace(
+            meetings={str(k): SimpleNamespace(date=d) for k, d in enumerate(days)}
+        )
+
+    assert period_months(council(320, 12)) == 1
+    assert period_months(council(96, 12)) == 2
+    assert period_months(council(30, 12)) == 6
+    assert period_months(council(12, 12)) == 12
+    assert period_group(date(2026, 11, 5), 1) == "2026-11"
+    assert period_group(date(2026, 11, 5), 3) == "2026-10"
+    assert period_group(date(2026, 11, 5), 12) == "2026"
+
+
+def test_a_busy_council_searches_fewer_months_first() -> None:
+    """At the full archive's pace (27 meetings a month) three months hold 60 meetings; a
+    quiet council's months are searched six back, and longer periods cover at least six
+    months before the build's date."""
+    busy = {f"2026-{m:02d}": 27 for m in range(1, 13)}
+    months = sorted(busy, reverse=True)
+    november = date(2026, 11, 5)
+    assert _recent_groups(months, busy, november, 1) == ["2026-12", "2026-11", "2026-10", "2026-09"]
+    quiet = dict.fromkeys(busy, 2)
+    assert _recent_groups(months, quiet, november, 1)[-1] == "2026-06"
+    # Half years: July to November is five months, so January to June comes too.
+    halves = {"2026-07": 15, "2026-01": 15, "2025-07": 15}
+    assert _recent_groups(sorted(halves, reverse=True), halves, november, 6) == [
+        "2026-07",
+        "2026-01",
+    ]
+    # Months without papers count towards the six, so the first search never reaches back
+    # years into a sparse archive.
+    sparse = {"2026-11": 1, "2024-01": 50}
+    assert _recent_groups(sorted(sparse, reverse=True), sparse, november, 1) == ["2026-11"]
 
 
 def test_filter_values_come_from_the_data(papers) -> None:
@@ -155,6 +233,8 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
         for select in form.select("select")
     }
     assert options["year"] == ["all", "2026", "2025"]
+    newest = form.select_one("#cp-search-year option").get_text(strip=True)
+    assert newest == "Newest (2026)"
     assert options["kind"] == ["agenda", "report", "appendix", "minutes", "decision"]
     # Every value the index holds for a filter is offered by the page.
     for name in ("body", "kind", "purpose"):
@@ -163,7 +243,7 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
     status = page.select_one("#cp-search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
     older = page.select_one("#cp-search-older")
-    assert older.get_text(" ", strip=True) == "Search older years too (2025)"
+    assert older.get_text(" ", strip=True) == "Search older papers too (before 2026)"
     # The page loads Pagefind's API from its script, not Pagefind's own UI.
     sources = [s["src"] for s in page.select("script[src]")]
     assert "../assets/search.js" in sources

@@ -36,7 +36,9 @@ def test_a_child_process_peak_is_its_own_not_its_parents() -> None:
     ballast = b"y" * (300 * 1024 * 1024)
     child = "import time\nblock = b'z' * (60 * 1024 * 1024)\ntime.sleep(0.5)\n"
     process = subprocess.Popen([sys.executable, "-c", child])
-    peak_mb = searchindex._watch_peak_kb(process) / 1024
+    watch = searchindex._PeakWatch(process.pid, sys.executable)
+    process.wait()
+    peak_mb = watch.stop() / 1024
     del ballast
     assert process.returncode == 0
     assert 60 <= peak_mb < 200, peak_mb

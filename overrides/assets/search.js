@@ -2,14 +2,16 @@
 
    Why not pagefind-ui: it merges every index it is given when it starts and fetches every
    filter file to show counts, so a reader's first query cost grew with the archive (1.35 MB
-   at ten years). Here the first query fetches the code, the recent years' indexes and the
-   chunks of its words; older years' indexes are merged when the reader asks ("Search older
-   years too") or picks a year, and the filter values are in the page (written at build).
+   at ten years). Here the first query fetches the code, the newest papers' indexes and the
+   chunks of its words; older papers' indexes are merged when the reader asks ("Search older
+   papers too") or picks a year, and the filter values are in the page (written at build).
 
-   Each scope (the recent years, all years, one year) is one Pagefind instance: the first
-   index of the scope is its primary (it loads the wasm), the others are merged into it
-   (Pagefind's mergeIndex). Pages outside any year (committees, people, help) are in the
-   index `site`, searched with the recent years and with all years. Text from the index is
+   The site has one index per period of papers (a month, `2026-11`, at a busy council's pace;
+   a year, `2026`, for a quiet one), one for each year's listing pages (`2026-lists`), and
+   `people` and `site` for the pages of no period (searchindex.py). Each scope (the newest
+   papers, all years, one year) is one Pagefind instance: the first index of the scope is its
+   primary (it loads the wasm), the others are merged into it (Pagefind's mergeIndex).
+   `people` and `site` are searched with the newest papers and with all years. Text from the index is
    put in the page as text, never as HTML: only Pagefind's <mark> around matched words is
    turned into elements. */
 (function () {
@@ -22,8 +24,13 @@
   // Result links start from the site's root, wherever the site is served from.
   var options = { baseUrl: root.replace(/pagefind\/$/, "") || "/" };
   var years = JSON.parse(form.getAttribute("data-years"));
+  var yearGroups = JSON.parse(form.getAttribute("data-year-groups"));
   var recent = JSON.parse(form.getAttribute("data-recent"));
-  var older = years.filter(function (y) { return recent.indexOf(y) < 0; });
+  var undated = JSON.parse(form.getAttribute("data-undated"));
+  var recentLabel = form.getAttribute("data-recent-label");
+  var dated = [];
+  years.forEach(function (y) { dated = dated.concat(yearGroups[y]); });
+  var older = dated.filter(function (g) { return recent.indexOf(g) < 0; });
   var box = document.getElementById("cp-search-q");
   var yearSelect = document.getElementById("cp-search-year");
   var filterSelects = form.querySelectorAll("select[data-filter]");
@@ -54,24 +61,19 @@
     return pagefind;
   }
 
-  function span(list_) {
-    if (list_.length === 1) return list_[0];
-    return list_[list_.length - 1] + " to " + list_[0];
-  }
-
-  /* The years a search covers and the indexes that hold them. */
+  /* The periods a search covers and the indexes that hold them. */
   function scope() {
     var year = yearSelect.value;
-    if (year === "all") return { key: "all", groups: years.concat(["site"]), label: "all years" };
-    if (year) return { key: year, groups: [year], label: year };
-    return { key: "recent", groups: recent.concat(["site"]), label: span(recent) };
+    if (year === "all") return { key: "all", groups: dated.concat(undated), label: "all years" };
+    if (year) return { key: year, groups: yearGroups[year], label: year };
+    return { key: "recent", groups: recent.concat(undated), label: recentLabel };
   }
 
   function instanceFor(s) {
     if (instances[s.key]) return instances[s.key];
     var start;
     if (s.key === "all" && instances.recent) {
-      // The recent years are loaded: merge only the older ones into the same instance.
+      // The newest papers are loaded: merge only the older ones into the same instance.
       start = instances.recent.then(function (inst) {
         return Promise.all(older.map(function (y) {
           return inst.mergeIndex(root + y + "/", options);
@@ -297,7 +299,7 @@
   }
 
   // A query in the address (from the header's box, or a shared link) runs at once; the
-  // recent years' index loads now either way, so the first query waits only for its words.
+  // newest papers' indexes load now either way, so the first query waits only for its words.
   var params = new URLSearchParams(window.location.search);
   box.value = params.get("q") || "";
   if (params.get("year") && yearSelect.querySelector('option[value="' +

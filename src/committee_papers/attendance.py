@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import tracing
 from .model import Body, Declaration, Meeting, MeetingStatus, Papers, Person, Role
 from .policy import Policy
 
@@ -27,6 +28,11 @@ class BodyAttendance:
     present: list[Meeting] = field(default_factory=list)
     apologies: list[Meeting] = field(default_factory=list)
     substitute: list[Meeting] = field(default_factory=list)
+
+    def copy(self) -> BodyAttendance:
+        return BodyAttendance(
+            self.body, [*self.expected], [*self.present], [*self.apologies], [*self.substitute]
+        )
 
     @property
     def absent(self) -> list[Meeting]:
@@ -58,6 +64,14 @@ def expected_at(body: Body, meeting: Meeting, person_id: str) -> bool:
 
 def attendance_of(papers: Papers, policy: Policy, person: Person) -> list[BodyAttendance]:
     """The person's attendance at every body where they were expected or substituted."""
+    if tracing.active() is None:  # not drawing a page, or asked as a query: the index
+        found = _index(papers, policy).attendance.get(person.id, {})
+        return sorted((record.copy() for record in found.values()), key=lambda r: r.body.name)
+    return _attendance_of(papers, policy, person)
+
+
+def _attendance_of(papers: Papers, policy: Policy, person: Person) -> list[BodyAttendance]:
+    """attendance_of, person by person: every read is seen by the page cache's recorder."""
     records: dict[str, BodyAttendance] = {}
     for meeting in counted_meetings(papers, policy):
         minutes = meeting.minutes
@@ -86,6 +100,8 @@ def declarations_of(
     Declarations are part of the public record even on a Part 2 item (the minutes page lists
     them all), so every declaration in readable minutes counts.
     """
+    if tracing.active() is None:
+        return list(_index(papers, policy).declarations.get(person.id, []))
     return [
         (meeting, declaration)
         for meeting in counted_meetings(papers, policy)
@@ -93,3 +109,56 @@ def declarations_of(
         for declaration in meeting.minutes.declarations
         if declaration.person == person.id
     ]
+
+
+# --- everybody's record at once -------------------------------------------------------------
+
+
+@dataclass
+class _Index:
+    papers: Papers
+    policy: Policy
+    #: person id -> body id -> their record there, meetings in date order.
+    attendance: dict[str, dict[str, BodyAttendance]]
+    #: person id -> their declarations, in date order.
+    declarations: dict[str, list[tuple[Meeting, Declaration]]]
+
+
+_INDEX: list[_Index] = []
+
+
+def _index(papers: Papers, policy: Policy) -> _Index:
+    """Every person's attendance and declarations in one pass over the meetings, once per
+    build (asking person by person walked every meeting for each of them: minutes of CPU at
+    ten years of papers). Only used where no page is being recorded (see attendance_of)."""
+    if _INDEX and _INDEX[0].papers is papers and _INDEX[0].policy is policy:
+        return _INDEX[0]
+    attended: dict[str, dict[str, BodyAttendance]] = {}
+    declared: dict[str, list[tuple[Meeting, Declaration]]] = {}
+    for meeting in counted_meetings(papers, policy):
+        minutes = meeting.minutes
+        if minutes is None:
+            continue
+        for declaration in minutes.declarations:
+            declared.setdefault(declaration.person, []).append((meeting, declaration))
+        if minutes.present is None:
+            continue
+        body = papers.bodies[meeting.body]
+        present = {a.person for a in minutes.present}
+        expected = {
+            m.person
+            for m in body.memberships
+            if m.role is not Role.substitute and m.current_on(meeting.date)
+        }
+        for person_id in expected:
+            record = attended.setdefault(person_id, {}).setdefault(body.id, BodyAttendance(body))
+            record.expected.append(meeting)
+            if person_id in present:
+                record.present.append(meeting)
+            elif person_id in minutes.apologies:
+                record.apologies.append(meeting)
+        for person_id in {s.person for s in minutes.substitutes} - expected:
+            by_body = attended.setdefault(person_id, {})
+            by_body.setdefault(body.id, BodyAttendance(body)).substitute.append(meeting)
+    _INDEX[:] = [_Index(papers, policy, attended, declared)]
+    return _INDEX[0]

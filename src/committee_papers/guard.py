@@ -27,7 +27,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .leakscan import APART, Matcher, fold, scan_cached, scan_files, site_files, theme_of
+from .leakmatch import APART, APART_B, Matcher, fold, fold_text
+from .leakscan import scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
 #: Fragments shorter than this (after normalising) are too common to prove a leak.
@@ -182,8 +183,8 @@ class Secrets:
     def fragments(self) -> list[str]:
         return list(self.papers)
 
-    def find(self, text: str) -> set[str]:
-        """The fragments in `text` (normalised), as whole words."""
+    def find(self, text: bytes) -> set[str]:
+        """The fragments in `text` (folded, UTF-8), as whole words."""
         return self.matcher.find(text) & self.papers.keys()
 
 
@@ -199,10 +200,41 @@ def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Sec
     if not candidates:
         return Secrets(candidates)
     everything = Secrets(dict(candidates))
-    for fragment in everything.find(_fold(APART.join(sorted(public_values)))):
-        candidates.pop(fragment, None)
+    for chunk in _chunks(sorted(public_values)):
+        for fragment in everything.find(_public_text(chunk)):
+            candidates.pop(fragment, None)
     # The same automaton serves: fragments that turned out public are dropped when found.
     return Secrets(candidates, everything.matcher)
+
+
+#: Characters of public text folded and searched at once when finding public fragments.
+_CHUNK_CHARS = 4_000_000
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    """`values` in runs of about `_CHUNK_CHARS` characters.
+
+    The public papers of ten years are some hundreds of MB of text: joined and folded at
+    once they took about 3 GB. A fragment never spans two values (they are kept APART), so
+    searching run by run finds the same fragments."""
+    chunk: list[str] = []
+    size = 0
+    for value in values:
+        chunk.append(value)
+        size += len(value)
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _public_text(values: list[str]) -> bytes:
+    """Public values folded, kept apart: the ASCII ones (nearly all) together, which folds
+    them in two C passes, and the others together."""
+    ascii_values = [v for v in values if v.isascii()]
+    others = [v for v in values if not v.isascii()]
+    return APART_B.join(fold_text(APART.join(group)) for group in (ascii_values, others))
 
 
 # --- reading every output file ------------------------------------------------------------

@@ -12,10 +12,8 @@ a machine could get a withheld sentence out of it reads as the sentence's normal
 - gzip, whatever the name; iCalendar unfolded and unescaped; PDF through its text, metadata
   and outline (pypdf).
 
-Normalising is done in as few passes as possible: markup punctuation is folded on the bytes
-before decoding (one C pass), entities are decoded only where an `&` is, and every withheld
-fragment is looked for at once with one Aho-Corasick automaton (ahocorasick-rs: a Rust
-automaton several times faster per byte than pyahocorasick on text like the papers').
+Each text is folded as UTF-8 bytes, in a few C passes where it has no entity, and every
+withheld fragment is looked for at once (leakmatch.py: the fold, and the matcher).
 
 `scan_cached` keeps the names of clean files by content hash in a cache folder, so an
 incremental build reads only the files that changed (see docs/incremental.md).
@@ -26,9 +24,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-import html
 import io
 import json
+import os
 import re
 import tempfile
 import zlib
@@ -37,39 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import ahocorasick_rs
+from .leakmatch import APART, APART_B, Matcher, fold, fold_bytes, fold_text
 
-_TYPOGRAPHY = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u00a0": " ",
-    "\u202f": " ",
-    "\u2026": "...",
-    "\u00ab": '"',
-    "\u00bb": '"',
-}
-_MARKUP = "*_#|>`[]()~\\<"
-#: Typography to plain characters, and Markdown and markup punctuation to spaces.
-_FOLD = str.maketrans({**_TYPOGRAPHY, **dict.fromkeys(_MARKUP, " ")})
-#: The same, one character at a time, for text that is not ASCII (where `translate` with a
-#: table is slow): no replacement is itself replaced, so the order does not matter.
-_FOLD_PAIRS = [*_TYPOGRAPHY.items(), *((c, " ") for c in _MARKUP)]
-#: Markup punctuation folded on the bytes before decoding (ASCII bytes are never part of a
-#: UTF-8 sequence). `#`, `&` and `;` stay: entities need them, and are decoded later.
-_BYTE_PUNCT = _MARKUP.replace("#", "").encode()
-_BYTES_FOLD = bytes.maketrans(_BYTE_PUNCT, b" " * len(_BYTE_PUNCT))
+__all__ = ["APART", "Matcher", "fold", "scan_cached", "scan_files", "site_files", "theme_of"]
+
 #: A tag starts with a letter, `/`, `!` or `?` after `<` (a `<` before a space is text).
 _TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 _TAG_B = re.compile(rb"<[A-Za-z/!?][^>]*>")
 #: The tags that can hold text: those with attributes, and comments (not `</p>` or `<tr>`).
 _TAG_WITH_TEXT_B = re.compile(rb"<[A-Za-z?][^>\s]*\s[^>]*>|<![^>]*>")
-#: Joins texts that must not run into each other: folding keeps it, no fragment holds it.
-APART = " \x00 "
-_APART_B = APART.encode()
 #: Files with no text to leak (images are checked through their alt text in the HTML).
 BINARY = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot"}
 _JSON = {".json", ".pf_fragment"}
@@ -82,76 +56,17 @@ _LEARN_FROM = 12
 #: Shorter words in a search index cannot hold a fragment (MIN_CHARS in guard.py), even
 #: with their length byte in front.
 _MIN_WORD = 8
-_JSON_ESCAPES = [(b"\\\\", b" "), (b'\\"', b'"'), (b"\\/", b"/"), (b"\\n", b"\n")]
-_JSON_ESCAPES += [(b"\\t", b"\t"), (b"\\r", b"\r"), (b"\\b", b" "), (b"\\f", b" ")]
+#: JSON's one-letter escapes (a backslash reads as a space: it folds to one anyway).
+_JSON_ESCAPE = re.compile(rb'\\(["\\/bfnrt])')
+_JSON_ESCAPED = {b"\\": b" ", b'"': b'"', b"/": b"/", b"n": b"\n", b"t": b"\t", b"r": b"\r"}
+_JSON_ESCAPED |= {b"b": b" ", b"f": b" "}
 _JSON_UNICODE = re.compile(
-    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+    rb"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
 )
-
-
-def normalise(text: str) -> str:
-    """One spelling for comparing: entities, typography, markup and spacing do not matter."""
-    if "&" in text:
-        text = html.unescape(text)
-    if text.isascii():
-        text = text.translate(_FOLD)
-    else:
-        for char, plain in _FOLD_PAIRS:
-            if char in text:
-                text = text.replace(char, plain)
-    while "--" in text:  # a run of dashes is one (faster than a regex where CSS has many)
-        text = text.replace("--", "-")
-    return " ".join(text.split())
-
-
-def fold(text: str) -> str:
-    """Normalised and case-folded: the form fragments and file texts are compared in."""
-    return normalise(text).casefold()
-
-
-def fold_bytes(data: bytes) -> str:
-    """`fold` of UTF-8 bytes, with the ASCII punctuation folded before decoding."""
-    return fold(data.translate(_BYTES_FOLD).decode("utf-8", errors="replace"))
 
 
 class LeakCheckError(Exception):
     """An output file could not be read, so it could not be proved free of withheld text."""
-
-
-# --- the automaton ------------------------------------------------------------------------
-
-
-@dataclass
-class Matcher:
-    """Every fragment (already folded) at once; finds them as whole words."""
-
-    fragments: list[str]
-    automaton: Any = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.automaton = ahocorasick_rs.AhoCorasick(self.fragments) if self.fragments else None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"fragments": self.fragments}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.fragments = state["fragments"]
-        self.__post_init__()
-
-    def find(self, text: str) -> set[str]:
-        """The fragments in folded `text` as whole words (a name inside a longer word is not
-        it); overlapping matches count, so a near miss cannot hide a real one."""
-        if self.automaton is None:
-            return set()
-        found = set()
-        last = len(text) - 1
-        for index, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
-            if start > 0 and text[start - 1].isalnum():
-                continue
-            if end <= last and text[end].isalnum():
-                continue
-            found.add(self.fragments[index])
-        return found
 
 
 class Finder(Protocol):
@@ -160,7 +75,7 @@ class Finder(Protocol):
     @property
     def fragments(self) -> list[str]: ...
 
-    def find(self, text: str) -> set[str]: ...
+    def find(self, text: bytes) -> set[str]: ...
 
 
 # --- one file, one text -------------------------------------------------------------------
@@ -196,7 +111,7 @@ def learn_theme(pages: Iterable[bytes]) -> Theme:
         if not _TAG_B.sub(b"", line).strip():
             lines[line] = b""
         elif len(line) >= _THEME_LINE:
-            lines[line] = _APART_B
+            lines[line] = APART_B
     return Theme(lines)
 
 
@@ -215,19 +130,18 @@ class Reader:
     whole: frozenset[str] = frozenset()
     seen: set[bytes] = field(default_factory=set)
 
-    def text(self, name: str, data: bytes) -> str:
-        """The folded text of one output file: its name, then every readable form of it."""
+    def text(self, name: str, data: bytes) -> bytes:
+        """The folded text of one output file (UTF-8): its name, then every readable form."""
         suffix = Path(name).suffix.lower()
-        head = fold(name)
+        head = fold_text(name)
         if suffix in BINARY:
             return head
         if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: sitemaps, search index chunks
-            with contextlib.suppress(OSError, EOFError, zlib.error):
-                data = gzip.decompress(data)
+            data = _gunzip(data)
             if suffix == ".gz":
                 suffix = Path(Path(name).stem).suffix.lower()
         if data[:5] == b"%PDF-":
-            return head + APART + fold(APART.join(_pdf_text(data)))
+            return head + APART_B + fold_text(APART.join(_pdf_text(data)))
         parts = [head]
         if data[:12] == b"pagefind_dcd":
             data = data[12:]
@@ -236,15 +150,15 @@ class Reader:
         if suffix in _JSON:
             data = self._json_strings(data)
         elif suffix in _CALENDAR:
-            parts.append(fold(_ics_text(data.decode("utf-8", errors="replace"))))
+            parts.append(fold_text(_ics_text(data.decode("utf-8", errors="replace"))))
         elif suffix in _MARKUP_FILES and name not in self.whole:
             data = self.theme.strip(data)
         if b"<" in data:
             # The text as read, markup removed; then the markup: attributes and comments.
             markup = b" ".join(_TAG_WITH_TEXT_B.findall(data))
-            data = _TAG_B.sub(b" ", data) + _APART_B + markup
+            data = _TAG_B.sub(b" ", data) + APART_B + markup
         parts.append(fold_bytes(data))
-        return APART.join(parts)
+        return APART_B.join(parts)
 
     def _json_strings(self, data: bytes) -> bytes:
         """Every string of a JSON file (keys and values) not read before, escapes decoded,
@@ -258,9 +172,22 @@ class Reader:
         fresh = [piece for piece in set(parts[1::2]) if piece not in self.seen]
         self.seen.update(fresh)
         fresh.sort()
-        joined = _APART_B.join(fresh)
+        joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+def _gunzip(data: bytes) -> bytes:
+    """The content of a gzip file, every member of it; the bytes as they are if it is not
+    gzip after all (they are read as they are)."""
+    reader = zlib.decompressobj(wbits=31)  # a gzip header; one member, as Pagefind writes
+    with contextlib.suppress(zlib.error):
+        content = reader.decompress(data)
+        if reader.eof and not reader.unused_data:
+            return content
+    with contextlib.suppress(OSError, EOFError, zlib.error):
+        return gzip.decompress(data)  # more members, or something wrong: the thorough way
+    return data
 
 
 def _outside_strings(gaps: list[bytes]) -> bytes:
@@ -270,7 +197,7 @@ def _outside_strings(gaps: list[bytes]) -> bytes:
     return rest.replace(b"tru", b"").replace(b"fals", b"").replace(b"null", b"")  # e gone
 
 
-def file_text(name: str, data: bytes, theme: Theme | None = None) -> str:
+def file_text(name: str, data: bytes, theme: Theme | None = None) -> bytes:
     """The folded text of one output file on its own (see `Reader.text`)."""
     return Reader(theme or Theme()).text(name, data)
 
@@ -295,20 +222,24 @@ def _json_unescaped(data: bytes) -> bytes:
     """JSON's string escapes decoded in place, so a sentence reads as it would when parsed."""
     if b"\\" not in data:
         return data
-    for escape, plain in _JSON_ESCAPES:
-        if escape in data:
-            data = data.replace(escape, plain)
+    data = _JSON_ESCAPE.sub(_one_letter_escape, data)  # one pass, left to right, as a parser
     if b"\\u" in data:
-        text = _JSON_UNICODE.sub(_unicode_escape, data.decode("utf-8", errors="replace"))
-        data = text.encode("utf-8", errors="replace")
+        data = _JSON_UNICODE.sub(_unicode_escape, data)
     return data
 
 
-def _unicode_escape(match: re.Match[str]) -> str:
+def _one_letter_escape(match: re.Match[bytes]) -> bytes:
+    return _JSON_ESCAPED[match[1]]
+
+
+def _unicode_escape(match: re.Match[bytes]) -> bytes:
+    """One `\\uXXXX` (or a surrogate pair of them) as UTF-8; a lone surrogate as `?`."""
     if match[3]:
-        return chr(int(match[3], 16))
-    high, low = int(match[1], 16), int(match[2], 16)
-    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        char = chr(int(match[3], 16))
+    else:
+        high, low = int(match[1], 16), int(match[2], 16)
+        char = chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    return char.encode("utf-8", errors="replace")
 
 
 def _ics_text(raw: str) -> str:
@@ -342,12 +273,30 @@ def _outline_titles(outline: Any) -> Iterator[str]:
 
 
 def site_files(site_dir: Path) -> list[str]:
-    """Every file of a built site, relative to it, in a stable order."""
-    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*") if p.is_file())
+    """Every file of a built site, relative to it, in a stable order (as `Path.rglob` with
+    `is_file` gives them: links to files count, links to folders are not followed)."""
+    found: list[str] = []
+    _walk_files(str(site_dir), "", found)
+    return sorted(found)
+
+
+def _walk_files(folder: str, prefix: str, found: list[str]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file():
+                found.append(prefix + entry.name)
+            elif entry.is_dir(follow_symlinks=False):
+                _walk_files(entry.path, f"{prefix}{entry.name}/", found)
+
+
+def _read(path: Path) -> bytes:
+    """A file's bytes (unbuffered: one read of the whole file, no buffer copied)."""
+    with open(path, "rb", buffering=0) as file:
+        return file.readall()
 
 
 def theme_of(site_dir: Path, names: list[str]) -> Theme:
-    return learn_theme((site_dir / name).read_bytes() for name in first_pages(names))
+    return learn_theme(_read(site_dir / name) for name in first_pages(names))
 
 
 def scan_files(
@@ -357,7 +306,7 @@ def scan_files(
     reader = Reader(theme, frozenset(first_pages(names)))
     found: dict[str, set[str]] = {}
     for name in names:
-        hits = matcher.find(reader.text(name, (site_dir / name).read_bytes()))
+        hits = matcher.find(reader.text(name, _read(site_dir / name)))
         if hits:
             found[name] = hits
     return found
@@ -384,7 +333,7 @@ def scan_cached(
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     for name in names:
-        data = (site_dir / name).read_bytes()
+        data = _read(site_dir / name)
         key = hashlib.blake2b(name.encode() + b"\x00" + data, digest_size=16).hexdigest()
         if key in clean:
             now_clean.append(key)

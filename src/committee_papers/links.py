@@ -8,8 +8,10 @@ does not have, minutes for an item that is not on the agenda.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import text
 from .checks_decisions import check_decisions
@@ -23,25 +25,94 @@ from .model import (
     Papers,
     Report,
 )
-from .problems import LineMap, Loc, Problems
+from .problems import LineMap, Loc, Problem, Problems
 
 if TYPE_CHECKING:
     from .load import Sources
 
 
-def check_links(papers: Papers, sources: Sources, problems: Problems) -> None:
+def check_links(
+    papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
+) -> None:
+    """Every check between files. `memo` (kept by `mkdocs serve` between loads, with the
+    loaded papers: `loadcache.UnitMemory`) makes it incremental, see `_Reuse`."""
     checker = _Checker(papers, problems, sources)
+    reuse = _Reuse(memo, _context(papers, sources)) if memo is not None else None
+
+    def each(paper: object, check: Callable[[], None]) -> None:
+        if reuse is None:
+            check()
+        else:
+            reuse.check(checker, paper, check)
+
     for body in papers.bodies.values():
-        checker.body(body, sources.get(body.source))
+        each(body, partial(checker.body, body, sources.get(body.source)))
     for meeting in papers.meetings.values():
-        checker.meeting(meeting, sources.get(meeting.source))
-        if meeting.minutes:
-            checker.minutes(meeting, sources.get(meeting.minutes.source))
+
+        def check_meeting(meeting: Meeting = meeting) -> None:
+            checker.meeting(meeting, sources.get(meeting.source))
+            if meeting.minutes:
+                checker.minutes(meeting, sources.get(meeting.minutes.source))
+
+        each(meeting, check_meeting)
     for minutes in sources.orphan_minutes:
         checker.minutes_people(minutes, sources.get(minutes.source))
     for report in papers.reports.values():
-        checker.report(report, sources.get(report.source))
+        each(report, partial(checker.report, report, sources.get(report.source)))
     check_decisions(papers, sources, problems)
+
+
+def _context(papers: Papers, sources: Sources) -> tuple[object, ...]:
+    """Everything the check of one body, meeting (with its minutes) or report reads beyond
+    the paper itself: the ids it may name, and what it asks of the papers they name."""
+    jurisdiction = papers.site.jurisdiction
+    return (
+        frozenset(papers.people),
+        frozenset(sources.people_named),
+        frozenset(sources.failed),
+        frozenset(sources.reports_named),
+        frozenset(papers.bodies),
+        {m.id: m.date for m in papers.meetings.values()},
+        {
+            r.id: (bool(r.exempt), tuple(a.label for a in r.appendices))
+            for r in papers.reports.values()
+        },
+        frozenset(
+            rid for m in papers.meetings.values() for item in m.agenda for rid in item.report_ids
+        ),
+        (jurisdiction.name, jurisdiction.exempt_schedule, tuple(jurisdiction.exempt_paragraphs)),
+    )
+
+
+class _Reuse:
+    """The problems found in each paper by the last check, reused for the same paper.
+
+    A paper here is the very object the last load made (the load's memory hands back the
+    objects of unchanged files), and its check reads only the paper and `_context`: while
+    the context is the same, an unchanged paper has the same problems. A changed file is a
+    new object, checked again; any change to the context (a new id, a report made exempt, a
+    meeting's date) checks everything. The result is the same as checking everything.
+    """
+
+    def __init__(self, memo: dict[str, Any], context: tuple[object, ...]) -> None:
+        same = memo.get("context") == context
+        self.before: dict[int, tuple[object, list[Problem]]] = memo.get("found", {}) if same else {}
+        self.after: dict[int, tuple[object, list[Problem]]] = {}
+        memo["context"], memo["found"] = context, self.after
+
+    def check(self, checker: _Checker, paper: object, check: Callable[[], None]) -> None:
+        known = self.before.get(id(paper))
+        if known is not None and known[0] is paper:
+            found = known[1]
+        else:
+            main, checker.problems = checker.problems, Problems()
+            try:
+                check()
+            finally:
+                found, checker.problems = checker.problems.found, main
+        # The paper is kept with its problems, so its id names no other object meanwhile.
+        self.after[id(paper)] = (paper, found)
+        checker.problems.extend(found)
 
 
 class _Checker:

@@ -26,6 +26,7 @@ from .decisions import Decision, register
 from .model import Body, Meeting, Papers, Person
 from .policy import Policy
 from .problems import Problems, display_path
+from .tracing import query
 from .urls import YearListing, url_for
 
 #: The meetings index shows this many coming meetings and this many of the latest ones.
@@ -52,7 +53,9 @@ class YearLink:
 
     year: int
     url: str
-    count: int
+    #: None in a list of years, which shows no counts (so a new meeting changes no other
+    #: year's page: see docs/incremental.md).
+    count: int | None
     current: bool
     #: What the link says when it is not the year (a month's name).
     label: str = ""
@@ -151,21 +154,26 @@ class ListingView:
             return self.papers.meetings_in_date_order()
         return self.papers.meetings_of(body.id)
 
+    @query
     def coming(self, body: Body | None = None) -> list[Meeting]:
         limit = INDEX_MEETINGS if body is None else BODY_MEETINGS
         return coming(self._meetings(body), self.policy.as_of, limit)
 
+    @query
     def latest(self, body: Body | None = None) -> list[Meeting]:
         limit = INDEX_MEETINGS if body is None else BODY_MEETINGS
         return latest(self._meetings(body), self.policy.as_of, limit)
 
+    @query
     def meetings_in(self, year: int, body: Body | None = None) -> list[Meeting]:
         """The year's meetings (of one body, if given), in date order."""
         return [m for m in self._meetings(body) if m.year == year]
 
+    @query
     def latest_decisions(self) -> list[Decision]:
         return decisions_register(self.papers, self.policy)[:INDEX_DECISIONS]
 
+    @query
     def decisions_in(self, year: int, month: int = 0) -> list[Decision]:
         """The decisions of a year, or of one month of it, newest first."""
         return [
@@ -174,6 +182,7 @@ class ListingView:
             if d.year == year and (not month or d.date.month == month)
         ]
 
+    @query
     def months(self, year: int, current: int = 0) -> list[YearLink]:
         """The month pages of a year's decisions, newest first, `current` marked."""
         counts: dict[int, int] = {}
@@ -190,53 +199,52 @@ class ListingView:
             for month in sorted(counts, reverse=True)
         ]
 
+    @query
     def declarations(self, person: Person, year: int = 0) -> list[tuple[Meeting, Any]]:
         """The person's declarations in `year`, or their latest PERSON_ROWS, in date order."""
         found = declarations(self.papers, self.policy, person)
         return [d for d in found if d[0].year == year] if year else found[-PERSON_ROWS:]
 
+    @query
     def votes(self, person: Person, year: int = 0) -> list[tuple[Any, ...]]:
         """The person's recorded votes in `year`, or their latest PERSON_ROWS, in date order."""
         found = votes(self.papers, self.policy, person)
         return [v for v in found if v[0].year == year] if year else found[-PERSON_ROWS:]
 
+    @query
+    def record_years(self, person: Person) -> list[int]:
+        """Years of the person's year pages, newest first (none when their page shows all)."""
+        return record_years(self.papers, self.policy, person)
+
     def person_years(self, person: Person, current: int = 0) -> list[YearLink]:
         """The year pages of a person's declarations and votes (none when the page shows all)."""
-        years = record_years(self.papers, self.policy, person)
-        counts = {year: 0 for year in years}
-        for meeting, *_ in declarations(self.papers, self.policy, person) + votes(
-            self.papers, self.policy, person
-        ):
-            if meeting.year in counts:
-                counts[meeting.year] += 1
         return [
             YearLink(
                 year,
                 self.base + url_for(YearListing(year, "people", person=person)),
-                counts[year],
+                None,
                 year == current,
             )
-            for year in years
+            for year in self.record_years(person)
         ]
 
-    def years(self, kind: str = "meetings", body: Body | None = None, current: int = 0) -> list:
-        """The list of year pages of a listing, newest first, `current` marked."""
+    @query
+    def year_numbers(self, kind: str = "meetings", body: Body | None = None) -> list[int]:
+        """Years with a page of a listing, newest first."""
         if kind == "decisions":
-            counts: dict[int, int] = {}
-            for d in decisions_register(self.papers, self.policy):
-                counts[d.year] = counts.get(d.year, 0) + 1
-        else:
-            counts = {}
-            for m in self._meetings(body):
-                counts[m.year] = counts.get(m.year, 0) + 1
+            return decision_years(self.papers, self.policy)
+        return meeting_years(self._meetings(body))
+
+    def years(self, kind: str = "meetings", body: Body | None = None, current: int = 0) -> list:
+        """The list of year pages of a listing, newest first, `current` marked.
+
+        A page records the years only (a query), not how many meetings each holds, so a new
+        meeting redraws no page of another year."""
         return [
             YearLink(
-                year,
-                self.base + url_for(YearListing(year, kind, body)),
-                counts[year],
-                year == current,
+                year, self.base + url_for(YearListing(year, kind, body)), None, year == current
             )
-            for year in sorted(counts, reverse=True)
+            for year in self.year_numbers(kind, body)
         ]
 
     def count_words(self, link: YearLink, kind: str = "meetings") -> str:

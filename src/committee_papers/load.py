@@ -32,7 +32,7 @@ from .linkcheck import check_markdown_links, links_in
 from .links import check_links
 from .listing import check_year_addresses
 from .load_decisions import load_decisions, load_forward_plan, load_notices
-from .loadcache import CacheStats, LoadCache, no_gc, unit_files
+from .loadcache import CacheStats, LoadCache, UnitMemory, no_gc, unit_files
 from .model import Body, Meeting, Minutes, Papers, Person, Report, Site, Table
 from .problems import DataError, LineMap, Problem, Problems, display_path
 from .site_checks import check_site_settings
@@ -118,16 +118,17 @@ def load(data_dir: Path | str, cache: Path | str | None = None) -> Papers:
 
 
 def load_with_problems(
-    data_dir: Path | str, cache: Path | str | None = None
+    data_dir: Path | str, cache: Path | str | None = None, memory: UnitMemory | None = None
 ) -> tuple[Papers | None, Problems, Sources]:
     """Load and validate everything below `data_dir`, returning every problem found.
 
     `cache` is a folder for the load cache (`loadcache.py`, e.g. `.cache/load`): files
     unchanged since an earlier load are not read, parsed or validated again. The result is
-    the same with or without it.
+    the same with or without it. `memory` keeps the units in this process for the next
+    load (`mkdocs serve`), which then reads no cache file (`loadcache.UnitMemory`).
     """
     data = Path(data_dir)
-    with no_gc(), LoadCache(cache if data.is_dir() else None, data) as units:
+    with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:
         papers, problems, sources = _load_all(data, units)
         sources.cache = units.stats
         remember_plain_text(sources.plain_texts)
@@ -161,7 +162,7 @@ def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, So
         forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
         notices=load_notices(data / "notices.yml", read, problems),
     )
-    check_links(papers, sources, problems)
+    check_links(papers, sources, problems, units.memory.checks if units.memory else None)
     check_markdown_links(papers, sources, problems)
     check_deadlines(papers, sources, problems)
     check_year_addresses(papers, data, problems)
@@ -266,19 +267,23 @@ def _load_meetings(
 ) -> tuple[dict[str, Meeting], dict[str, Report]]:
     meetings: dict[str, Meeting] = {}
     reports: dict[str, Report] = {}
+    # With a watcher (mkdocs serve), folders where nothing changed are not even listed.
+    touched = units.touched_folders(folder)
     for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
-        if datafiles.outside(meeting_dir, sources.root):
+        name = f"meeting:{meeting_dir.name}"
+        # Kept only for a plain folder (never a link) in which nothing changed since.
+        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
+        if unit is None and datafiles.outside(meeting_dir, sources.root):
             problems.add(
                 display_path(meeting_dir),
                 (),
                 "is a symbolic link to a folder outside the data folder; move the folder in",
             )
             continue
-        files = unit_files(meeting_dir)
-        load = partial(_load_meeting_folder, meeting_dir, files)
-        unit = units.unit(
-            f"meeting:{meeting_dir.name}", files, lambda f=load: _unit(sources.root, f)
-        )
+        if unit is None:
+            files = unit_files(meeting_dir)
+            load = partial(_load_meeting_folder, meeting_dir, files)
+            unit = units.unit(name, files, lambda f=load: _unit(sources.root, f))
         meeting, loaded = unit.merge(sources, problems)
         if meeting is None:
             sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,9 @@ from mkdocs.structure.toc import get_toc
 from . import outputs, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
+from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
+from .loadcache import UnitMemory
 from .model import Site
 from .pagecache import PageCache, Plan, StaleCacheError, engine_key, folder_digest
 from .pages import PageSpec, page_specs
@@ -49,6 +52,8 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .serveslice import slice_papers
+from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
 from .tracing import TracedDate
 from .urls import base_for
@@ -73,6 +78,37 @@ _USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")
 #: The template of a page served from the page cache: nothing to draw, the cached HTML
 #: replaces the output in on_post_page.
 _CACHED_TEMPLATE = "committee-papers-cached.html"
+#: What a hand-written page's macro shows under `mkdocs serve` for a paper older than the
+#: newest meetings it draws (serveslice.py); a build shows the paper.
+_SERVE_NOTICE = Markup(
+    '<p class="cp-notice">{name}("{paper}") is older than the newest meetings '
+    "<code>mkdocs serve</code> draws (<code>serve_meetings</code>); a build shows it.</p>"
+)
+
+
+class _PageFiles(Files):
+    """MkDocs' files, leaving out the pages served from the page cache where MkDocs would
+    read and build them.
+
+    MkDocs asks for the pages to read and to build with an explicit `inclusion=` (its two
+    page loops in `build`); every other caller (the nav, the sitemap, the template context)
+    asks without one and sees every page. A page left out of the loops is neither read,
+    converted, nor drawn: the plugin writes its cached HTML itself (`on_env`), while it stays
+    a documentation page for the nav, links and the sitemap.
+    """
+
+    def __init__(self, files: Files) -> None:
+        super().__init__(files)
+        #: Addresses (src_uri) of the pages the plugin writes itself.
+        self.skip: set[str] = set()
+
+    def documentation_pages(self, *, inclusion: Any = None) -> Sequence[File]:
+        if inclusion is None:
+            return super().documentation_pages()
+        pages = super().documentation_pages(inclusion=inclusion)
+        if not self.skip:
+            return pages
+        return [file for file in pages if file.src_uri not in self.skip]
 
 
 class PapersConfig(base.Config):
@@ -141,6 +177,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.plan = Plan()
         #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
         self.drawn: dict[str, tuple[Any, str]] = {}
+        #: Pages the plugin writes from the page cache itself: output path -> cache entry.
+        self.placed: dict[str, Any] = {}
+        #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
+        self.load_memory = UnitMemory()
+        #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
+        self.beyond_slice: frozenset[str] = frozenset()
+        #: ... told by the kernel which data files changed (servewatch.py) ...
+        self.watcher: ChangedFiles | None = None
+        #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
+        self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -154,10 +200,18 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
-        papers, problems, _ = load_with_problems(self.data_dir, cache)
+        memory = self._serve_memory() if self.command == "serve" else None
+        papers, problems, _ = load_with_problems(self.data_dir, cache, memory)
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
+        if self.command == "serve":
+            # Checked whole, drawn in part: the newest meetings and what they need.
+            whole, papers = papers, slice_papers(papers, self.config.serve_meetings)
+            self.beyond_slice = frozenset(
+                (set(whole.meetings) - set(papers.meetings))
+                | (set(whole.reports) - set(papers.reports))
+            )
         self._apply_identity(config, papers.site)
         # Feeds, calendars and open data link back with absolute addresses.
         if papers.site.site_url is None and config.site_url:
@@ -192,6 +246,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             frozenset(withheld_ids(papers, shown)),
         )
         self.renderer = self.render_inputs.renderer()
+        if self.command == "serve":
+            self.renderer.env.bytecode_cache = self.compiled["papers"]
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
@@ -213,6 +269,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _serve_memory(self) -> UnitMemory:
+        """The papers of the last serve rebuild, and which data files changed since."""
+        if self.watcher is not None and self.watcher.folder != os.path.abspath(self.data_dir):
+            self.watcher.stop()
+            self.watcher = None
+        if self.watcher is None:
+            self.watcher = ChangedFiles(self.data_dir)
+        self.load_memory.changed = self.watcher.take()
+        return self.load_memory
 
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
         """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
@@ -250,6 +316,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._unlock()
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -305,7 +374,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # `mkdocs serve` rebuilds when the papers or their templates change, not only docs/.
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
-        server.watch(str(root / self.config.data_dir))
+        notify = _rebuild_request(server)
+        if self.watcher is not None and self.watcher.running and notify is not None:
+            self.watcher.on_change(notify)  # inotify: no walk of the archive twice a second
+        else:
+            server.watch(str(root / self.config.data_dir))
         server.watch(str(root / self.config.templates_dir))
         return server
 
@@ -338,7 +411,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         }
         self.pages_done = 0
         log.info(f"Rendering {len(self.search_groups)} pages")
-        return files
+        return _PageFiles(files)
 
     def _start_page_html(self, files: Files) -> None:
         """A second process renders the engine's HTML of generated pages while this one
@@ -361,22 +434,52 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if workers:
             log.info("Rendering the papers' HTML on two cores")
 
+    # Once the configuration is final (every plugin's on_config has run) and before any page
+    # is drawn: which generated pages the page cache can serve as they are.
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        self._plan_pages(config)
+        self._skip_cached_pages(files, config)
+        self._start_page_html(files)
+        return nav
+
+    def _skip_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Pages served from the cache and not in the nav skip MkDocs' page loops (their
+        HTML is placed in on_env); they keep a Page for the sitemap. Pages in the nav (their
+        titles are the nav's) and every page under PAPERS_PAGE_CACHE_VERIFY take the long way.
+        """
+        self.placed = {}
+        if not isinstance(files, _PageFiles):
+            return
+        files.skip = set()
+        cache = self.page_cache
+        if cache is None or cache.verify:
+            return
+        for uri, entry in self.plan.hits.items():
+            file = files.get_file_from_path(uri)
+            if uri in _IN_NAV or file is None or not file.inclusion.is_not_in_nav():
+                continue
+            page = file.page if file.page is not None else Page(None, file, config)
+            # What an empty Markdown page leaves, as in a full build: no anchors, no links.
+            page.markdown, page.content, page.present_anchor_ids = "", "", set()
+            page.links_to_anchors = {}
+            files.skip.add(uri)
+            self.placed[file.abs_dest_path] = entry
+
+    # After MkDocs has read every page (and emptied the output folder long before), before it
+    # draws any: the pages left out of its loops are written from the cache.
     # Jinja checks every template file's modification time each time a page includes it
     # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         env.auto_reload = False
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled["theme"]
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled():
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
+        if self.page_cache is not None and self.placed:
+            self.page_cache.place(self.placed)
         return env
-
-    # Once the configuration is final (every plugin's on_config has run) and before any page
-    # is drawn: which generated pages the page cache can serve as they are.
-    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
-        self._plan_pages(config)
-        self._start_page_html(files)
-        return nav
 
     def _plan_pages(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
@@ -529,8 +632,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         search = Background(self._index, staging) if self.config.search_index else None
         try:
             if self.policy is not None:
-                outputs.write(staging, outputs.all_files(self.policy.papers, self.policy))
+                # Files of one meeting, person, report... come from the page cache while
+                # nothing they read has changed (outputs.unit).
+                with outputs.remembered(self.page_cache):
+                    made = outputs.all_files(self.policy.papers, self.policy)
+                    outputs.write(staging, made)
                 outputs.write(staging, self.pdf_files)
+                if self.page_cache is not None:
+                    log.info(
+                        f"Output files: {self.page_cache.outputs_reused} of "
+                        f"{len(self.page_cache.outputs)} reused from the page cache"
+                    )
             self.timer.lap("outputs")
         finally:
             if search is not None:
@@ -552,7 +664,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         self._save_page_cache()
-        swap_into_place(staging, self.target)
+        swap_into_place(staging, self.target, background=True)
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
         self._unlock()
@@ -580,9 +692,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(str(error)) from error
         fresh = [run for run in runs if run.pages]
         peak = max((run.peak_rss_mb for run in fresh), default=0.0)
+        cpu = sum(run.cpu_seconds for run in fresh)
         log.info(
-            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages), "
-            f"{len(runs) - len(fresh)} unchanged and reused; Pagefind peak memory {peak:.0f} MB"
+            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages, "
+            f"Pagefind {cpu:.1f} s CPU), {len(runs) - len(fresh)} unchanged and reused; "
+            f"Pagefind peak memory {peak:.0f} MB"
         )
 
     def on_build_error(self, error: Exception) -> None:
@@ -603,11 +717,26 @@ def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Pa
     return Path(config.config_file_path).parent / folder
 
 
+def _rebuild_request(server: Any) -> Any:
+    """What MkDocs' own watcher does on a change (mkdocs 1.6 LiveReloadServer.watch), for the
+    plugin's watcher; None when this MkDocs server has no such thing (then it polls)."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild"):
+        return None
+
+    def notify() -> None:
+        with condition:
+            server._want_rebuild = True
+            condition.notify_all()
+
+    return notify
+
+
 def _log_index(run: Any) -> None:
     if run.pages:
         log.info(
-            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.0f} s, "
-            f"Pagefind peak {run.peak_rss_mb:.0f} MB"
+            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.1f} s "
+            f"({run.cpu_seconds:.2f} s CPU), Pagefind peak {run.peak_rss_mb:.0f} MB"
         )
     else:
         log.info(f"Search index: {run.group}: unchanged, reused")
@@ -675,6 +804,9 @@ def define_env(env: Any) -> None:
             except NotPublished as withheld:
                 return str(withheld.notice)
             except UnknownPaper as error:
+                older = [str(a) for a in args if str(a) in plugin.beyond_slice]
+                if plugin.command == "serve" and older:
+                    return str(_SERVE_NOTICE.format(name=name, paper=older[0]))
                 raise PluginError(f"{env.page.file.src_uri}: {name}(): {error}") from error
 
         macro.__name__ = name

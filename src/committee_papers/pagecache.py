@@ -49,10 +49,6 @@ from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
-#: Pages always drawn: the decisions register and its year and month pages read something
-#: the record misses (tests/test_pagecache.py found them stale after a body, decision or
-#: as-of change once the register was split by year); to be traced, then removed from here.
-ALWAYS_DRAWN = frozenset({"decisions", "decisions-year", "decisions-month"})
 #: Bumped when the format of the index or the meaning of a key changes.
 FORMAT = 1
 #: Libraries whose version changes the bytes of a page.
@@ -322,6 +318,9 @@ class PageCache:
         self._now: dict[tuple[Any, ...], Any] = {}
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
+        #: Output files made through the cache in this build, and how many were reused.
+        self.outputs: set[str] = set()
+        self.outputs_reused = 0
         index = self.folder / "index.pickle"
         try:
             with index.open("rb") as handle:
@@ -361,6 +360,7 @@ class PageCache:
     ) -> tuple[Any, ...] | None:
         """A name for a query that a later build can ask again, or None if it cannot."""
         from .decisions import DecisionsView
+        from .listing import ListingView
         from .view import View
 
         if owner is self.papers:
@@ -369,6 +369,8 @@ class PageCache:
             who = ("view", owner.base)
         elif isinstance(owner, DecisionsView) and owner.papers is self.papers:
             who = ("decisions",)
+        elif isinstance(owner, ListingView) and owner.papers is self.papers:
+            who = ("listing", owner.base)
         else:
             return None
         refs = []
@@ -428,8 +430,6 @@ class PageCache:
             static = self.static_key(spec.src_uri, spec.front_matter(), spec.render)
             plan.statics[spec.src_uri] = static
             entry = self.entries.get(spec.src_uri)
-            if spec.kind in ALWAYS_DRAWN:
-                continue
             if entry is None or entry.static != static:
                 _why(spec.src_uri, "new page" if entry is None else "static key")
                 continue
@@ -495,12 +495,14 @@ class PageCache:
             return self.papers
         if who[0] == "view":
             return self.view.at(who[1])
+        if who[0] == "listing":
+            return self.view.at(who[1]).listing
         return DecisionsView(self.papers, self.view.policy)
 
     # --- drawing and keeping ----------------------------------------------------------------
 
-    def draw(self, draw: Callable[[], str]) -> tuple[str, tuple[tuple[Any, ...], Any]]:
-        """Draw a page's engine HTML while recording its reads."""
+    def draw(self, draw: Callable[[], Any]) -> tuple[Any, tuple[tuple[Any, ...], Any]]:
+        """Draw a page's engine HTML (or make an output file) while recording its reads."""
         recorder = PageRecorder(self)
         previous = tracing.start(recorder)
         try:
@@ -521,25 +523,83 @@ class PageCache:
     def read(self, entry: Entry) -> str:
         return (self.folder / entry.blob).read_text(encoding="utf-8")
 
+    def place(self, pages: dict[str, Entry]) -> None:
+        """Put cached pages into the output folder: path -> entry.
+
+        Each file is a hard link to the cache's copy (one system call, no bytes read or
+        written), or a copy where the two folders are on different file systems. Nothing
+        writes into either in place: cache files are written once under their own hash, and
+        every later write to the site replaces a file instead of changing it (outputs.write).
+        """
+        made: set[str] = set()
+        for path, entry in pages.items():
+            folder = os.path.dirname(path)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            blob = self.folder / entry.blob
+            try:
+                os.link(blob, path)
+            except OSError:
+                shutil.copyfile(blob, path)
+
     def keep(
         self, src_uri: str, static: bytes, reads: tuple[Any, ...], engine: str, output: str
     ) -> None:
         """Store a freshly drawn page's final HTML and what it read."""
         data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
-        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + ".html"
+        self._store(src_uri, static, reads, _digest(engine.encode()), data)
+        self.stored += 1
+
+    def _store(
+        self, name: str, static: bytes, reads: tuple[Any, ...], made: bytes, data: bytes
+    ) -> None:
+        suffix = ".html" if name.endswith(".md") else Path(name).suffix
+        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + suffix
         path = self.folder / blob
         if not path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
-        self.entries[src_uri] = Entry(static, tuple(reads), _digest(engine.encode()), blob)
-        self.stored += 1
+        self.entries[name] = Entry(static, tuple(reads), made, blob)
+
+    def output(
+        self, path: str, make: Callable[[], bytes], handed: Any = None
+    ) -> tuple[bytes, Path | None]:
+        """An output file (outputs.unit): the cache's copy and its path when its key and
+        every read are unchanged, else made now while recording its reads, and kept."""
+        static = _digest(self.key, b"output:" + path.encode(), self.prints.of(handed))
+        self.outputs.add(path)
+        entry = self.entries.get(path)
+        fresh = (
+            entry is not None
+            and entry.static == static
+            and all(self.now(read) == seen for read, seen in entry.reads)
+        )
+        if fresh:
+            assert entry is not None
+            blob = self.folder / entry.blob
+            try:
+                data = blob.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                if self.verify and make() != data:
+                    raise StaleCacheError(
+                        f"page cache: {path} was reused but has changed; "
+                        "a read of it is not recorded (see docs/incremental.md)"
+                    )
+                self.outputs_reused += 1
+                return data, blob
+        data, reads = self.draw(make)
+        self._store(path, static, reads, _digest(data), data)
+        return data, self.folder / self.entries[path].blob  # linked, not written twice
 
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build
         uses any more: old global keys' folders, and unnamed HTML files a day old."""
-        wanted = set(pages)
+        wanted = set(pages) | self.outputs
         entries = {uri: entry for uri, entry in self.entries.items() if uri in wanted}
         self.folder.mkdir(parents=True, exist_ok=True)
         index = self.folder / "index.pickle"

@@ -14,7 +14,7 @@ from .listing import year_pages, year_title
 from .model import Papers
 from .policy import Policy
 from .render import Renderer
-from .searchindex import SITE_GROUP
+from .searchindex import lists_group
 from .urls import YearListing
 
 TEMPLATE = "listing.html"
@@ -44,11 +44,14 @@ def listing_pages(
             _render(r, macro, listing),
             f"{title}: {site}.",
         )
-        # Indexed with the rest of the site, not with its year: a year page links every other
-        # year, so a meeting in a new year changes every year page, and a year index holding
-        # them would be re-indexed each time (tests/test_incremental.py). The last day it
-        # covers puts it in `mkdocs serve`'s slice of the newest papers or not.
-        meta = {**page.meta, "search_group": SITE_GROUP, "search_date": _last_day(listing)}
+        # Indexed with the other listing pages of its year, apart from the papers' months: the
+        # current year's listings change with every new meeting (searchindex.lists_group).
+        # The last day it covers puts it in `mkdocs serve`'s slice of the newest papers or not.
+        meta = {
+            **page.meta,
+            "search_group": lists_group(listing.year),
+            "search_date": _last_day(listing),
+        }
         yield dataclasses.replace(page, meta=meta)
 
 

@@ -1,10 +1,19 @@
-"""The site's search index: Pagefind, one index per year, merged in the reader's browser.
+"""The site's search index: Pagefind, small indexes of a period of papers each, merged in
+the reader's browser.
 
 Why Pagefind: material's built-in search sends one index of the whole site to every reader
 before the first result (282 MB for ten years of papers). Pagefind writes a chunked static
-index; a query fetches only the chunks of its words. Why one index per year: past years do
-not change, so publishing a meeting re-indexes its year only, and the search page merges the
-years in the browser (`mergeIndex`).
+index; a query fetches only the chunks of its words. Why small groups: Pagefind's time is per
+page (about 4 ms of CPU a page, 0.1 s to start), and any change to one page of a group means
+indexing the whole group again; past periods do not change, so publishing a meeting
+re-indexes its period (a month, about 370 pages, at the full archive's pace), the listing
+pages of its year and the hub pages, not a year or the whole site. The search page merges the
+groups it searches in the browser (`mergeIndex`), the newest first.
+
+Groups: `YYYY-MM` or `YYYY`, the papers of a period (`period_months`, `period_group`: a
+meeting, its minutes, reports and appendices by the meeting's date; a decision record by its
+date); `YYYY-lists`, the year pages of listings of that year (`lists_group`); `people`, the
+person pages; `site`, the rest (home, hubs, committees, help).
 
 Pagefind only reads the built public site, so withheld text can reach an index only through
 a page; the leak guard still reads the index files, through `index_texts`. Those files are
@@ -14,14 +23,15 @@ gzip streams whose content starts with the signature `pagefind_dcd`; fragments
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,14 +41,45 @@ from typing import Any
 
 import cbor2
 
-from .model import Appendix, DecisionRecord, Meeting, Papers, Purpose, Report
+from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 
-#: Where the indexes go inside the site: pagefind/<group>/ (a year, or `site` for the rest).
+#: Where the indexes go inside the site: pagefind/<group>/.
 INDEX_DIR = "pagefind"
-#: The group of pages that belong to no year: committees, people, hub and help pages.
+#: The group of pages that belong to no month or year: home, hubs, committees, help.
 SITE_GROUP = "site"
+#: The person pages: they change with attendance and roles, not with every new agenda.
+PEOPLE_GROUP = "people"
+#: Groups searched whatever the years chosen, in this order.
+UNDATED_GROUPS = (PEOPLE_GROUP, SITE_GROUP)
+#: The lengths a group of papers may cover, in months (`period_months`).
+PERIODS = (1, 2, 3, 4, 6, 12)
+#: A group covers the shortest period that holds this many meetings at the council's pace:
+#: a month at the full archive's 27 a month (about 370 pages), a year at 1.5 a month. Every
+#: index costs a query one chunk of its word index (about 20 to 30 KB) whatever its size, so
+#: groups of a quiet council's month would make every search over years dear.
+GROUP_MEETINGS = 15
+#: The first search covers the newest groups back from the build's date until they hold this
+#: many meetings (and at least RECENT_MIN_MONTHS), or RECENT_MAX_MONTHS (always one group):
+#: at the full archive's pace it takes 3 months.
+RECENT_MEETINGS = 60
+RECENT_MIN_MONTHS = 3
+RECENT_MAX_MONTHS = 6
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 SIGNATURE = b"pagefind_dcd"
-#: Beside each index: the hash of every page it was made from, so an unchanged year's index
+#: Beside each index: the hash of every page it was made from, so an unchanged group's index
 #: is reused by the next build.
 MANIFEST = "cp-pages.json"
 #: The kind of paper a reader filters by, for each kind of generated page.
@@ -63,13 +104,16 @@ class IndexRun:
     pages: int
     seconds: float
     peak_rss_mb: float
+    #: CPU seconds of Pagefind's own process (0 for an index reused as it was).
+    cpu_seconds: float = 0.0
 
 
 def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     """What a generated page tells Pagefind: its index group, filters, sort date and title.
 
-    Pages of a meeting, its minutes, reports and their appendices belong to the year of the
-    meeting (a report: the first meeting presenting it); every other page to `site`.
+    Pages of a meeting, its minutes, reports and their appendices belong to the period of the
+    meeting (a report: the first meeting presenting it); a person page to `people`; every
+    other page to `site` (year pages of listings set their own group: `lists_group`).
     """
     meeting: Meeting | None = None
     report: Report | None = None
@@ -82,7 +126,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
         route = papers.items_presenting(report.id) if report else []
         meeting = route[0][0] if route else None
     if meeting is None:
-        return {"search_group": SITE_GROUP}
+        return {"search_group": PEOPLE_GROUP if isinstance(obj, Person) else SITE_GROUP}
     body = papers.bodies.get(meeting.body)
     filters = {
         "body": body.name if body else meeting.body,
@@ -92,7 +136,7 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
     if report is not None:
         filters["purpose"] = report.purpose.value
     meta: dict[str, Any] = {
-        "search_group": str(meeting.date.year),
+        "search_group": period_group(meeting.date, period_months(papers)),
         "search_filters": filters,
         "search_date": meeting.date.isoformat(),
     }
@@ -103,15 +147,58 @@ def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
 
 
 def _decision_meta(papers: Papers, record: DecisionRecord) -> dict[str, Any]:
-    """A decision record is filed under the year it was taken and the body (or person)
+    """A decision record is filed under the period it was taken in and the body (or person)
     that took it."""
     maker = papers.bodies.get(record.maker) or papers.people.get(record.maker)
     name = getattr(maker, "name", record.maker)
     return {
-        "search_group": str(record.date.year),
+        "search_group": period_group(record.date, period_months(papers)),
         "search_filters": {"body": name, "year": str(record.date.year), "kind": "decision"},
         "search_date": record.date.isoformat(),
     }
+
+
+_PERIOD_MEMO: dict[int, tuple[Papers, int]] = {}
+
+
+def period_months(papers: Papers) -> int:
+    """How many months a group of papers covers: the shortest of PERIODS holding
+    GROUP_MEETINGS meetings at the archive's pace (its meetings over the months from its
+    first to its last). Computed once per papers (every page asks)."""
+    memo = _PERIOD_MEMO.get(id(papers))
+    if memo is not None and memo[0] is papers:
+        return memo[1]
+    dates = [m.date for m in papers.meetings.values()]
+    months = 12
+    if dates:
+        first, last = min(dates), max(dates)
+        pace = len(dates) / ((last.year - first.year) * 12 + last.month - first.month + 1)
+        months = next((p for p in PERIODS if pace * p >= GROUP_MEETINGS), 12)
+    _PERIOD_MEMO.clear()
+    _PERIOD_MEMO[id(papers)] = (papers, months)
+    return months
+
+
+def period_group(day: date, months: int) -> str:
+    """The group of the papers of the period of `months` months holding `day`: `YYYY` for a
+    year, else `YYYY-MM` with the period's first month (`2026-10` for October to December at
+    three months)."""
+    if months == 12:
+        return f"{day.year:04d}"
+    return f"{day.year:04d}-{(day.month - 1) // months * months + 1:02d}"
+
+
+def lists_group(year: int) -> str:
+    """The group of a year's listing pages: `YYYY-lists`. Apart from the papers because
+    the current year's listings change with every new meeting; one a year because a year page
+    links the other years, so only a new year's first meeting changes every year's pages."""
+    return f"{year:04d}-lists"
+
+
+def group_year(group: str) -> str | None:
+    """The year a group belongs to (`2026` for `2026`, `2026-11` and `2026-lists`), or None."""
+    head = group[:4]
+    return head if len(head) == 4 and head.isdigit() and group[4:5] in ("", "-") else None
 
 
 def decode(data: bytes) -> bytes:
@@ -154,11 +241,12 @@ def index_texts(site: Path) -> Iterator[tuple[Path, str]]:
 
 
 def groups_present(site: Path) -> list[str]:
-    """The groups whose index exists in a built site, newest year first, `site` last."""
+    """The groups whose index exists in a built site: newest year first, in each year its
+    listings then its periods newest first; then `people` and `site`."""
     root = site / INDEX_DIR
     names = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
-    years = sorted((n for n in names if n.isdigit()), reverse=True)
-    return years + ([SITE_GROUP] if SITE_GROUP in names else [])
+    dated = sorted((n for n in names if group_year(n)), reverse=True)
+    return dated + [n for n in UNDATED_GROUPS if n in names]
 
 
 def build_indexes(
@@ -174,8 +262,9 @@ def build_indexes(
     A group whose pages are byte for byte those of the same group in `previous` (the live
     site) takes that group's index instead: Pagefind's output is canonical (see
     `canonical_order`), so the bytes are the ones indexing would write, and publishing a
-    meeting re-indexes its year only. The previous index's files are hard-linked, never
-    written to: every later write replaces a file rather than changing it.
+    meeting re-indexes its period, its year's listings and the hub pages. The previous index's
+    files are hard-linked, never written to: every later write replaces a file rather than
+    changing it.
     """
     runs: list[IndexRun] = []
     for group in sorted(groups):
@@ -199,10 +288,10 @@ def build_indexes(
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(site / rel, target)
-            peak = _run_pagefind(tree, out)
+            peak, cpu = _run_pagefind(tree, out)
         canonical_order(out)
         (out / MANIFEST).write_text(manifest, encoding="utf-8")
-        runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak))
+        runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu))
         if progress:
             progress(runs[-1])
     return runs
@@ -269,52 +358,85 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _run_pagefind(tree: Path, out: Path) -> float:
-    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB."""
+def _run_pagefind(tree: Path, out: Path) -> tuple[float, float]:
+    """Run the Pagefind binary over `tree` into `out`; return its peak memory in MB and its
+    CPU seconds.
+
+    The binary is run directly (not through `python -m pagefind`, which starts Python to find
+    it): a build runs Pagefind once per changed group, and a full build once per group. CPU
+    is that process's own (`os.wait4`). Its peak memory is read from `/proc` while it runs
+    (`_PeakWatch`): the kernel's `ru_maxrss` of a child started from this process counts
+    this process's own size (Linux carries the high-water mark across fork and exec), which
+    made a 30-page index read as the build's 335 MB.
+    """
     command = [
-        sys.executable,
-        "-m",
-        "pagefind",
+        str(_pagefind_binary()),
         "--site",
         str(tree),
         "--output-path",
         str(out.resolve()),
         "--quiet",
     ]
-    with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True)
-        peak_kb = _watch_peak_kb(process)
-        output.seek(0)
-        text = output.read()
-    if process.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind failed on {tree} (exit {process.returncode}):\n{text}".strip()
-        )
-    return peak_kb / 1024
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        watch = _PeakWatch(process.pid, command[0])
+        _, status, usage = os.wait4(process.pid, 0)
+        peak_kb = watch.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            text = output.read().decode("utf-8", errors="replace")
+            raise SearchIndexError(
+                f"Pagefind failed on {tree} (exit {process.returncode}):\n{text}".strip()
+            )
+    return peak_kb / 1024, usage.ru_utime + usage.ru_stime
 
 
-def _watch_peak_kb(process: subprocess.Popen[str]) -> int:
-    """Wait for `process`; return the largest `VmHWM` (peak resident kB) it showed.
+class _PeakWatch:
+    """The largest `VmHWM` (the high-water mark of resident memory) of a running process,
+    read every 20 ms from `/proc/<pid>/status` once it runs `binary` (before its exec the
+    child still shows this process's memory). The mark only grows, so the last reading is
+    the peak up to 20 ms before the end. 0 where `/proc` cannot be read."""
 
-    getrusage cannot tell: a child's `ru_maxrss` starts from the resident size of the
-    process that spawned it (the kernel keeps the old memory's high-water mark across
-    exec), so every child of a 2 GB build would read as 2 GB. The `pagefind` module execs
-    the binary in place, so the same pid's status is the binary's own after the first
-    moments. Polled every 50 ms: a peak held for less than that can be missed, not one that
-    lasts through indexing."""
-    status = Path(f"/proc/{process.pid}/status")
-    peak = 0
-    while process.poll() is None:
+    def __init__(self, pid: int, binary: str) -> None:
+        self.pid, self.name = pid, Path(binary).name[:15]
+        self.peak = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            self._read()
+            self.done.wait(0.02)
+
+    def _read(self) -> None:
+        proc = Path("/proc") / str(self.pid)
         try:
-            text = status.read_text()
-        except OSError:  # finished between poll() and the read
-            break
-        for line in text.splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]))
-        time.sleep(0.05)
-    process.wait()
-    return peak
+            if (proc / "comm").read_text().strip() != self.name:
+                return
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak = max(self.peak, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            pass
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+@functools.cache
+def _pagefind_binary() -> Path:
+    """The binary shipped by the `pagefind[bin]` wheel (package `pagefind_bin`)."""
+    from pagefind_bin import get_executable
+
+    try:
+        return get_executable()
+    except FileNotFoundError as error:
+        message = f"Pagefind's binary is missing ({error}): reinstall pagefind[bin]"
+        raise SearchIndexError(message) from error
 
 
 #: The kinds of paper a reader can filter by, in the order the search page lists them.
@@ -327,45 +449,127 @@ class SearchChoices:
 
     The filter values come from the data at build time, so the page lists every committee,
     kind and purpose without loading Pagefind's filter files (376 KB at ten years: the
-    counts Pagefind's own UI fetches before the first result). `recent` are the years
-    searched first; the others are searched when the reader asks (or picks a year), so the
-    first query fetches the same few indexes however many years the archive holds.
+    counts Pagefind's own UI fetches before the first result). `recent` are the groups
+    searched first (the newest periods and their years' listings; `people` and `site` are
+    searched with any span); the others
+    are searched when the reader asks (or picks a year), so the first query fetches the same
+    few indexes however many years the archive holds.
     """
 
+    #: Years with papers, newest first, and the groups of each (listings, then periods).
     years: list[str]
+    year_groups: dict[str, list[str]]
+    #: The groups searched first, and what they cover in words ("September to November 2026").
     recent: list[str]
+    recent_label: str
+    #: `people` and `site` where the site has them: searched with any span of months.
+    undated: list[str]
     bodies: list[str]
     kinds: tuple[str, ...]
     purposes: list[str]
+    #: The first month searched first, in words: older papers are those before it.
+    recent_start: str = ""
 
     @property
     def older(self) -> list[str]:
-        return [year for year in self.years if year not in self.recent]
+        """The dated groups not searched first, newest first."""
+        return [g for y in self.years for g in self.year_groups[y] if g not in self.recent]
 
 
 def search_choices(
     papers: Papers, as_of: date, show_record: Callable[[Any], bool]
 ) -> SearchChoices:
-    """The years (newest first), the recent ones, and the filter values of the search page.
+    """The years and groups (newest first), the recent ones, and the filter values.
 
-    A year has an index when a meeting or a published decision falls in it (`search_meta`).
-    The recent years are the build's year (and any later one with meetings scheduled), and
-    the year before while the build's year is under six months old, so the first search
-    covers at least the last six months; an archive that stopped earlier offers its newest
-    year.
+    A period (`period_group`) has an index when a meeting or a published decision falls in
+    it (`search_meta`), a year has its listings' index when it has a period. The recent
+    groups are every group after the build's (meetings already scheduled), then the build's
+    and the ones before it until they hold RECENT_MEETINGS meetings and cover
+    RECENT_MIN_MONTHS, or cover RECENT_MAX_MONTHS (always at least one); an archive that
+    stopped earlier counts back from its newest group instead.
     """
+    length = period_months(papers)
     records = [r for r in papers.decisions.values() if show_record(r)]
-    found = {m.date.year for m in papers.meetings.values()} | {r.date.year for r in records}
-    years = sorted(found, reverse=True)
-    first = as_of.year - 1 if as_of.month < 7 else as_of.year
-    recent = [y for y in years if y >= first] or years[:1]
+    meetings: dict[str, int] = {}
+    for meeting in papers.meetings.values():
+        key = period_group(meeting.date, length)
+        meetings[key] = meetings.get(key, 0) + 1
+    found = set(meetings) | {period_group(r.date, length) for r in records}
+    groups = sorted(found, reverse=True)
+    recent = _recent_groups(groups, meetings, as_of, length)
+    years = sorted({g[:4] for g in groups}, reverse=True)
+    year_groups = {y: [lists_group(int(y))] + [g for g in groups if g[:4] == y] for y in years}
+    recent_years = sorted({g[:4] for g in recent}, reverse=True)
     bodies = sorted(body.name for body in papers.bodies.values())
     makers = {r.maker for r in records if r.maker not in papers.bodies}
     people = sorted(p.name for key, p in papers.people.items() if key in makers)
     return SearchChoices(
-        years=[str(y) for y in years],
-        recent=[str(y) for y in recent],
+        years=years,
+        year_groups=year_groups,
+        recent=[lists_group(int(y)) for y in recent_years] + recent,
+        recent_label=_span(recent, length),
+        undated=([PEOPLE_GROUP] if papers.people else []) + [SITE_GROUP],
         bodies=bodies + [name for name in people if name not in bodies],
         kinds=KIND_CHOICES,
         purposes=[p.value for p in Purpose],
+        recent_start=_first_month(recent[-1], length) if recent else "",
     )
+
+
+def _recent_groups(
+    groups: list[str], meetings: dict[str, int], as_of: date, length: int
+) -> list[str]:
+    """The groups searched first, newest first (see `search_choices`); `length` is the
+    months a group covers. The build's own group counts the months up to the build's."""
+    if not groups:
+        return []
+    now = period_group(as_of, length)
+    start = min(now, groups[0])
+    recent = [g for g in groups if g > start]
+    year, month = int(start[:4]), int(start[5:] or 1)
+    count = 0
+    taken = as_of.month - month + 1 - length if start == now else 0
+    while taken <= 0 or (
+        taken < RECENT_MAX_MONTHS and (count < RECENT_MEETINGS or taken < RECENT_MIN_MONTHS)
+    ):
+        key = period_group(date(year, month, 1), length)
+        if key in groups:
+            recent.append(key)
+        count += meetings.get(key, 0)
+        taken += length
+        month -= length
+        if month < 1:
+            year, month = year - 1, month + 12
+    return recent or groups[:1]
+
+
+def month_name(year: int, month: int) -> str:
+    """2026, 9 as "September 2026"."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def _bounds(group: str, length: int) -> tuple[int, int, int]:
+    """A group's year, first month and last month."""
+    first = int(group[5:] or 1)
+    return int(group[:4]), first, first + length - 1
+
+
+def _first_month(group: str, length: int) -> str:
+    """Where a group starts, in words: "June 2026", or "2026" for a year."""
+    year, first, _ = _bounds(group, length)
+    return str(year) if length == 12 else month_name(year, first)
+
+
+def _span(groups: list[str], length: int) -> str:
+    """What groups (newest first) cover, in words: "September to November 2026", "December
+    2025 to February 2026", "November 2026", "2026", "2025 to 2026"."""
+    if not groups:
+        return ""
+    (y1, _, m1), (y0, m0, _) = _bounds(groups[0], length), _bounds(groups[-1], length)
+    if length == 12:
+        return str(y1) if y0 == y1 else f"{y0} to {y1}"
+    if (y0, m0) == (y1, m1):
+        return month_name(y1, m1)
+    if y0 == y1:
+        return f"{MONTHS[m0 - 1]} to {month_name(y1, m1)}"
+    return f"{month_name(y0, m0)} to {month_name(y1, m1)}"

@@ -267,6 +267,7 @@ class View(Display):
     def all_meetings_by_year(self) -> list[tuple[int, list[Meeting]]]:
         return _by_year(self.papers.meetings_in_date_order())
 
+    @query
     def search_choices(self) -> SearchChoices:
         """The search page's years (recent ones first searched) and filter values."""
         return search_choices(

@@ -43,6 +43,8 @@ def clear_working_days(published: dt.date, meeting: dt.date, nation: str) -> int
     return count
 
 
+# Asked for every meeting of the archive on every load (`papers check`, each serve rebuild).
+@lru_cache(maxsize=8192)
 def latest_publication(meeting: dt.date, clear_days: int, nation: str) -> dt.date:
     """The last day papers can be published and still leave `clear_days` before `meeting`."""
     day, found = meeting - dt.timedelta(days=1), 0

@@ -68,6 +68,20 @@ class Papers(BaseModel):
                     index.setdefault(item.minutes_of, (meeting, item))
         return index
 
+    @cached_property
+    def _moved_from(self) -> dict[str, list[Meeting]]:
+        index: dict[str, list[Meeting]] = defaultdict(list)
+        for meeting in dict.values(self.meetings):
+            if meeting.moved_to:
+                index[meeting.moved_to].append(meeting)
+        return index
+
+    @query
+    def moved_from(self, meeting_id: str) -> list[Meeting]:
+        """Meetings moved to this one, in the order of the meetings (a meeting's calendar
+        names them; asked as a query, it does not depend on every other meeting)."""
+        return list(self._moved_from.get(meeting_id, []))
+
     @query
     def meetings_of(self, body_id: str) -> list[Meeting]:
         return list(self._by_body.get(body_id, []))

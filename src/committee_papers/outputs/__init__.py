@@ -7,11 +7,13 @@ before the leak guard reads every file, so an output is checked like a page.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..model import Papers
@@ -24,6 +26,46 @@ class OutputFile:
 
     path: str
     data: bytes
+    #: A file holding exactly `data` (the page cache's copy), linked instead of written.
+    source: Path | None = None
+
+
+class Memo(Protocol):
+    """Keeps output files between builds (pagecache.PageCache.output)."""
+
+    def output(
+        self, path: str, make: Callable[[], bytes], handed: Any
+    ) -> tuple[bytes, Path | None]: ...
+
+
+#: The memo of the build that is writing its outputs, or None (every file is made).
+_memo: Memo | None = None
+
+
+@contextlib.contextmanager
+def remembered(memo: Memo | None) -> Iterator[None]:
+    """While the outputs are made, let `memo` serve files whose inputs have not changed."""
+    global _memo
+    previous, _memo = _memo, memo
+    try:
+        yield
+    finally:
+        _memo = previous
+
+
+def unit(path: str, make: Callable[[], bytes], handed: Any = None) -> OutputFile:
+    """The file at `path`, made by `make` unless the memo holds it as `make` would make it.
+
+    A generator makes each file that depends on a few papers (one meeting's JSON or
+    calendar) through here, so a build that publishes one meeting makes that meeting's
+    files again, not ten years of them. `handed` is what `make` was given that the memo
+    cannot see it read (an object that is not one of the model's papers, e.g. a decision of
+    the register): it is part of the file's key.
+    """
+    if _memo is None:
+        return OutputFile(path, make())
+    data, source = _memo.output(path, make, handed)
+    return OutputFile(path, data, source)
 
 
 Generator = Callable[["Papers", "Policy"], Iterable[OutputFile]]
@@ -46,6 +88,16 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         if root not in target.parents:
             raise ValueError(f"output path {item.path!r} is outside the site")
         target.parent.mkdir(parents=True, exist_ok=True)
+        # Replaced, never written in place: a file of the site may be a hard link to the
+        # page cache's copy (pagecache.PageCache.place) or to the live site's.
+        target.unlink(missing_ok=True)
+        if item.source is not None:
+            try:
+                os.link(item.source, target)
+                count += 1
+                continue
+            except OSError:
+                pass
         target.write_bytes(item.data)
         count += 1
     return count

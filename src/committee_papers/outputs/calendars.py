@@ -19,7 +19,7 @@ import icalendar
 from ..model import Body, Meeting, MeetingStatus, Papers
 from ..policy import Policy
 from ..urls import calendar_url, meeting_ics_url, url_for
-from . import GENERATORS, OutputFile
+from . import GENERATORS, OutputFile, unit
 from .address import LONDON, absolute, host, start_of_day
 
 #: Statuses whose original date will not go ahead: the event is sent again, cancelled.
@@ -102,7 +102,7 @@ def _description(papers: Papers, meeting: Meeting) -> str:
             f"Now on {new.date:%A} {new.date.day} {new.date:%B %Y}: "
             f"{absolute(papers, url_for(new))}"
         )
-    for earlier in papers.meetings.values():
+    for earlier in papers.moved_from(meeting.id):
         if earlier.moved_to == meeting.id:
             lines.append(f"Rearranged from {earlier.date.day} {earlier.date:%B %Y}.")
     lines.append(f"Agenda and papers: {absolute(papers, url_for(meeting))}")
@@ -151,15 +151,26 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     every = papers.meetings_in_date_order()
     shown = subscribed(every, policy)
     yield _file(calendar_url(), calendar(papers, policy, shown, f"{council}: all meetings"))
+    # Each body's and each meeting's calendar through outputs.unit: a re-build makes again
+    # those whose meetings changed (the ids are handed, the papers looked up and recorded).
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
-        yield _file(calendar_url(body), body_calendar(papers, policy, body))
+        yield unit(calendar_url(body), lambda i=body.id: body_ical(papers, policy, i))
     for meeting in every:
-        name = f"{papers.bodies[meeting.body].name}, {meeting.date.isoformat()}"
-        yield _file(meeting_ics_url(meeting), calendar(papers, policy, [meeting], name))
+        yield unit(meeting_ics_url(meeting), lambda i=meeting.id: meeting_ical(papers, policy, i))
 
 
 def body_calendar(papers: Papers, policy: Policy, body: Body) -> icalendar.Calendar:
     return calendar(papers, policy, subscribed(papers.meetings_of(body.id), policy), body.name)
+
+
+def body_ical(papers: Papers, policy: Policy, body_id: str) -> bytes:
+    return body_calendar(papers, policy, papers.bodies[body_id]).to_ical()
+
+
+def meeting_ical(papers: Papers, policy: Policy, meeting_id: str) -> bytes:
+    meeting = papers.meetings[meeting_id]
+    name = f"{papers.bodies[meeting.body].name}, {meeting.date.isoformat()}"
+    return calendar(papers, policy, [meeting], name).to_ical()
 
 
 GENERATORS.append(files)

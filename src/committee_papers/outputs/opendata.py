@@ -19,14 +19,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import attendance, decisions
+from .. import decisions
 from ..model import Body, Meeting, MeetingStatus, Papers, Report, Vote
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
 from ..policy import Policy
 from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
 from ..view import View
-from . import GENERATORS, OutputFile
+from . import GENERATORS, OutputFile, unit
 from .address import LONDON, absolute
 from .calendars import start_time
 
@@ -306,7 +306,8 @@ class Exporter:
 
     def person(self, person_id: str) -> Person:
         person: PersonData = self.papers.people[person_id]
-        records = attendance.attendance_of(self.papers, self.policy, person)
+        # The view's queries: a person's file depends on their record, not every meeting.
+        records = self.view.attendance(person)
         return Person(
             id=person.id,
             name=person.name,
@@ -335,7 +336,7 @@ class Exporter:
                     interest=d.interest,
                     url=self.link(meeting, "minutes") + f"#minute-{d.item}",
                 )
-                for meeting, d in attendance.declarations_of(self.papers, self.policy, person)
+                for meeting, d in self.view.declarations(person)
             ],
         )
 
@@ -499,34 +500,74 @@ def schema_path(name: str) -> str:
 
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
-    """Each object's file, then `all.json` made of the same texts.
+    """Each object's file, then `all.json` made of the same texts, then the schemas.
 
-    Each object is dumped once: its own file is its text and `all.json` is the texts
-    indented into one document, byte for byte what dumping the whole `Export` gives. At ten
-    years of papers the whole export as Python objects, then as one string, then as bytes
-    would hold about 1.5 GB at once; this holds the texts (as bytes) and the result."""
-    everything = Exporter(papers, policy).everything()
+    Each object's file is made through outputs.unit, so a re-build makes again only those
+    whose papers changed (the rest come from the page cache). `all.json` is the texts
+    indented into one document, byte for byte what dumping the whole `Export` gives: no
+    object is dumped twice, and at ten years of papers the whole export is never held as
+    Python objects and then as one string (about 1.5 GB at once)."""
+    exporter = Exporter(papers, policy)
     lists: dict[str, list[bytes]] = {}
-    for name, path_of in _ITEM_FILES:
+    for name, made in _item_files(papers, exporter):
         texts = lists[name] = []
-        for item in getattr(everything, name):
-            text = to_json(item.model_dump(mode="json"))
-            yield OutputFile(path_of(papers, item), text)
-            texts.append(b"    " + text[:-1].replace(b"\n", b"\n    "))
-    shell = everything.model_copy(update={name: [] for name in lists})
+        for path, make, handed in made:
+            item = unit(path, _dumped(make), handed)
+            yield item
+            texts.append(b"    " + item.data[:-1].replace(b"\n", b"\n    "))
+    shell = Export(
+        council=papers.site.council,
+        as_of=policy.as_of,
+        organizations=[],
+        people=[],
+        events=[],
+        reports=[],
+        decisions=[],
+    )
     yield OutputFile(api_url("all"), _spliced(shell.model_dump(mode="json"), lists))
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
 
 
-#: The lists of `all.json`, in the order of `Export`, and where each item's own file goes.
-_ITEM_FILES: list[tuple[str, Any]] = [
-    ("organizations", lambda papers, org: api_url(papers.bodies[org.id])),
-    ("people", lambda papers, person: api_url(papers.people[person.id])),
-    ("events", lambda papers, ev: api_url(papers.meetings[ev.id])),
-    ("reports", lambda papers, rep: api_url(papers.reports[rep.id])),
-    ("decisions", lambda papers, dec: f"api/decisions/{dec.id}.json"),
-]
+def _dumped(make: Any) -> Any:
+    return lambda: to_json(make().model_dump(mode="json"))
+
+
+def _item_files(papers: Papers, exporter: Exporter) -> list[tuple[str, list[tuple[str, Any, Any]]]]:
+    """The lists of `all.json`, in the order of `Export`: each item's file, the function
+    that makes its export, and what that function is handed beyond the papers it looks up
+    (a decision of the register is not one of the model's papers: it is part of the key)."""
+    return [
+        (
+            "organizations",
+            [
+                (api_url(papers.bodies[b]), lambda b=b: exporter.organization(b), None)
+                for b in sorted(papers.bodies)
+            ],
+        ),
+        (
+            "people",
+            [
+                (api_url(papers.people[p]), lambda p=p: exporter.person(p), None)
+                for p in sorted(papers.people)
+            ],
+        ),
+        (
+            "events",
+            [
+                (api_url(m), lambda i=m.id: exporter.event(i), None)
+                for m in papers.meetings_in_date_order()
+            ],
+        ),
+        ("reports", [(api_url(r), lambda r=r: exporter.report(r), r) for r in exporter.reports()]),
+        (
+            "decisions",
+            [
+                (f"api/decisions/{d.id}.json", lambda d=d: exporter.decision(d), d)
+                for d in decisions.register(papers, exporter.policy)
+            ],
+        ),
+    ]
 
 
 def _spliced(shell: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:

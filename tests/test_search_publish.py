@@ -1,0 +1,86 @@
+"""Publishing one meeting re-indexes its period's papers, its year's listings and the hub
+pages; every other group's index is the live site's, untouched (searchindex.py: groups)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from support import build_site, copy_data, file_digests
+
+#: Already live: a planning meeting in November.
+NOVEMBER = """body: planning
+date: 2026-11-26
+start: "18:30"
+status: scheduled
+published: 2026-11-18
+agenda:
+  - {number: "1", kind: apologies}
+  - {number: "2", kind: declarations}
+"""
+
+#: Published now: the audit committee in December, approving the minutes of January.
+DECEMBER = """body: audit-governance
+date: 2026-12-15
+start: "18:30"
+status: scheduled
+published: 2026-11-20
+agenda:
+  - {number: "1", kind: apologies}
+  - {number: "2", kind: declarations}
+  - number: "3"
+    kind: minutes
+    minutes_of: 2026-01-28-audit-governance
+    purpose: decision
+"""
+
+_RUN = re.compile(r"Search index: (\S+): (\d+ pages in|unchanged, reused)")
+_PEAK = re.compile(r"Search index: \S+: \d+ pages in .*\(([\d.]+) s CPU\), Pagefind peak (\d+) MB")
+
+
+def meeting(data: Path, name: str, text: str) -> None:
+    (data / "meetings" / name).mkdir()
+    (data / "meetings" / name / "meeting.yml").write_text(text)
+
+
+def index_runs(caplog: pytest.LogCaptureFixture) -> dict[str, bool]:
+    """Each group of the last build: True if Pagefind indexed it, False if it was reused."""
+    runs = {}
+    for record in caplog.records:
+        found = _RUN.match(record.getMessage())
+        if found:
+            runs[found.group(1)] = found.group(2) != "unchanged, reused"
+    return runs
+
+
+def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = copy_data(tmp_path / "data")
+    meeting(data, "2026-11-26-planning", NOVEMBER)
+    live = build_site(tmp_path / "live", data_dir=data)
+    before = file_digests(live)
+    meeting(data, "2026-12-15-audit-governance", DECEMBER)
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    caplog.clear()
+    build_site(tmp_path / "live", data_dir=data)
+    runs = index_runs(caplog)
+    indexed = sorted(group for group, fresh in runs.items() if fresh)
+    # The fixture council is quiet (three meetings in a year), so its papers are one group a
+    # year (searchindex.period_months): 2026's papers (the new meeting, and January's meeting
+    # page, which now names the meeting approving its minutes); the year page of 2026's
+    # meetings and the committee pages, which list the new meeting.
+    assert indexed == ["2026", "2026-lists", "site"]
+    # The person pages did not change: their index is the live one.
+    assert runs["people"] is False
+    # Pagefind's own CPU and peak memory are measured for each group it indexed.
+    measured = [_PEAK.match(r.getMessage()) for r in caplog.records]
+    measured = [m for m in measured if m]
+    assert len(measured) == 3 and all(int(m[2]) > 0 for m in measured)
+    assert sum(float(m[1]) for m in measured) > 0
+    after = file_digests(live)
+    people = {k: v for k, v in before.items() if k.startswith("pagefind/people/")}
+    assert people and all(after[k] == v for k, v in people.items())
