@@ -475,7 +475,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve":
             env.bytecode_cache = self.compiled["theme"]
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
-        if theme_memo.enabled():
+        if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
         if self.page_cache is not None and self.placed:
             self.page_cache.place(self.placed)
