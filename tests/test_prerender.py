@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import FIXTURE, ROOT, build_site, copy_data, file_digests
+from support import FIXTURE, ROOT, build_site, copy_data, edit, file_digests
 
 from committee_papers.load import load
+from committee_papers.pagecache import PageCache
 from committee_papers.pages import page_specs
 from committee_papers.policy import Audience, Policy
 from committee_papers.prerender import ENV_WORKERS, PageHtml, RenderInputs, workers_for
@@ -31,10 +34,11 @@ def specs_of(inputs: RenderInputs) -> dict:
     return {spec.src_uri: spec for spec in specs}
 
 
-def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs) -> None:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, start: str) -> None:
     specs = specs_of(inputs)
     order = list(specs)
-    pages = PageHtml(specs, order, inputs, workers=1)
+    pages = PageHtml(specs, order, inputs, workers=1, start=start)
     try:
         while not pages.finished:  # let the worker render every page before asking for any
             pages._drain(block=True)
@@ -63,7 +67,26 @@ def test_a_failing_worker_leaves_the_pages_to_the_build(
     specs = specs_of(inputs)
     order = list(specs)
     broken = RenderInputs(inputs.papers, inputs.policy, (tmp_path,), inputs.withheld)
-    pages = PageHtml(specs, order, broken, workers=1)
+    pages = PageHtml(specs, order, broken, workers=1, start="spawn")
+    try:
+        made = [pages.html(uri) for uri in order]
+    finally:
+        pages.close()
+    assert pages.by_worker == 0
+    assert made == [specs[uri].html() for uri in order]
+
+
+def test_a_forked_worker_that_fails_leaves_the_pages_to_the_build(inputs: RenderInputs) -> None:
+    specs = specs_of(inputs)
+    order = list(specs)
+    here = os.getpid()
+
+    def draw(render: Callable[[], str]) -> tuple[str, None]:
+        if os.getpid() != here:
+            raise RuntimeError("the worker fails at its first page")
+        return render(), None
+
+    pages = PageHtml(specs, order, inputs, workers=1, draw=draw, start="fork")
     try:
         made = [pages.html(uri) for uri in order]
     finally:
@@ -85,7 +108,7 @@ def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = copy_data(tmp_path / "data")
-    # The worker runs only without the page cache (its drawings record no reads).
+    # Without the page cache: the worker's pages carry no record of reads.
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv(ENV_WORKERS, "1")
     with caplog.at_level(logging.INFO):
@@ -95,3 +118,60 @@ def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     without = file_digests(build_site(tmp_path / "without", data_dir=data))
     assert with_worker == without
     assert sum(name.endswith(".html") for name in without) > 30
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_the_worker_records_each_page_s_reads_as_the_build_would(
+    tmp_path: Path, start: str
+) -> None:
+    """With the page cache on, a page the worker drew is kept with the record of reads the
+    build process would have made drawing it (same keys, same fingerprints)."""
+    full = load(FIXTURE)
+    shown = project(full, Policy(full, Audience.public, AS_OF))
+    policy = Policy(shown, Audience.public, AS_OF)
+    inputs = RenderInputs(shown, policy, (ROOT / "macros",), frozenset(withheld_ids(full, shown)))
+    renderer = inputs.renderer()
+    specs = {s.src_uri: s for s in page_specs(shown, policy, renderer)}
+    cache = PageCache(tmp_path / "cache", b"key")
+    cache.trace(shown, renderer.view)
+    order = list(specs)
+    pages = PageHtml(specs, order, inputs, workers=1, draw=cache.draw, start=start)
+    try:
+        while not pages.finished:  # every page from the worker
+            pages._drain(block=True)
+        made = {uri: pages.page(uri) for uri in order}
+    finally:
+        pages.close()
+    assert pages.by_worker == len(order) > 20
+    for uri in order:
+        html, reads = cache.draw(specs[uri].html)
+        assert made[uri][0] == html
+        assert dict(made[uri][1]) == dict(reads), uri
+    assert all(made[uri][1] for uri in order if specs[uri].kind == "report")
+
+
+def test_pages_the_worker_drew_are_reused_and_an_edit_redraws_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = copy_data(tmp_path / "data")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERS_PAGE_CACHE_VERIFY", "1")  # every reused page is drawn again
+    monkeypatch.setenv(ENV_WORKERS, "1")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    live = build_site(tmp_path / "live", data_dir=data)
+    assert "Rendering the papers' HTML on two cores" in caplog.text
+    by_worker = [r.getMessage() for r in caplog.records if "by the worker" in r.getMessage()]
+    assert by_worker and int(by_worker[-1].split()[-1]) > 0
+
+    caplog.clear()
+    build_site(live, data_dir=data)  # nothing changed: every page the worker drew is reused
+    summary = [r.getMessage() for r in caplog.records if "pages reused" in r.getMessage()]
+    reused, drawn = (int(word) for word in summary[-1].split() if word.isdigit())
+    pages = sum(1 for _ in live.rglob("*.html"))
+    assert reused > pages / 2 and drawn < 10
+
+    edit(data / "people.yml", "name: Ruth Okafor", "name: Ruth Okafor-Bell")
+    build_site(live, data_dir=data)
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv(ENV_WORKERS, "0")
+    assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -65,6 +65,12 @@ def test_guarded_inline_patterns_give_the_same_html(
     plain = unguarded(numbered, shift, written)
     fast = text._converter(numbered, shift, "", written)
     assert type(fast.inlinePatterns["backtick"].compiled_re).__name__ == "_Needing"
+    # Each inline step (Markdown's and smarty's) runs the loop that passes over patterns.
+    steps = [
+        s for s in fast.treeprocessors if isinstance(s, markdown.treeprocessors.InlineProcessor)
+    ]
+    assert len(steps) == 2
+    assert all("_InlineProcessor__handleInline" in vars(step) for step in steps)
     for source in corpus:
         assert fast.reset().convert(source) == plain.reset().convert(source), source[:200]
     assert len(corpus) > 500

@@ -29,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import outputs
+from . import outputs, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .jinjacache import MemoryBytecodeCache
@@ -418,15 +418,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         draws the theme (prerender.py); the pages come out the same either way."""
         if self.page_html is not None:
             self.page_html.close()
-        order = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.specs]
-        # Not with the page cache yet: a page drawn for the cache records what it read, and
-        # the worker's drawing records nothing.
-        cached = self.page_cache is not None
-        workers = workers_for(len(order)) if self.command == "build" and not cached else 0
+        # Only the pages to draw: the page cache serves the others as they are.
+        order = [
+            f.src_uri
+            for f in files.documentation_pages()
+            if f.src_uri in self.specs and f.src_uri not in self.plan.hits
+        ]
+        workers = workers_for(len(order)) if self.command == "build" else 0
         inputs = self.render_inputs
         if inputs is not None and self.renderer is not None:
             inputs = replace(inputs, pdfs=self.renderer.view.pdfs)
-        self.page_html = PageHtml(self.specs, order, inputs, workers)
+        # With the page cache, a page is drawn with its record of reads, in either process.
+        draw = self.page_cache.draw if self.page_cache is not None else None
+        self.page_html = PageHtml(self.specs, order, inputs, workers, draw)
         if workers:
             log.info("Rendering the papers' HTML on two cores")
 
@@ -471,6 +475,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve":
             env.bytecode_cache = self.compiled["theme"]
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
+        if theme_memo.enabled() and self.command == "build":
+            theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
         if self.page_cache is not None and self.placed:
             self.page_cache.place(self.placed)
         return env
@@ -517,12 +523,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             f"(checked in {self.plan.seconds:.1f} s)"
         )
 
-    # A page served from the page cache has nothing to convert: its Markdown is empty (the
-    # front matter only) and its HTML comes from the cache, so MkDocs' Markdown conversion
+    # A generated page has nothing to convert: its Markdown is empty (the front matter only)
+    # and its HTML comes from the engine or the page cache, so MkDocs' Markdown conversion
     # (0.6 ms a page with a fresh Markdown instance) is skipped, leaving what an empty page
     # leaves: no content, no headings, no anchors.
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
-        if page.file.src_uri in self.plan.hits:
+        if page.file.src_uri in self.specs:
             convert = page.render
 
             def render(config: MkDocsConfig, files: Files) -> None:
@@ -550,12 +556,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        if self.page_html is not None and self.page_html.parallel:
-            return html  # made in on_page_context, while the worker renders other pages
         cache = self.page_cache
-        if cache is None:
-            content = spec.html()
-        elif spec.src_uri in self.plan.hits:
+        if cache is not None and spec.src_uri in self.plan.hits:
             if cache.verify:
                 try:
                     cache.check(spec.src_uri, self.plan.hits[spec.src_uri], spec.html)
@@ -564,6 +566,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # Served from the cache: no theme to draw (on_post_page puts the HTML in).
             page.meta["template"] = _CACHED_TEMPLATE
             return ""
+        if self.page_html is not None and self.page_html.parallel:
+            return html  # made in on_page_context, while the worker renders other pages
+        if cache is None:
+            content = spec.html()
         else:
             content, reads = cache.draw(spec.html)
             self.drawn[spec.src_uri] = (reads, content)
@@ -576,10 +582,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
         parallel = self.page_html is not None and self.page_html.parallel
-        if parallel and page.file.src_uri in self.specs:
+        uri = page.file.src_uri
+        if parallel and uri in self.specs and uri not in self.plan.hits:
             assert self.page_html is not None
-            page.content = self.page_html.html(page.file.src_uri)
-            page.toc = get_toc(_toc_tokens(page.content))
+            content, reads = self.page_html.page(uri)
+            if self.page_cache is not None:
+                self.drawn[uri] = (reads, content)
+            page.content = content
+            page.toc = get_toc(_toc_tokens(content))
         return context
 
     def _stop_page_html(self) -> None:

@@ -3,11 +3,27 @@
 MkDocs 1.6 builds a site on one core in two passes: every page's content, then every page's
 theme. At 100 meetings the engine's HTML of a page (Jinja macros, Markdown with numbered
 paragraphs) costs about as much as material's theme around it, so a second core halves the
-pages step. A worker process (spawned, not forked: a forked child would inherit the build's
-lock and open files) rebuilds the renderer from the same projected papers (pickled, a few
-megabytes) and renders the pages from the last one backwards; the build process renders
-from the first one forwards, as MkDocs asks for each page, and takes a page from the worker
-when the worker has made it. The two meet in the middle, so neither waits for the other.
+pages step. A worker process renders the pages from the last one backwards; the build
+process renders from the first one forwards, as MkDocs asks for each page, and takes a page
+from the worker when the worker has made it. The two meet in the middle, so neither waits
+for the other.
+
+Where the system can fork (Linux), the worker is a fork of the build process made just
+before the first page: it starts with the build's renderer, page specs, compiled templates
+and page cache as they are, at no cost (a spawned worker spent about a second of CPU at 100
+meetings, growing with the archive, importing the package, unpickling the papers and
+compiling the templates again). It inherits the build's open files, its lock among them,
+but touches none: it only draws and sends pages back, stops when it meets the build process
+or when the build process is gone, and is joined before the pages step ends. Elsewhere the
+worker is spawned and rebuilds the renderer from the projected papers (`RenderInputs`).
+
+With the page cache on (the default), every page drawn must come with its record of reads
+(tracing.py), or it could not be kept. The worker then draws as the build process does,
+through the page cache's `draw` (a forked worker through its copy of the build's; a spawned
+one through a PageCache of its own that loads and keeps nothing, over its copy of the
+papers), and hands back each page's HTML with that record. A record is a tuple of read keys
+and content fingerprints, the same in either process, so the build process keeps the page
+exactly as if it had drawn it. Pages the cache serves are never given to the worker.
 
 Whichever process renders a page, its HTML is the same function of the same data, so the
 bytes of the site do not depend on timing (tests/test_prerender.py builds with and without
@@ -17,10 +33,11 @@ process renders the rest itself, and so reports any error exactly as without a w
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +51,13 @@ from .render import Renderer
 MIN_PAGES = 300
 #: `PAPERS_PAGE_WORKERS=0` turns the worker off, `1` forces it on (tests use both).
 ENV_WORKERS = "PAPERS_PAGE_WORKERS"
+#: The worker's recorder loads no cache index: a folder that does not exist loads nothing
+#: (PageCache only reads its folder when it is made, and writes it only in keep and save,
+#: which the worker never calls).
+_NO_FOLDER = Path("/nonexistent/committee-papers-worker")
+#: What a page's drawing gives: its engine HTML and its record of reads (None when the
+#: page cache is off and nothing is recorded).
+Drawn = tuple[str, Any]
 #: How long the build process waits for one page from a worker before checking it is alive.
 _POLL_S = 1.0
 
@@ -66,20 +90,69 @@ def workers_for(pages: int, setting: int | None = None) -> int:
     return 1 if (os.cpu_count() or 1) >= 2 and pages >= MIN_PAGES else 0
 
 
-def _work(inputs: RenderInputs, order: Sequence[str], claimed: Any, reached: Any, out: Any) -> None:
-    """The worker: render pages from the last backwards until it meets the build process."""
+def _work(
+    inputs: RenderInputs,
+    order: Sequence[str],
+    claimed: Any,
+    reached: Any,
+    out: Any,
+    record: bool = False,
+) -> None:
+    """The worker: render pages from the last backwards until it meets the build process;
+    with `record`, each page comes with its record of reads, for the page cache."""
     try:
         renderer = inputs.renderer()
         specs = {spec.src_uri: spec for spec in page_specs(inputs.papers, inputs.policy, renderer)}
+        draw = _plain
+        if record:
+            from .pagecache import PageCache
+
+            recorder = PageCache(_NO_FOLDER, b"")
+            # As the build process does once the specs are made (mkdocs_plugin._plan_pages).
+            recorder.trace(inputs.papers, renderer.view)
+            draw = recorder.draw
         for position in range(len(order) - 1, -1, -1):
             reached.value = position
             if position <= claimed.value:
                 break
-            out.put((order[position], specs[order[position]].html()))
+            html, reads = draw(specs[order[position]].html)
+            out.put((order[position], html, reads))
     except Exception:  # the build process renders what is left and reports the error itself
         pass
     finally:
         out.put(None)
+
+
+def _work_forked(
+    specs: dict[str, PageSpec],
+    draw: Callable[[Callable[[], str]], Drawn],
+    order: Sequence[str],
+    claimed: Any,
+    reached: Any,
+    out: Any,
+    parent: int,
+) -> None:
+    """The forked worker: the build's own specs and drawing, from the last page backwards."""
+    try:
+        for position in range(len(order) - 1, -1, -1):
+            reached.value = position
+            if position <= claimed.value or os.getppid() != parent:
+                break
+            html, reads = draw(specs[order[position]].html)
+            out.put((order[position], html, reads))
+    except Exception:  # the build process renders what is left and reports the error itself
+        pass
+    finally:
+        out.put(None)
+
+
+def start_method() -> str:
+    """ "fork" where the system has it (the worker starts at no cost), else "spawn"."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _plain(render: Callable[[], str]) -> Drawn:
+    return render(), None
 
 
 class PageHtml:
@@ -91,32 +164,51 @@ class PageHtml:
         order: Sequence[str],
         inputs: RenderInputs | None,
         workers: int,
+        draw: Callable[[Callable[[], str]], Drawn] | None = None,
+        start: str | None = None,
     ):
+        """`draw` draws a page here (given its spec's `html`); passing one (the page cache's
+        PageCache.draw) makes the worker record each page's reads too. `start` is the
+        worker's start method, "fork" or "spawn" (by default `start_method()`); a spawned
+        worker needs `inputs`."""
         self.specs = specs
         self.order = list(order)
         self.position = {uri: index for index, uri in enumerate(self.order)}
-        self.ready: dict[str, str] = {}
+        self.draw = draw or _plain
+        self.ready: dict[str, Drawn] = {}
         self.by_worker = 0
         self.process: Any = None
         self.finished = True
-        if workers <= 0 or inputs is None or not self.order:
+        self.frozen = False
+        start = start or start_method()
+        if workers <= 0 or not self.order or (start == "spawn" and inputs is None):
             return
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(start)
         #: The last position the build process has taken on; the worker stops there.
         self.claimed = context.RawValue("q", -1)
         #: The lowest position the worker has started (it starts at the end).
         self.reached = context.RawValue("q", len(self.order))
         self.results = context.Queue()
+        shared = (self.claimed, self.reached, self.results)
+        if start == "fork":
+            target: Callable[..., None] = _work_forked
+            args = (self.specs, self.draw, self.order, *shared, os.getpid())
+        else:
+            target, args = _work, (inputs, self.order, *shared, draw is not None)
         self.process = context.Process(
-            target=_work,
-            args=(inputs, self.order, self.claimed, self.reached, self.results),
-            daemon=True,
-            name="committee-papers-pages",
+            target=target, args=args, daemon=True, name="committee-papers-pages"
         )
+        if start == "fork":
+            # Everything made so far (the papers, the renderer, the specs) lives through the
+            # pages step: the collector of either process need not walk it again (and the
+            # worker does not copy its memory by touching it). Given back in close().
+            gc.freeze()
+            self.frozen = True
         try:
             self.process.start()
         except OSError:  # no second process to be had: render every page here
             self.process = None
+            self._unfreeze()
             return
         self.finished = False
 
@@ -126,14 +218,19 @@ class PageHtml:
 
     def html(self, uri: str) -> str:
         """The page's HTML: from the worker when it made it, else rendered here."""
+        return self.page(uri)[0]
+
+    def page(self, uri: str) -> Drawn:
+        """The page's HTML and its record of reads: from the worker when it made it, else
+        drawn here."""
         if self.process is not None:
             found = self._from_worker(uri)
             if found is not None:
                 self.by_worker += 1
                 return found
-        return self.specs[uri].html()
+        return self.draw(self.specs[uri].html)
 
-    def _from_worker(self, uri: str) -> str | None:
+    def _from_worker(self, uri: str) -> Drawn | None:
         self._drain(block=False)
         if uri in self.ready:
             return self.ready.pop(uri)
@@ -158,7 +255,7 @@ class PageHtml:
             if item is None:
                 self.finished = True
                 return
-            self.ready[item[0]] = item[1]
+            self.ready[item[0]] = (item[1], item[2])
             if block:
                 return
 
@@ -179,3 +276,9 @@ class PageHtml:
         self.results.join_thread()
         self.process = None
         self.ready.clear()
+        self._unfreeze()
+
+    def _unfreeze(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False

@@ -1,0 +1,81 @@
+"""Material's navigation drawn once per place in the site, not once per page.
+
+material writes the whole navigation into every page twice (the tabs and the drawer), and
+drawing it costs about a fifth of the theme's time per page. For a page outside the nav (every
+meeting, report, appendix, minutes and person page) nothing in the navigation is active, so
+its HTML depends only on the page's address, through the relative links the `url` filter
+makes from it. Pages whose links to every nav page, to the site's root and to the home page
+come out the same get the same navigation: it is drawn for the first of them and reused for
+the others (all the reports of a site share one drawing).
+
+Pages in the nav (where an item is active) are always drawn. `PAPERS_THEME_MEMO=0` turns the
+memo off; tests/test_theme_memo.py builds a site both ways and compares every file. Nothing
+here imports MkDocs: it wraps the compiled Jinja templates of the theme's environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import jinja2
+
+#: The theme's partial templates that draw the navigation (included by base.html).
+NAV_TEMPLATES = ("partials/nav.html", "partials/tabs.html")
+#: `PAPERS_THEME_MEMO=0` draws the navigation of every page.
+ENV_MEMO = "PAPERS_THEME_MEMO"
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_MEMO, "").strip() not in ("0", "false")
+
+
+def memoise_nav(env: jinja2.Environment) -> None:
+    """Make the navigation partials of `env` reuse their HTML between pages outside the nav.
+
+    `env` must not reload templates (the adapter turns auto_reload off for a build), so the
+    wrapped templates are the ones every page includes.
+    """
+    url = env.filters.get("url")
+    if url is None:
+        return
+    for name in NAV_TEMPLATES:
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        template.root_render_func = _memoised(template.root_render_func, url)
+
+
+def _memoised(draw: Any, url: Any) -> Any:
+    memo: dict[tuple[Any, ...], str] = {}
+
+    def render(context: Any) -> Iterator[str]:
+        key = _place(context, url)
+        if key is None:
+            yield from draw(context)
+            return
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = "".join(draw(context))
+        yield found
+
+    return render
+
+
+def _place(context: Any, url: Any) -> tuple[Any, ...] | None:
+    """What the navigation of this page depends on, or None when it must be drawn."""
+    page = context.get("page")
+    nav = context.get("nav")
+    if page is None or nav is None or getattr(page, "url", None) is None:
+        return None
+    pages = list(getattr(nav, "pages", ()))
+    if any(item is page for item in pages):
+        return None  # in the nav: items are active, the page's own entry differs
+    homepage = getattr(getattr(nav, "homepage", None), "url", None)
+    return (
+        context.get("base_url"),
+        url(context, homepage or "."),
+        tuple(url(context, item.url) for item in pages),
+    )

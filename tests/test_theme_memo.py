@@ -1,0 +1,36 @@
+"""The theme's navigation memo (theme_memo.py): the same bytes as drawing it on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import build_site, copy_data, file_digests
+
+from committee_papers import theme_memo
+
+
+def test_a_site_with_the_navigation_memo_has_the_bytes_of_one_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = copy_data(tmp_path / "data")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")  # every page's theme drawn
+    places: list[Any] = []
+    place = theme_memo._place
+
+    def counted(context: Any, url: Any) -> Any:
+        found = place(context, url)
+        places.append(found)
+        return found
+
+    monkeypatch.setattr(theme_memo, "_place", counted)
+    with_memo = file_digests(build_site(tmp_path / "with", data_dir=data))
+    # Most pages were outside the nav and shared their place with others: the memo was used.
+    keyed = [p for p in places if p is not None]
+    assert len(keyed) > 60 and len(set(keyed)) < len(keyed) / 4
+    assert None in places  # the nav's own pages are drawn every time
+    monkeypatch.setenv(theme_memo.ENV_MEMO, "0")
+    without = file_digests(build_site(tmp_path / "without", data_dir=data))
+    assert with_memo == without
+    assert sum(name.endswith(".html") for name in without) > 30
