@@ -195,6 +195,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.timer = StepTimer()
+        # MkDocs keeps a plugin with on_startup for every build of the process: a serve after
+        # a build must not publish into that build's folder.
+        self.target = self.lock = None
         root = Path(config.config_file_path).parent
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
