@@ -203,3 +203,20 @@ def test_a_large_json_file_read_a_window_at_a_time_finds_the_same(
         (tmp_path / name).write_bytes(json.dumps([*padding, json.loads(CLEAN[name])]).encode())
         assert scan(tmp_path, SECRET) == [], name
         (tmp_path / name).unlink()
+
+
+def test_files_of_the_same_bytes_are_each_reported(tmp_path: Path) -> None:
+    """Pagefind's scripts repeat beside every index and are read once: a leak in their
+    content is still reported in every copy, and a leak in a copy's name in that copy."""
+    padding = b"/* " + b"x " * 3000 + b"*/\n"
+    leaky = padding + b"var t = '" + SENTENCE.encode() + b"';\n"
+    for group in ("2025", "2026"):
+        (tmp_path / "pagefind" / group).mkdir(parents=True)
+        (tmp_path / "pagefind" / group / "pagefind.js").write_bytes(leaky)
+        (tmp_path / "pagefind" / group / "clean.js").write_bytes(padding)
+    (tmp_path / "pagefind" / "2026" / f"{WORD}.js").write_bytes(padding)
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {
+        "pagefind/2025/pagefind.js",
+        "pagefind/2026/pagefind.js",
+        f"pagefind/2026/{WORD}.js",
+    }

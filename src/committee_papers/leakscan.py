@@ -55,7 +55,7 @@ _THEME_LINE = 40
 _LEARN_FROM = 12
 #: Shorter words in a search index cannot hold a fragment (MIN_CHARS in guard.py), even
 #: with their length byte in front.
-_MIN_WORD = 8
+_INDEX_WORD = re.compile(rb"[^ ]{8,}")
 #: JSON's one-letter escapes (a backslash reads as a space: it folds to one anyway).
 _JSON_ESCAPE = re.compile(rb'\\(["\\/bfnrt])')
 _JSON_ESCAPED = {b"\\": b" ", b'"': b'"', b"/": b"/", b"n": b"\n", b"t": b"\t", b"r": b"\r"}
@@ -128,21 +128,34 @@ class Reader:
 
     theme: Theme = field(default_factory=Theme)
     whole: frozenset[str] = frozenset()
-    seen: set[bytes] = field(default_factory=set)
+    #: Hashes of the JSON strings read. Ten years of open data hold some hundreds of MB of
+    #: distinct strings; kept whole they made the guard's memory grow with the archive's
+    #: text. The hash is the one `set()` has just computed (bytes keep it); two of a million
+    #: strings sharing a 64-bit hash, so that one would go unread, is about a 1 in 10^7
+    #: chance per build.
+    seen: set[int] = field(default_factory=set)
+
+    #: Hits in the content of files read so far that others may repeat (`find`).
+    same: dict[tuple[str, bytes], set[str]] = field(default_factory=dict)
 
     def text(self, name: str, data: bytes) -> bytes:
         """The folded text of one output file (UTF-8): its name, then every readable form."""
-        suffix = Path(name).suffix.lower()
         head = fold_text(name)
+        body = self._body(name, data)
+        return head if body is None else head + APART_B + body
+
+    def _body(self, name: str, data: bytes) -> bytes | None:
+        """The folded text of a file's content (None when it has none to read)."""
+        suffix = Path(name).suffix.lower()
         if suffix in BINARY:
-            return head
+            return None
         if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: sitemaps, search index chunks
             data = _gunzip(data)
             if suffix == ".gz":
                 suffix = Path(Path(name).stem).suffix.lower()
         if data[:5] == b"%PDF-":
-            return head + APART_B + fold_text(APART.join(_pdf_text(data)))
-        parts = [head]
+            return fold_text(APART.join(_pdf_text(data)))
+        parts = []
         if data[:12] == b"pagefind_dcd":
             data = data[12:]
             if suffix == ".pf_index":
@@ -164,7 +177,10 @@ class Reader:
         string (an even count of unescaped quotes from the start), so each string stays
         whole in one window, and a fragment never spans two strings: the same fragments
         are found."""
-        if len(data) <= _JSON_WINDOW or Path(name).suffix.lower() != ".json":
+        suffix = Path(name).suffix.lower()
+        if suffix in _SAME_SUFFIXES and len(data) >= _SAME_MIN_BYTES:
+            return matcher.find(fold_text(name)) | self._same_content(matcher, name, data)
+        if len(data) <= _JSON_WINDOW or suffix != ".json":
             return matcher.find(self.text(name, data))
         found = matcher.find(fold_text(name))
         # Escaped backslashes and quotes as stand-ins first (as `_json_strings` does; doing
@@ -181,6 +197,20 @@ class Reader:
             start = end
         return found
 
+    def _same_content(self, matcher: Finder, name: str, data: bytes) -> set[str]:
+        """The hits in a file's content, read once for every file with the same bytes.
+
+        Pagefind writes the same scripts, styles and WebAssembly beside each of its indexes
+        (some 15 MB at 500 meetings, two dozen copies). Only kinds whose reading depends on
+        the bytes alone take this way: not JSON (strings already read are skipped), markup
+        (the theme's lines) or gzip (its content may be either)."""
+        key = (Path(name).suffix.lower(), hashlib.blake2b(data, digest_size=20).digest())
+        hits = self.same.get(key)
+        if hits is None:
+            body = self._body(name, data)
+            hits = self.same[key] = set() if body is None else matcher.find(body)
+        return hits
+
     def _json_strings(self, data: bytes) -> bytes:
         """Every string of a JSON file (keys and values) not read before, escapes decoded,
         kept apart from each other as a parser would give them."""
@@ -190,12 +220,9 @@ class Reader:
         parts = data.split(b'"')
         if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
             return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
-        fresh = []
-        for piece in set(parts[1::2]):
-            key = _seen_key(piece)
-            if key not in self.seen:
-                self.seen.add(key)
-                fresh.append(piece)
+        seen = self.seen
+        fresh = [piece for piece in set(parts[1::2]) if hash(piece) not in seen]
+        seen.update(map(hash, fresh))
         fresh.sort()
         joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
@@ -210,19 +237,12 @@ def _markup_apart(data: bytes) -> bytes:
     return _TAG_B.sub(b" ", data) + APART_B + markup
 
 
+#: Kinds of file read once for all files of the same bytes (`Reader._same_content`).
+_SAME_SUFFIXES = {".js", ".css", ".pagefind", ".wasm", ".map", ".txt"}
+_SAME_MIN_BYTES = 4096
+
 #: Bytes of a large JSON file read at once (`Reader.find`).
 _JSON_WINDOW = 8 * 1024 * 1024
-
-
-def _seen_key(piece: bytes) -> bytes:
-    """What `Reader.seen` keeps of a JSON string: short ones as they are, long ones as a
-    128-bit digest. Ten years of open data hold some hundreds of MB of distinct strings
-    (every report's summary, every minute); kept whole they made the guard's memory grow
-    with the archive's text. A digest collision would skip a string never read: at 2^-128
-    per pair, it is not a risk worth the memory."""
-    if len(piece) <= 32:
-        return piece
-    return hashlib.blake2b(piece, digest_size=16).digest()
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -253,17 +273,22 @@ def file_text(name: str, data: bytes, theme: Theme | None = None) -> bytes:
 #: Bytes that can be part of a word in a Pagefind word index (lower-case letters, digits,
 #: UTF-8), every other byte a gap: the words come out without the binary around them.
 _WORD_BYTES = bytes(b if (48 <= b <= 57 or 97 <= b <= 122 or b >= 0x80) else 32 for b in range(256))
-_HIGH = bytes(range(0x80, 0x100))
+
+
+#: The first letter of each word after any bytes of 0x80 and above (CBOR's length byte, as
+#: `r.lstrip(high)[1:]` of each word, in one C pass).
+_LENGTH_LETTER = re.compile(rb"(?<![^ ])[\x80-\xff]*[^ ]")
 
 
 def _index_words(data: bytes) -> bytes:
     """The words of a Pagefind word index (CBOR), one space between each.
 
     In CBOR a short word is preceded by its length, a byte that reads as a letter (`g` for
-    seven letters), so each run is given both with and without its first letter.
+    seven letters), so the runs are given twice: as they are, then without their first
+    letter. Word indexes hold single words, so no fragment is lost by the order.
     """
-    runs = data.translate(_WORD_BYTES).split()
-    return b" ".join([r + b" " + r.lstrip(_HIGH)[1:] for r in runs if len(r) >= _MIN_WORD])
+    words = b" ".join(_INDEX_WORD.findall(data.translate(_WORD_BYTES)))
+    return words + b" " + _LENGTH_LETTER.sub(b"", words)
 
 
 def _json_unescaped(data: bytes) -> bytes:
