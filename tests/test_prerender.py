@@ -61,6 +61,16 @@ def test_the_two_processes_meet_in_the_middle(inputs: RenderInputs) -> None:
     assert pages.process is None
 
 
+def _assert_the_build_drew_every_page(pages: PageHtml, specs: dict, order: list[str]) -> None:
+    """Every page came out right, and none of them from the (failed) worker."""
+    try:
+        made = [pages.html(uri) for uri in order]
+    finally:
+        pages.close()
+    assert pages.by_worker == 0
+    assert made == [specs[uri].html() for uri in order]
+
+
 def test_a_failing_worker_leaves_the_pages_to_the_build(
     inputs: RenderInputs, tmp_path: Path
 ) -> None:
@@ -68,12 +78,7 @@ def test_a_failing_worker_leaves_the_pages_to_the_build(
     order = list(specs)
     broken = RenderInputs(inputs.papers, inputs.policy, (tmp_path,), inputs.withheld)
     pages = PageHtml(specs, order, broken, workers=1, start="spawn")
-    try:
-        made = [pages.html(uri) for uri in order]
-    finally:
-        pages.close()
-    assert pages.by_worker == 0
-    assert made == [specs[uri].html() for uri in order]
+    _assert_the_build_drew_every_page(pages, specs, order)
 
 
 def test_a_forked_worker_that_fails_leaves_the_pages_to_the_build(inputs: RenderInputs) -> None:
@@ -87,12 +92,7 @@ def test_a_forked_worker_that_fails_leaves_the_pages_to_the_build(inputs: Render
         return render(), None
 
     pages = PageHtml(specs, order, inputs, workers=1, draw=draw, start="fork")
-    try:
-        made = [pages.html(uri) for uri in order]
-    finally:
-        pages.close()
-    assert pages.by_worker == 0
-    assert made == [specs[uri].html() for uri in order]
+    _assert_the_build_drew_every_page(pages, specs, order)
 
 
 def test_the_worker_is_used_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,16 +111,10 @@ def _work(
             # As the build process does once the specs are made (mkdocs_plugin._plan_pages).
             recorder.trace(inputs.papers, renderer.view)
             draw = recorder.draw
-        for position in range(len(order) - 1, -1, -1):
-            reached.value = position
-            if position <= claimed.value:
-                break
-            html, reads = draw(specs[order[position]].html)
-            out.put((order[position], html, reads))
-    except Exception:  # the build process renders what is left and reports the error itself
-        pass
-    finally:
+    except Exception:  # the build process renders every page and reports the error itself
         out.put(None)
+        return
+    _work_forked(specs, draw, order, claimed, reached, out, None)
 
 
 def _work_forked(
@@ -130,13 +124,15 @@ def _work_forked(
     claimed: Any,
     reached: Any,
     out: Any,
-    parent: int,
+    parent: int | None,
 ) -> None:
-    """The forked worker: the build's own specs and drawing, from the last page backwards."""
+    """The forked worker: the build's own specs and drawing, from the last page backwards
+    (also the spawned worker's loop, once it has made its own). It stops where the build
+    process has reached, or when `parent` (if given) is gone."""
     try:
         for position in range(len(order) - 1, -1, -1):
             reached.value = position
-            if position <= claimed.value or os.getppid() != parent:
+            if position <= claimed.value or (parent is not None and os.getppid() != parent):
                 break
             html, reads = draw(specs[order[position]].html)
             out.put((order[position], html, reads))
