@@ -76,7 +76,7 @@ def _memoised(draw: Any, url: Any) -> Any:
     memo: dict[tuple[Any, ...], str] = {}
 
     def render(context: Any) -> Iterator[str]:
-        key = _place(context, url)
+        key = _page_place(context, url)
         if key is None:
             yield from draw(context)
             return
@@ -86,6 +86,21 @@ def _memoised(draw: Any, url: Any) -> Any:
         yield found
 
     return render
+
+
+#: The place of the page being drawn: (page, nav, base_url, place). Every memoised template
+#: and block asks for it, so it is worked out once a page (a dozen links each time).
+_last: list[Any] = [None, None, None, None]
+
+
+def _page_place(context: Any, url: Any) -> tuple[Any, ...] | None:
+    """`_place` of the page in `context`, worked out once for the page being drawn."""
+    page, nav, base = context.get("page"), context.get("nav"), context.get("base_url")
+    if page is not None and _last[0] is page and _last[1] is nav and _last[2] == base:
+        return _last[3]
+    found = _place(context, url)
+    _last[:] = [page, nav, base, found]
+    return found
 
 
 def _place(context: Any, url: Any) -> tuple[Any, ...] | None:
