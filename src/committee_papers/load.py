@@ -18,6 +18,7 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -162,9 +163,10 @@ def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, So
         forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
         notices=load_notices(data / "notices.yml", read, problems),
     )
-    check_links(papers, sources, problems, units.memory.checks if units.memory else None)
+    memo = units.memory.checks if units.memory else None
+    check_links(papers, sources, problems, memo)
     check_markdown_links(papers, sources, problems)
-    check_deadlines(papers, sources, problems)
+    check_deadlines(papers, sources, problems, memo)
     check_year_addresses(papers, data, problems)
     problems.extend(placeholders(data, sources.placeholders))
     return papers, problems, sources
@@ -269,24 +271,25 @@ def _load_meetings(
     reports: dict[str, Report] = {}
     # With a watcher (mkdocs serve), folders where nothing changed are not even listed.
     touched = units.touched_folders(folder)
-    for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
-        name = f"meeting:{meeting_dir.name}"
+    for folder_name in _folder_names(folder):
+        name = f"meeting:{folder_name}"
         # Kept only for a plain folder (never a link) in which nothing changed since.
-        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
-        if unit is None and datafiles.outside(meeting_dir, sources.root):
+        unit = None if touched is None or folder_name in touched else units.kept_unit(name)
+        meeting_dir = folder / folder_name if unit is None else None
+        if meeting_dir is not None and datafiles.outside(meeting_dir, sources.root):
             problems.add(
                 display_path(meeting_dir),
                 (),
                 "is a symbolic link to a folder outside the data folder; move the folder in",
             )
             continue
-        if unit is None:
+        if meeting_dir is not None:
             files = unit_files(meeting_dir)
             load = partial(_load_meeting_folder, meeting_dir, files)
             unit = units.unit(name, files, lambda f=load: _unit(sources.root, f))
         meeting, loaded = unit.merge(sources, problems)
         if meeting is None:
-            sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})
+            sources.failed.update({"meetings", name})
         else:
             meetings[meeting.id] = meeting
         for report in loaded:
@@ -298,6 +301,16 @@ def _load_meetings(
                 continue
             reports[report.id] = report
     return meetings, reports
+
+
+def _folder_names(folder: Path) -> list[str]:
+    """The names of the folders in `folder` (links to folders included), sorted as their
+    paths sort; from the directory's listing, with no stat of each folder where the file
+    system tells the kind of each entry."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(entry.name for entry in entries if entry.is_dir())
 
 
 def _load_meeting_folder(

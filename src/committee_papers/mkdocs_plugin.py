@@ -53,6 +53,7 @@ from .publish import (
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
 from .serveslice import slice_papers
+from .servesite import SiteSweeper
 from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
 from .tracing import TracedDate
@@ -187,6 +188,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.watcher: ChangedFiles | None = None
         #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
         self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
+        #: ... and empties its site folder without waiting for the disk (servesite.py).
+        self.sweeper = SiteSweeper()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -322,6 +325,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self.sweeper.wait()
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -384,6 +388,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             server.watch(str(root / self.config.data_dir))
         server.watch(str(root / self.config.templates_dir))
         return server
+
+    # Before MkDocs empties the site folder: in serve, its entries are moved aside and
+    # removed in the background (servesite.py), so the rebuild does not wait for the disk.
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.command == "serve":
+            self.sweeper.empty(config.site_dir)
 
     # Generated pages are added before the nav is built, like the blog plugin's posts.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

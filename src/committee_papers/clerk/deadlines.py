@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model import Meeting, MeetingStatus, Papers
+from ..checkmemo import PaperMemo
+from ..model import Meeting, MeetingStatus, Papers, Report
 from ..problems import Problems
 from ..workdays import clear_working_days, latest_publication
 
@@ -34,40 +35,61 @@ def deadline(papers: Papers, meeting: Meeting) -> dt.date:
     return latest_publication(meeting.date, rule.clear_days, rule.nation)
 
 
-def check_deadlines(papers: Papers, sources: Sources, problems: Problems) -> None:
+def check_deadlines(
+    papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
+) -> None:
     """Add a problem for each agenda or report published after its meeting's deadline.
 
     An agenda that went out late is reported with the day it should have gone by. A report
     released after the agenda (its own `publish_on`) is a late paper: the item presenting it
     must be marked `late: true` with the reason for urgency (the model requires the reason).
+    `memo` (`mkdocs serve`): a meeting is checked again only when it or the reports on its
+    agenda changed (`checkmemo.py`).
     """
     rule = papers.site.jurisdiction
+    reuse = PaperMemo(memo, "deadlines", (rule.clear_days, rule.nation))
     for meeting in papers.meetings.values():
         if meeting.status in NO_DEADLINE:
             continue
-        where = sources.get(meeting.source)
-        last = deadline(papers, meeting)
-        if meeting.published is not None and meeting.published > last:
-            clear = clear_working_days(meeting.published, meeting.date, rule.nation)
+        reports = tuple(
+            papers.reports.get(item.report) if item.report else None for item in meeting.agenda
+        )
+        reuse.check(
+            problems, meeting, _meeting_deadlines, papers, meeting, reports, sources, reads=reports
+        )
+
+
+def _meeting_deadlines(
+    papers: Papers,
+    meeting: Meeting,
+    reports: tuple[Report | None, ...],
+    sources: Sources,
+    problems: Problems,
+) -> None:
+    """The deadline problems of one meeting; `reports` are those of its agenda's items."""
+    rule = papers.site.jurisdiction
+    where = sources.get(meeting.source)
+    last = deadline(papers, meeting)
+    if meeting.published is not None and meeting.published > last:
+        clear = clear_working_days(meeting.published, meeting.date, rule.nation)
+        problems.add(
+            where,
+            ("published",),
+            f"published on {long_date(meeting.published)}, {clear} clear working "
+            f"day{'s' if clear != 1 else ''} before the meeting; the last day to publish "
+            f"was {long_date(last)}",
+        )
+    for index, (item, report) in enumerate(zip(meeting.agenda, reports, strict=True)):
+        if report is None or item.late or report.publish_on is None:
+            continue
+        if report.publish_on > last and report.publish_on <= meeting.date:
             problems.add(
                 where,
-                ("published",),
-                f"published on {long_date(meeting.published)}, {clear} clear working "
-                f"day{'s' if clear != 1 else ''} before the meeting; the last day to publish "
-                f"was {long_date(last)}",
+                ("agenda", index, "late"),
+                f"report {report.id!r} is published on {long_date(report.publish_on)}, "
+                f"after the last day to publish ({long_date(last)}); mark the item "
+                "late: true and record the reason for urgency (late_reason:)",
             )
-        for index, item in enumerate(meeting.agenda):
-            report = papers.reports.get(item.report) if item.report else None
-            if report is None or item.late or report.publish_on is None:
-                continue
-            if report.publish_on > last and report.publish_on <= meeting.date:
-                problems.add(
-                    where,
-                    ("agenda", index, "late"),
-                    f"report {report.id!r} is published on {long_date(report.publish_on)}, "
-                    f"after the last day to publish ({long_date(last)}); mark the item "
-                    "late: true and record the reason for urgency (late_reason:)",
-                )
 
 
 @dataclass(frozen=True)
