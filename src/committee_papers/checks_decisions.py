@@ -71,8 +71,7 @@ def check_decisions(
     reuse = PaperMemo(
         memo, "decisions", _meeting_context(papers, sources) if memo is not None else None
     )
-    for meeting in papers.meetings.values():
-        reuse.check(problems, meeting, checker.meeting, meeting)
+    reuse.each(problems, list(papers.meetings.values()), checker.meeting)
 
 
 def _meeting_context(papers: Papers, sources: Sources) -> tuple[object, ...]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -42,16 +44,14 @@ def check_links(
     if memo is not None:
         # Which reports some agenda presents, from the context (the index of every
         # meeting's items would be built afresh for each load).
-        checker.presented = frozenset(rid for m in context[5] for rid in m[2])
+        checker.presented = frozenset(chain.from_iterable(part[2] for part in context[5]))
     reuse = PaperMemo(memo, "papers", context)
-    for body in papers.bodies.values():
-        reuse.check(problems, body, checker.into, checker.body, body)
-    for meeting in papers.meetings.values():
-        reuse.check(problems, meeting, checker.into, checker.meeting_and_minutes, meeting)
+    reuse.each(problems, list(papers.bodies.values()), partial(checker.into, checker.body))
+    meetings = list(papers.meetings.values())
+    reuse.each(problems, meetings, partial(checker.into, checker.meeting_and_minutes))
     for minutes in sources.orphan_minutes:
         checker.minutes_people(minutes, sources.get(minutes.source))
-    for report in papers.reports.values():
-        reuse.check(problems, report, checker.into, checker.report, report)
+    reuse.each(problems, list(papers.reports.values()), partial(checker.into, checker.report))
     check_decisions(papers, sources, problems, memo)
     if memo is not None:
         memo["checked"] = reuse.checked
@@ -72,17 +72,37 @@ def _context(papers: Papers, sources: Sources, memo: dict[str, Any] | None) -> t
         parts(
             papers.meetings.values(),
             memo,
-            "meeting parts",
-            lambda m: (m.id, m.date, tuple(rid for item in m.agenda for rid in item.report_ids)),
+            MEETING_PARTS,
+            meeting_part,
         ),
         parts(
             papers.reports.values(),
             memo,
             "report parts",
-            lambda r: (r.id, bool(r.exempt), tuple(a.label for a in r.appendices)),
+            report_part,
         ),
         (jurisdiction.name, jurisdiction.exempt_schedule, tuple(jurisdiction.exempt_paragraphs)),
     )
+
+
+#: The memo's name for each meeting's `meeting_part` (also read by serveslice.py).
+MEETING_PARTS = "meeting parts"
+
+
+def meeting_part(meeting: Meeting) -> tuple[str, object, tuple[str, ...]]:
+    """What the checks of other papers read of a meeting: its id, date and the reports on
+    its agenda."""
+    return (
+        meeting.id,
+        meeting.date,
+        tuple(rid for item in meeting.agenda for rid in item.report_ids),
+    )
+
+
+def report_part(report: Report) -> tuple[str, bool, tuple[str, ...]]:
+    """What the checks of other papers read of a report: its id, whether it is exempt and
+    its appendices' labels."""
+    return (report.id, bool(report.exempt), tuple(a.label for a in report.appendices))
 
 
 class _Checker:

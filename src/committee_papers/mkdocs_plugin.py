@@ -52,8 +52,8 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
-from .serveslice import slice_papers
 from .servesite import SiteSweeper
+from .serveslice import slice_papers
 from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
 from .tracing import TracedDate
@@ -213,7 +213,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(format_problems(problems))
         if self.command == "serve":
             # Checked whole, drawn in part: the newest meetings and what they need.
-            whole, papers = papers, slice_papers(papers, self.config.serve_meetings)
+            whole = papers
+            papers = slice_papers(papers, self.config.serve_meetings, self.load_memory.checks)
             self.beyond_slice = frozenset(
                 (set(whole.meetings) - set(papers.meetings))
                 | (set(whole.reports) - set(papers.reports))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..checkmemo import PaperMemo
-from ..model import Meeting, MeetingStatus, Papers, Report
+from ..checkmemo import PaperMemo, parts
+from ..model import Meeting, MeetingStatus, Papers
 from ..problems import Problems
 from ..workdays import clear_working_days, latest_publication
 
@@ -48,25 +49,21 @@ def check_deadlines(
     """
     rule = papers.site.jurisdiction
     reuse = PaperMemo(memo, "deadlines", (rule.clear_days, rule.nation))
-    for meeting in papers.meetings.values():
-        if meeting.status in NO_DEADLINE:
-            continue
-        reports = tuple(
-            papers.reports.get(item.report) if item.report else None for item in meeting.agenda
-        )
-        reuse.check(
-            problems, meeting, _meeting_deadlines, papers, meeting, reports, sources, reads=reports
-        )
+    meetings = [m for m in papers.meetings.values() if m.status not in NO_DEADLINE]
+    # The reports its agenda items present (by position), which a meeting's check reads.
+    items = parts(meetings, memo, "deadline items", _item_reports)
+    reads = [tuple(map(papers.reports.get, ids)) for ids in items]
+    reuse.each(problems, meetings, partial(_meeting_deadlines, papers, sources), reads)
+
+
+def _item_reports(meeting: Meeting) -> tuple[str | None, ...]:
+    return tuple(item.report or None for item in meeting.agenda)
 
 
 def _meeting_deadlines(
-    papers: Papers,
-    meeting: Meeting,
-    reports: tuple[Report | None, ...],
-    sources: Sources,
-    problems: Problems,
+    papers: Papers, sources: Sources, meeting: Meeting, problems: Problems
 ) -> None:
-    """The deadline problems of one meeting; `reports` are those of its agenda's items."""
+    """The deadline problems of one meeting."""
     rule = papers.site.jurisdiction
     where = sources.get(meeting.source)
     last = deadline(papers, meeting)
@@ -79,7 +76,8 @@ def _meeting_deadlines(
             f"day{'s' if clear != 1 else ''} before the meeting; the last day to publish "
             f"was {long_date(last)}",
         )
-    for index, (item, report) in enumerate(zip(meeting.agenda, reports, strict=True)):
+    for index, item in enumerate(meeting.agenda):
+        report = papers.reports.get(item.report) if item.report else None
         if report is None or item.late or report.publish_on is None:
             continue
         if report.publish_on > last and report.publish_on <= meeting.date:
