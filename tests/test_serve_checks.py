@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import pytest
 from support import AS_OF, DATA, ROOT, copy_data, edit
 from test_loadcache import loaded
 from test_serve import SERVED, remembered, wait_for_event
@@ -54,6 +56,7 @@ def test_a_check_error_an_edit_brings_elsewhere_is_reported(tmp_path: Path) -> N
     assert clean == loaded(data, None)[1]
     for file, old, new, expected in EDITS:
         edit(data / file, old, new)
+        memory.changed = {str(data / file)}  # as the watcher tells it
         found = remembered(data, memory)[1]
         assert found == loaded(data, None)[1], new
         new_problems = [problem for problem in found if problem not in clean]
@@ -62,7 +65,66 @@ def test_a_check_error_an_edit_brings_elsewhere_is_reported(tmp_path: Path) -> N
             new_problems,
         )
         edit(data / file, new, old)
+        memory.changed = {str(data / file)}
         assert remembered(data, memory)[1] == clean
+
+
+def test_told_what_changed_a_load_patches_the_last_one_as_a_whole_load_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The meeting folders' results are patched when a watcher names the changed folders;
+    whatever changed, the load equals a whole load without memory."""
+    from committee_papers import load as loader
+
+    merges: list[int] = []
+    merge = loader._merged
+
+    def counted(*args: Any) -> Any:
+        merges.append(1)
+        return merge(*args)
+
+    monkeypatch.setattr(loader, "_merged", counted)
+    data = copy_data(tmp_path / "data", DATA)
+    housing = data / TENANCY
+    folder = housing.parent
+    stray = folder / "stray-report.md"
+    moved = data / "meetings" / "2026-05-12-housing-scrutiny-moved"
+    changes = [
+        # Patched: the same files and papers, other words.
+        lambda: edit(housing, "title: Tenancy Strategy 2026-2031", "title: Tenancy Revised"),
+        # A new file with a new report in the folder: merged whole.
+        lambda: stray.write_text(
+            "---\ntitle: Stray\npurpose: information\n---\nText\n", encoding="utf-8"
+        ),
+        lambda: stray.unlink(),
+        # A mistake in the folder: reported, and the next edit merges whole again.
+        lambda: edit(housing, "purpose: decision", "purpose: decide"),
+        lambda: edit(housing, "purpose: decide", "purpose: decision"),
+        # A folder renamed: other folders, merged whole.
+        lambda: folder.rename(moved),
+        lambda: moved.rename(folder),
+        lambda: edit(housing, "title: Tenancy Revised", "title: Tenancy Strategy 2026-2031"),
+    ]
+    #: Whole merges each change needs: none when the folder holds the same papers.
+    whole = [0, 1, 1, 1, 1, 1, 1, 0]
+    memory = UnitMemory()
+    remembered(data, memory)
+    for number, change in enumerate(changes):
+        change()
+        merges.clear()
+        memory.changed = {str(folder), str(moved), str(housing), str(stray)}
+        papers, found, maps, _ = remembered(data, memory)
+        assert len(merges) == whole[number], number
+        plain, plain_found, (plain_maps, _) = loaded(data, None)
+        assert (papers[1]["meetings"], papers[1]["reports"]) == (
+            plain[1]["meetings"],
+            plain[1]["reports"],
+        ), number
+        # The same papers in the same order as a whole load.
+        assert list(papers[1]["meetings"]) == list(plain[1]["meetings"]), number
+        assert list(papers[1]["reports"]) == list(plain[1]["reports"]), number
+        assert (found, maps) == (plain_found, plain_maps), number
+    assert memory.sections["meetings"].plain
 
 
 def test_unchanged_papers_are_not_checked_again(tmp_path: Path) -> None:
