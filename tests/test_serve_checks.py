@@ -205,3 +205,21 @@ def test_serve_shows_an_edit_on_every_page_of_the_slice_it_changes(tmp_path: Pat
         assert not list(tmp_path.glob(".papers-old-site-*"))
     finally:
         first.plugins.on_shutdown()
+
+
+def test_site_folder_is_emptied_as_mkdocs_empties_it(tmp_path: Path) -> None:
+    """Every entry but hidden ones leaves the folder at once; the moved ones are removed."""
+    from committee_papers.servesite import SiteSweeper
+
+    site = tmp_path / "site"
+    (site / "reports" / "one").mkdir(parents=True)
+    (site / "reports" / "one" / "index.html").write_text("old", encoding="utf-8")
+    (site / "sitemap.xml").write_text("old", encoding="utf-8")
+    (site / ".hidden").mkdir()
+    sweeper = SiteSweeper()
+    assert sweeper.empty(str(site)) == 2
+    assert sorted(p.name for p in site.iterdir()) == [".hidden"]
+    sweeper.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sweeper.empty(str(site)) == 0  # nothing to move: no folder made
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

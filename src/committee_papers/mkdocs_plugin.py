@@ -156,6 +156,7 @@ class _WarningCounter(logging.Handler):
 class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
         self.renderer: Renderer | None = None
         self.policy: Policy | None = None
         self.full_papers: Any = None
@@ -193,6 +194,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        #: `mkdocs serve --dirty` keeps the site folder's pages: it is never emptied then.
+        self.dirty = dirty
 
     # Early, so the papers are loaded before mkdocs-macros calls define_env in its on_config.
     @event_priority(50)
@@ -393,7 +396,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Before MkDocs empties the site folder: in serve, its entries are moved aside and
     # removed in the background (servesite.py), so the rebuild does not wait for the disk.
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        if self.command == "serve":
+        if self.command == "serve" and not self.dirty:
             self.sweeper.empty(config.site_dir)
 
     # Generated pages are added before the nav is built, like the blog plugin's posts.
