@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from support import Site
 
 from committee_papers.searchindex import (
+    INDEX_DIR,
+    MANIFEST,
     SIGNATURE,
     _recent_groups,
+    _run_pagefind,
+    canonical_order,
     decode,
     fragment,
     groups_present,
     index_files,
     index_texts,
+    indexed_part,
     period_group,
     period_months,
     search_choices,
@@ -248,3 +255,62 @@ def test_search_page_form_is_labelled_and_lists_every_filter(site: Site, fragmen
     sources = [s["src"] for s in page.select("script[src]")]
     assert "../assets/search.js" in sources
     assert not [s for s in sources if "pagefind-ui" in s]
+
+
+@pytest.mark.parametrize("group", ["2026", "site"])
+def test_indexing_pages_whole_gives_the_bytes_of_their_indexed_parts(
+    site: Site, group: str, tmp_path: Path
+) -> None:
+    """The build gives Pagefind each page's indexed part (`indexed_part`); Pagefind over the
+    whole pages of a group writes the same index, file for file and byte for byte (results,
+    filters, titles, sort dates, anchors all the same)."""
+    built = site.root / INDEX_DIR / group
+    pages = sorted(json.loads((built / MANIFEST).read_text(encoding="utf-8")))
+    assert pages
+    tree, out = tmp_path / "whole", tmp_path / "index"
+    for rel in pages:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site.root / rel, tree / rel)
+    _run_pagefind(tree, out)
+    canonical_order(out)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    made = files(built)
+    del made[MANIFEST]
+    assert made == files(out)
+    # And the parts were smaller than the pages: the theme around the article is left out.
+    # (The search page has no indexed part: Pagefind leaves it out, given whole.)
+    whole_pages = {rel: (site.root / rel).read_bytes() for rel in pages}
+    parts = {rel: indexed_part(data) for rel, data in whole_pages.items()}
+    assert [rel for rel, part in parts.items() if part is None] in ([], ["search/index.html"])
+    sizes = [(len(part), len(whole_pages[rel])) for rel, part in parts.items() if part]
+    assert all(part < whole for part, whole in sizes)
+    assert sum(part for part, _ in sizes) < sum(whole for _, whole in sizes) / 2
+
+
+def test_the_indexed_part_keeps_the_html_tag_marked_meta_the_body_and_images() -> None:
+    page = (
+        b'<!doctype html><html lang="cy" class="no-js"><head><meta charset="utf-8">'
+        b'<title>T</title><meta data-pagefind-filter="year[content]" content="2026">'
+        b'<script src="x.js"></script></head><body><header>Skip to content</header>'
+        b'<nav><img src="logo.svg" alt="logo">Menu</nav><article class="md-content" '
+        b"data-pagefind-body><h1>Report</h1><p data-pagefind-ignore>not this</p><p>Text</p>"
+        b'</article><footer>F<img src="f.png"></footer></body></html>'
+    )
+    part = indexed_part(page)
+    assert part == (
+        b'<html lang="cy" class="no-js"><head>'
+        b'<meta data-pagefind-filter="year[content]" content="2026"></head><body>'
+        b'<img src="logo.svg" alt="logo"><article class="md-content" data-pagefind-body>'
+        b"<h1>Report</h1><p data-pagefind-ignore>not this</p><p>Text</p></article>"
+        b'<img src="f.png"></body></html>'
+    )
+    # A page without the body mark, or with an instruction to Pagefind outside the part,
+    # is indexed whole.
+    assert indexed_part(page.replace(b" data-pagefind-body", b"")) is None
+    assert indexed_part(page.replace(b"<nav>", b'<nav data-pagefind-meta="x">')) is None
+    assert indexed_part(page.replace(b"<title>T</title>", b"")) is not None

@@ -27,8 +27,9 @@ def test_a_site_with_the_navigation_memo_has_the_bytes_of_one_without(
     monkeypatch.setattr(theme_memo, "_place", counted)
     with_memo = file_digests(build_site(tmp_path / "with", data_dir=data))
     # Most pages were outside the nav and shared their place with others: the memo was used.
+    # (The place is worked out once a page, however many templates and blocks ask for it.)
     keyed = [p for p in places if p is not None]
-    assert len(keyed) > 60 and len(set(keyed)) < len(keyed) / 4
+    assert len(keyed) > 25 and len(set(keyed)) < len(keyed) / 2
     assert None in places  # the nav's own pages are drawn every time
     monkeypatch.setenv(theme_memo.ENV_MEMO, "0")
     without = file_digests(build_site(tmp_path / "without", data_dir=data))

@@ -28,6 +28,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -257,8 +258,9 @@ def build_indexes(
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
-    Each group is indexed from a folder of hard links to its pages (same relative paths, so
-    Pagefind computes the same URLs), one Pagefind process at a time so memory never adds up.
+    Each group is indexed from a folder of its pages' indexed parts (`indexed_part`; same
+    relative paths, so Pagefind computes the same URLs), one Pagefind process at a time so
+    memory never adds up.
     A group whose pages are byte for byte those of the same group in `previous` (the live
     site) takes that group's index instead: Pagefind's output is canonical (see
     `canonical_order`), so the bytes are the ones indexing would write, and publishing a
@@ -287,7 +289,7 @@ def build_indexes(
             for rel in pages:
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(site / rel, target)
+                _indexed_copy(site / rel, target)
             peak, cpu = _run_pagefind(tree, out)
         canonical_order(out)
         (out / MANIFEST).write_text(manifest, encoding="utf-8")
@@ -349,6 +351,66 @@ def canonical_order(out: Path) -> None:
     entry_path.write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+
+
+#: What marks the element Pagefind indexes, and any other instruction to Pagefind.
+_BODY_MARK = b" data-pagefind-body"
+_PAGEFIND_ATTRIBUTE = b"data-pagefind-"
+_MARKED_META = re.compile(rb"<meta data-pagefind-[^<>]*>")
+#: Images outside the body element: Pagefind may take the first image of a page as the
+#: result's `image` (it takes material's logo for a page whose title is given by a meta tag).
+_IMAGE = re.compile(rb"<img\b[^<>]*>")
+
+
+def indexed_part(html: bytes) -> bytes | None:
+    """What Pagefind reads of a page, as a smaller page that indexes to the same bytes: the
+    `<html>` tag (its `lang` picks the stemmer), the `<meta data-pagefind-...>` tags of the
+    head (filters, sort date, title), the `data-pagefind-body` element whole and the `<img>`
+    tags around it in their order; or None when the page is not laid out so (then it is
+    indexed whole).
+
+    Pagefind parses every byte of a page it is given, and material's theme (header, two
+    copies of the navigation, footer, scripts) is more than half of a paper's HTML, none of
+    it indexed: the body element is all it indexes, and the meta tags all it reads outside
+    it. The part keeps every `data-pagefind-` attribute of the page, or the page is given
+    whole: an instruction elsewhere (say, on an element outside the body) would be lost.
+    `tests/test_search.py` indexes a site both ways and compares every file of the index.
+    """
+    body = html.find(_BODY_MARK)
+    head_end = html.find(b"</head>")
+    start = html.find(b"<html")
+    if body < 0 or head_end < 0 or not 0 <= start < head_end < body:
+        return None
+    tag_start = html.rfind(b"<", 0, body)
+    name = html[tag_start + 1 : body].split(maxsplit=1)[0]
+    end = html.rfind(b"</" + name + b">")
+    if tag_start <= head_end or end < body:
+        return None
+    close = end + len(name) + 3
+    part = b"".join(
+        [
+            html[start : html.index(b">", start) + 1],
+            b"<head>",
+            *_MARKED_META.findall(html, 0, head_end),
+            b"</head><body>",
+            *_IMAGE.findall(html, head_end, tag_start),
+            html[tag_start:close],
+            *_IMAGE.findall(html, close),
+            b"</body></html>",
+        ]
+    )
+    if part.count(_PAGEFIND_ATTRIBUTE) != html.count(_PAGEFIND_ATTRIBUTE):
+        return None
+    return part
+
+
+def _indexed_copy(source: Path, target: Path) -> None:
+    """The page's indexed part at `target`, or the whole page (hard-linked) if it has none."""
+    part = indexed_part(source.read_bytes())
+    if part is None:
+        _link_or_copy(source, target)
+    else:
+        target.write_bytes(part)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -1,4 +1,5 @@
-"""Material's navigation drawn once per place in the site, not once per page.
+"""Material's navigation, styles, scripts and footer drawn once per place in the site, not
+once per page.
 
 material writes the whole navigation into every page twice (the tabs and the drawer), and
 drawing it costs about a fifth of the theme's time per page. For a page outside the nav (every
@@ -7,6 +8,10 @@ its HTML depends only on the page's address, through the relative links the `url
 makes from it. Pages whose links to every nav page, to the site's root and to the home page
 come out the same get the same navigation: it is drawn for the first of them and reused for
 the others (all the reports of a site share one drawing).
+
+The same holds for the blocks of the page template that do not show the page itself
+(`PLACE_BLOCKS`: styles, scripts, footer, material's config script): about a quarter of the
+theme's time a page; they are kept with the navigation, by the same place.
 
 Pages in the nav (where an item is active) are always drawn. `PAPERS_THEME_MEMO=0` turns the
 memo off; tests/test_theme_memo.py builds a site both ways and compares every file. Nothing
@@ -23,6 +28,15 @@ import jinja2
 
 #: The theme's partial templates that draw the navigation (included by base.html).
 NAV_TEMPLATES = ("partials/nav.html", "partials/tabs.html")
+#: The theme's page templates and their blocks that draw the same HTML for every page of a
+#: place: the styles, scripts, footer and the config script (`__config`: the base URL and
+#: the translations, as JSON) depend on the build's config and the page's relative links
+#: only (the footer's previous and next links exist only for pages in the nav).
+#: Only base.html's own blocks are wrapped: Jinja finds the block that a `super()` call
+#: comes from by identity, so a block that calls `super()` (main.html's scripts) must stay
+#: as compiled; what it calls in base.html is kept.
+PAGE_TEMPLATES = ("base.html",)
+PLACE_BLOCKS = ("styles", "libs", "fonts", "analytics", "footer", "config", "scripts")
 #: `PAPERS_THEME_MEMO=0` draws the navigation of every page.
 ENV_MEMO = "PAPERS_THEME_MEMO"
 
@@ -32,7 +46,9 @@ def enabled() -> bool:
 
 
 def memoise_nav(env: jinja2.Environment) -> None:
-    """Make the navigation partials of `env` reuse their HTML between pages outside the nav.
+    """Make the navigation partials of `env`, and the blocks of its page templates that
+    depend only on the page's place (`PLACE_BLOCKS`), reuse their HTML between pages
+    outside the nav.
 
     `env` must not reload templates (the adapter turns auto_reload off for a build), so the
     wrapped templates are the ones every page includes.
@@ -46,13 +62,21 @@ def memoise_nav(env: jinja2.Environment) -> None:
         except jinja2.TemplateNotFound:
             continue
         template.root_render_func = _memoised(template.root_render_func, url)
+    for name in PAGE_TEMPLATES:
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        for block in PLACE_BLOCKS:
+            if block in template.blocks:
+                template.blocks[block] = _memoised(template.blocks[block], url)
 
 
 def _memoised(draw: Any, url: Any) -> Any:
     memo: dict[tuple[Any, ...], str] = {}
 
     def render(context: Any) -> Iterator[str]:
-        key = _place(context, url)
+        key = _page_place(context, url)
         if key is None:
             yield from draw(context)
             return
@@ -62,6 +86,21 @@ def _memoised(draw: Any, url: Any) -> Any:
         yield found
 
     return render
+
+
+#: The place of the page being drawn: (page, nav, base_url, place). Every memoised template
+#: and block asks for it, so it is worked out once a page (a dozen links each time).
+_last: list[Any] = [None, None, None, None]
+
+
+def _page_place(context: Any, url: Any) -> tuple[Any, ...] | None:
+    """`_place` of the page in `context`, worked out once for the page being drawn."""
+    page, nav, base = context.get("page"), context.get("nav"), context.get("base_url")
+    if page is not None and _last[0] is page and _last[1] is nav and _last[2] == base:
+        return _last[3]
+    found = _place(context, url)
+    _last[:] = [page, nav, base, found]
+    return found
 
 
 def _place(context: Any, url: Any) -> tuple[Any, ...] | None:
@@ -76,6 +115,7 @@ def _place(context: Any, url: Any) -> tuple[Any, ...] | None:
     homepage = getattr(getattr(nav, "homepage", None), "url", None)
     return (
         context.get("base_url"),
+        url(context, "assets/"),
         url(context, homepage or "."),
         tuple(url(context, item.url) for item in pages),
     )
