@@ -286,3 +286,25 @@ def test_files_of_the_same_bytes_are_each_reported(tmp_path: Path) -> None:
         "pagefind/2026/pagefind.js",
         f"pagefind/2026/{WORD}.js",
     }
+
+
+@pytest.mark.parametrize("engine", ["isal", "zlib"])
+def test_gzip_is_read_the_same_by_either_inflate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """ISA-L's inflate where it has a wheel, zlib's elsewhere: the same content, members
+    after the first too, and a damaged file read as its bytes."""
+    import zlib
+
+    if engine == "zlib":
+        monkeypatch.setattr(leakscan, "_inflate", zlib)
+    else:
+        pytest.importorskip("isal")
+    content = (SENTENCE + " x" * 50_000).encode()
+    assert leakscan._gunzip(gzip.compress(content, mtime=0)) == content
+    two = gzip.compress(b"a ", mtime=0) + gzip.compress(content, mtime=0)
+    assert leakscan._gunzip(two) == b"a " + content
+    damaged = gzip.compress(content, mtime=0)[:-12]
+    assert leakscan._gunzip(damaged) == damaged
+    (tmp_path / "index.pf_fragment").write_bytes(pagefind(fragment_json(SENTENCE)))
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"index.pf_fragment"}

@@ -310,11 +310,17 @@ _SAME_MIN_BYTES = 4096
 _JSON_WINDOW = 8 * 1024 * 1024
 
 
+try:  # ISA-L's inflate: about twice as fast as zlib's, the same bytes (pyproject.toml)
+    from isal import isal_zlib as _inflate
+except ImportError:  # no wheel for this machine
+    _inflate = zlib  # type: ignore[assignment]
+
+
 def _gunzip(data: bytes) -> bytes:
     """The content of a gzip file, every member of it; the bytes as they are if it is not
     gzip after all (they are read as they are)."""
-    reader = zlib.decompressobj(wbits=31)  # a gzip header; one member, as Pagefind writes
-    with contextlib.suppress(zlib.error):
+    reader = _inflate.decompressobj(wbits=31)  # a gzip header; one member, as Pagefind writes
+    with contextlib.suppress(zlib.error, _inflate.error):
         content = reader.decompress(data)
         if reader.eof and not reader.unused_data:
             return content
@@ -450,9 +456,16 @@ def _content_key(name: str, data: bytes) -> str:
 
 
 def _read(path: str) -> bytes:
-    """A file's bytes (unbuffered: one read of the whole file, no buffer copied)."""
-    with open(path, "rb", buffering=0) as file:
-        return file.readall()
+    """A file's bytes: one read of its size (no file object, no buffer copied), then reads
+    until the end, so a file that grew or a short read still gives every byte."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(handle, os.fstat(handle).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(handle, 1 << 20))
+    finally:
+        os.close(handle)
+    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
 
 
 def theme_of(site_dir: Path, names: list[str]) -> Theme:
