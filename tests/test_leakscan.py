@@ -169,6 +169,20 @@ def test_the_theme_strip_by_blocks_reads_all_the_strip_reads(tmp_path: Path) -> 
     assert theme.blocks  # the navigation, tabs and footer met again were remembered
 
 
+def test_a_tag_is_read_once_and_reported_where_first_met(tmp_path: Path) -> None:
+    """Tags with text are read once per site: a leaked attribute repeated on later pages is
+    reported on the first, and a leaked attribute on one late page only is found there."""
+    tag = f'<img src="a.png" alt="{SENTENCE}">'
+    for number in range(30):
+        body = f"<p>Page {number}</p>"
+        if number in (14, 15, 16):
+            body += tag
+        if number == 27:
+            body += f'<a href="/x/" title="About {WORD}">x</a>'
+        (tmp_path / f"p{number:02d}.html").write_text(material_page(number, article=body))
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"p14.html", "p27.html"}
+
+
 def test_a_json_string_met_twice_is_reported_where_first_met(tmp_path: Path) -> None:
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text(json.dumps({"text": SENTENCE}))
