@@ -9,7 +9,8 @@ Writes a synthetic council with bench/archive.py (unless --archive names one), b
 public site with `papers build` (the guard included), then runs the guard alone on the
 built site: collecting the withheld fragments, and scanning every output file. The share
 of the build is the figure to watch: the guard must grow with the size of the output, not
-with the output times the number of secrets. Prints its figures last, on one line.
+with the output times the number of secrets. Prints the build's own "Steps:" line and the
+guard's share by it (`steps: ... share=`), then the guard alone's figures last, on one line.
 
 `--site` skips the build and times the guard alone on a site built before from the same
 archive (with `--keep`); give `--build-s` (that build's CPU seconds) to print the share.
@@ -18,6 +19,7 @@ archive (with `--keep`); give `--build-s` (that build's CPU seconds) to print th
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import subprocess
 import sys
@@ -62,17 +64,19 @@ def main(argv: list[str] | None = None) -> None:
         help_text = subprocess.run([*command, "--help"], capture_output=True, text=True).stdout
         packs = ["--no-packs"] if "--no-packs" in help_text else []
         started, cpu = time.perf_counter(), _children_cpu()
-        subprocess.run(
+        built = subprocess.run(
             [*command, "--data", str(archive), "-d", str(site), "--as-of", AS_OF, *packs],
             check=True,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         build_wall = time.perf_counter() - started
         build_s = _children_cpu() - cpu
         figures = _guard_alone(archive, site)
     print(f"build (guard included): {build_s:.1f} s CPU, {build_wall:.1f} s wall")
+    _report_steps(built.stderr)
     _report(args.meetings, build_s, *figures)
 
 
@@ -95,6 +99,24 @@ def _report(
         print(f"guard_s={guard_s:.2f} build_s={build_s:.1f} guard_share={guard_s / build_s:.3f}")
     else:
         print(f"guard_s={guard_s:.2f}")
+
+
+def _report_steps(log: str) -> None:
+    """The build's own "Steps:" line, and the guard's share of the build's CPU by it (the
+    guard step as the build ran it: its cache written, the template text counted public)."""
+    steps = [line for line in log.splitlines() if "Steps:" in line]
+    if not steps:
+        print("build: no Steps line")
+        return
+    line = steps[-1]
+    print(line[line.index("Steps:") :])
+    cpu = line.split("CPU:", 1)[1].split(";", 1)[0]
+    guard = re.search(r"guard ([0-9.]+) s", cpu)
+    total = re.search(r"total ([0-9.]+) s", cpu)
+    if guard and total:
+        guard_s, total_s = float(guard[1]), float(total[1])
+        share = guard_s / total_s
+        print(f"steps: guard_cpu={guard_s:.1f} build_cpu={total_s:.1f} share={share:.3f}")
 
 
 def _children_cpu() -> float:

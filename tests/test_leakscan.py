@@ -103,6 +103,86 @@ def test_theme_lines_are_read_on_the_first_pages(tmp_path: Path) -> None:
     assert found and found <= {f"p{n:02d}.html" for n in range(12)}
 
 
+def material_page(number: int, nav: str = "", article: str = "", footer: str = "") -> str:
+    """A page in the shape mkdocs-material writes: head, header, tabs, primary navigation,
+    table of contents, the page's own article, footer (the blocks `Theme.strip_page` cuts)."""
+    return (
+        f"<html>\n<head>\n<title>Page {number}</title>\n</head>\n<body>\n"
+        f'<header class="md-header">\n<a href="/">Synthetic District Council papers</a>\n'
+        f"</header>\n"
+        f'<nav class="md-tabs" aria-label="Tabs">\n<a href="/m/">Meetings</a>\n</nav>\n'
+        f'<nav class="md-nav md-nav--primary" aria-label="Navigation">\n'
+        f'<a href="/about/" class="md-nav__link">About the papers of this council</a>\n'
+        f"{nav}</nav>\n"
+        f'<div class="md-sidebar md-sidebar--secondary">\n<a href="#p{number}">Part {number}'
+        f"</a>\n</div>\n"
+        f'<article class="md-content__inner">\n<p>Page {number}</p>\n{article}</article>\n'
+        f'<footer class="md-footer">\n<p>Made by the clerks of the council</p>\n{footer}'
+        f"</footer>\n</body>\n</html>\n"
+    )
+
+
+@pytest.mark.parametrize("part", ["nav", "footer", "article"])
+def test_a_leak_in_the_theme_blocks_of_one_page_is_found(tmp_path: Path, part: str) -> None:
+    """The theme's blocks are stripped once for all pages with the same bytes: a withheld
+    sentence in the navigation, footer or article of one page only is still found there,
+    split across lines and tags too."""
+    leak = f"<p>The negotiated price for the land\nis <em>four million</em> pounds {WORD}</p>\n"
+    leak = leak.replace(WORD, "before costs.")
+    for number in range(40):
+        extra = {part: leak} if number == 30 else {}
+        (tmp_path / f"p{number:02d}.html").write_text(material_page(number, **extra))
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"p30.html"}
+
+
+def test_a_leak_across_a_theme_block_boundary_is_found(tmp_path: Path) -> None:
+    """A sentence that runs from one block into the next (text is read across the lines and
+    tags between) is found: the blocks' strips put together are the whole page's strip."""
+    for number in range(40):
+        # Page 33 holds the first half only: not the sentence.
+        nav = "<p>The negotiated price for the land is four\n" if number in (25, 33) else ""
+        page = material_page(number, nav=nav)
+        if number == 25:
+            page = page.replace(
+                '<div class="md-sidebar md-sidebar--secondary">\n',
+                '<div class="md-sidebar md-sidebar--secondary">\nmillion pounds before costs.\n',
+            )
+        (tmp_path / f"p{number:02d}.html").write_text(page)
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"p25.html"}
+
+
+def test_the_theme_strip_by_blocks_reads_all_the_strip_reads(tmp_path: Path) -> None:
+    """`strip_page` is `strip` around the article, and the article's lines whole: blocks cut
+    at line starts and blocks met before, taken from memory, give the same bytes."""
+    names = []
+    for number in range(30):
+        (tmp_path / f"p{number:02d}.html").write_text(material_page(number))
+        names.append(f"p{number:02d}.html")
+    theme = leakscan.theme_of(tmp_path, names)
+    assert theme.lines
+    for name in names * 2:
+        data = (tmp_path / name).read_bytes()
+        start = data.rindex(b"\n", 0, data.index(b"<article")) + 1
+        end = data.index(b"\n", data.index(b"</article>"))
+        expected = theme.strip(data[:start]) + data[start:end] + theme.strip(data[end:])
+        assert theme.strip_page(data) == expected
+    assert theme.blocks  # the navigation, tabs and footer met again were remembered
+
+
+def test_a_tag_is_read_once_and_reported_where_first_met(tmp_path: Path) -> None:
+    """Tags with text are read once per site: a leaked attribute repeated on later pages is
+    reported on the first, and a leaked attribute on one late page only is found there."""
+    tag = f'<img src="a.png" alt="{SENTENCE}">'
+    for number in range(30):
+        body = f"<p>Page {number}</p>"
+        if number in (14, 15, 16):
+            body += tag
+        if number == 27:
+            body += f'<a href="/x/" title="About {WORD}">x</a>'
+        (tmp_path / f"p{number:02d}.html").write_text(material_page(number, article=body))
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"p14.html", "p27.html"}
+
+
 def test_a_json_string_met_twice_is_reported_where_first_met(tmp_path: Path) -> None:
     for name in ("a.json", "b.json"):
         (tmp_path / name).write_text(json.dumps({"text": SENTENCE}))
@@ -220,3 +300,25 @@ def test_files_of_the_same_bytes_are_each_reported(tmp_path: Path) -> None:
         "pagefind/2026/pagefind.js",
         f"pagefind/2026/{WORD}.js",
     }
+
+
+@pytest.mark.parametrize("engine", ["isal", "zlib"])
+def test_gzip_is_read_the_same_by_either_inflate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """ISA-L's inflate where it has a wheel, zlib's elsewhere: the same content, members
+    after the first too, and a damaged file read as its bytes."""
+    import zlib
+
+    if engine == "zlib":
+        monkeypatch.setattr(leakscan, "_inflate", zlib)
+    else:
+        pytest.importorskip("isal")
+    content = (SENTENCE + " x" * 50_000).encode()
+    assert leakscan._gunzip(gzip.compress(content, mtime=0)) == content
+    two = gzip.compress(b"a ", mtime=0) + gzip.compress(content, mtime=0)
+    assert leakscan._gunzip(two) == b"a " + content
+    damaged = gzip.compress(content, mtime=0)[:-12]
+    assert leakscan._gunzip(damaged) == damaged
+    (tmp_path / "index.pf_fragment").write_bytes(pagefind(fragment_json(SENTENCE)))
+    assert {leak.file for leak in scan(tmp_path, SECRET)} == {"index.pf_fragment"}

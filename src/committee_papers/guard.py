@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
@@ -90,12 +91,18 @@ def owned_strings(value: Any, owner: str = "the papers") -> Iterator[tuple[str, 
     return iter(found)
 
 
+#: No object is public to `_walk` unless told.
+_NONE: Mapping[int, Any] = MappingProxyType({})
 #: Values with no text in them, skipped at once (the walk meets millions of them).
 _ATOMS = frozenset({type(None), bool, int, float, dt.date, dt.datetime, dt.time})
 
 
-def _walk(value: Any, owner: str, found: list[tuple[str, str]]) -> None:
-    """`owned_strings` into a list: one plain recursion, the common cases tested first."""
+def _walk(
+    value: Any, owner: str, found: list[tuple[str, str]], public: Mapping[int, Any] = _NONE
+) -> None:
+    """`owned_strings` into a list: one plain recursion, the common cases tested first.
+    Objects whose id is in `public` (walked in the public papers, so all they hold is
+    public) are passed over."""
     kind = type(value)
     if kind is str:
         found.append((owner, value))
@@ -103,29 +110,61 @@ def _walk(value: Any, owner: str, found: list[tuple[str, str]]) -> None:
         return
     elif isinstance(value, str):
         found.append((owner, value))
+    elif id(value) in public:
+        return
     elif isinstance(value, BaseModel):
         label = _label(value, owner)
         for item in value.__dict__.values():
-            _walk(item, label, found)
+            _walk(item, label, found, public)
         if kind is Meeting and value.minutes is not None:
-            _walk(value.minutes, f"minutes of {label}", found)
+            _walk(value.minutes, f"minutes of {label}", found, public)
     elif kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
         for item in value:
-            _walk(item, owner, found)
+            _walk(item, owner, found, public)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _walk(key, owner, found)
-            _walk(item, owner, found)
+            _walk(key, owner, found, public)
+            _walk(item, owner, found, public)
 
 
-def _public_words(shown: Papers) -> Iterator[str]:
-    """Everything the public papers say, including dates in the forms pages print them."""
-    for _, value in owned_strings(_roots(shown)):
-        yield value
+def _public_words(shown: Papers, shared: dict[int, Any] | None = None) -> Iterator[str]:
+    """Everything the public papers say, including dates in the forms pages print them.
+
+    `shared`, when given, receives every model and container walked, by id (held, so no id
+    is reused while it is): the projection keeps most of the papers' objects as they are
+    (three in four strings of the full papers lie under one), and every string under such
+    an object is public."""
+    found: list[str] = []
+    _walk_public(_roots(shown), found, {} if shared is None else shared)
+    yield from found
     for meeting in shown.meetings.values():
         for day in (meeting.date, meeting.published):
             if day is not None:
                 yield f"{day.isoformat()} {day:%A} {day.day} {day:%B %Y}"
+
+
+def _walk_public(value: Any, found: list[str], shared: dict[int, Any]) -> None:
+    """`_walk` without the papers' labels (public text needs none), noting what it walked."""
+    kind = type(value)
+    if kind is str:
+        found.append(value)
+    elif kind in _ATOMS or isinstance(value, Enum):
+        return
+    elif isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, BaseModel):
+        shared[id(value)] = value
+        for item in value.__dict__.values():  # minutes too: a field, not computed
+            _walk_public(item, found, shared)
+    elif kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
+        shared[id(value)] = value
+        for item in value:
+            _walk_public(item, found, shared)
+    elif isinstance(value, dict):
+        shared[id(value)] = value
+        for key, item in value.items():
+            _walk_public(key, found, shared)
+            _walk_public(item, found, shared)
 
 
 def _roots(papers: Papers) -> list[Any]:
@@ -143,15 +182,23 @@ def _decision_roots(papers: Papers) -> list[Any]:
     return [papers.decisions, papers.forward_plan, papers.notices]
 
 
-def _withheld_candidates(full: Papers) -> list[tuple[str, str]]:
+def _withheld_candidates(
+    full: Papers, public: Mapping[int, Any] | None = None, public_values: set[str] | None = None
+) -> list[tuple[str, str]]:
     """(paper, string) of the papers, and of the people some paper names, in one walk.
 
-    A person named by nothing is no secret: they are simply not shown.
+    A person named by nothing is no secret: they are simply not shown. With `public` (the
+    ids `_public_words` walked) and `public_values` (the strings it found), the objects
+    the public papers hold as they are are passed over: every string under them is public,
+    so none of them could be a candidate, and a person they name is named in
+    `public_values`.
     """
-    found = list(
-        owned_strings([full.site, full.bodies, full.meetings, full.reports, *_decision_roots(full)])
-    )
+    roots = [full.site, full.bodies, full.meetings, full.reports, *_decision_roots(full)]
+    found: list[tuple[str, str]] = []
+    _walk(roots, "the papers", found, _NONE if public is None else public)
     named = {value for _, value in found if value in full.people}
+    if public_values is not None:
+        named.update(value for value in public_values if value in full.people)
     people = {key: person for key, person in full.people.items() if key in named}
     return found + list(owned_strings(people))
 
@@ -190,9 +237,10 @@ class Secrets:
 
 def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Secrets:
     """Every fragment of the withheld papers that the public papers do not also contain."""
-    public_values = set(_public_words(shown)) | set(also_public)
+    shared: dict[int, Any] = {}
+    public_values = set(_public_words(shown, shared)) | set(also_public)
     candidates: dict[str, str] = {}
-    for paper, value in _withheld_candidates(full):
+    for paper, value in _withheld_candidates(full, shared, public_values):
         if value in public_values:
             continue
         for fragment in fragments(value):

@@ -1,0 +1,44 @@
+"""The guard's withheld fragments (guard.secrets): passing over the objects the public
+papers hold as they are finds exactly what walking every object finds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from support import AS_OF, DATA, FIXTURE
+
+from committee_papers import guard
+from committee_papers.load import load
+from committee_papers.model import Papers
+from committee_papers.policy import Audience, Policy
+from committee_papers.projection import project
+
+
+def every_object_walked(full: Papers, shown: Papers) -> dict[str, str]:
+    """`guard.secrets` as it was before objects were passed over: each walk whole."""
+    public_values = set(guard._public_words(shown))
+    candidates: dict[str, str] = {}
+    for paper, value in guard._withheld_candidates(full):
+        if value in public_values:
+            continue
+        for fragment in guard.fragments(value):
+            candidates.setdefault(fragment, paper)
+    public = guard.Secrets(dict(candidates))
+    for chunk in guard._chunks(sorted(public_values)):
+        for fragment in public.find(guard._public_text(chunk)):
+            candidates.pop(fragment, None)
+    return candidates
+
+
+@pytest.mark.parametrize("folder", [DATA, FIXTURE], ids=["demo", "fixture"])
+def test_shared_objects_passed_over_give_the_same_secrets(folder: Path) -> None:
+    full = load(folder)
+    shown = project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
+    shared: dict[int, object] = {}
+    list(guard._public_words(shown, shared))
+    assert shared  # the projection keeps objects as they are: some are passed over
+    found = guard.secrets(full, shown)
+    assert found.papers == every_object_walked(full, shown)
+    assert found.papers  # the demo and the fixture withhold papers
