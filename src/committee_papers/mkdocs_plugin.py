@@ -607,6 +607,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         cache = self.page_cache
         uri = page.file.src_uri
+        if uri in self.specs:
+            # Written once this returns, and read by nothing after: MkDocs keeps every Page to
+            # the end of the build, and ten years of their HTML was some 400 MB.
+            page.content = None
         if cache is None:
             return output
         if uri in self.plan.hits:
