@@ -220,3 +220,32 @@ def test_files_of_the_same_bytes_are_each_reported(tmp_path: Path) -> None:
         "pagefind/2026/pagefind.js",
         f"pagefind/2026/{WORD}.js",
     }
+
+
+def test_a_large_json_file_is_read_from_the_file_never_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """all.json of ten years (260 MB) is read from the file a block at a time, with or
+    without the cache (memory: read whole, then with its escapes replaced, it was three
+    copies at once): the leak is still found, and the cache keys the file by all its bytes,
+    so a changed file is read again."""
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 64)
+    read = leakscan._read
+
+    def small_only(path: Path) -> bytes:
+        assert path.suffix != ".json" or path.stat().st_size <= 64, f"{path.name} read whole"
+        return read(path)
+
+    monkeypatch.setattr(leakscan, "_read", small_only)
+    padding = ['a "quoted" word \\', "x" * 90]
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (site / "api").mkdir(parents=True)
+    bulk = site / "api" / "all.json"
+    bulk.write_bytes(json.dumps([*padding, {"text": SENTENCE}, *padding]).encode())
+    assert {leak.file for leak in scan(site, SECRET)} == {"api/all.json"}
+    assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
+    bulk.write_bytes(json.dumps([*padding, {"text": "public"}, *padding]).encode())
+    assert scan_cached(site, SECRET, cache) == {}
+    assert scan_cached(site, SECRET, cache) == {}  # now proved clean: skipped
+    bulk.write_bytes(json.dumps([*padding, {"text": SENTENCE}, *padding]).encode())
+    assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
