@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import cbor2
@@ -322,3 +323,32 @@ def test_gzip_is_read_the_same_by_either_inflate(
     assert leakscan._gunzip(damaged) == damaged
     (tmp_path / "index.pf_fragment").write_bytes(pagefind(fragment_json(SENTENCE)))
     assert {leak.file for leak in scan(tmp_path, SECRET)} == {"index.pf_fragment"}
+
+
+def test_a_large_json_file_is_read_from_the_file_never_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """all.json of ten years (260 MB) is read from the file a block at a time, with or
+    without the cache (memory: read whole, then with its escapes replaced, it was three
+    copies at once): the leak is still found, and the cache keys the file by all its bytes,
+    so a changed file is read again."""
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 64)
+    read = leakscan._read
+
+    def small_only(path: str) -> bytes:
+        assert not path.endswith(".json") or os.path.getsize(path) <= 64, f"{path} read whole"
+        return read(path)
+
+    monkeypatch.setattr(leakscan, "_read", small_only)
+    padding = ['a "quoted" word \\', "x" * 90]
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (site / "api").mkdir(parents=True)
+    bulk = site / "api" / "all.json"
+    bulk.write_bytes(json.dumps([*padding, {"text": SENTENCE}, *padding]).encode())
+    assert {leak.file for leak in scan(site, SECRET)} == {"api/all.json"}
+    assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
+    bulk.write_bytes(json.dumps([*padding, {"text": "public"}, *padding]).encode())
+    assert scan_cached(site, SECRET, cache) == {}
+    assert scan_cached(site, SECRET, cache) == {}  # now proved clean: skipped
+    bulk.write_bytes(json.dumps([*padding, {"text": SENTENCE}, *padding]).encode())
+    assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}

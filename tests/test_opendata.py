@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import jsonschema
 import pytest
 from support import Site
 
-from committee_papers import decisions
+from committee_papers import decisions, outputs
 from committee_papers.model import Papers
 from committee_papers.outputs import opendata
 from committee_papers.policy import Policy
@@ -154,3 +155,34 @@ def test_the_bulk_file_is_byte_for_byte_the_whole_export_dumped_at_once(
     expected = opendata.to_json(whole.model_dump(mode="json"))
     assert len(whole.reports) > 3 and len(whole.decisions) > 1
     assert (site.root / "api/all.json").read_bytes() == expected
+
+
+def test_the_bulk_file_is_written_as_it_is_made_and_copied_where_it_cannot_be_linked(
+    papers: Papers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """all.json is never held whole (memory at ten years): its text goes into a temporary
+    file as each object's file is made, and the site's copy is linked or, on another file
+    system, copied from it; either way the bytes of the whole export dumped at once, and
+    the temporary file is gone once the next file is asked for."""
+    policy = Policy(papers, as_of=dt.date(2026, 11, 23))
+    shown = project(papers, policy)
+    expected = opendata.to_json(
+        opendata.Exporter(shown, policy).everything().model_dump(mode="json")
+    )
+    made = opendata.files(shown, policy)
+    bulk = next(item for item in made if item.path == "api/all.json")
+    assert bulk.data == b"" and bulk.source is not None
+    assert bulk.content() == expected
+    linked, copied = tmp_path / "linked", tmp_path / "copied"
+    outputs.write(linked, [bulk])
+
+    def no_link(*args: Any) -> None:
+        raise OSError("another file system")
+
+    monkeypatch.setattr(os, "link", no_link)
+    outputs.write(copied, [bulk])
+    rest = list(made)
+    assert rest and all(item.path.startswith("api/schema/") for item in rest)
+    assert not bulk.source.exists()
+    for folder in (linked, copied):
+        assert (folder / "api/all.json").read_bytes() == expected

@@ -49,6 +49,29 @@ def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, 
     assert made == {uri: spec.html() for uri, spec in specs.items()}
 
 
+def test_pages_waiting_for_their_turn_are_files_not_memory(inputs: RenderInputs) -> None:
+    """The worker runs ahead: what it made waits in a temporary folder, each page read back
+    (and its file removed) when asked for, the same HTML; the folder goes at close."""
+    specs = specs_of(inputs)
+    order = list(specs)
+    pages = PageHtml(specs, order, inputs, workers=1, start="fork")
+    folder = pages.spill
+    try:
+        while not pages.finished:
+            pages._drain(block=True)
+        assert folder is not None and len(pages.ready) == len(order)
+        assert not any(
+            isinstance(value, str) for waiting in pages.ready.values() for value in waiting
+        )
+        assert len(os.listdir(folder)) == len(order)
+        first = pages.html(order[0])
+        assert len(os.listdir(folder)) == len(order) - 1
+    finally:
+        pages.close()
+    assert first == specs[order[0]].html()
+    assert not os.path.exists(folder)
+
+
 def test_the_two_processes_meet_in_the_middle(inputs: RenderInputs) -> None:
     specs = specs_of(inputs)
     order = list(specs)

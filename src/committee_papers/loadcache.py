@@ -130,7 +130,8 @@ class LoadCache:
         self.db: sqlite3.Connection | None = None
         self.files: dict[str, tuple[str, bytes]] = {}
         self.seen_files: dict[str, tuple[str, bytes]] = {}
-        self.new_units: dict[str, tuple[bytes, bytes]] = {}
+        #: Units computed in this load, pickled one at a time when the cache is written.
+        self.new_units: dict[str, tuple[bytes, Any]] = {}
         self.seen_units: set[str] = set()
         self.path: Path | None = None
         self.memory = memory
@@ -210,8 +211,10 @@ class LoadCache:
         if storable:
             self.kept[name] = (key, value)
             if not self.warm and self.path is not None:
-                blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                self.new_units[name] = (key, blob)
+                # Pickled when written, not now: ten years of papers pickled at once held
+                # some 300 MB of pickles beside the papers (the loaded objects are never
+                # changed after loading, so the pickle is the same either way).
+                self.new_units[name] = (key, value)
         return value
 
     def touched_folders(self, parent: Path) -> set[str] | None:
@@ -331,7 +334,10 @@ class LoadCache:
                 )
                 self.db.executemany(
                     "INSERT OR REPLACE INTO units VALUES (?, ?, ?)",
-                    [(name, key, value) for name, (key, value) in self.new_units.items()],
+                    (
+                        (name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                        for name, (key, value) in self.new_units.items()
+                    ),
                 )
             self.stats.stored = len(self.new_units)
             _prune(self.path)

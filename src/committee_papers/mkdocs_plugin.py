@@ -621,6 +621,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         cache = self.page_cache
         uri = page.file.src_uri
+        if uri in self.specs:
+            # Written once this returns, and read by nothing after: MkDocs keeps every Page to
+            # the end of the build, and ten years of their HTML was some 400 MB (their
+            # headings and the stand-in for their Markdown conversion some 100 MB more).
+            page.content = None
+            page.toc = get_toc([])
+            page.__dict__.pop("render", None)
         if cache is None:
             return output
         if uri in self.plan.hits:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,15 @@ class OutputFile:
     """One file of the built site, at `path` relative to the site root."""
 
     path: str
+    #: The file's bytes; empty when `source` holds them (a file too large to hold at once).
     data: bytes
-    #: A file holding exactly `data` (the page cache's copy), linked instead of written.
+    #: A file holding the output's bytes (the page cache's copy, or a temporary file the
+    #: generator made), linked (or else copied) instead of written.
     source: Path | None = None
+
+    def content(self) -> bytes:
+        """The file's bytes, wherever they are held."""
+        return self.data if self.data or self.source is None else self.source.read_bytes()
 
 
 class Memo(Protocol):
@@ -94,10 +101,10 @@ def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
         if item.source is not None:
             try:
                 os.link(item.source, target)
-                count += 1
-                continue
-            except OSError:
-                pass
+            except OSError:  # another file system: copied in blocks, never held whole
+                shutil.copyfile(item.source, target)
+            count += 1
+            continue
         target.write_bytes(item.data)
         count += 1
     return count

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -505,16 +507,10 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     Each object's file is made through outputs.unit, so a re-build makes again only those
     whose papers changed (the rest come from the page cache). `all.json` is the texts
     indented into one document, byte for byte what dumping the whole `Export` gives: no
-    object is dumped twice, and at ten years of papers the whole export is never held as
-    Python objects and then as one string (about 1.5 GB at once)."""
+    object is dumped twice, and each text goes into a temporary file as soon as it is
+    made, so at ten years of papers (260 MB of JSON) neither the export nor its text is
+    ever held whole; the site's copy is linked (or copied) from that file."""
     exporter = Exporter(papers, policy)
-    lists: dict[str, list[bytes]] = {}
-    for name, made in _item_files(papers, exporter):
-        texts = lists[name] = []
-        for path, make, handed in made:
-            item = unit(path, _dumped(make), handed)
-            yield item
-            texts.append(b"    " + item.data[:-1].replace(b"\n", b"\n    "))
     shell = Export(
         council=papers.site.council,
         as_of=policy.as_of,
@@ -524,7 +520,25 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
         reports=[],
         decisions=[],
     )
-    yield OutputFile(api_url("all"), _spliced(shell.model_dump(mode="json"), lists))
+    made = _item_files(papers, exporter)
+    between, end = _shell_pieces(shell.model_dump(mode="json"), [name for name, _ in made])
+    with tempfile.TemporaryDirectory(prefix="committee-papers-api-") as folder:
+        bulk = Path(folder) / "all.json"
+        with bulk.open("wb") as out:
+            for before, (_, items) in zip(between, made, strict=True):
+                out.write(before)
+                count = 0
+                for path, make, handed in items:
+                    item = unit(path, _dumped(make), handed)
+                    yield item
+                    # As json.dumps nests a top-level text: indented, no final newline.
+                    out.write(b",\n    " if count else b"[\n    ")
+                    out.write(item.data[:-1].replace(b"\n", b"\n    "))
+                    count += 1
+                out.write(b"\n  ]" if count else b"[]")
+            out.write(end)
+        # The temporary folder goes when the next file is asked for: written by then.
+        yield OutputFile(api_url("all"), b"", bulk)
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
 
@@ -570,27 +584,18 @@ def _item_files(papers: Papers, exporter: Exporter) -> list[tuple[str, list[tupl
     ]
 
 
-def _spliced(shell: dict[str, Any], lists: dict[str, list[bytes]]) -> bytes:
-    """`to_json(shell)` with each of `lists` (texts of `to_json` at the top level, already
-    indented as json.dumps nests them, without the final newline) in place of its empty
-    list; joined once, so the result is the only copy made."""
-    marks = {name: f"\x00{name}" for name in lists}
+def _shell_pieces(shell: dict[str, Any], names: list[str]) -> tuple[list[bytes], bytes]:
+    """`to_json(shell)` cut where each of the lists `names` (empty in `shell`, in its
+    order) goes: the text before each list, and the text after the last."""
+    marks = {name: f"\x00{name}" for name in names}
     rest = to_json({**shell, **marks})
-    chunks: list[bytes] = []
-    for name, items in lists.items():
+    between: list[bytes] = []
+    for name in names:
         before, mark, rest = rest.partition(json.dumps(marks[name]).encode("utf-8"))
         if not mark or mark in rest:  # a value of the shell cannot hold a NUL, but make sure
             raise ValueError(f"all.json: the place of {name} is not unique")
-        chunks.append(before)
-        if not items:
-            chunks.append(b"[]")
-            continue
-        chunks.append(b"[\n")
-        for index, item in enumerate(items):
-            chunks.extend((b",\n", item) if index else (item,))
-        chunks.append(b"\n  ]")
-    chunks.append(rest)
-    return b"".join(chunks)
+        between.append(before)
+    return between, rest
 
 
 GENERATORS.append(files)
