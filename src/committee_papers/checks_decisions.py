@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import decisions
+from .checkmemo import PaperMemo
 from .model import (
     BodyKind,
     DecisionRecord,
@@ -53,7 +54,11 @@ class KeyDecision:
     what: str
 
 
-def check_decisions(papers: Papers, sources: Sources, problems: Problems) -> None:
+def check_decisions(
+    papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
+) -> None:
+    """`memo` (`mkdocs serve`): a meeting's notices and votes are checked again only when
+    the meeting or what those checks read beyond it changed (`checkmemo.py`)."""
     checker = _DecisionChecker(papers, sources, problems)
     for record in papers.decisions.values():
         checker.record(record, sources.get(record.source))
@@ -63,10 +68,23 @@ def check_decisions(papers: Papers, sources: Sources, problems: Problems) -> Non
         checker.notice(notice)
     for key_decision in checker.key_decisions():
         checker.key_decision_timing(key_decision)
-    for meeting in papers.meetings.values():
-        checker.private_meeting(meeting, sources.get(meeting.source))
-        if meeting.minutes is not None:
-            checker.votes(meeting, sources.get(meeting.minutes.source))
+    reuse = PaperMemo(
+        memo, "decisions", _meeting_context(papers, sources) if memo is not None else None
+    )
+    reuse.each(problems, list(papers.meetings.values()), checker.meeting)
+
+
+def _meeting_context(papers: Papers, sources: Sources) -> tuple[object, ...]:
+    """What the checks of one meeting's notices and votes read beyond the meeting."""
+    notice_files = sorted({notice.source for notice in papers.notices})
+    return (
+        frozenset(papers.people),
+        "people" in sources.failed,
+        tuple((body.id, body.kind) for body in papers.bodies.values()),
+        tuple(papers.notices),
+        tuple(sorted(sources.get(path).lines.items()) for path in notice_files),
+        bool(papers.forward_plan),
+    )
 
 
 class _DecisionChecker:
@@ -75,6 +93,16 @@ class _DecisionChecker:
         self.sources = sources
         self.problems = problems
         self.failed = sources.failed
+
+    def meeting(self, meeting: Meeting, problems: Problems) -> None:
+        """The notices of a private meeting, and the votes of its minutes, into `problems`."""
+        main, self.problems = self.problems, problems
+        try:
+            self.private_meeting(meeting, self.sources.get(meeting.source))
+            if meeting.minutes is not None:
+                self.votes(meeting, self.sources.get(meeting.minutes.source))
+        finally:
+            self.problems = main
 
     # --- references ----------------------------------------------------------------------
 

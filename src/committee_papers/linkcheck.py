@@ -11,30 +11,40 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from .checkmemo import PaperMemo
 from .model import Papers, Report
-from .problems import LineMap, Loc, Problem, Problems
+from .problems import LineMap, Loc, Problem, Problems, display_path
 from .schemes import refusal, unsafe_markdown_links
 
 if TYPE_CHECKING:
     from .load import Sources
 
 
-def check_markdown_links(papers: Papers, sources: Sources, problems: Problems) -> None:
+def check_markdown_links(
+    papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
+) -> None:
     """Add a problem for every disallowed link in any text of the papers.
 
     Bodies, meetings, minutes and reports were checked as their files were loaded (so the
     load cache keeps the result with them): their problems are in `sources.link_problems`.
+    `memo` (`mkdocs serve`): what each unchanged paper gave last time (`checkmemo.py`).
     """
-    by_suffix = {path.rsplit("/", 1)[-1]: where for path, where in sources.maps.items()}
-    _check(papers.site, (), by_suffix.get("site.yml") or LineMap("site.yml"), problems)
-    people = by_suffix.get("people.yml") or LineMap("people.yml")
+    # The files' own line maps (looked up by name, not by walking every file's map).
+    site = sources.maps.get(display_path(sources.root / "site.yml")) or LineMap("site.yml")
+    _check(papers.site, (), site, problems)
+    people = sources.maps.get(display_path(sources.root / "people.yml")) or LineMap("people.yml")
     for key, person in papers.people.items():
         _check(person, (key,), people, problems)
     checked = [*papers.bodies.values(), *papers.meetings.values(), *papers.reports.values()]
     checked += [meeting.minutes for meeting in papers.meetings.values() if meeting.minutes]
-    for model in checked:
-        found = sources.link_problems.get(model.source)
-        problems.extend(links_in(model, sources.get(model.source)) if found is None else found)
+    known = sources.link_problems
+
+    def found(model: Any, into: Problems) -> None:
+        listed = known.get(model.source)
+        into.extend(links_in(model, sources.get(model.source)) if listed is None else listed)
+
+    # A paper's problems come with its file: the same object, the same problems.
+    PaperMemo(memo, "markdown links", None).each(problems, checked, found)
 
 
 def links_in(model: BaseModel, where: LineMap) -> list[Problem]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import text
+from .checkmemo import PaperMemo, parts
 from .checks_decisions import check_decisions
 from .model import (
     Body,
@@ -25,7 +27,7 @@ from .model import (
     Papers,
     Report,
 )
-from .problems import LineMap, Loc, Problem, Problems
+from .problems import LineMap, Loc, Problems
 
 if TYPE_CHECKING:
     from .load import Sources
@@ -35,36 +37,30 @@ def check_links(
     papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
 ) -> None:
     """Every check between files. `memo` (kept by `mkdocs serve` between loads, with the
-    loaded papers: `loadcache.UnitMemory`) makes it incremental, see `_Reuse`."""
+    loaded papers: `loadcache.UnitMemory`) makes it incremental (`checkmemo.py`): while the
+    context is the same, an unchanged paper's problems are reused."""
     checker = _Checker(papers, problems, sources)
-    reuse = _Reuse(memo, _context(papers, sources)) if memo is not None else None
-
-    def each(paper: object, check: Callable[[], None]) -> None:
-        if reuse is None:
-            check()
-        else:
-            reuse.check(checker, paper, check)
-
-    for body in papers.bodies.values():
-        each(body, partial(checker.body, body, sources.get(body.source)))
-    for meeting in papers.meetings.values():
-
-        def check_meeting(meeting: Meeting = meeting) -> None:
-            checker.meeting(meeting, sources.get(meeting.source))
-            if meeting.minutes:
-                checker.minutes(meeting, sources.get(meeting.minutes.source))
-
-        each(meeting, check_meeting)
+    context = _context(papers, sources, memo)
+    if memo is not None:
+        # Which reports some agenda presents, from the context (the index of every
+        # meeting's items would be built afresh for each load).
+        checker.presented = frozenset(chain.from_iterable(part[2] for part in context[5]))
+    reuse = PaperMemo(memo, "papers", context)
+    reuse.each(problems, list(papers.bodies.values()), partial(checker.into, checker.body))
+    meetings = list(papers.meetings.values())
+    reuse.each(problems, meetings, partial(checker.into, checker.meeting_and_minutes))
     for minutes in sources.orphan_minutes:
         checker.minutes_people(minutes, sources.get(minutes.source))
-    for report in papers.reports.values():
-        each(report, partial(checker.report, report, sources.get(report.source)))
-    check_decisions(papers, sources, problems)
+    reuse.each(problems, list(papers.reports.values()), partial(checker.into, checker.report))
+    check_decisions(papers, sources, problems, memo)
+    if memo is not None:
+        memo["checked"] = reuse.checked
 
 
-def _context(papers: Papers, sources: Sources) -> tuple[object, ...]:
+def _context(papers: Papers, sources: Sources, memo: dict[str, Any] | None) -> tuple[object, ...]:
     """Everything the check of one body, meeting (with its minutes) or report reads beyond
-    the paper itself: the ids it may name, and what it asks of the papers they name."""
+    the paper itself: the ids it may name, and what it asks of the papers they name. With a
+    memo, the part of each unchanged meeting and report is the one made last time."""
     jurisdiction = papers.site.jurisdiction
     return (
         frozenset(papers.people),
@@ -72,47 +68,41 @@ def _context(papers: Papers, sources: Sources) -> tuple[object, ...]:
         frozenset(sources.failed),
         frozenset(sources.reports_named),
         frozenset(papers.bodies),
-        {m.id: m.date for m in papers.meetings.values()},
-        {
-            r.id: (bool(r.exempt), tuple(a.label for a in r.appendices))
-            for r in papers.reports.values()
-        },
-        frozenset(
-            rid for m in papers.meetings.values() for item in m.agenda for rid in item.report_ids
+        # Each meeting's id, date and the reports on its agenda, in the loaded order.
+        parts(
+            papers.meetings.values(),
+            memo,
+            MEETING_PARTS,
+            meeting_part,
+        ),
+        parts(
+            papers.reports.values(),
+            memo,
+            "report parts",
+            report_part,
         ),
         (jurisdiction.name, jurisdiction.exempt_schedule, tuple(jurisdiction.exempt_paragraphs)),
     )
 
 
-class _Reuse:
-    """The problems found in each paper by the last check, reused for the same paper.
+#: The memo's name for each meeting's `meeting_part` (also read by serveslice.py).
+MEETING_PARTS = "meeting parts"
 
-    A paper here is the very object the last load made (the load's memory hands back the
-    objects of unchanged files), and its check reads only the paper and `_context`: while
-    the context is the same, an unchanged paper has the same problems. A changed file is a
-    new object, checked again; any change to the context (a new id, a report made exempt, a
-    meeting's date) checks everything. The result is the same as checking everything.
-    """
 
-    def __init__(self, memo: dict[str, Any], context: tuple[object, ...]) -> None:
-        same = memo.get("context") == context
-        self.before: dict[int, tuple[object, list[Problem]]] = memo.get("found", {}) if same else {}
-        self.after: dict[int, tuple[object, list[Problem]]] = {}
-        memo["context"], memo["found"] = context, self.after
+def meeting_part(meeting: Meeting) -> tuple[str, object, tuple[str, ...]]:
+    """What the checks of other papers read of a meeting: its id, date and the reports on
+    its agenda."""
+    return (
+        meeting.id,
+        meeting.date,
+        tuple(rid for item in meeting.agenda for rid in item.report_ids),
+    )
 
-    def check(self, checker: _Checker, paper: object, check: Callable[[], None]) -> None:
-        known = self.before.get(id(paper))
-        if known is not None and known[0] is paper:
-            found = known[1]
-        else:
-            main, checker.problems = checker.problems, Problems()
-            try:
-                check()
-            finally:
-                found, checker.problems = checker.problems.found, main
-        # The paper is kept with its problems, so its id names no other object meanwhile.
-        self.after[id(paper)] = (paper, found)
-        checker.problems.extend(found)
+
+def report_part(report: Report) -> tuple[str, bool, tuple[str, ...]]:
+    """What the checks of other papers read of a report: its id, whether it is exempt and
+    its appendices' labels."""
+    return (report.id, bool(report.exempt), tuple(a.label for a in report.appendices))
 
 
 class _Checker:
@@ -122,6 +112,21 @@ class _Checker:
         self.sources = sources
         self.problems = problems
         self.paragraphs = papers.site.jurisdiction.exempt_paragraphs
+        #: Ids of the reports some agenda presents, when known without the papers' index.
+        self.presented: frozenset[str] | None = None
+
+    def into(self, check: Callable[[Any, LineMap], None], paper: Any, problems: Problems) -> None:
+        """`check` of one paper, adding what it finds to `problems`."""
+        main, self.problems = self.problems, problems
+        try:
+            check(paper, self.sources.get(paper.source))
+        finally:
+            self.problems = main
+
+    def meeting_and_minutes(self, meeting: Meeting, where: LineMap) -> None:
+        self.meeting(meeting, where)
+        if meeting.minutes:
+            self.minutes(meeting, self.sources.get(meeting.minutes.source))
 
     def person(self, where: LineMap, loc: Loc, person_id: str | None) -> None:
         if (
@@ -316,7 +321,7 @@ class _Checker:
         if (
             "agendas" not in self.failed
             and report.id not in self.sources.reports_named
-            and not self.papers.items_presenting(report.id)
+            and not self._presented(report.id)
         ):
             self.problems.add(
                 where, ("id",), f"report {report.id!r} is not on the agenda of any meeting"
@@ -336,6 +341,11 @@ class _Checker:
                 self._captions(
                     str(PurePosixPath(where.path).parent / appendix.file), 0, appendix.body
                 )
+
+    def _presented(self, report_id: str) -> bool:
+        if self.presented is not None:
+            return report_id in self.presented
+        return bool(self.papers.items_presenting(report_id))
 
     def _captions(self, path: str, offset: int, markdown_text: str | None) -> None:
         for line in text.tables_without_caption(markdown_text):

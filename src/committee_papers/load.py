@@ -18,10 +18,12 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -162,9 +164,10 @@ def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, So
         forward_plan=load_forward_plan(data / "forward-plan.yml", read, problems),
         notices=load_notices(data / "notices.yml", read, problems),
     )
-    check_links(papers, sources, problems, units.memory.checks if units.memory else None)
-    check_markdown_links(papers, sources, problems)
-    check_deadlines(papers, sources, problems)
+    memo = units.memory.checks if units.memory else None
+    check_links(papers, sources, problems, memo)
+    check_markdown_links(papers, sources, problems, memo)
+    check_deadlines(papers, sources, problems, memo)
     check_year_addresses(papers, data, problems)
     problems.extend(placeholders(data, sources.placeholders))
     return papers, problems, sources
@@ -265,39 +268,181 @@ def _load_body(path: Path, sources: Sources, problems: Problems) -> Body | None:
 def _load_meetings(
     folder: Path, sources: Sources, problems: Problems, units: LoadCache
 ) -> tuple[dict[str, Meeting], dict[str, Report]]:
-    meetings: dict[str, Meeting] = {}
-    reports: dict[str, Report] = {}
+    names = _folder_names(folder)
     # With a watcher (mkdocs serve), folders where nothing changed are not even listed.
     touched = units.touched_folders(folder)
-    for meeting_dir in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
-        name = f"meeting:{meeting_dir.name}"
+    memory = units.memory
+    kept = memory.sections.get("meetings") if memory is not None else None
+    computed: dict[str, _Unit] = {}
+    section = None
+    if isinstance(kept, _Section) and touched is not None:
+        section = _patched(kept, names, touched, folder, sources.root, units, computed)
+    if section is None:
+        section = _merged(folder, names, touched, sources.root, units, computed)
+    if memory is not None:
+        memory.sections["meetings"] = section
+    sources.merge(section.sources)
+    problems.extend(section.found)
+    return section.meetings, section.reports
+
+
+@dataclass
+class _Section:
+    """What the meeting folders gave a load, kept by `mkdocs serve` for the next one: when
+    only a few folders changed and they hold the same files and papers as before, the next
+    load patches it instead of merging 3,200 folders' results again (`_patched`)."""
+
+    names: list[str]
+    units: dict[str, _Unit]
+    meetings: dict[str, Meeting]
+    reports: dict[str, Report]
+    sources: Sources
+    found: list[Problem]
+    #: Every folder loaded without errors, none failed, no report id used twice.
+    plain: bool
+
+
+def _meeting_unit(
+    meeting_dir: Path, name: str, root: Path, units: LoadCache, problems: Problems
+) -> _Unit | None:
+    """A meeting folder's unit, loaded or from the cache; None for a link leading outside."""
+    if datafiles.outside(meeting_dir, root):
+        problems.add(
+            display_path(meeting_dir),
+            (),
+            "is a symbolic link to a folder outside the data folder; move the folder in",
+        )
+        return None
+    files = unit_files(meeting_dir)
+    load = partial(_load_meeting_folder, meeting_dir, files)
+    return units.unit(name, files, lambda: _unit(root, load))
+
+
+def _merged(
+    folder: Path,
+    names: list[str],
+    touched: set[str] | None,
+    root: Path,
+    units: LoadCache,
+    computed: dict[str, _Unit],
+) -> _Section:
+    """Every meeting folder's unit (kept, cached or loaded), merged in the folders' order."""
+    part, found = Sources(root=root), Problems()
+    meetings: dict[str, Meeting] = {}
+    reports: dict[str, Report] = {}
+    loaded_units: dict[str, _Unit] = {}
+    plain = True
+    for folder_name in names:
+        name = f"meeting:{folder_name}"
         # Kept only for a plain folder (never a link) in which nothing changed since.
-        unit = None if touched is None or meeting_dir.name in touched else units.kept_unit(name)
-        if unit is None and datafiles.outside(meeting_dir, sources.root):
-            problems.add(
-                display_path(meeting_dir),
-                (),
-                "is a symbolic link to a folder outside the data folder; move the folder in",
-            )
-            continue
+        unit = None if touched is None or folder_name in touched else units.kept_unit(name)
         if unit is None:
-            files = unit_files(meeting_dir)
-            load = partial(_load_meeting_folder, meeting_dir, files)
-            unit = units.unit(name, files, lambda f=load: _unit(sources.root, f))
-        meeting, loaded = unit.merge(sources, problems)
+            unit = computed.get(name) or _meeting_unit(
+                folder / folder_name, name, root, units, found
+            )
+            if unit is None:
+                plain = False
+                continue
+        loaded_units[name] = unit
+        plain = plain and name in units.kept and _clean(unit)
+        meeting, loaded = unit.merge(part, found)
         if meeting is None:
-            sources.failed.update({"meetings", f"meeting:{meeting_dir.name}"})
+            part.failed.update({"meetings", name})
         else:
             meetings[meeting.id] = meeting
         for report in loaded:
             if report.id in reports:
                 first = reports[report.id].source
-                problems.add(
+                found.add(
                     report.source, ("id",), f"report id {report.id!r} is also used by {first}"
                 )
+                plain = False
                 continue
             reports[report.id] = report
-    return meetings, reports
+    return _Section(names, loaded_units, meetings, reports, part, found.found, plain)
+
+
+def _patched(
+    kept: _Section,
+    names: list[str],
+    touched: set[str],
+    folder: Path,
+    root: Path,
+    units: LoadCache,
+    computed: dict[str, _Unit],
+) -> _Section | None:
+    """The last load's meeting folders with the changed ones loaded again, or None when a
+    whole merge is needed: other folders, or a changed folder that has errors now or had,
+    or holds other files or papers than before (the dicts keep their order only while
+    their keys are the same)."""
+    if not kept.plain or names != kept.names or units.memory is None:
+        return None
+    remembered = units.memory.units
+    if any(f"meeting:{n}" not in remembered for n in names if n not in touched):
+        return None
+    changed = [n for n in names if n in touched]
+    new_units = dict(kept.units)
+    for folder_name in changed:
+        name = f"meeting:{folder_name}"
+        unit = _meeting_unit(folder / folder_name, name, root, units, Problems())
+        if unit is None:
+            return None
+        computed[name] = unit
+        if name not in units.kept or not _clean(unit) or not _same_keys(kept.units[name], unit):
+            return None
+        new_units[name] = unit
+    units.keep_units(f"meeting:{n}" for n in names if n not in touched)
+    part = Sources(root=root)
+    part.maps = kept.sources.maps.copy()
+    part.link_problems = kept.sources.link_problems.copy()
+    part.placeholders = kept.sources.placeholders.copy()
+    part.plain_texts = kept.sources.plain_texts.copy()
+    meetings, reports = kept.meetings.copy(), kept.reports.copy()
+    for folder_name in changed:
+        unit = new_units[f"meeting:{folder_name}"]
+        meeting, loaded = unit.value
+        meetings[meeting.id] = meeting
+        reports.update((report.id, report) for report in loaded)
+        part.maps.update(unit.sources.maps)
+        part.link_problems.update(unit.sources.link_problems)
+        part.placeholders.update(unit.sources.placeholders)
+        part.plain_texts.update(unit.sources.plain_texts)
+    found = list(chain.from_iterable(new_units[f"meeting:{n}"].found for n in names))
+    return _Section(names, new_units, meetings, reports, part, found, True)
+
+
+def _clean(unit: _Unit) -> bool:
+    """A meeting folder that loaded whole: nothing failed, nothing left over."""
+    made = unit.sources
+    return (
+        unit.value[0] is not None
+        and not made.failed
+        and not made.reports_named
+        and not made.orphan_minutes
+        and not made.people_named
+    )
+
+
+def _same_keys(before: _Unit, now: _Unit) -> bool:
+    """The same meeting, reports, files and summaries: patching keeps every dict's order."""
+    return (
+        before.value[0].id == now.value[0].id
+        and [r.id for r in before.value[1]] == [r.id for r in now.value[1]]
+        and before.sources.maps.keys() == now.sources.maps.keys()
+        and before.sources.link_problems.keys() == now.sources.link_problems.keys()
+        and before.sources.placeholders.keys() == now.sources.placeholders.keys()
+        and before.sources.plain_texts.keys() == now.sources.plain_texts.keys()
+    )
+
+
+def _folder_names(folder: Path) -> list[str]:
+    """The names of the folders in `folder` (links to folders included), sorted as their
+    paths sort; from the directory's listing, with no stat of each folder where the file
+    system tells the kind of each entry."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(entry.name for entry in entries if entry.is_dir())
 
 
 def _load_meeting_folder(

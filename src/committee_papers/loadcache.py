@@ -35,7 +35,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -105,6 +105,8 @@ class UnitMemory:
     units: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
     #: What the checks between files found in each paper (`links.check_links`).
     checks: dict[str, Any] = field(default_factory=dict)
+    #: What a part of the data (the meeting folders) gave the last load (`load._Section`).
+    sections: dict[str, Any] = field(default_factory=dict)
     #: Paths changed since the last load, as a watcher saw them (`servewatch.py`); None
     #: when not known: every file's stat is then checked.
     changed: set[str] | None = None
@@ -138,7 +140,8 @@ class LoadCache:
             self.path = Path(folder) / f"{self._name()}.sqlite"
         source = (self.root, str(self.path))
         if memory is not None and memory.source != source:
-            memory.source, memory.files, memory.units, memory.checks = source, {}, {}, {}
+            memory.source, memory.files, memory.units = source, {}, {}
+            memory.checks, memory.sections = {}, {}
         self.warm = memory is not None and bool(memory.files)
         if self.warm:
             assert memory is not None
@@ -233,6 +236,17 @@ class LoadCache:
         self.stats.hits += 1
         self.kept[name] = known
         return known[1]
+
+    def keep_units(self, names: Iterable[str]) -> None:
+        """Keep the remembered units `names`, none of whose files changed (the caller knows
+        from `touched_folders`), as `kept_unit` keeps one."""
+        assert self.memory is not None
+        remembered, count = self.memory.units, 0
+        for name in names:
+            self.kept[name] = remembered[name]
+            self.seen_units.add(name)
+            count += 1
+        self.stats.hits += count
 
     def _remembered(self, name: str, key: bytes) -> Any | None:
         if self.memory is None:

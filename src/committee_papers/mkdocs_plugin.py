@@ -52,6 +52,7 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .servesite import SiteSweeper
 from .serveslice import slice_papers
 from .servewatch import ChangedFiles
 from .steps import Background, StepTimer
@@ -155,6 +156,7 @@ class _WarningCounter(logging.Handler):
 class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
         self.renderer: Renderer | None = None
         self.policy: Policy | None = None
         self.full_papers: Any = None
@@ -187,9 +189,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.watcher: ChangedFiles | None = None
         #: ... and the compiled templates of the theme and of the papers (jinjacache.py).
         self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
+        #: ... and empties its site folder without waiting for the disk (servesite.py).
+        self.sweeper = SiteSweeper()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        #: `mkdocs serve --dirty` keeps the site folder's pages: it is never emptied then.
+        self.dirty = dirty
 
     # Early, so the papers are loaded before mkdocs-macros calls define_env in its on_config.
     @event_priority(50)
@@ -210,7 +216,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(format_problems(problems))
         if self.command == "serve":
             # Checked whole, drawn in part: the newest meetings and what they need.
-            whole, papers = papers, slice_papers(papers, self.config.serve_meetings)
+            whole = papers
+            papers = slice_papers(papers, self.config.serve_meetings, self.load_memory.checks)
             self.beyond_slice = frozenset(
                 (set(whole.meetings) - set(papers.meetings))
                 | (set(whole.reports) - set(papers.reports))
@@ -322,6 +329,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self.sweeper.wait()
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -384,6 +392,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             server.watch(str(root / self.config.data_dir))
         server.watch(str(root / self.config.templates_dir))
         return server
+
+    # Before MkDocs empties the site folder: in serve, its entries are moved aside and
+    # removed in the background (servesite.py), so the rebuild does not wait for the disk.
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.command == "serve" and not self.dirty:
+            self.sweeper.empty(config.site_dir)
 
     # Generated pages are added before the nav is built, like the blog plugin's posts.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -26,6 +26,10 @@ and list the slice's meetings only, and links to older papers lead nowhere.
 
 from __future__ import annotations
 
+from typing import Any
+
+from .checkmemo import parts
+from .links import MEETING_PARTS, meeting_part
 from .model import Meeting, Papers
 
 
@@ -35,8 +39,10 @@ def newest_meetings(papers: Papers, count: int) -> list[Meeting]:
     return ordered[:count]
 
 
-def slice_papers(papers: Papers, count: int) -> Papers:
-    """The papers of the newest `count` meetings, closed as the module says; all when fewer."""
+def slice_papers(papers: Papers, count: int, memo: dict[str, Any] | None = None) -> Papers:
+    """The papers of the newest `count` meetings, closed as the module says; all when fewer.
+    `memo`: the load's memo of the checks between files (`loadcache.UnitMemory.checks`),
+    whose part of each meeting names the reports on its agenda."""
     if count <= 0 or len(papers.meetings) <= count:
         return papers
     newest = newest_meetings(papers, count)
@@ -44,8 +50,10 @@ def slice_papers(papers: Papers, count: int) -> Papers:
         report_id for meeting in newest for item in meeting.agenda for report_id in item.report_ids
     }
     meeting_ids = {meeting.id for meeting in newest}
-    for report_id in wanted:
-        meeting_ids.update(meeting.id for meeting, _ in papers.items_presenting(report_id))
+    # Every meeting presenting one of them: one pass over the agendas, not the index of
+    # every report's route (its sort and lists cost a tenth of a second at 3,200 meetings).
+    agendas = parts(papers.meetings.values(), memo, MEETING_PARTS, meeting_part)
+    meeting_ids.update(part[0] for part in agendas if not wanted.isdisjoint(part[2]))
     meeting_ids.update(item.minutes_of for m in newest for item in m.agenda if item.minutes_of)
     # In the loaded order, which a full build sees too.
     meetings = {key: m for key, m in papers.meetings.items() if key in meeting_ids}

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
+from ..checkmemo import PaperMemo, parts
 from ..model import Meeting, MeetingStatus, Papers
 from ..problems import Problems
 from ..workdays import clear_working_days, latest_publication
@@ -34,40 +36,58 @@ def deadline(papers: Papers, meeting: Meeting) -> dt.date:
     return latest_publication(meeting.date, rule.clear_days, rule.nation)
 
 
-def check_deadlines(papers: Papers, sources: Sources, problems: Problems) -> None:
+def check_deadlines(
+    papers: Papers, sources: Sources, problems: Problems, memo: dict[str, Any] | None = None
+) -> None:
     """Add a problem for each agenda or report published after its meeting's deadline.
 
     An agenda that went out late is reported with the day it should have gone by. A report
     released after the agenda (its own `publish_on`) is a late paper: the item presenting it
     must be marked `late: true` with the reason for urgency (the model requires the reason).
+    `memo` (`mkdocs serve`): a meeting is checked again only when it or the reports on its
+    agenda changed (`checkmemo.py`).
     """
     rule = papers.site.jurisdiction
-    for meeting in papers.meetings.values():
-        if meeting.status in NO_DEADLINE:
+    reuse = PaperMemo(memo, "deadlines", (rule.clear_days, rule.nation))
+    meetings = [m for m in papers.meetings.values() if m.status not in NO_DEADLINE]
+    # The reports its agenda items present (by position), which a meeting's check reads.
+    items = parts(meetings, memo, "deadline items", _item_reports)
+    reads = [tuple(map(papers.reports.get, ids)) for ids in items]
+    reuse.each(problems, meetings, partial(_meeting_deadlines, papers, sources), reads)
+
+
+def _item_reports(meeting: Meeting) -> tuple[str | None, ...]:
+    return tuple(item.report or None for item in meeting.agenda)
+
+
+def _meeting_deadlines(
+    papers: Papers, sources: Sources, meeting: Meeting, problems: Problems
+) -> None:
+    """The deadline problems of one meeting."""
+    rule = papers.site.jurisdiction
+    where = sources.get(meeting.source)
+    last = deadline(papers, meeting)
+    if meeting.published is not None and meeting.published > last:
+        clear = clear_working_days(meeting.published, meeting.date, rule.nation)
+        problems.add(
+            where,
+            ("published",),
+            f"published on {long_date(meeting.published)}, {clear} clear working "
+            f"day{'s' if clear != 1 else ''} before the meeting; the last day to publish "
+            f"was {long_date(last)}",
+        )
+    for index, item in enumerate(meeting.agenda):
+        report = papers.reports.get(item.report) if item.report else None
+        if report is None or item.late or report.publish_on is None:
             continue
-        where = sources.get(meeting.source)
-        last = deadline(papers, meeting)
-        if meeting.published is not None and meeting.published > last:
-            clear = clear_working_days(meeting.published, meeting.date, rule.nation)
+        if report.publish_on > last and report.publish_on <= meeting.date:
             problems.add(
                 where,
-                ("published",),
-                f"published on {long_date(meeting.published)}, {clear} clear working "
-                f"day{'s' if clear != 1 else ''} before the meeting; the last day to publish "
-                f"was {long_date(last)}",
+                ("agenda", index, "late"),
+                f"report {report.id!r} is published on {long_date(report.publish_on)}, "
+                f"after the last day to publish ({long_date(last)}); mark the item "
+                "late: true and record the reason for urgency (late_reason:)",
             )
-        for index, item in enumerate(meeting.agenda):
-            report = papers.reports.get(item.report) if item.report else None
-            if report is None or item.late or report.publish_on is None:
-                continue
-            if report.publish_on > last and report.publish_on <= meeting.date:
-                problems.add(
-                    where,
-                    ("agenda", index, "late"),
-                    f"report {report.id!r} is published on {long_date(report.publish_on)}, "
-                    f"after the last day to publish ({long_date(last)}); mark the item "
-                    "late: true and record the reason for urgency (late_reason:)",
-                )
 
 
 @dataclass(frozen=True)
