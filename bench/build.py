@@ -294,8 +294,18 @@ PUBLISHED = dt.date(2026, 11, 20)
 
 
 def add_meeting(data: Path) -> str:
-    """A new meeting (a copy of the newest past one, a day later): the everyday publication."""
-    newest = sorted((data / "meetings").iterdir())[-1]
+    """A new meeting (a copy of the newest one, on 30 November): the everyday publication.
+
+    Called again on the same data, it copies the newest meeting of another body (one
+    not copied yet), so each call publishes one more meeting.
+    """
+    meetings = sorted((data / "meetings").iterdir(), reverse=True)
+    newest = next(
+        m
+        for m in meetings
+        if not m.name.endswith("-new")
+        and not (data / "meetings" / f"2026-11-30-{m.name[11:]}-new").exists()
+    )
     day = newest.name[:10]
     new_id = f"2026-11-30-{newest.name[11:]}-new"
     target = data / "meetings" / new_id

@@ -352,3 +352,35 @@ def test_a_large_json_file_is_read_from_the_file_never_whole(
     assert scan_cached(site, SECRET, cache) == {}  # now proved clean: skipped
     bulk.write_bytes(json.dumps([*padding, {"text": SENTENCE}, *padding]).encode())
     assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
+
+
+def test_files_linked_from_a_store_are_known_without_reading_until_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site file that is still the store's inode is known by the stored name; the same
+    name replaced by another file (a leak, here) is read, whatever the caller claimed."""
+
+    site, cache, store = tmp_path / "site", tmp_path / "cache", tmp_path / "store"
+    site.mkdir()
+    store.mkdir()
+    stored: dict[str, tuple[str, int]] = {}
+    for number in range(4):
+        blob = store / f"{number:040x}.html"
+        blob.write_text(f"<p>Page {number}</p>")
+        os.link(blob, site / f"p{number}.html")
+        stored[f"p{number}.html"] = (blob.name, blob.stat().st_ino)
+    read: list[str] = []
+    real_read = leakscan._read
+    monkeypatch.setattr(
+        leakscan, "_read", lambda path: read.append(os.path.basename(path)) or real_read(path)
+    )
+    matcher = Matcher(sorted(SECRET.papers))
+    assert scan_cached(site, matcher, cache, stored=stored) == {}
+    assert {f"p{n}.html" for n in range(4)} <= set(read)
+    read.clear()
+    assert scan_cached(site, matcher, cache, stored=stored) == {}
+    assert read == []
+    (site / "p2.html").unlink()
+    (site / "p2.html").write_text(f"<p>{SENTENCE}</p>")
+    found = scan_cached(site, matcher, cache, stored=stored)
+    assert set(found) == {"p2.html"} and "p2.html" in read

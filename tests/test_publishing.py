@@ -258,4 +258,22 @@ def test_the_next_build_finishes_a_deletion_left_unfinished(tmp_path: Path) -> N
     (retired / "b").mkdir(parents=True)
     (retired / "b" / "index.html").write_text("old")
     publish.clean_leftovers(target)
+    deadline = time.monotonic() + 30  # deleted in the background, as after a swap
+    while retired.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not retired.exists() and target.exists()
+
+
+def test_an_old_site_still_being_deleted_is_not_deleted_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "site"
+    target.mkdir()
+    retired = tmp_path / ".site.old-123-456"
+    (retired / "b").mkdir(parents=True)
+    started: list[Path] = []
+    monkeypatch.setattr(publish, "_deletions_running", lambda: {str(retired)})
+    monkeypatch.setattr(publish, "_delete_in_background", lambda f: started.append(f) or True)
+    monkeypatch.setattr(publish.shutil, "rmtree", lambda *a, **k: started.append(a[0]))
+    publish.clean_leftovers(target)
+    assert started == [] and retired.exists()

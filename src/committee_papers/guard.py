@@ -288,18 +288,24 @@ def _public_text(values: list[str]) -> bytes:
 # --- reading every output file ------------------------------------------------------------
 
 
-def scan(site_dir: Path, found: Secrets, cache_dir: Path | None = None) -> list[Leak]:
+def scan(
+    site_dir: Path,
+    found: Secrets,
+    cache_dir: Path | None = None,
+    stored: Mapping[str, tuple[str, int]] | None = None,
+) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears.
 
     With `cache_dir`, files found clean by an earlier scan (same bytes, no new secrets since)
-    are not read again: see `leakscan.scan_cached`.
+    are not read again: see `leakscan.scan_cached`, which also explains `stored` (the files
+    linked from the page cache, known by the name of the stored copy).
     """
     if not len(found):
         return []
-    names = site_files(site_dir)
     if cache_dir is not None:
-        hits = scan_cached(site_dir, found, cache_dir, names)
+        hits = scan_cached(site_dir, found, cache_dir, None, stored)
     else:
+        names = site_files(site_dir)
         hits = scan_files(site_dir, names, found, theme_of(site_dir, names))
     return sorted(
         Leak(name, found.papers[fragment], fragment)
@@ -315,10 +321,12 @@ def check_site(
     as_of: Any = None,
     also_public: Iterable[str] = (),
     cache_dir: Path | None = None,
+    stored: Mapping[str, tuple[str, int]] | None = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
     `cache_dir` (optional) makes a re-build read only the files that changed since the last
-    clean scan with the same or more secrets; without it every file is read.
+    clean scan with the same or more secrets; without it every file is read. `stored`
+    (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     """
-    return scan(site_dir, secrets(full, shown, also_public), cache_dir)
+    return scan(site_dir, secrets(full, shown, also_public), cache_dir, stored)

@@ -654,14 +654,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Pagefind (another process) indexes the pages while this one writes the other
         # outputs, which it does not read; the guard, which reads the index, waits for it.
         search = Background(self._index, staging) if self.config.search_index else None
+        linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
                 # Files of one meeting, person, report... come from the page cache while
                 # nothing they read has changed (outputs.unit).
                 with outputs.remembered(self.page_cache):
                     made = outputs.all_files(self.policy.papers, self.policy)
-                    outputs.write(staging, made)
-                outputs.write(staging, self.pdf_files)
+                    outputs.write(staging, made, linked)
+                outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
                     log.info(
                         f"Output files: {self.page_cache.outputs_reused} of "
@@ -679,6 +680,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.policy.papers,
                 also_public=self.template_text,
                 cache_dir=_cache_folder(config, self.config.guard_cache, ".cache/guard"),
+                stored=self._stored_files(staging, linked),
             )
             self.timer.lap("guard")
             if leaks:
@@ -695,6 +697,25 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
+
+    def _stored_files(self, staging: Path, linked: dict[str, Path]) -> dict[str, tuple[str, int]]:
+        """The site's files linked from the page cache: pages placed in on_env and output
+        files, each with the name of the cache's copy (the hash of its bytes) and its inode,
+        so the guard knows them without reading them (leakscan.scan_cached)."""
+        cache = self.page_cache
+        if cache is None:
+            return {}
+        inodes = cache.stored_inodes()
+        found: dict[str, tuple[str, int]] = {}
+        for path, entry in self.placed.items():
+            inode = inodes.get(entry.blob)
+            if inode is not None:
+                found[Path(os.path.relpath(path, staging)).as_posix()] = (entry.blob, inode)
+        for name, source in linked.items():
+            inode = inodes.get(source.name)
+            if inode is not None and source.parent == cache.folder:
+                found[name] = (source.name, inode)
+        return found
 
     def _save_page_cache(self) -> None:
         if self.page_cache is not None:

@@ -93,14 +93,49 @@ class BuildLock:
 
 def clean_leftovers(target: Path) -> None:
     """Remove what a killed build left beside `target` (call with the lock held), and old
-    sites whose deletion in the background has not finished (or was killed)."""
+    sites whose deletion in the background was killed.
+
+    Folders are renamed aside and deleted in the background, as the old site is after a
+    swap: a half-built staging folder of ten years of papers is some 100,000 files. An old
+    site whose deletion is still running (the last build's, on a busy machine) is left to
+    it rather than deleted a second time while the build waits.
+    """
     for leftover in (staging_dir_for(target), target.parent / f".{target.name}.old"):
         if leftover.is_symlink() or leftover.is_file():
             leftover.unlink()
         elif leftover.exists():
-            shutil.rmtree(leftover)
+            _retire(leftover, target)
+    running = _deletions_running()
     for retired in target.parent.glob(f".{target.name}.old-*"):
-        shutil.rmtree(retired, ignore_errors=True)
+        if str(retired) not in running and not _delete_in_background(retired):
+            shutil.rmtree(retired, ignore_errors=True)
+
+
+def _retire(folder: Path, target: Path) -> None:
+    """Rename `folder` aside as an old site and delete it in the background."""
+    retired = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(folder, retired)
+    if not _delete_in_background(retired):
+        shutil.rmtree(retired)
+
+
+def _deletions_running() -> set[str]:
+    """The folders that an `rm -rf -- FOLDER` started by _delete_in_background is deleting
+    now (from /proc; empty where there is none)."""
+    running: set[str] = set()
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return running
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                words = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if len(words) >= 4 and words[1:3] == [b"-rf", b"--"] and words[0].endswith(b"rm"):
+            running.add(os.fsdecode(words[3]))
+    return running
 
 
 def swap_into_place(staging: Path, target: Path, *, background: bool = False) -> None:
@@ -118,11 +153,8 @@ def swap_into_place(staging: Path, target: Path, *, background: bool = False) ->
     # The old site is now where the staging folder was; a kill here leaves it for the next
     # build to clean up, while the new site is already live.
     if background:
-        retired = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
-        os.rename(staging, retired)
-        if _delete_in_background(retired):
-            return
-        staging = retired
+        _retire(staging, target)
+        return
     shutil.rmtree(staging)
 
 

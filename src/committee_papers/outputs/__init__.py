@@ -86,28 +86,54 @@ def all_files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
         yield from generate(papers, policy)
 
 
-def write(site_dir: Path, files: Iterable[OutputFile]) -> int:
-    """Write `files` below `site_dir`, refusing paths that would leave it; return the count."""
+def write(
+    site_dir: Path, files: Iterable[OutputFile], linked: dict[str, Path] | None = None
+) -> int:
+    """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
+
+    `linked`, when given, gets the path of each file made as a hard link to its `source`
+    (and loses it again if a later file of the same path replaces it)."""
     root = site_dir.resolve()
     count = 0
+    folders: set[Path] = set()
     for item in files:
         target = (root / item.path).resolve()
         if root not in target.parents:
             raise ValueError(f"output path {item.path!r} is outside the site")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if linked is not None:
+            linked.pop(item.path, None)
         # Replaced, never written in place: a file of the site may be a hard link to the
         # page cache's copy (pagecache.PageCache.place) or to the live site's.
+        if item.source is not None and _link(item.source, target):
+            if linked is not None:
+                linked[item.path] = item.source
+            count += 1
+            continue
         target.unlink(missing_ok=True)
-        if item.source is not None:
-            try:
-                os.link(item.source, target)
-            except OSError:  # another file system: copied in blocks, never held whole
-                shutil.copyfile(item.source, target)
+        if item.source is not None:  # another file system: copied in blocks, never held whole
+            shutil.copyfile(item.source, target)
             count += 1
             continue
         target.write_bytes(item.data)
         count += 1
     return count
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Make `target` a hard link to `source`, replacing a file already there; False when
+    the two cannot be linked (another file system)."""
+    for _ in range(2):
+        try:
+            os.link(source, target)
+            return True
+        except FileExistsError:
+            target.unlink()
+        except OSError:
+            return False
+    return False
 
 
 #: The output modules, imported here (at the end: they import this) so that each appends its
