@@ -19,6 +19,7 @@ archive (with `--keep`); give `--build-s` (that build's CPU seconds) to print th
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import subprocess
@@ -64,10 +65,18 @@ def main(argv: list[str] | None = None) -> None:
         help_text = subprocess.run([*command, "--help"], capture_output=True, text=True).stdout
         packs = ["--no-packs"] if "--no-packs" in help_text else []
         started, cpu = time.perf_counter(), _children_cpu()
+        # A cold build: the page and guard caches in the scratch folder, never the
+        # project's .cache (a second run would reuse the first one's pages and clean files).
+        cold = {
+            **os.environ,
+            "PAPERS_PAGE_CACHE": str(work / "cache-pages"),
+            "PAPERS_GUARD_CACHE": str(work / "cache-guard"),
+        }
         built = subprocess.run(
             [*command, "--data", str(archive), "-d", str(site), "--as-of", AS_OF, *packs],
             check=True,
             cwd=ROOT,
+            env=cold,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
