@@ -4,6 +4,7 @@ those of a full build."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,43 @@ def test_a_new_meeting_reindexes_few_search_groups_and_matches_a_full_build(
 
     full = file_digests(build_site(tmp_path / "full", data_dir=data))
     assert incremental == full
+
+
+def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's pages become the page cache's copies (one inode each, drawn or reused), so
+    the guard knows them by their stored name from the first build on: the first re-build,
+    the one publishing the next meeting, scans its new and changed files and no other."""
+    from committee_papers import leakscan
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", str(tmp_path / "guard"))
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    stored = {
+        entry.inode() for folder in (tmp_path / "pages").iterdir() for entry in os.scandir(folder)
+    }
+    generated = ("meetings", "reports", "people", "committees", "decisions", "calendar")
+    pages = [page for folder in generated for page in sorted((live / folder).rglob("*.html"))]
+    assert len(pages) > 30
+    for page in pages:
+        assert page.stat().st_ino in stored, f"{page} is not the page cache's copy"
+
+    before = file_digests(live)
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING)
+    scanned: list[str] = []  # the files the guard scanned (its theme is learnt apart)
+    scan = leakscan.Reader.find
+    monkeypatch.setattr(
+        leakscan.Reader,
+        "find",
+        lambda self, matcher, name, data: scanned.append(name) or scan(self, matcher, name, data),
+    )
+    build_site(tmp_path / "live", data_dir=data)
+    after = file_digests(live)
+    changed = {name for name, digest in after.items() if before.get(name) != digest}
+    assert "meetings/2027-01-12-planning/index.html" in scanned
+    assert len(changed) < len(after) / 3
+    assert set(scanned) <= changed, sorted(set(scanned) - changed)

@@ -630,11 +630,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             page.__dict__.pop("render", None)
         if cache is None:
             return output
+        # A build makes the file MkDocs writes the cache's copy (PageCache.adopt); serve's
+        # temporary site is emptied and rewritten on every edit, so it is left alone.
+        dest = page.file.abs_dest_path if self.target is not None else None
         if uri in self.plan.hits:
-            return cache.read(self.plan.hits[uri])
+            return cache.reuse(uri, self.plan.hits[uri], dest)
         drawn = self.drawn.pop(uri, None)
         if drawn is not None:
-            cache.keep(uri, self.plan.statics[uri], drawn[0], drawn[1], output)
+            cache.keep(uri, self.plan.statics[uri], drawn[0], drawn[1], output, dest)
         return output
 
     @event_priority(-100)
@@ -650,6 +653,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             )
         staging = Path(config.site_dir)
         self._stop_page_html()
+        adopted = self.page_cache.adopt() if self.page_cache is not None else {}
         self.timer.lap("pages")
         # Pagefind (another process) indexes the pages while this one writes the other
         # outputs, which it does not read; the guard, which reads the index, waits for it.
@@ -680,7 +684,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.policy.papers,
                 also_public=self.template_text,
                 cache_dir=_cache_folder(config, self.config.guard_cache, ".cache/guard"),
-                stored=self._stored_files(staging, linked),
+                stored=self._stored_files(staging, linked, adopted),
             )
             self.timer.lap("guard")
             if leaks:
@@ -698,19 +702,23 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
 
-    def _stored_files(self, staging: Path, linked: dict[str, Path]) -> dict[str, tuple[str, int]]:
-        """The site's files linked from the page cache: pages placed in on_env and output
-        files, each with the name of the cache's copy (the hash of its bytes) and its inode,
-        so the guard knows them without reading them (leakscan.scan_cached)."""
+    def _stored_files(
+        self, staging: Path, linked: dict[str, Path], adopted: dict[str, str]
+    ) -> dict[str, tuple[str, int]]:
+        """The site's files linked from the page cache: pages placed in on_env, pages drawn
+        now and adopted by the cache, and output files, each with the name of the cache's
+        copy (the hash of its bytes) and its inode, so the guard knows them without reading
+        them (leakscan.scan_cached)."""
         cache = self.page_cache
         if cache is None:
             return {}
         inodes = cache.stored_inodes()
         found: dict[str, tuple[str, int]] = {}
-        for path, entry in self.placed.items():
-            inode = inodes.get(entry.blob)
+        pages = [(path, entry.blob) for path, entry in self.placed.items()]
+        for path, blob in [*pages, *adopted.items()]:
+            inode = inodes.get(blob)
             if inode is not None:
-                found[Path(os.path.relpath(path, staging)).as_posix()] = (entry.blob, inode)
+                found[Path(os.path.relpath(path, staging)).as_posix()] = (blob, inode)
         for name, source in linked.items():
             inode = inodes.get(source.name)
             if inode is not None and source.parent == cache.folder:

@@ -346,6 +346,9 @@ class PageCache:
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
+        #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
+        #: site path -> (address, stored name, size in bytes).
+        self.written: dict[str, tuple[str, str, int]] = {}
         index = self.folder / "index.pickle"
         try:
             with index.open("rb") as handle:
@@ -548,6 +551,14 @@ class PageCache:
     def read(self, entry: Entry) -> str:
         return (self.folder / entry.blob).read_text(encoding="utf-8")
 
+    def reuse(self, src_uri: str, entry: Entry, dest: str | None = None) -> str:
+        """A reused page that MkDocs writes itself (one of the nav's): its cached HTML, and
+        with `dest` its site file becomes the cache's copy once written (`adopt`)."""
+        html = self.read(entry)
+        if dest is not None:
+            self.written[dest] = (src_uri, entry.blob, len(html.encode("utf-8")))
+        return html
+
     def place(self, pages: dict[str, Entry]) -> None:
         """Put cached pages into the output folder: path -> entry.
 
@@ -584,18 +595,59 @@ class PageCache:
             return {}
 
     def keep(
-        self, src_uri: str, static: bytes, reads: tuple[Any, ...], engine: str, output: str
+        self,
+        src_uri: str,
+        static: bytes,
+        reads: tuple[Any, ...],
+        engine: str,
+        output: str,
+        dest: str | None = None,
     ) -> None:
-        """Store a freshly drawn page's final HTML and what it read."""
+        """Store a freshly drawn page's final HTML and what it read.
+
+        With `dest` (the file MkDocs is about to write these bytes to) nothing is written
+        here: `adopt` later makes that file and the cache's copy one inode, so a full build
+        writes each page once, and the guard knows the site's file by its stored name from
+        the first build on (otherwise the first re-build reads every page once again).
+        """
         data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
-        self._store(src_uri, static, reads, _digest(engine.encode()), data)
+        made = _digest(engine.encode())
+        if dest is None:
+            self._store(src_uri, static, reads, made, data)
+        else:
+            blob = _blob_name(src_uri, data)
+            self.entries[src_uri] = Entry(static, tuple(reads), made, blob)
+            self.written[dest] = (src_uri, blob, len(data))
         self.stored += 1
+
+    def adopt(self) -> dict[str, str]:
+        """After MkDocs has written the pages kept with a `dest`: each site file and the
+        cache's copy of its bytes become one inode. A page whose bytes the cache holds
+        already is replaced by a link to that copy; otherwise the site's file is linked
+        into the cache under its name. Returns site path -> stored name for the files that
+        now share the cache's inode. Where links fail (another file system) the bytes are
+        copied; a file that is not what was kept (another size) is left out of the cache.
+        """
+        shared: dict[str, str] = {}
+        if self.written:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        for dest, (src_uri, blob, size) in self.written.items():
+            path = self.folder / blob
+            try:
+                if os.stat(dest).st_size != size:
+                    raise ValueError(dest)
+                if _share(dest, path):
+                    shared[dest] = blob
+            except (OSError, ValueError):
+                log.info(f"Page cache: {src_uri} was not written as drawn; not kept")
+                del self.entries[src_uri]
+        self.written = {}
+        return shared
 
     def _store(
         self, name: str, static: bytes, reads: tuple[Any, ...], made: bytes, data: bytes
     ) -> None:
-        suffix = ".html" if name.endswith(".md") else Path(name).suffix
-        blob = hashlib.blake2b(data, digest_size=20).hexdigest() + suffix
+        blob = _blob_name(name, data)
         path = self.folder / blob
         if not path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -669,6 +721,34 @@ class PageCache:
         for folder in folders[KEEP_KEYS:]:
             if max(_mtime(folder), _mtime(folder / "index.pickle")) < unused:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _blob_name(name: str, data: bytes) -> str:
+    """A cache file's name: the hash of its bytes, with the suffix of what it is."""
+    suffix = ".html" if name.endswith(".md") else Path(name).suffix
+    return hashlib.blake2b(data, digest_size=20).hexdigest() + suffix
+
+
+def _share(dest: str, stored: Path) -> bool:
+    """Make the site file `dest` and the cache file `stored` (the same bytes) one inode:
+    True when they are; False when the bytes had to be copied (another file system)."""
+    try:
+        os.link(dest, stored)  # the cache learns the page from the site's file
+        return True
+    except FileExistsError:
+        pass  # the cache holds these bytes already: the site's file becomes that copy
+    except OSError:
+        temporary = stored.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(dest, temporary)
+        os.replace(temporary, stored)
+        return False
+    temporary = f"{dest}.{os.getpid()}.tmp"
+    try:
+        os.link(stored, temporary)
+    except OSError:
+        return False
+    os.replace(temporary, dest)
+    return True
 
 
 def _why(src_uri: str, reason: str) -> None:
