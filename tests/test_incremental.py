@@ -20,6 +20,27 @@ agenda:
   - {number: "2", kind: declarations}
 """
 
+SECRET_TERMS = "The buyer offered a deferred payment over seven annual instalments."
+PART_2_ITEM = """  - {number: "3", kind: exclusion, purpose: decision}
+  - number: "4"
+    part: 2
+    title: Sale of the former depot
+    report: depot-sale-terms
+    purpose: decision
+    exempt: ["3"]
+"""
+PART_2_REPORT = f"""---
+title: Terms for the sale of the former depot site
+report_of: Director of Place
+purpose: decision
+exempt: ["3"]
+summary: The terms two bidders offered for the former depot, and which to accept.
+---
+## Terms offered
+
+{SECRET_TERMS}
+"""
+
 
 def test_a_new_meeting_reindexes_few_search_groups_and_matches_a_full_build(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -54,8 +75,10 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A build's pages become the page cache's copies (one inode each, drawn or reused), so
-    the guard knows them by their stored name from the first build on: the first re-build,
-    the one publishing the next meeting, scans its new and changed files and no other."""
+    the guard knows them by their stored name from the first build on; and a new meeting's
+    withheld text is no reason to read again the files it cannot be in (guardrecord.py):
+    the re-build publishing a meeting with a Part 2 item scans its new and changed files and
+    no other, and still publishes none of the item's text."""
     from committee_papers import leakscan
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
@@ -74,7 +97,9 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
     before = file_digests(live)
     folder = data / "meetings" / "2027-01-12-planning"
     folder.mkdir()
-    (folder / "meeting.yml").write_text(NEW_MEETING)
+    # With a Part 2 item: new withheld text, which the guard has never looked for.
+    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
+    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
     scanned: list[str] = []  # the files the guard scanned (its theme is learnt apart)
     scan = leakscan.Reader.find
     monkeypatch.setattr(
@@ -88,3 +113,6 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
     assert "meetings/2027-01-12-planning/index.html" in scanned
     assert len(changed) < len(after) / 3
     assert set(scanned) <= changed, sorted(set(scanned) - changed)
+    members = build_site(tmp_path / "members", data_dir=data, audience="members")
+    assert SECRET_TERMS in (members / "reports/depot-sale-terms/index.html").read_text()
+    assert not any(SECRET_TERMS.encode() in path.read_bytes() for path in live.rglob("*.html"))

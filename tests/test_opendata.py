@@ -186,3 +186,23 @@ def test_the_bulk_file_is_written_as_it_is_made_and_copied_where_it_cannot_be_li
     assert not bulk.source.exists()
     for folder in (linked, copied):
         assert (folder / "api/all.json").read_bytes() == expected
+
+
+@pytest.mark.parametrize(
+    "path", ["../escaped.json", "api/../../escaped.json", "/tmp/escaped.json", "..", "a\0b"]
+)
+def test_an_output_path_that_would_leave_the_site_is_refused(tmp_path: Path, path: str) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    with pytest.raises(ValueError, match="outside the site"):
+        outputs.write(site, [outputs.OutputFile(path, b"{}")])
+    assert not (tmp_path / "escaped.json").exists()
+
+
+def test_output_paths_are_written_below_the_site_normalised(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    made = [outputs.OutputFile("api/x/../people/a.json", b"1"), outputs.OutputFile("b.ics", b"2")]
+    assert outputs.write(site, made) == 2
+    assert (site / "api/people/a.json").read_bytes() == b"1"
+    assert (site / "b.ics").read_bytes() == b"2"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -28,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import guardrecord
 from .leakmatch import APART, APART_B, Matcher, fold, fold_text
 from .leakscan import scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
@@ -210,6 +212,8 @@ class Secrets:
     papers: dict[str, str]
     #: An automaton already made for these fragments or more (more are ignored when found).
     matcher: Matcher | None = None
+    #: Sorted digests of every public value (guardrecord.py), for a re-build's scan.
+    public: array | None = None
 
     def __post_init__(self) -> None:
         if self.matcher is None:
@@ -224,6 +228,7 @@ class Secrets:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.papers = state["papers"]
         self.matcher = None
+        self.public = None
         self.__post_init__()
 
     @property
@@ -235,10 +240,14 @@ class Secrets:
         return self.matcher.find(text) & self.papers.keys()
 
 
-def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Secrets:
-    """Every fragment of the withheld papers that the public papers do not also contain."""
+def secrets(
+    full: Papers, shown: Papers, also_public: Iterable[str] = (), digested: bool = False
+) -> Secrets:
+    """Every fragment of the withheld papers that the public papers do not also contain;
+    `digested` adds the digests of every public value, for a re-build's scan."""
     shared: dict[int, Any] = {}
     public_values = set(_public_words(shown, shared)) | set(also_public)
+    public = guardrecord.digests(public_values) if digested else None
     candidates: dict[str, str] = {}
     for paper, value in _withheld_candidates(full, shared, public_values):
         if value in public_values:
@@ -246,13 +255,13 @@ def secrets(full: Papers, shown: Papers, also_public: Iterable[str] = ()) -> Sec
         for fragment in fragments(value):
             candidates.setdefault(fragment, paper)
     if not candidates:
-        return Secrets(candidates)
+        return Secrets(candidates, public=public)
     everything = Secrets(dict(candidates))
     for chunk in _chunks(sorted(public_values)):
         for fragment in everything.find(_public_text(chunk)):
             candidates.pop(fragment, None)
     # The same automaton serves: fragments that turned out public are dropped when found.
-    return Secrets(candidates, everything.matcher)
+    return Secrets(candidates, everything.matcher, public)
 
 
 #: Characters of public text folded and searched at once when finding public fragments.
@@ -303,7 +312,7 @@ def scan(
     if not len(found):
         return []
     if cache_dir is not None:
-        hits = scan_cached(site_dir, found, cache_dir, None, stored)
+        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public)
     else:
         names = site_files(site_dir)
         hits = scan_files(site_dir, names, found, theme_of(site_dir, names))
@@ -329,4 +338,5 @@ def check_site(
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     """
-    return scan(site_dir, secrets(full, shown, also_public), cache_dir, stored)
+    found = secrets(full, shown, also_public, digested=cache_dir is not None)
+    return scan(site_dir, found, cache_dir, stored)

@@ -26,16 +26,16 @@ import gzip
 import hashlib
 import io
 import itertools
-import json
 import os
 import re
-import tempfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from . import guardrecord
 from .leakmatch import APART, APART_B, Matcher, fold, fold_bytes, fold_text
 
 __all__ = ["APART", "Matcher", "fold", "scan_cached", "scan_files", "site_files", "theme_of"]
@@ -567,13 +567,16 @@ def scan_cached(
     cache_dir: Path,
     names: list[str] | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
+    public: array | None = None,
 ) -> dict[str, set[str]]:
     """`scan_files` for an incremental build: files proved clean before are not read again.
 
     A file is skipped when its bytes (by hash) were found clean against a set of fragments
-    that held every fragment looked for now (more secrets since means a new look). The
-    cache folder keeps one record, rewritten after each scan with the clean files of this
-    one. Only clean results are kept: a file with a leak is read every time.
+    that held every fragment looked for now, or, with new fragments, when the public values
+    have only grown since every file was last read (`public`: the sorted digests of this
+    build's public values; guardrecord.py says why that is enough). The cache folder keeps
+    one record, rewritten after each scan with the clean files of this one. Only clean
+    results are kept: a file with a leak is read every time.
 
     `stored` names the files the build linked from a content-addressed store (the page
     cache): site name -> (the stored file's name, which is the hash of its bytes, and its
@@ -588,12 +591,8 @@ def scan_cached(
     elif stored:
         site_files(site_dir, inodes)
     stored = stored or {}
-    record = cache_dir / "leakscan.json"
-    clean: set[str] = set()
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        saved = json.loads(record.read_text(encoding="utf-8"))
-        if set(matcher.fragments) <= set(saved["fragments"]):
-            clean = set(saved["clean"])
+    clean, monotone = guardrecord.kept(guardrecord.load(cache_dir), matcher.fragments, public)
+    every_file_read = not clean
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
@@ -627,12 +626,5 @@ def scan_cached(
         # is first met, so a second file holding the same leaked string was not looked at
         # and would otherwise be remembered as clean once the first file is mended.
         return found
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"fragments": sorted(matcher.fragments), "clean": sorted(now_clean)}
-    # A file of its own: builds of other output folders may share the cache folder.
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=cache_dir, prefix="leakscan-", suffix=".tmp", delete=False
-    ) as partial:
-        partial.write(json.dumps(payload))
-    Path(partial.name).replace(record)
+    guardrecord.save(cache_dir, matcher.fragments, now_clean, public, monotone or every_file_read)
     return found

@@ -1,0 +1,127 @@
+"""What the guard remembers between builds (guardrecord.py): a new withheld fragment makes
+it read only new and changed files while the public values have only grown since every file
+was last read, and every file as soon as any public value has gone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from committee_papers import leakscan
+from committee_papers.guard import fragments
+from committee_papers.guardrecord import digests, load, within
+from committee_papers.leakscan import Matcher, scan_cached
+
+PARK = "The budget for the new park was agreed by the committee."
+DEPOT = "The old depot lease runs until the end of the next financial year."
+LAND = "The negotiated price for the land is four million pounds before costs."
+
+
+def matcher(*withheld: str) -> Matcher:
+    return Matcher(sorted({f for value in withheld for f in fragments(value)}))
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files each scan reads (their text, not their key)."""
+    names: list[str] = []
+    find = leakscan.Reader.find
+
+    def recording(self: leakscan.Reader, found: Matcher, name: str, data: bytes) -> set[str]:
+        names.append(name)
+        return find(self, found, name, data)
+
+    monkeypatch.setattr(leakscan.Reader, "find", recording)
+    return names
+
+
+def site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    folder = tmp_path / "site"
+    folder.mkdir(exist_ok=True)
+    for name, text in pages.items():
+        (folder / name).write_text(f"<html><body><article><p>{text}</p></article></body></html>")
+    return folder
+
+
+def test_digests_are_sorted_without_repeats_and_within_is_a_subset_test() -> None:
+    small, large = digests(["a", "b", "b"]), digests(["c", "b", "a"])
+    assert list(small) == sorted(small) and len(small) == 2
+    assert within(small, large) and within(small, small)
+    assert not within(large, small) and not within(digests(["d"]), large)
+
+
+def test_a_new_fragment_reads_only_new_files_while_public_values_only_grew(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK, "depot.html": DEPOT})
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT])) == {}
+    assert sorted(scanned) == ["depot.html", "park.html"]
+    record = load(cache)
+    assert record is not None and record.monotone and len(record.public) == 2
+
+    # The next meeting: a new page, new public text, and a new exempt sentence.
+    scanned.clear()
+    site(tmp_path, {"new.html": "Apologies were received from two members."})
+    exempt = "The tender from the second bidder was withdrawn on the day."
+    public = digests([PARK, DEPOT, "Apologies were received from two members."])
+    assert scan_cached(folder, matcher(LAND, exempt), cache, public=public) == {}
+    assert scanned == ["new.html"]
+
+    # Without digests of the public values nothing can be argued: every file is read.
+    scanned.clear()
+    assert scan_cached(folder, matcher(LAND, exempt, "A third new withheld sentence."), cache) == {}
+    assert sorted(scanned) == ["depot.html", "new.html", "park.html"]
+
+
+def test_text_that_was_public_and_is_now_withheld_is_found_in_an_unchanged_file(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    """The depot's sentence moves into an exempt report while a stale page still shows it:
+    a public value has gone, so the new fragment is looked for in every file."""
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK, "depot.html": DEPOT})
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT])) == {}
+    scanned.clear()
+    found = scan_cached(folder, matcher(LAND, DEPOT), cache, public=digests([PARK]))
+    assert set(found) == {"depot.html"}
+    assert sorted(scanned) == ["depot.html", "park.html"]
+
+
+def test_a_public_value_gone_in_any_build_since_every_file_was_read_counts(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    """Public values only compared with the last build's would miss this: the depot's
+    sentence leaves the public papers in one build (no new fragment, nothing read), and is
+    withheld in the next, whose public values are a superset of that build's."""
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK, "depot.html": DEPOT})
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT])) == {}
+    scanned.clear()
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK])) == {}
+    assert scanned == []  # no new fragment: the clean files stay clean
+    record = load(cache)
+    assert record is not None and not record.monotone
+
+    found = scan_cached(folder, matcher(LAND, DEPOT), cache, public=digests([PARK, "more"]))
+    assert set(found) == {"depot.html"}
+    assert sorted(scanned) == ["depot.html", "park.html"]
+
+
+def test_reading_every_file_makes_the_record_whole_again(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK})
+    scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT]))
+    scan_cached(folder, matcher(LAND), cache, public=digests([PARK]))  # the depot has gone
+    scan_cached(folder, matcher(LAND, DEPOT), cache, public=digests([PARK]))  # every file read
+    record = load(cache)
+    assert record is not None and record.monotone
+    scanned.clear()
+    site(tmp_path, {"new.html": "A new public page."})
+    exempt = "A fresh exempt sentence about the tender."
+    assert scan_cached(folder, matcher(LAND, DEPOT, exempt), cache, public=digests([PARK])) == {}
+    assert scanned == ["new.html"]
+    assert len(list(cache.glob("leakscan-public-*.bin"))) == 1  # the last build's only
