@@ -250,6 +250,9 @@ def test_an_incremental_build_gives_the_bytes_of_a_full_build(
     minutes_item = '  - {number: "3", kind: minutes, minutes_of: 2026-10-21-planning}\n'
     (folder / "meeting.yml").write_text(NEW_MEETING.replace(minutes_item, ""))
     edit(data / "people.yml", "name: Ruth Okafor", "name: Ruth Okafor-Bell")
+    # A paper whose fingerprint the last build kept (Fingerprints.known): its files changed,
+    # so it is fingerprinted again and its pages are drawn again.
+    edit(audit_report(data), "had completed 14 of the 22", "had completed 15 of the 22")
 
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
     site_build(live, data)
@@ -264,6 +267,44 @@ def test_an_incremental_build_gives_the_bytes_of_a_full_build(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")  # a full build, no cache at all
     full = tree(site_build(tmp_path / "full", data))
     assert incremental == full
+
+
+def audit_report(data: Path) -> Path:
+    return data / "meetings/2026-01-28-audit-governance/internal-audit-progress-q3-2025-26.md"
+
+
+def test_a_rebuild_takes_unchanged_papers_fingerprints_from_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deciding what to reuse fingerprinted every paper of the archive on every build (the
+    largest part of the check at ten years of papers). A paper as loaded from files the
+    load cache knows keeps its fingerprint between builds; an edited one is made again."""
+    from committee_papers import pagecache
+    from committee_papers.model import Meeting, Report
+
+    data = copy_data(tmp_path / "data")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
+    live = site_build(tmp_path / "live", data)
+    assert list((tmp_path / "cache").glob(f"*/{pagecache.PRINTS}"))
+    made: list[object] = []
+    field_by_field = pagecache.Fingerprints._model
+    monkeypatch.setattr(
+        pagecache.Fingerprints,
+        "_model",
+        lambda self, obj: made.append(obj) or field_by_field(self, obj),
+    )
+    edit(audit_report(data), "had completed 14 of the 22", "had completed 15 of the 22")
+    site_build(live, data)
+    reports = {paper.id for paper in made if isinstance(paper, Report)}
+    meetings = {paper.id for paper in made if isinstance(paper, Meeting)}
+    assert "internal-audit-progress-q3-2025-26" in reports  # its folder's files changed
+    assert "2026-01-28-audit-governance" in meetings  # the same folder: the same unit
+    assert reports <= {"internal-audit-progress-q3-2025-26", "risk-register-update-jan-2026"}
+    assert (
+        "15 of the 22"
+        in (live / "reports/internal-audit-progress-q3-2025-26/index.html").read_text()
+    )
+    assert meetings == {"2026-01-28-audit-governance"}
 
 
 def test_a_template_edit_redraws_every_page_that_uses_it(

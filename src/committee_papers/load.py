@@ -18,6 +18,7 @@ problems between files, and only then does `load` raise `DataError` with the lot
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from importlib import resources
 from itertools import chain
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from . import datafiles, tables
 from .clerk.deadlines import check_deadlines
@@ -69,6 +72,9 @@ class Sources:
     plain_texts: dict[str, str] = field(default_factory=dict)
     # What the last load took from the load cache (`loadcache.py`).
     cache: CacheStats = field(default_factory=CacheStats)
+    # The papers loaded from a unit whose files the load cache knows, by id: the paper and
+    # a key naming it by those files and its place in the unit (`origins`).
+    origins: dict[int, tuple[Any, bytes]] = field(default_factory=dict)
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -133,8 +139,34 @@ def load_with_problems(
     with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:
         papers, problems, sources = _load_all(data, units)
         sources.cache = units.stats
+        sources.origins = origins(units.kept)
         remember_plain_text(sources.plain_texts)
     return papers, problems, sources
+
+
+def origins(kept: dict[str, tuple[bytes, Any]]) -> dict[int, tuple[Any, bytes]]:
+    """Each paper at the top of a unit the load cache keyed by its files (a meeting and
+    its reports, a body), with a key made of the unit's key, its name and the paper's
+    place in it. Loaded papers are never changed after loading, so while the key is the
+    same the paper is the same: the page cache keeps papers' fingerprints between builds
+    by it (pagecache.Fingerprints) instead of reading ten years of papers again."""
+    found: dict[int, tuple[Any, bytes]] = {}
+    for name, (key, unit) in kept.items():
+        value = unit.value if isinstance(unit, _Unit) else unit
+        _origins(value, key + b"\0" + name.encode(), found, 0)
+    return found
+
+
+def _origins(value: Any, place: bytes, found: dict[int, tuple[Any, bytes]], depth: int) -> None:
+    if isinstance(value, BaseModel):
+        named = place + b"\0" + type(value).__qualname__.encode()
+        found[id(value)] = (value, hashlib.blake2b(named, digest_size=16).digest())
+    elif depth < 4 and isinstance(value, list | tuple):
+        for number, item in enumerate(value):
+            _origins(item, place + b"/%d" % number, found, depth + 1)
+    elif depth < 4 and isinstance(value, dict):
+        for number, item in enumerate(value.values()):
+            _origins(item, place + b"/%d" % number, found, depth + 1)
 
 
 def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, Sources]:

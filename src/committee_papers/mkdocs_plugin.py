@@ -179,6 +179,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.plan = Plan()
         #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
         self.drawn: dict[str, tuple[Any, str]] = {}
+        #: The loaded papers' keys by their files (load.origins), for the page cache.
+        self.origins: dict[int, tuple[Any, bytes]] = {}
         #: Pages the plugin writes from the page cache itself: output path -> cache entry.
         self.placed: dict[str, Any] = {}
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
@@ -210,7 +212,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
         memory = self._serve_memory() if self.command == "serve" else None
-        papers, problems, _ = load_with_problems(self.data_dir, cache, memory)
+        papers, problems, sources = load_with_problems(self.data_dir, cache, memory)
+        self.origins = sources.origins
         self.timer.lap("load")
         if problems or papers is None:
             raise PluginError(format_problems(problems))
@@ -530,7 +533,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             folder_digest([Path(config.docs_dir)]).hex(),
         ]
         key = engine_key(self.policy.papers, folders, settings)
-        cache = PageCache(folder, key)
+        cache = PageCache(folder, key, self.origins)
         cache.trace(self.policy.papers, self.renderer.view)
         self.plan = cache.plan(self.specs.values())
         self.page_cache = cache

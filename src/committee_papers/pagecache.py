@@ -73,6 +73,10 @@ KEEP_KEYS = 4
 STALE_KEY_SECONDS = 3600
 #: HTML files no entry names are removed once this old (a concurrent build may still use them).
 STALE_BLOB_SECONDS = 24 * 3600
+#: The files of a global key's folder that are not pages: the entries, and the fingerprints
+#: of papers as loaded (Fingerprints.known).
+INDEX = "index.pickle"
+PRINTS = "prints.pickle"
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
 
 _ABSENT = b"absent"
@@ -140,10 +144,21 @@ class Fingerprints:
     the object alive so its id is never reused by another object within the build.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        origins: dict[int, tuple[Any, bytes]] | None = None,
+        known: dict[bytes, bytes] | None = None,
+    ) -> None:
         self._models: dict[int, tuple[Any, bytes]] = {}
         self._collections: dict[int, tuple[Any, bytes]] = {}
         self._busy: set[int] = set()
+        #: Papers as loaded from the load cache's units, by id, with a key naming their
+        #: files (load.origins), and the fingerprints of such keys from the last build: a
+        #: paper still as loaded from unchanged files has the fingerprint it had then.
+        self.origins = origins or {}
+        self.known = known or {}
+        #: The fingerprints of this build's papers by those keys, for the next build.
+        self.learnt: dict[bytes, bytes] = {}
 
     def of(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=16)
@@ -159,6 +174,15 @@ class Fingerprints:
             return found[1]
         if id(obj) in self._busy:
             return b"cycle:" + type(obj).__qualname__.encode()
+        origin = self.origins.get(id(obj))
+        if origin is not None and origin[0] is obj:
+            digest = self.known.get(origin[1]) or self._model(obj)
+            self.learnt[origin[1]] = digest
+            self._models[id(obj)] = (obj, digest)
+            return digest
+        return self._model(obj)
+
+    def _model(self, obj: BaseModel) -> bytes:
         self._busy.add(id(obj))
         try:
             h = hashlib.blake2b(digest_size=16)
@@ -330,12 +354,17 @@ class PageRecorder:
 class PageCache:
     """One build's view of the cache folder (see the module's docstring)."""
 
-    def __init__(self, folder: Path, global_key: bytes) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        global_key: bytes,
+        origins: dict[int, tuple[Any, bytes]] | None = None,
+    ) -> None:
         self.root = folder
         self.key = global_key
         self.folder = folder / global_key.hex()[:24]
         self.entries: dict[str, Entry] = {}
-        self.prints = Fingerprints()
+        self.prints = Fingerprints(origins, self._known_prints() if origins else None)
         self.papers: Papers | None = None
         self.view: Any = None
         self.as_of = dt.date.min
@@ -359,6 +388,19 @@ class PageCache:
             pass
         except Exception as error:  # a damaged index only costs a full drawing
             log.info(f"Page cache: index unreadable ({error}); drawing every page")
+
+    def _known_prints(self) -> dict[bytes, bytes]:
+        """The last build's fingerprints of papers as loaded (Fingerprints.known); none
+        when unreadable. Under the global key's folder: new code starts afresh."""
+        try:
+            with (self.folder / PRINTS).open("rb") as handle:
+                known = pickle.load(handle)
+            return known if isinstance(known, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception as error:  # a damaged file only costs fingerprinting again
+            log.info(f"Page cache: fingerprints unreadable ({error}); made again")
+            return {}
 
     # --- the model the pages are drawn from ----------------------------------------------
 
@@ -703,10 +745,16 @@ class PageCache:
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         os.replace(temporary, index)
+        if self.prints.learnt:
+            prints = self.folder / PRINTS
+            temporary = prints.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(self.prints.learnt, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, prints)
         named = {entry.blob for entry in entries.values()}
         old = time.time() - STALE_BLOB_SECONDS
         for path in self.folder.iterdir():
-            if path.name != "index.pickle" and path.name not in named:
+            if path.name not in (INDEX, PRINTS) and path.name not in named:
                 try:
                     if path.stat().st_mtime < old:
                         path.unlink()

@@ -76,11 +76,27 @@ def _public_report(report: Report, policy: Policy) -> Report:
     ]
     # Earlier versions the public may read, each projected like a report of its own.
     versions = [
-        version.model_copy(update={"report": _public_report(version.report, policy)})
+        _public_version(version, _public_report(version.report, policy))
         for version in report.versions
         if version.report is not None and policy.show_version(report, version)
     ]
+    if _same(appendices, report.appendices) and _same(versions, report.versions):
+        return report  # nothing withheld: the paper as loaded (see `_same`)
     return report.model_copy(update={"appendices": appendices, "versions": versions})
+
+
+def _public_version(version: Any, shown: Report) -> Any:
+    return version if shown is version.report else version.model_copy(update={"report": shown})
+
+
+def _same(shown: list[Any], loaded: list[Any]) -> bool:
+    """The projection kept every one of `loaded` as it is.
+
+    Then the paper holding them is kept too, the very object loaded, not a copy: nothing
+    changes a loaded paper, and a paper as loaded from unchanged files is known across
+    builds (the page cache keeps its fingerprint, load.origins), where a copy made anew on
+    every build would be fingerprinted again, value by value, for ten years of papers."""
+    return len(shown) == len(loaded) and all(a is b for a, b in zip(shown, loaded, strict=True))
 
 
 def _withheld_appendix(appendix: Appendix) -> Appendix:
@@ -105,6 +121,8 @@ def _public_meeting(meeting: Meeting, policy: Policy, reports: dict[str, Report]
         else []
     )
     minutes = _public_minutes(meeting, policy) if policy.show_minutes(meeting) else None
+    if minutes is meeting.minutes and _same(agenda, meeting.agenda):
+        return meeting
     shown = meeting.model_copy(update={"agenda": agenda})
     shown.minutes = minutes
     return shown
@@ -140,7 +158,7 @@ def _public_minutes(meeting: Meeting, policy: Policy) -> Minutes:
         else _withheld_minute(entry, policy.minute_item_exemption(meeting, entry))
         for entry in minutes.items
     ]
-    return minutes.model_copy(update={"items": items})
+    return minutes if _same(items, minutes.items) else minutes.model_copy(update={"items": items})
 
 
 def _withheld_minute(entry: MinuteItem, exemption: Any) -> MinuteItem:
