@@ -718,13 +718,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         inodes = cache.stored_inodes()
         found: dict[str, tuple[str, int]] = {}
         pages = [(path, entry.blob) for path, entry in self.placed.items()]
+        inside = os.path.join(os.path.abspath(staging), "")
         for path, blob in [*pages, *adopted.items()]:
             inode = inodes.get(blob)
             if inode is not None:
-                found[Path(os.path.relpath(path, staging)).as_posix()] = (blob, inode)
+                # 45,000 pages at ten years of papers: their names cut, not worked out.
+                name = path[len(inside) :] if path.startswith(inside) else None
+                found[name or Path(os.path.relpath(path, staging)).as_posix()] = (blob, inode)
+        folder = str(cache.folder)
         for name, source in linked.items():
             inode = inodes.get(source.name)
-            if inode is not None and source.parent == cache.folder:
+            if inode is not None and os.path.dirname(source) == folder:
                 found[name] = (source.name, inode)
         return found
 
