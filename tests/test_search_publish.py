@@ -84,3 +84,33 @@ def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
     after = file_digests(live)
     people = {k: v for k, v in before.items() if k.startswith("pagefind/people/")}
     assert people and all(after[k] == v for k, v in people.items())
+
+
+def test_two_pagefind_processes_run_at_once_and_give_the_bytes_of_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build runs Pagefind once per group; with two at a time (searchindex.JOBS on
+    two cores) the index is byte for byte the one a single process at a time writes."""
+    import threading
+
+    from committee_papers import searchindex
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setattr(searchindex, "JOBS", 1)
+    one = file_digests(build_site(tmp_path / "one") / "pagefind")
+
+    together = threading.Barrier(2, timeout=30)  # broken unless two runs are alive at once
+    run = searchindex._run_pagefind
+    calls: list[str] = []
+
+    def paired(tree: Path, out: Path) -> tuple[float, float]:
+        calls.append(out.name)
+        if len(calls) <= 2:
+            together.wait()
+        return run(tree, out)
+
+    monkeypatch.setattr(searchindex, "JOBS", 2)
+    monkeypatch.setattr(searchindex, "_run_pagefind", paired)
+    two = file_digests(build_site(tmp_path / "two") / "pagefind")
+    assert len(calls) >= 3
+    assert two == one

@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -250,17 +251,27 @@ def groups_present(site: Path) -> list[str]:
     return dated + [n for n in UNDATED_GROUPS if n in names]
 
 
+#: Pagefind processes run at once in a build: one per core, at most two. Each indexes one
+#: group of bounded size (about 150 MB of memory at the full archive's pace), and while one
+#: runs the build process is writing the other outputs or waiting: a second one halves the
+#: wait on a machine of two cores or more.
+JOBS = max(1, min(2, os.cpu_count() or 1))
+
+
 def build_indexes(
     site: Path,
     groups: dict[str, list[str]],
     previous: Path | None = None,
     progress: Callable[[IndexRun], None] | None = None,
+    jobs: int | None = None,
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
     Each group is indexed from a folder of its pages' indexed parts (`indexed_part`; same
-    relative paths, so Pagefind computes the same URLs), one Pagefind process at a time so
-    memory never adds up.
+    relative paths, so Pagefind computes the same URLs), by `jobs` Pagefind processes at a
+    time (`JOBS` by default: one per core, at most two, so memory adds up to two groups').
+    Groups are independent folders, so the bytes are the same in any order; the runs are
+    returned in the groups' order.
     A group whose pages are byte for byte those of the same group in `previous` (the live
     site) takes that group's index instead: Pagefind's output is canonical (see
     `canonical_order`), so the bytes are the ones indexing would write, and publishing a
@@ -268,35 +279,47 @@ def build_indexes(
     files are hard-linked, never written to: every later write replaces a file rather than
     changing it.
     """
-    runs: list[IndexRun] = []
-    for group in sorted(groups):
-        pages = sorted(groups[group])
-        out = site / INDEX_DIR / group
-        shutil.rmtree(out, ignore_errors=True)
-        if not pages:
-            continue
-        start = time.perf_counter()
-        manifest = json.dumps({rel: _digest(site / rel) for rel in pages}, indent=0)
-        old = previous / INDEX_DIR / group if previous is not None else None
-        if old is not None and _manifest(old) == manifest:
-            shutil.copytree(old, out, copy_function=_link_or_copy)
-            runs.append(IndexRun(group, 0, time.perf_counter() - start, 0.0))
-            if progress:
-                progress(runs[-1])
-            continue
-        with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
-            tree = Path(tmp)
-            for rel in pages:
-                target = tree / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _indexed_copy(site / rel, target)
-            peak, cpu = _run_pagefind(tree, out)
-        canonical_order(out)
-        (out / MANIFEST).write_text(manifest, encoding="utf-8")
-        runs.append(IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu))
-        if progress:
-            progress(runs[-1])
-    return runs
+    work = [(group, sorted(groups[group])) for group in sorted(groups)]
+
+    def index(item: tuple[str, list[str]]) -> IndexRun | None:
+        run = _index_group(site, item[0], item[1], previous)
+        if run is not None and progress:
+            progress(run)
+        return run
+
+    jobs = JOBS if jobs is None else max(1, jobs)
+    if jobs == 1 or len(work) < 2:
+        done = [index(item) for item in work]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
+            done = list(pool.map(index, work))
+    return [run for run in done if run is not None]
+
+
+def _index_group(
+    site: Path, group: str, pages: list[str], previous: Path | None
+) -> IndexRun | None:
+    """One group's index: the live site's when its pages are unchanged, else Pagefind's."""
+    out = site / INDEX_DIR / group
+    shutil.rmtree(out, ignore_errors=True)
+    if not pages:
+        return None
+    start = time.perf_counter()
+    manifest = json.dumps({rel: _digest(site / rel) for rel in pages}, indent=0)
+    old = previous / INDEX_DIR / group if previous is not None else None
+    if old is not None and _manifest(old) == manifest:
+        shutil.copytree(old, out, copy_function=_link_or_copy)
+        return IndexRun(group, 0, time.perf_counter() - start, 0.0)
+    with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
+        tree = Path(tmp)
+        for rel in pages:
+            target = tree / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _indexed_copy(site / rel, target)
+        peak, cpu = _run_pagefind(tree, out)
+    canonical_order(out)
+    (out / MANIFEST).write_text(manifest, encoding="utf-8")
+    return IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu)
 
 
 def _digest(path: Path) -> str:
