@@ -125,3 +125,48 @@ def test_reading_every_file_makes_the_record_whole_again(
     assert scan_cached(folder, matcher(LAND, DEPOT, exempt), cache, public=digests([PARK])) == {}
     assert scanned == ["new.html"]
     assert len(list(cache.glob("leakscan-public-*.bin"))) == 1  # the last build's only
+
+
+def test_a_large_site_is_read_by_two_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At ten years of papers the files are shared between two processes (leakscan
+    PARALLEL_FILES): every file is read by one of them, a leak in either share is found, and
+    the record is the one a single process makes."""
+    pages = {f"p{number:02d}.html": f"{PARK} Page {number}." for number in range(20)}
+    single, double = tmp_path / "single", tmp_path / "double"
+    for folder in (single, double):
+        folder.mkdir()
+        site(folder, pages)
+    assert scan_cached(single / "site", matcher(LAND), single / "cache") == {}
+    monkeypatch.setattr(leakscan, "PARALLEL_FILES", 2)
+    assert len(leakscan._shares(sorted(pages))) == 2
+    assert scan_cached(double / "site", matcher(LAND), double / "cache") == {}
+    one, two = load(single / "cache"), load(double / "cache")
+    assert one is not None and two is not None and one.clean == two.clean and len(one.clean) == 20
+
+    for number in (6, 13):  # one in each share
+        (double / "site" / f"p{number:02d}.html").write_text(f"<p>{LAND}</p>")
+    found = scan_cached(double / "site", matcher(LAND), double / "cache")
+    assert set(found) == {"p06.html", "p13.html"}
+
+
+def test_a_worker_that_fails_has_its_share_read_by_the_build_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setattr(leakscan, "PARALLEL_FILES", 2)
+    parent = os.getpid()
+    real = leakscan._scan_share
+
+    def dies_in_a_fork(*args: object) -> object:
+        if os.getpid() != parent:
+            raise MemoryError("the system took the worker's memory")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leakscan, "_scan_share", dies_in_a_fork)
+    folder = site(tmp_path, {"a.html": PARK, "b.html": DEPOT, "c.html": PARK, "d.html": LAND})
+    assert leakscan._shares(sorted(["a.html", "b.html", "c.html", "d.html"]))[1][-1] == "d.html"
+    found = scan_cached(folder, matcher(LAND), tmp_path / "cache")
+    assert set(found) == {"d.html"}  # in the fork's share
