@@ -217,22 +217,29 @@ def test_slice_draws_the_newest_papers_as_a_full_build(papers: Papers, count: in
 # --- the plugin in `mkdocs serve` --------------------------------------------------------------
 
 
+def serve_config(site: Path, data: Path) -> object:
+    """A fresh configuration as `mkdocs serve` makes one for each rebuild: the demo's
+    mkdocs.yml over `data`, a slice of the newest three meetings, the tests' as-of date."""
+    from mkdocs.config import load_config
+
+    loaded_config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
+    plugin = loaded_config.plugins["committee-papers"]
+    plugin.config.data_dir = str(data)
+    plugin.config.as_of = AS_OF
+    plugin.config.serve_meetings = 3
+    return loaded_config
+
+
 def test_serve_rebuilds_show_each_edit_from_memory(tmp_path: Path) -> None:
     """Rebuild as `mkdocs serve` does (a new configuration, the same plugin) after edits."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     data = copy_data(tmp_path / "data", DATA)
     report_file = data / "meetings" / "2026-11-11-audit-governance" / f"{SERVED}.md"
     site = Path(tempfile.mkdtemp(dir=tmp_path))
 
     def config() -> object:
-        loaded_config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
-        plugin = loaded_config.plugins["committee-papers"]
-        plugin.config.data_dir = str(data)
-        plugin.config.as_of = AS_OF
-        plugin.config.serve_meetings = 3
-        return loaded_config
+        return serve_config(site, data)
 
     first = config()
     first.plugins.on_startup(command="serve", dirty=False)

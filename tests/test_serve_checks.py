@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import AS_OF, DATA, ROOT, copy_data, edit
+from support import DATA, copy_data, edit
 from test_loadcache import loaded
-from test_serve import SERVED, remembered, wait_for_event
+from test_serve import SERVED, remembered, serve_config, wait_for_event
 
 from committee_papers.loadcache import UnitMemory
 
@@ -145,7 +145,6 @@ def test_serve_shows_an_edit_on_every_page_of_the_slice_it_changes(tmp_path: Pat
     """A person's name, a body's name and a report's title, each edited in one file, show
     on the other pages of the slice that name them, rebuild after rebuild."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     data = copy_data(tmp_path / "data", DATA)
     site = Path(tempfile.mkdtemp(dir=tmp_path))
@@ -154,12 +153,7 @@ def test_serve_shows_an_edit_on_every_page_of_the_slice_it_changes(tmp_path: Pat
     author = "andrew-cole"  # the report's author: "Andrew Cole" in people.yml
 
     def config() -> object:
-        loaded_config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site))
-        plugin = loaded_config.plugins["committee-papers"]
-        plugin.config.data_dir = str(data)
-        plugin.config.as_of = AS_OF
-        plugin.config.serve_meetings = 3
-        return loaded_config
+        return serve_config(site, data)
 
     def page(path: str) -> str:
         return (site / path / "index.html").read_text(encoding="utf-8")
