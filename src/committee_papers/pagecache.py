@@ -378,29 +378,16 @@ class PageCache:
         #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
         #: site path -> (address, stored name, size in bytes).
         self.written: dict[str, tuple[str, str, int]] = {}
-        index = self.folder / "index.pickle"
-        try:
-            with index.open("rb") as handle:
-                saved = pickle.load(handle)
-            if saved.get("format") == FORMAT and saved.get("key") == global_key:
-                self.entries = saved["entries"]
-        except FileNotFoundError:
-            pass
-        except Exception as error:  # a damaged index only costs a full drawing
-            log.info(f"Page cache: index unreadable ({error}); drawing every page")
+        saved = _unpickled(self.folder / INDEX, "index unreadable; drawing every page")
+        wanted = (FORMAT, global_key)
+        if isinstance(saved, dict) and (saved.get("format"), saved.get("key")) == wanted:
+            self.entries = saved["entries"]
 
     def _known_prints(self) -> dict[bytes, bytes]:
         """The last build's fingerprints of papers as loaded (Fingerprints.known); none
         when unreadable. Under the global key's folder: new code starts afresh."""
-        try:
-            with (self.folder / PRINTS).open("rb") as handle:
-                known = pickle.load(handle)
-            return known if isinstance(known, dict) else {}
-        except FileNotFoundError:
-            return {}
-        except Exception as error:  # a damaged file only costs fingerprinting again
-            log.info(f"Page cache: fingerprints unreadable ({error}); made again")
-            return {}
+        known = _unpickled(self.folder / PRINTS, "fingerprints unreadable; made again")
+        return known if isinstance(known, dict) else {}
 
     # --- the model the pages are drawn from ----------------------------------------------
 
@@ -736,21 +723,9 @@ class PageCache:
         wanted = set(pages) | self.outputs
         entries = {uri: entry for uri, entry in self.entries.items() if uri in wanted}
         self.folder.mkdir(parents=True, exist_ok=True)
-        index = self.folder / "index.pickle"
-        temporary = index.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(
-                {"format": FORMAT, "key": self.key, "entries": entries},
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        os.replace(temporary, index)
+        _pickled(self.folder / INDEX, {"format": FORMAT, "key": self.key, "entries": entries})
         if self.prints.learnt:
-            prints = self.folder / PRINTS
-            temporary = prints.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(self.prints.learnt, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, prints)
+            _pickled(self.folder / PRINTS, self.prints.learnt)
         named = {entry.blob for entry in entries.values()}
         old = time.time() - STALE_BLOB_SECONDS
         for path in self.folder.iterdir():
@@ -762,13 +737,34 @@ class PageCache:
                     pass
         folders = sorted(
             (p for p in self.root.iterdir() if p.is_dir()),
-            key=lambda p: max(_mtime(p), _mtime(p / "index.pickle")),
+            key=lambda p: max(_mtime(p), _mtime(p / INDEX)),
             reverse=True,
         )
         unused = time.time() - STALE_KEY_SECONDS
         for folder in folders[KEEP_KEYS:]:
-            if max(_mtime(folder), _mtime(folder / "index.pickle")) < unused:
+            if max(_mtime(folder), _mtime(folder / INDEX)) < unused:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unpickled(path: Path, damaged: str) -> Any:
+    """What a cache file holds, or None when it is missing or damaged (`damaged` is logged:
+    a damaged file only costs work again, never a wrong page)."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as error:
+        log.info(f"Page cache: {path.name}: {damaged} ({error})")
+        return None
+
+
+def _pickled(path: Path, value: Any) -> None:
+    """Write a cache file whole under another name, then put it in place in one step."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def _blob_name(name: str, data: bytes) -> str:
