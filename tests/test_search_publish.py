@@ -3,12 +3,13 @@ pages; every other group's index is the live site's, untouched (searchindex.py: 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
 
 import pytest
-from support import build_site, copy_data, file_digests
+from support import ROOT, build_site, copy_data, file_digests
 
 #: Already live: a planning meeting in November.
 NOVEMBER = """body: planning
@@ -114,3 +115,53 @@ def test_two_pagefind_processes_run_at_once_and_give_the_bytes_of_one(
     two = file_digests(build_site(tmp_path / "two") / "pagefind")
     assert len(calls) >= 3
     assert two == one
+
+
+def test_a_rebuild_knows_the_page_cache_s_pages_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a group changed is told by the hash of each page's bytes. A page linked from
+    the page cache is known by the name of the cache's copy (that hash), so a re-build reads
+    only the pages the cache does not hold (the hand-written ones); every manifest still
+    gives the hash of the page's bytes, as reading it would."""
+    from committee_papers import searchindex
+    from committee_papers.pagecache import content_digest
+
+    data = copy_data(tmp_path / "data")
+    build_site(tmp_path / "live", data_dir=data)
+    meeting(data, "2026-12-15-audit-governance", DECEMBER)
+    read: list[int] = []
+
+    def counted(data: bytes) -> str:
+        read.append(len(data))
+        return content_digest(data)
+
+    monkeypatch.setattr(searchindex, "content_digest", counted)
+    live = build_site(tmp_path / "live", data_dir=data)
+    manifests = {
+        rel: digest
+        for path in (live / "pagefind").glob(f"*/{searchindex.MANIFEST}")
+        for rel, digest in json.loads(path.read_text(encoding="utf-8")).items()
+    }
+    assert len(manifests) > 20
+    assert manifests == {rel: content_digest((live / rel).read_bytes()) for rel in manifests}
+    # The hand-written pages (docs/) are not the page cache's: those, and only those, read.
+    hand_written = {
+        "index.html" if md.stem == "index" else f"{md.stem}/index.html"
+        for md in (ROOT / "docs").glob("*.md")
+    }
+    assert len(read) == len(hand_written & manifests.keys()) > 0
+
+
+def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
+    """The name of a cached copy stands for a page only while the page is that copy (the
+    same inode); a page written over since is read."""
+    from committee_papers import searchindex
+    from committee_papers.pagecache import content_digest
+
+    (tmp_path / "p.html").write_bytes(b"<p>now</p>")
+    inode = (tmp_path / "p.html").stat().st_ino
+    same = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode)})
+    other = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode + 1)})
+    assert same == "stored"
+    assert other == content_digest(b"<p>now</p>")

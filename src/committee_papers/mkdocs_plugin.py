@@ -657,10 +657,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         staging = Path(config.site_dir)
         self._stop_page_html()
         adopted = self.page_cache.adopt() if self.page_cache is not None else {}
+        inodes = self.page_cache.stored_inodes() if self.page_cache is not None else {}
+        pages = self._stored_pages(staging, adopted, inodes)
         self.timer.lap("pages")
         # Pagefind (another process) indexes the pages while this one writes the other
         # outputs, which it does not read; the guard, which reads the index, waits for it.
-        search = Background(self._index, staging) if self.config.search_index else None
+        search = Background(self._index, staging, pages) if self.config.search_index else None
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
@@ -687,7 +689,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.policy.papers,
                 also_public=self.template_text,
                 cache_dir=_cache_folder(config, self.config.guard_cache, ".cache/guard"),
-                stored=self._stored_files(staging, linked, adopted),
+                stored={**pages, **self._stored_outputs(linked)},
             )
             self.timer.lap("guard")
             if leaks:
@@ -705,17 +707,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
 
-    def _stored_files(
-        self, staging: Path, linked: dict[str, Path], adopted: dict[str, str]
+    def _stored_pages(
+        self, staging: Path, adopted: dict[str, str], inodes: dict[str, int]
     ) -> dict[str, tuple[str, int]]:
-        """The site's files linked from the page cache: pages placed in on_env, pages drawn
-        now and adopted by the cache, and output files, each with the name of the cache's
-        copy (the hash of its bytes) and its inode, so the guard knows them without reading
-        them (leakscan.scan_cached)."""
-        cache = self.page_cache
-        if cache is None:
-            return {}
-        inodes = cache.stored_inodes()
+        """The site's pages linked from the page cache (placed in on_env, or drawn now and
+        adopted), each with the name of the cache's copy (the hash of its bytes) and its
+        inode, so that the search index and the guard know them without reading them
+        (searchindex.build_indexes, leakscan.scan_cached)."""
         found: dict[str, tuple[str, int]] = {}
         pages = [(path, entry.blob) for path, entry in self.placed.items()]
         inside = os.path.join(os.path.abspath(staging), "")
@@ -725,12 +723,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 # 45,000 pages at ten years of papers: their names cut, not worked out.
                 name = path[len(inside) :] if path.startswith(inside) else None
                 found[name or Path(os.path.relpath(path, staging)).as_posix()] = (blob, inode)
-        folder = str(cache.folder)
-        for name, source in linked.items():
-            inode = inodes.get(source.name)
-            if inode is not None and os.path.dirname(source) == folder:
-                found[name] = (source.name, inode)
         return found
+
+    def _stored_outputs(self, linked: dict[str, Path]) -> dict[str, tuple[str, int]]:
+        """The output files linked from the page cache, as `_stored_pages` gives pages (the
+        cache's folder listed again: the outputs step has just stored some)."""
+        if self.page_cache is None:
+            return {}
+        inodes = self.page_cache.stored_inodes()
+        folder = str(self.page_cache.folder)
+        return {
+            name: (source.name, inodes[source.name])
+            for name, source in linked.items()
+            if source.name in inodes and os.path.dirname(source) == folder
+        }
 
     def _save_page_cache(self) -> None:
         if self.page_cache is not None:
@@ -739,15 +745,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
 
-    def _index(self, site: Path) -> None:
-        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/."""
+    def _index(self, site: Path, stored: dict[str, tuple[str, int]]) -> None:
+        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
+        `stored` are the pages the page cache holds (`_stored_pages`)."""
         groups: dict[str, list[str]] = {}
         for dest, group in self.search_groups.items():
             if (site / dest).is_file():
                 groups.setdefault(group, []).append(dest)
         log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
         try:
-            runs = build_indexes(site, groups, previous=self.target, progress=_log_index)
+            # A stored name is the hash of the bytes and a suffix (pagecache._blob_name).
+            known = {name: (blob.partition(".")[0], ino) for name, (blob, ino) in stored.items()}
+            runs = build_indexes(
+                site, groups, previous=self.target, progress=_log_index, known=known
+            )
         except SearchIndexError as error:
             raise PluginError(str(error)) from error
         fresh = [run for run in runs if run.pages]

@@ -767,10 +767,16 @@ def _pickled(path: Path, value: Any) -> None:
     os.replace(temporary, path)
 
 
+def content_digest(data: bytes) -> str:
+    """The hash of a file's bytes that names the cache's copy of it: whoever holds a site
+    file linked from the cache knows its hash from the name (searchindex's manifests)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def _blob_name(name: str, data: bytes) -> str:
     """A cache file's name: the hash of its bytes, with the suffix of what it is."""
     suffix = ".html" if name.endswith(".md") else Path(name).suffix
-    return hashlib.blake2b(data, digest_size=20).hexdigest() + suffix
+    return content_digest(data) + suffix
 
 
 def _share(dest: str, stored: Path) -> bool:

@@ -23,6 +23,7 @@ gzip streams whose content starts with the signature `pagefind_dcd`; fragments
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -34,7 +35,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,7 @@ from typing import Any
 import cbor2
 
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
+from .pagecache import content_digest
 
 #: Where the indexes go inside the site: pagefind/<group>/.
 INDEX_DIR = "pagefind"
@@ -264,6 +266,7 @@ def build_indexes(
     previous: Path | None = None,
     progress: Callable[[IndexRun], None] | None = None,
     jobs: int | None = None,
+    known: Mapping[str, tuple[str, int]] | None = None,
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
@@ -278,11 +281,17 @@ def build_indexes(
     meeting re-indexes its period, its year's listings and the hub pages. The previous index's
     files are hard-linked, never written to: every later write replaces a file rather than
     changing it.
+
+    `known` names pages whose bytes are known without reading them: path -> (the hash of
+    their bytes, `pagecache.content_digest`, and their inode). The page cache names its
+    copies by that hash and a page linked from one shares its inode, so a re-build of ten
+    years of papers does not read a gigabyte of pages to learn that they are the cache's;
+    a page whose inode differs is read.
     """
     work = [(group, sorted(groups[group])) for group in sorted(groups)]
 
     def index(item: tuple[str, list[str]]) -> IndexRun | None:
-        run = _index_group(site, item[0], item[1], previous)
+        run = _index_group(site, item[0], item[1], previous, known or {})
         if run is not None and progress:
             progress(run)
         return run
@@ -297,7 +306,11 @@ def build_indexes(
 
 
 def _index_group(
-    site: Path, group: str, pages: list[str], previous: Path | None
+    site: Path,
+    group: str,
+    pages: list[str],
+    previous: Path | None,
+    known: Mapping[str, tuple[str, int]],
 ) -> IndexRun | None:
     """One group's index: the live site's when its pages are unchanged, else Pagefind's."""
     out = site / INDEX_DIR / group
@@ -305,7 +318,7 @@ def _index_group(
     if not pages:
         return None
     start = time.perf_counter()
-    manifest = json.dumps({rel: _digest(site / rel) for rel in pages}, indent=0)
+    manifest = json.dumps({rel: _page_digest(site, rel, known) for rel in pages}, indent=0)
     old = previous / INDEX_DIR / group if previous is not None else None
     if old is not None and _manifest(old) == manifest:
         shutil.copytree(old, out, copy_function=_link_or_copy)
@@ -322,8 +335,15 @@ def _index_group(
     return IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _page_digest(site: Path, rel: str, known: Mapping[str, tuple[str, int]]) -> str:
+    path = site / rel
+    stored = known.get(rel)
+    if stored is not None:
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_ino == stored[1]:
+                return stored[0]
+    # The page cache's hash: a cached page's digest is the name of its copy.
+    return content_digest(path.read_bytes())
 
 
 def _manifest(index: Path) -> str | None:
