@@ -170,3 +170,56 @@ def test_a_worker_that_fails_has_its_share_read_by_the_build_itself(
     assert leakscan._shares(sorted(["a.html", "b.html", "c.html", "d.html"]))[1][-1] == "d.html"
     found = scan_cached(folder, matcher(LAND), tmp_path / "cache")
     assert set(found) == {"d.html"}  # in the fork's share
+
+
+class Recording:
+    """A matcher that keeps the text each search is given."""
+
+    def __init__(self, found: Matcher) -> None:
+        self.inner, self.fragments, self.texts = found, found.fragments, []
+
+    def find(self, text: bytes) -> set[str]:
+        self.texts.append(bytes(text))
+        return self.inner.find(text)
+
+
+def test_strings_of_the_open_data_proved_clean_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`api/all.json` changes with every meeting and is read whole; its strings proved clean
+    by an earlier build stay so as its files do (guardrecord.kept), so only new ones are."""
+    import json
+
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 64)  # the file is "large": read in windows
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK})
+    bulk = folder / "all.json"
+    apologies = "Apologies were received from two members."
+
+    def publish(*texts: str) -> None:
+        bulk.unlink(missing_ok=True)  # a new file, as a build writes it
+        bulk.write_text(json.dumps({"events": list(texts)}, indent=2))
+
+    publish(PARK, DEPOT)
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT])) == {}
+    record = load(cache)
+    assert record is not None and len(record.strings) == 3  # "events" and the two texts
+
+    # The next meeting adds a string: only that one is read.
+    publish(PARK, DEPOT, apologies)
+    public = digests([PARK, DEPOT, apologies])
+    recording = Recording(matcher(LAND))
+    assert scan_cached(folder, recording, cache, public=public) == {}  # type: ignore[arg-type]
+    read = b" ".join(recording.texts)
+    assert b"apologies were received" in read
+    assert b"new park" not in read and b"old depot" not in read
+
+    # A withheld string reaching it is found: new strings are read.
+    publish(PARK, DEPOT, apologies, LAND)
+    assert set(scan_cached(folder, matcher(LAND), cache, public=public)) == {"all.json"}
+
+    # Text public before and withheld now (a public value gone): every string is read again.
+    publish(PARK, DEPOT, apologies)
+    recording = Recording(matcher(LAND, PARK))
+    found = scan_cached(folder, recording, cache, public=digests([DEPOT, apologies]))  # type: ignore[arg-type]
+    assert set(found) == {"all.json", "park.html"}

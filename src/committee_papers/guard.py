@@ -29,8 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import guardrecord
-from .leakmatch import APART, APART_B, Matcher, fold, fold_text
+from . import guardrecord, secretsmemo
+from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
 from .leakscan import scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
@@ -211,7 +211,7 @@ class Secrets:
 
     papers: dict[str, str]
     #: An automaton already made for these fragments or more (more are ignored when found).
-    matcher: Matcher | None = None
+    matcher: Matcher | Matchers | None = None
     #: Sorted digests of every public value (guardrecord.py), for a re-build's scan.
     public: array | None = None
 
@@ -241,19 +241,27 @@ class Secrets:
 
 
 def secrets(
-    full: Papers, shown: Papers, also_public: Iterable[str] = (), digested: bool = False
+    full: Papers,
+    shown: Papers,
+    also_public: Iterable[str] = (),
+    digested: bool = False,
+    memory: Path | None = None,
 ) -> Secrets:
     """Every fragment of the withheld papers that the public papers do not also contain;
-    `digested` adds the digests of every public value, for a re-build's scan."""
+    `digested` adds the digests of every public value, for a re-build's scan. With
+    `memory` (a folder), what the last build found is kept there and used (secretsmemo.py):
+    the same result, without searching ten years of public text again."""
     shared: dict[int, Any] = {}
     public_values = set(_public_words(shown, shared)) | set(also_public)
-    public = guardrecord.digests(public_values) if digested else None
     candidates: dict[str, str] = {}
     for paper, value in _withheld_candidates(full, shared, public_values):
         if value in public_values:
             continue
         for fragment in fragments(value):
             candidates.setdefault(fragment, paper)
+    if memory is not None and candidates:
+        return _remembered(candidates, sorted(public_values), memory)
+    public = guardrecord.digests(public_values) if digested else None
     if not candidates:
         return Secrets(candidates, public=public)
     everything = Secrets(dict(candidates))
@@ -262,6 +270,82 @@ def secrets(
             candidates.pop(fragment, None)
     # The same automaton serves: fragments that turned out public are dropped when found.
     return Secrets(candidates, everything.matcher, public)
+
+
+def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> Secrets:
+    """`secrets` from the last build's memo: while the public values only grew, a fragment
+    found then is public still, and one looked for then is public now only if an added
+    value holds it; only fragments never looked for are searched for in the kept text."""
+    each = guardrecord.value_digests(values)
+    now = set(each)
+    public = array("Q", sorted(now))
+    memo = secretsmemo.load(memory)
+    before = set(memo.public) if memo is not None else None
+    if memo is None or before is None or not before <= now:
+        return _searched_all(candidates, values, public, memory)
+    added = [value for value, digest in zip(values, each, strict=True) if digest not in before]
+    matcher, engine = _matcher(candidates, memory, memo)
+    found = {fragment for fragment in candidates if fragment in memo.found}
+    segments = list(memo.segments)
+    if added:
+        segment = secretsmemo.Segment(memory)
+        for chunk in _chunks(added):
+            text = _public_text(chunk)
+            found |= matcher.find(text)
+            segment.add(text)
+        segments.append(segment.close())
+    fresh = [fragment for fragment in candidates if fragment not in memo.checked]
+    if fresh:
+        looked_for = Matcher(fresh)
+        for piece in secretsmemo.text(memory, memo):
+            found |= looked_for.find(piece)
+    found &= candidates.keys()
+    segments = secretsmemo.joined(memory, segments)
+    secretsmemo.save(memory, public, candidates, found, segments, engine)
+    kept = {fragment: paper for fragment, paper in candidates.items() if fragment not in found}
+    return Secrets(kept, matcher, public)
+
+
+def _searched_all(
+    candidates: dict[str, str], values: list[str], public: array, memory: Path
+) -> Secrets:
+    """`secrets` the long way, starting a memo: every public value searched and kept."""
+    everything = Matcher(list(candidates))
+    found: set[str] = set()
+    segment = secretsmemo.Segment(memory)
+    for chunk in _chunks(values):
+        text = _public_text(chunk)
+        found |= everything.find(text)
+        segment.add(text)
+    compiled = everything.compiled()
+    engine = secretsmemo.add_engine(memory, everything.fragments, compiled) if compiled else None
+    secretsmemo.save(memory, public, candidates, found, [segment.close()], engine)
+    kept = {fragment: paper for fragment, paper in candidates.items() if fragment not in found}
+    return Secrets(kept, everything, public)
+
+
+#: Fragments not in the kept automaton that are compiled apart; more, and all are compiled
+#: into a new automaton that is kept instead.
+_ADDED_APART = 2_000
+
+
+def _matcher(
+    candidates: dict[str, str], memory: Path, memo: secretsmemo.Memo
+) -> tuple[Matcher | Matchers, str | None]:
+    """An automaton for every candidate: the kept one and one of the fragments it lacks,
+    or a new one (kept) when it lacks many or cannot be loaded. Fragments it has that are
+    no longer candidates are found and dropped (Secrets.find keeps only its own)."""
+    kept = secretsmemo.engine(memory, memo)
+    if kept is not None:
+        fragments, compiled = kept
+        known = set(fragments)
+        added = [fragment for fragment in candidates if fragment not in known]
+        if len(added) <= max(_ADDED_APART, len(fragments) // 8):
+            return Matchers(Matcher(fragments, compiled), Matcher(added)), memo.engine
+    everything = Matcher(list(candidates))
+    compiled = everything.compiled()
+    engine = secretsmemo.add_engine(memory, everything.fragments, compiled) if compiled else None
+    return everything, engine
 
 
 #: Characters of public text folded and searched at once when finding public fragments.
@@ -338,5 +422,5 @@ def check_site(
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     """
-    found = secrets(full, shown, also_public, digested=cache_dir is not None)
+    found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
     return scan(site_dir, found, cache_dir, stored)

@@ -28,11 +28,12 @@ import os
 import tempfile
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 RECORD = "leakscan.json"
 _DIGESTS = "leakscan-public-"
+_STRINGS = "leakscan-strings-"
 
 
 @dataclass
@@ -45,16 +46,23 @@ class Record:
     public: array | None = None
     #: The public values have only grown since the last build that read every file.
     monotone: bool = False
+    #: Digests of the strings of large JSON files proved clean (leakscan.Reader.known):
+    #: they stay clean when the files do.
+    strings: set[int] = field(default_factory=set)
 
 
 def digests(values: Iterable[str]) -> array:
     """Sorted 64-bit digests of `values`, without repeats."""
+    return array("Q", sorted(set(value_digests(values))))
+
+
+def value_digests(values: Iterable[str]) -> list[int]:
+    """The 64-bit digest of each of `values`, in order."""
     blake2b = hashlib.blake2b
-    made = {
+    return [
         int.from_bytes(blake2b(v.encode("utf-8", "surrogatepass"), digest_size=8).digest())
         for v in values
-    }
-    return array("Q", sorted(made))
+    ]
 
 
 def within(old: array, new: array) -> bool:
@@ -74,14 +82,23 @@ def load(folder: Path) -> Record | None:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         saved = json.loads((folder / RECORD).read_text(encoding="utf-8"))
         record = Record(frozenset(saved["fragments"]), set(saved["clean"]))
-        name = saved.get("public")
-        if isinstance(name, str) and name.startswith(_DIGESTS) and "/" not in name:
-            with contextlib.suppress(OSError, ValueError):
-                public = array("Q")
-                public.frombytes((folder / name).read_bytes())
-                record.public = public
-                record.monotone = saved.get("monotone") is True
+        public = _digests_file(folder, saved.get("public"), _DIGESTS)
+        if public is not None:
+            record.public = public
+            record.monotone = saved.get("monotone") is True
+        strings = _digests_file(folder, saved.get("strings"), _STRINGS)
+        record.strings = set(strings) if strings is not None else set()
         return record
+    return None
+
+
+def _digests_file(folder: Path, name: object, prefix: str) -> array | None:
+    """The digests a record names (a file of its own), or None (none, or unreadable)."""
+    if isinstance(name, str) and name.startswith(prefix) and "/" not in name:
+        with contextlib.suppress(OSError, ValueError):
+            digests = array("Q")
+            digests.frombytes((folder / name).read_bytes())
+            return digests
     return None
 
 
@@ -105,25 +122,34 @@ def save(
     clean: Iterable[str],
     public: array | None,
     monotone: bool,
+    strings: Iterable[int] = (),
 ) -> None:
     """Write the record of a clean scan: each file written whole under a new name, then the
     record replaced in one step (builds of other output folders may share the folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     payload: dict[str, object] = {"fragments": sorted(fragments), "clean": sorted(clean)}
     if public is not None:
-        data = public.tobytes()
-        name = f"{_DIGESTS}{hashlib.sha256(data).hexdigest()[:32]}.bin"
-        if not (folder / name).exists():
-            _write(folder, data, name)
-        payload.update(public=name, monotone=monotone)
-    _write(folder, json.dumps(payload).encode("utf-8"), RECORD)
-    for old in folder.glob(f"{_DIGESTS}*.bin"):
-        if old.name != payload.get("public"):
-            with contextlib.suppress(OSError):
-                old.unlink()
+        payload.update(public=_digests_stored(folder, public, _DIGESTS), monotone=monotone)
+    payload["strings"] = _digests_stored(folder, array("Q", sorted(strings)), _STRINGS)
+    write_whole(folder, json.dumps(payload).encode("utf-8"), RECORD)
+    for prefix, kept in ((_DIGESTS, payload.get("public")), (_STRINGS, payload["strings"])):
+        for old in folder.glob(f"{prefix}*.bin"):
+            if old.name != kept:
+                with contextlib.suppress(OSError):
+                    old.unlink()
 
 
-def _write(folder: Path, data: bytes, name: str) -> None:
+def _digests_stored(folder: Path, digests: array, prefix: str) -> str:
+    """Digests in a file of their own, named by their hash; its name."""
+    data = digests.tobytes()
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()[:32]}.bin"
+    if not (folder / name).exists():
+        write_whole(folder, data, name)
+    return name
+
+
+def write_whole(folder: Path, data: bytes, name: str) -> None:
+    """Write `data` to `folder/name` under another name first, then put it in place."""
     with tempfile.NamedTemporaryFile(
         "wb", dir=folder, prefix="leakscan-", suffix=".tmp", delete=False
     ) as partial:

@@ -158,13 +158,20 @@ def fold_text(text: str) -> bytes:
 class Matcher:
     """Every fragment (already folded) at once; finds them as whole words."""
 
-    def __init__(self, fragments: list[str]) -> None:
+    def __init__(self, fragments: list[str], compiled: bytes | None = None) -> None:
+        """`compiled` is what `compiled()` gave for the same fragments in an earlier build
+        (the automaton of ten years of withheld text takes seconds to make, a millisecond
+        to load); made afresh when it cannot be loaded."""
         self.fragments = fragments
         self._whole = [encode(f) for f in fragments]
         #: What the engine looks for: each fragment up to its first NUL and `_HEAD` bytes.
         heads = [w.split(b"\x00", 1)[0][:_HEAD] for w in self._whole]
         with_head = [i for i, head in enumerate(heads) if head]
-        self._engine = _engine([heads[i] for i in with_head], with_head) if with_head else None
+        self._engine: Engine | None = None
+        if with_head:
+            patterns = [heads[i] for i in with_head]
+            loaded = _loaded_engine(compiled) if compiled else None
+            self._engine = loaded or _engine(patterns, with_head)
         #: Fragments that start with a NUL have no head: looked for whole with `bytes.find`.
         self._headless = [i for i, head in enumerate(heads) if not head]
         self._heads = [head or whole for head, whole in zip(heads, self._whole, strict=True)]
@@ -174,6 +181,11 @@ class Matcher:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["fragments"])  # type: ignore[misc]
+
+    def compiled(self) -> bytes | None:
+        """The engine as bytes to keep (None where it cannot be kept: no Hyperscan)."""
+        dump = getattr(self._engine, "dump", None)
+        return dump() if dump is not None else None
 
     def find(self, text: bytes | str) -> set[str]:
         """The fragments in folded `text` as whole words (a name inside a longer word is not
@@ -193,6 +205,20 @@ class Matcher:
                 continue
             if _word_around(data, start, stop):
                 found.add(fragment)
+        return found
+
+
+class Matchers:
+    """Several matchers as one: a kept automaton, and one of the fragments added since."""
+
+    def __init__(self, *parts: Matcher) -> None:
+        self.parts = parts
+
+    def find(self, text: bytes | str) -> set[str]:
+        data = encode(text) if isinstance(text, str) else text
+        found: set[str] = set()
+        for part in self.parts:
+            found |= part.find(data)
         return found
 
 
@@ -238,14 +264,38 @@ def _engine(patterns: list[bytes], ids: list[int]) -> Engine:
         return _aho_corasick(patterns, ids)
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(expressions=patterns, ids=ids, elements=len(patterns), literal=True)
+    return _Hyperscan(database)
 
-    def scan(data: bytes) -> list[tuple[int, int]]:
+
+class _Hyperscan:
+    """A compiled Hyperscan database as an Engine, which can be kept as bytes."""
+
+    def __init__(self, database: Any) -> None:
+        self.database = database
+
+    def __call__(self, data: bytes) -> list[tuple[int, int]]:
         ends: list[tuple[int, int]] = []
         if data:
-            database.scan(data, match_event_handler=_collect, context=ends)
+            self.database.scan(data, match_event_handler=_collect, context=ends)
         return ends
 
-    return scan
+    def dump(self) -> bytes:
+        import hyperscan
+
+        return bytes(hyperscan.dumpb(self.database))
+
+
+def _loaded_engine(compiled: bytes) -> Engine | None:
+    """An engine from `_Hyperscan.dump`, or None (no Hyperscan here, or bytes it refuses:
+    another version or platform)."""
+    try:
+        import hyperscan
+
+        database = hyperscan.loadb(compiled, mode=hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)
+    except Exception:  # the caller compiles afresh
+        return None
+    return _Hyperscan(database)
 
 
 def _collect(index: int, _start: int, end: int, _flags: int, ends: list[tuple[int, int]]) -> None:

@@ -203,6 +203,12 @@ class Reader:
     #: chance per build.
     seen: set[int] = field(default_factory=set)
 
+    #: The strings of large JSON files proved clean by earlier builds (stable digests,
+    #: `string_digests`), not read again while the guard's record holds
+    #: (guardrecord.kept); None when not kept. And the digests of those met in this build.
+    known: set[int] | None = None
+    learnt: set[int] = field(default_factory=set)
+
     #: Hashes of the tags with text read in pages (`_markup_once`).
     tags: set[int] = field(default_factory=set)
 
@@ -280,7 +286,8 @@ class Reader:
         a scan hands the file itself, so not even its bytes are held whole."""
         found = matcher.find(fold_text(name))
         for window in _json_windows(file):
-            found |= matcher.find(fold_bytes(_markup_apart(self._json_strings(window))))
+            strings = self._json_strings(window, large=True)
+            found |= matcher.find(fold_bytes(_markup_apart(strings)))
         return found
 
     def _same_content(self, matcher: Finder, name: str, data: bytes) -> set[str]:
@@ -297,22 +304,36 @@ class Reader:
             hits = self.same[key] = set() if body is None else matcher.find(body)
         return hits
 
-    def _json_strings(self, data: bytes) -> bytes:
+    def _json_strings(self, data: bytes, large: bool = False) -> bytes:
         """Every string of a JSON file (keys and values) not read before, escapes decoded,
-        kept apart from each other as a parser would give them."""
+        kept apart from each other as a parser would give them. In a `large` file (the
+        whole open data: every build changes it) strings proved clean by an earlier build
+        are not read again either."""
         if b"\\" in data:
             # An escaped quote must not end a string: stand-ins first, decoded after.
             data = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
         parts = data.split(b'"')
         if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
             return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+        strings = set(parts[1::2])
+        if large and self.known is not None:
+            digests = dict(zip(strings, string_digests(strings), strict=True))
+            self.learnt.update(digests.values())
+            known = self.known
+            strings = {piece for piece, digest in digests.items() if digest not in known}
         seen = self.seen
-        fresh = [piece for piece in set(parts[1::2]) if hash(piece) not in seen]
+        fresh = [piece for piece in strings if hash(piece) not in seen]
         seen.update(map(hash, fresh))
         fresh.sort()
         joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+def string_digests(strings: Iterable[bytes]) -> list[int]:
+    """A stable 64-bit digest of each string (the same in every process and build)."""
+    blake2b = hashlib.blake2b
+    return [int.from_bytes(blake2b(piece, digest_size=8).digest()) for piece in strings]
 
 
 def _json_windows(file: BinaryIO) -> Iterator[bytes]:
@@ -548,9 +569,11 @@ def _scan_share(
     inodes: dict[str, int],
     clean: set[str],
     matcher: Finder,
-) -> tuple[dict[str, set[str]], list[str]]:
+    known: set[int] | None = None,
+) -> tuple[dict[str, set[str]], list[str], set[int]]:
     """`scan_cached`'s reading of the files `share` (of the site's `names`): the fragments
-    found in each file that has any, and the keys of the files found or known clean."""
+    found in each file that has any, the keys of the files found or known clean, and the
+    digests of the strings of large JSON files met (`Reader.known`)."""
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
@@ -570,6 +593,7 @@ def _scan_share(
             continue
         if reader is None:
             reader = Reader(theme_of(site_dir, names), frozenset(first_pages(names)))
+            reader.known = known
         if large:
             with open(path, "rb") as file:
                 hits = reader.find_json(matcher, name, file)
@@ -579,7 +603,7 @@ def _scan_share(
             found[name] = hits
         else:
             now_clean.append(key)
-    return found, now_clean
+    return found, now_clean, reader.learnt if reader is not None else set()
 
 
 #: A site of this many files or more is read by two processes on a machine of two cores or
@@ -688,21 +712,35 @@ def scan_cached(
     elif stored:
         site_files(site_dir, inodes)
     stored = stored or {}
-    clean, monotone = guardrecord.kept(guardrecord.load(cache_dir), matcher.fragments, public)
+    record = guardrecord.load(cache_dir)
+    clean, monotone = guardrecord.kept(record, matcher.fragments, public)
     every_file_read = not clean
+    # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
+    known = record.strings if record is not None and clean else set()
 
-    def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str]]:
-        return _scan_share(site_dir, names, share, stored, inodes, clean, matcher)
+    def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
+        return _scan_share(site_dir, names, share, stored, inodes, clean, matcher, known)
 
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
-    for hits, keys in _in_forks(scan_share, _shares(names)):
+    strings: set[int] = set()
+    for hits, keys, learnt in _in_forks(scan_share, _shares(names)):
         found.update(hits)
         now_clean.extend(keys)
+        strings |= learnt
     if found:
         # A scan that found a leak proves no file clean: a JSON string is read only where it
         # is first met, so a second file holding the same leaked string was not looked at
         # and would otherwise be remembered as clean once the first file is mended.
         return found
-    guardrecord.save(cache_dir, matcher.fragments, now_clean, public, monotone or every_file_read)
+    # A build whose large JSON files were all known clean by their bytes read none of
+    # their strings: the strings kept before still stand for them.
+    guardrecord.save(
+        cache_dir,
+        matcher.fragments,
+        now_clean,
+        public,
+        monotone or every_file_read,
+        strings or known,
+    )
     return found
