@@ -116,3 +116,37 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
     members = build_site(tmp_path / "members", data_dir=data, audience="members")
     assert SECRET_TERMS in (members / "reports/depot-sale-terms/index.html").read_text()
     assert not any(SECRET_TERMS.encode() in path.read_bytes() for path in live.rglob("*.html"))
+
+
+def test_a_rebuild_makes_only_the_runs_of_the_open_data_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`api/all.json` is every item of the open data, so a new meeting changes it; its text
+    is kept in runs of items named by their stored copies (opendata._write_run), so the
+    re-build makes again only the runs holding a changed item, and the file is byte for
+    byte a full build's."""
+    from committee_papers.outputs import opendata
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setattr(opendata, "RUN_MAX", 1)  # the fixture is small: a run an item
+    made: list[int] = []
+    run_text = opendata._run_text
+
+    def counted(out: object, run: list, count: int) -> None:
+        made.append(len(run))
+        run_text(out, run, count)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opendata, "_run_text", counted)
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    runs = len(made)
+    assert runs > 10
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING)
+    made.clear()
+    build_site(tmp_path / "live", data_dir=data)
+    assert 0 < len(made) < runs / 2
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    full = build_site(tmp_path / "full", data_dir=data)
+    assert (live / "api/all.json").read_bytes() == (full / "api/all.json").read_bytes()

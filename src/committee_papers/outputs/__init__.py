@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from ..model import Papers
@@ -44,6 +44,8 @@ class Memo(Protocol):
         self, path: str, make: Callable[[], bytes], handed: Any
     ) -> tuple[bytes, Path | None]: ...
 
+    def piece(self, key: str, write: Callable[[BinaryIO], None]) -> Path: ...
+
 
 #: The memo of the build that is writing its outputs, or None (every file is made).
 _memo: Memo | None = None
@@ -58,6 +60,13 @@ def remembered(memo: Memo | None) -> Iterator[None]:
         yield
     finally:
         _memo = previous
+
+
+def piece(key: str, write: Callable[[BinaryIO], None]) -> Path | None:
+    """A file of bytes that `write` writes and `key` names (the names of the stored files
+    it is made of), kept by the memo: a part of a larger output (`api/all.json`) that a
+    re-build copies instead of making again. None without a memo."""
+    return None if _memo is None else _memo.piece(key, write)
 
 
 def unit(path: str, make: Callable[[], bytes], handed: Any = None) -> OutputFile:

@@ -13,11 +13,13 @@ Decisions are those of the register (decisions.py), with recorded votes as OCD V
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +30,7 @@ from ..model import Person as PersonData
 from ..policy import Policy
 from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
 from ..view import View
-from . import GENERATORS, OutputFile, unit
+from . import GENERATORS, OutputFile, piece, unit
 from .address import LONDON, absolute
 from .calendars import start_time
 
@@ -527,20 +529,60 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
         with bulk.open("wb") as out:
             for before, (_, items) in zip(between, made, strict=True):
                 out.write(before)
+                run: list[OutputFile] = []
                 count = 0
                 for path, make, handed in items:
                     item = unit(path, _dumped(make), handed)
                     yield item
-                    # As json.dumps nests a top-level text: indented, no final newline.
-                    out.write(b",\n    " if count else b"[\n    ")
-                    out.write(item.data[:-1].replace(b"\n", b"\n    "))
-                    count += 1
-                out.write(b"\n  ]" if count else b"[]")
+                    run.append(item)
+                    if _ends_run(item, len(run)):
+                        _write_run(out, run, count)
+                        count, run = count + len(run), []
+                _write_run(out, run, count)
+                out.write(b"\n  ]" if count + len(run) else b"[]")
             out.write(end)
         # The temporary folder goes when the next file is asked for: written by then.
         yield OutputFile(api_url("all"), b"", bulk)
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
+
+
+#: A run of items of `all.json` ends after an item whose stored name (a hash) starts
+#: with a byte below this (one in 64), so inserting an item changes one run, not the runs
+#: after it; and after RUN_MAX items at most.
+_RUN_CUT = 4
+RUN_MAX = 512
+
+
+def _ends_run(item: OutputFile, length: int) -> bool:
+    if length >= RUN_MAX:
+        return True
+    return item.source is not None and int(item.source.name[:2], 16) < _RUN_CUT
+
+
+def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> None:
+    """Items of a list of `all.json`, the `count`-th first, as json.dumps nests them. With
+    the page cache every item is a stored file: the run's text is kept under their names
+    (outputs.piece), so a re-build copies ten years of runs and makes only the new ones,
+    instead of reading 53,000 files and indenting 265 MB."""
+    if not run:
+        return
+    if all(item.source is not None for item in run):
+        names = (item.source.name for item in run)  # type: ignore[union-attr]
+        key = hashlib.blake2b(f"{count > 0} {' '.join(names)}".encode(), digest_size=20)
+        kept = piece(key.hexdigest(), lambda target: _run_text(target, run, count))
+        if kept is not None:
+            with kept.open("rb") as source:
+                shutil.copyfileobj(source, out, 1 << 20)
+            return
+    _run_text(out, run, count)
+
+
+def _run_text(out: BinaryIO, run: list[OutputFile], count: int) -> None:
+    for at, item in enumerate(run, start=count):
+        # As json.dumps nests a top-level text: indented, no final newline.
+        out.write(b",\n    " if at else b"[\n    ")
+        out.write(item.content()[:-1].replace(b"\n", b"\n    "))
 
 
 def _dumped(make: Any) -> Any:
