@@ -10,7 +10,7 @@ So the memo keeps, from the build that made it:
 
 - the sorted 64-bit digests of its public values (as guardrecord keeps them);
 - the candidate fragments it looked for, and which of them it found (public ones);
-- those values' text, folded and kept apart, in files named by their hash (`segments`);
+- those values' text, folded and kept apart, in files of their own (`segments`);
 - the compiled automaton of the fragments it looked for, with them in order (`engine`).
 
 A later build whose public values include every value of the memo's (they only grew:
@@ -34,6 +34,7 @@ import json
 import os
 import pickle
 import tempfile
+import uuid
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -145,7 +146,8 @@ def save(
 
 class Segment:
     """Folded text kept as it is made (pieces of whole values, kept apart), in a new file
-    named by the hash of its bytes once closed: ten years of it is 219 MB, never held."""
+    under a name of its own once closed: ten years of it is 219 MB, never held whole, and
+    not hashed either (a first build pays for writing it, and nothing more)."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -153,19 +155,18 @@ class Segment:
         self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by close())
             "wb", dir=folder, prefix="secrets-", suffix=".tmp", delete=False
         )
-        self.hash = hashlib.blake2b(digest_size=16)
         self.empty = True
 
     def add(self, piece: bytes) -> None:
-        for data in (b"" if self.empty else APART_B, piece):
-            self.file.write(data)
-            self.hash.update(data)
+        if not self.empty:
+            self.file.write(APART_B)
+        self.file.write(piece)
         self.empty = False
 
     def close(self) -> str:
         """Put the file in place; return its name."""
         self.file.close()
-        name = f"{_SEGMENT}{self.hash.hexdigest()}.bin"
+        name = f"{_SEGMENT}{uuid.uuid4().hex}.bin"
         os.replace(self.file.name, self.folder / name)
         return name
 
