@@ -4,6 +4,7 @@ searching every public value finds, while searching only what changed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,32 @@ def test_the_demo_s_secrets_are_the_same_with_the_memo_build_after_build(
     assert plain.papers == first.papers == again.papers
     assert plain.papers
     assert spy.everything == 0 and spy.compiled == []  # the kept automaton, loaded
+
+
+def test_a_memo_that_cannot_be_written_or_read_costs_only_the_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo only saves work: a folder that cannot be written, or a kept file removed
+    while it is read (another build sharing the folder), means searching everything."""
+    full = load(DATA)
+    shown = project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
+    plain = guard.secrets(full, shown)
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    assert guard.secrets(full, shown, memory=not_a_folder).papers == plain.papers
+
+    memory = tmp_path / "memo"
+    guard.secrets(full, shown, memory=memory)
+    kept = secretsmemo.load(memory)
+    assert kept is not None
+    read: list[str] = []
+
+    def gone(*args: object) -> object:
+        read.append("kept text")
+        raise FileNotFoundError("removed by another build")
+
+    # Every fragment new to the memo, so its kept text is read: and it is gone.
+    monkeypatch.setattr(secretsmemo, "load", lambda folder: replace(kept, checked=frozenset()))
+    monkeypatch.setattr(secretsmemo, "text", gone)
+    assert guard.secrets(full, shown, memory=memory).papers == plain.papers
+    assert read == ["kept text"]

@@ -260,7 +260,10 @@ def secrets(
         for fragment in fragments(value):
             candidates.setdefault(fragment, paper)
     if memory is not None and candidates:
-        return _remembered(candidates, sorted(public_values), memory)
+        try:
+            return _remembered(candidates, sorted(public_values), memory)
+        except OSError:  # the folder unwritable, or a kept file gone while read: search all
+            pass
     public = guardrecord.digests(public_values) if digested else None
     if not candidates:
         return Secrets(candidates, public=public)
