@@ -267,12 +267,10 @@ def secrets(
     public = guardrecord.digests(public_values) if digested else None
     if not candidates:
         return Secrets(candidates, public=public)
-    everything = Secrets(dict(candidates))
-    for chunk in _chunks(sorted(public_values)):
-        for fragment in everything.find(_public_text(chunk)):
-            candidates.pop(fragment, None)
+    everything = Matcher(list(candidates))
+    found = _found_in(everything, sorted(public_values))
     # The same automaton serves: fragments that turned out public are dropped when found.
-    return Secrets(candidates, everything.matcher, public)
+    return Secrets(_unfound(candidates, found), everything, public)
 
 
 def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> Secrets:
@@ -283,8 +281,8 @@ def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> 
     now = set(each)
     public = array("Q", sorted(now))
     memo = secretsmemo.load(memory)
-    before = set(memo.public) if memo is not None else None
-    if memo is None or before is None or not before <= now:
+    before = set(memo.public) if memo is not None else set()
+    if memo is None or not before <= now:
         return _searched_all(candidates, values, public, memory)
     added = [value for value, digest in zip(values, each, strict=True) if digest not in before]
     matcher, engine = _matcher(candidates, memory, memo)
@@ -292,10 +290,7 @@ def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> 
     segments = list(memo.segments)
     if added:
         segment = secretsmemo.Segment(memory)
-        for chunk in _chunks(added):
-            text = _public_text(chunk)
-            found |= matcher.find(text)
-            segment.add(text)
+        found |= _found_in(matcher, added, segment)
         segments.append(segment.close())
     fresh = [fragment for fragment in candidates if fragment not in memo.checked]
     if fresh:
@@ -305,26 +300,45 @@ def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> 
     found &= candidates.keys()
     segments = secretsmemo.joined(memory, segments)
     secretsmemo.save(memory, public, candidates, found, segments, engine)
-    kept = {fragment: paper for fragment, paper in candidates.items() if fragment not in found}
-    return Secrets(kept, matcher, public)
+    return Secrets(_unfound(candidates, found), matcher, public)
 
 
 def _searched_all(
     candidates: dict[str, str], values: list[str], public: array, memory: Path
 ) -> Secrets:
     """`secrets` the long way, starting a memo: every public value searched and kept."""
-    everything = Matcher(list(candidates))
-    found: set[str] = set()
+    everything, engine = _kept_matcher(candidates, memory)
     segment = secretsmemo.Segment(memory)
+    found = _found_in(everything, values, segment)
+    secretsmemo.save(memory, public, candidates, found, [segment.close()], engine)
+    return Secrets(_unfound(candidates, found), everything, public)
+
+
+def _found_in(
+    matcher: Matcher | Matchers, values: list[str], keep: secretsmemo.Segment | None = None
+) -> set[str]:
+    """The fragments `matcher` finds in `values` (folded, kept apart), a chunk at a time;
+    each chunk's text also goes into `keep`, when given."""
+    found: set[str] = set()
     for chunk in _chunks(values):
         text = _public_text(chunk)
-        found |= everything.find(text)
-        segment.add(text)
+        found |= matcher.find(text)
+        if keep is not None:
+            keep.add(text)
+    return found
+
+
+def _unfound(candidates: dict[str, str], found: set[str]) -> dict[str, str]:
+    """The candidates not found in public text: the secrets, with their papers."""
+    return {fragment: paper for fragment, paper in candidates.items() if fragment not in found}
+
+
+def _kept_matcher(candidates: dict[str, str], memory: Path) -> tuple[Matcher, str | None]:
+    """A new automaton for every candidate, kept in `memory`; and its file's name."""
+    everything = Matcher(list(candidates))
     compiled = everything.compiled()
     engine = secretsmemo.add_engine(memory, everything.fragments, compiled) if compiled else None
-    secretsmemo.save(memory, public, candidates, found, [segment.close()], engine)
-    kept = {fragment: paper for fragment, paper in candidates.items() if fragment not in found}
-    return Secrets(kept, everything, public)
+    return everything, engine
 
 
 #: Fragments not in the kept automaton that are compiled apart; more, and all are compiled
@@ -345,10 +359,7 @@ def _matcher(
         added = [fragment for fragment in candidates if fragment not in known]
         if len(added) <= max(_ADDED_APART, len(fragments) // 8):
             return Matchers(Matcher(fragments, compiled), Matcher(added)), memo.engine
-    everything = Matcher(list(candidates))
-    compiled = everything.compiled()
-    engine = secretsmemo.add_engine(memory, everything.fragments, compiled) if compiled else None
-    return everything, engine
+    return _kept_matcher(candidates, memory)
 
 
 #: Characters of public text folded and searched at once when finding public fragments.
