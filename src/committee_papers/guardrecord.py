@@ -58,11 +58,13 @@ def digests(values: Iterable[str]) -> array:
 
 def value_digests(values: Iterable[str]) -> list[int]:
     """The 64-bit digest of each of `values`, in order."""
+    return byte_digests(v.encode("utf-8", "surrogatepass") for v in values)
+
+
+def byte_digests(pieces: Iterable[bytes]) -> list[int]:
+    """A stable 64-bit digest of each of `pieces` (the same in every process and build)."""
     blake2b = hashlib.blake2b
-    return [
-        int.from_bytes(blake2b(v.encode("utf-8", "surrogatepass"), digest_size=8).digest())
-        for v in values
-    ]
+    return [int.from_bytes(blake2b(piece, digest_size=8).digest()) for piece in pieces]
 
 
 def within(old: array, new: array) -> bool:
@@ -141,7 +143,13 @@ def save(
 
 def _digests_stored(folder: Path, digests: array, prefix: str) -> str:
     """Digests in a file of their own, named by their hash; its name."""
-    data = digests.tobytes()
+    return stored(folder, prefix, digests.tobytes())
+
+
+def stored(folder: Path, prefix: str, data: bytes) -> str:
+    """`data` in a file of `folder` named by `prefix` and the hash of the bytes (written
+    once: a file of that name holds them already); its name."""
+    folder.mkdir(parents=True, exist_ok=True)
     name = f"{prefix}{hashlib.sha256(data).hexdigest()[:32]}.bin"
     if not (folder / name).exists():
         write_whole(folder, data, name)

@@ -204,7 +204,7 @@ class Reader:
     seen: set[int] = field(default_factory=set)
 
     #: The strings of large JSON files proved clean by earlier builds (stable digests,
-    #: `string_digests`), not read again while the guard's record holds
+    #: `guardrecord.byte_digests`), not read again while the guard's record holds
     #: (guardrecord.kept); None when not kept. And the digests of those met in this build.
     known: set[int] | None = None
     learnt: set[int] = field(default_factory=set)
@@ -317,7 +317,7 @@ class Reader:
             return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
         strings = set(parts[1::2])
         if large and self.known is not None:
-            digests = dict(zip(strings, string_digests(strings), strict=True))
+            digests = dict(zip(strings, guardrecord.byte_digests(strings), strict=True))
             self.learnt.update(digests.values())
             known = self.known
             strings = {piece for piece, digest in digests.items() if digest not in known}
@@ -328,12 +328,6 @@ class Reader:
         joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
-
-
-def string_digests(strings: Iterable[bytes]) -> list[int]:
-    """A stable 64-bit digest of each string (the same in every process and build)."""
-    blake2b = hashlib.blake2b
-    return [int.from_bytes(blake2b(piece, digest_size=8).digest()) for piece in strings]
 
 
 def _json_windows(file: BinaryIO) -> Iterator[bytes]:

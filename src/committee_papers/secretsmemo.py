@@ -29,7 +29,6 @@ or damaged file only means searching everything again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import pickle
@@ -40,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .guardrecord import write_whole
+from .guardrecord import stored, write_whole
 from .leakmatch import APART_B
 
 MEMO = "secrets.json"
@@ -128,7 +127,7 @@ def save(
     """Write the memo (files named by `add_segment` and `add_engine` already written), then
     remove the files it no longer names."""
     folder.mkdir(parents=True, exist_ok=True)
-    digests = _stored(folder, _DIGESTS, public.tobytes())
+    digests = stored(folder, _DIGESTS, public.tobytes())
     payload = {
         "public": digests,
         "checked": sorted(checked),
@@ -184,15 +183,7 @@ def joined(folder: Path, segments: list[str]) -> list[str]:
 
 def add_engine(folder: Path, fragments: list[str], compiled: bytes) -> str:
     """Keep a compiled automaton with its fragments; return its file's name."""
-    return _stored(folder, _ENGINE, pickle.dumps((fragments, compiled), protocol=5))
-
-
-def _stored(folder: Path, prefix: str, data: bytes) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{prefix}{hashlib.blake2b(data, digest_size=16).hexdigest()}.bin"
-    if not (folder / name).exists():
-        write_whole(folder, data, name)
-    return name
+    return stored(folder, _ENGINE, pickle.dumps((fragments, compiled), protocol=5))
 
 
 def _own(name: str) -> bool:
