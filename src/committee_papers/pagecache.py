@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -682,9 +682,7 @@ class PageCache:
         path = self.folder / blob
         if not path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            _written(path, data)
         self.entries[name] = Entry(static, tuple(reads), made, blob)
 
     def output(
@@ -717,18 +715,18 @@ class PageCache:
         self._store(path, static, reads, _digest(data), data)
         return data, self.folder / self.entries[path].blob  # linked, not written twice
 
-    def piece(self, key: str, write: Callable[[BinaryIO], None]) -> Path:
-        """A part of a larger output (outputs.piece), kept under `key` while builds use it."""
+    def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path:
+        """A part of a larger output (outputs.piece), kept under `key` while builds use it:
+        the kept file, or the bytes `make` gives (kept for the next build)."""
         name = f"piece-{key}.json"
         self.pieces.add(name)
         path = self.folder / name
-        if not path.is_file():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as out:
-                write(out)
-            os.replace(temporary, path)
-        return path
+        if path.is_file():
+            return path
+        data = make()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _written(path, data)
+        return data
 
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build
@@ -770,6 +768,13 @@ def _unpickled(path: Path, damaged: str) -> Any:
     except Exception as error:
         log.info(f"Page cache: {path.name}: {damaged} ({error})")
         return None
+
+
+def _written(path: Path, data: bytes) -> None:
+    """Write a cache file whole under another name, then put it in place in one step."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def _pickled(path: Path, value: Any) -> None:

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..model import Papers
@@ -44,7 +44,7 @@ class Memo(Protocol):
         self, path: str, make: Callable[[], bytes], handed: Any
     ) -> tuple[bytes, Path | None]: ...
 
-    def piece(self, key: str, write: Callable[[BinaryIO], None]) -> Path: ...
+    def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path: ...
 
 
 #: The memo of the build that is writing its outputs, or None (every file is made).
@@ -62,11 +62,11 @@ def remembered(memo: Memo | None) -> Iterator[None]:
         _memo = previous
 
 
-def piece(key: str, write: Callable[[BinaryIO], None]) -> Path | None:
-    """A file of bytes that `write` writes and `key` names (the names of the stored files
-    it is made of), kept by the memo: a part of a larger output (`api/all.json`) that a
-    re-build copies instead of making again. None without a memo."""
-    return None if _memo is None else _memo.piece(key, write)
+def piece(key: str, make: Callable[[], bytes]) -> bytes | Path:
+    """A part of a larger output (`api/all.json`) that `make` makes and `key` names (the
+    names of the stored files it is made of): the memo's kept file of it, which a re-build
+    copies instead of making the part again, or the bytes made (and kept by the memo)."""
+    return make() if _memo is None else _memo.piece(key, make)
 
 
 def unit(path: str, make: Callable[[], bytes], handed: Any = None) -> OutputFile:

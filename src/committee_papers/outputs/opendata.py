@@ -567,22 +567,25 @@ def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> None:
     instead of reading 53,000 files and indenting 265 MB."""
     if not run:
         return
-    if all(item.source is not None for item in run):
-        names = (item.source.name for item in run)  # type: ignore[union-attr]
+    names = [item.source.name for item in run if item.source is not None]
+    if len(names) == len(run):
         key = hashlib.blake2b(f"{count > 0} {' '.join(names)}".encode(), digest_size=20)
-        kept = piece(key.hexdigest(), lambda target: _run_text(target, run, count))
-        if kept is not None:
-            with kept.open("rb") as source:
-                shutil.copyfileobj(source, out, 1 << 20)
-            return
-    _run_text(out, run, count)
+        text = piece(key.hexdigest(), lambda: _run_text(run, count))
+    else:
+        text = _run_text(run, count)
+    if isinstance(text, Path):
+        with text.open("rb") as source:
+            shutil.copyfileobj(source, out, 1 << 20)
+    else:
+        out.write(text)
 
 
-def _run_text(out: BinaryIO, run: list[OutputFile], count: int) -> None:
-    for at, item in enumerate(run, start=count):
-        # As json.dumps nests a top-level text: indented, no final newline.
-        out.write(b",\n    " if at else b"[\n    ")
-        out.write(item.content()[:-1].replace(b"\n", b"\n    "))
+def _run_text(run: list[OutputFile], count: int) -> bytes:
+    # As json.dumps nests a top-level text: indented, no final newline.
+    return b"".join(
+        (b",\n    " if at else b"[\n    ") + item.content()[:-1].replace(b"\n", b"\n    ")
+        for at, item in enumerate(run, start=count)
+    )
 
 
 def _dumped(make: Any) -> Any:
