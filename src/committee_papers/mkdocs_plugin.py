@@ -36,7 +36,14 @@ from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
 from .loadcache import UnitMemory
 from .model import Site
-from .pagecache import PageCache, Plan, StaleCacheError, engine_key, folder_digest
+from .pagecache import (
+    PageCache,
+    Plan,
+    StaleCacheError,
+    engine_key,
+    folder_digest,
+    named_digest,
+)
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .prerender import PageHtml, RenderInputs, workers_for
@@ -754,8 +761,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 groups.setdefault(group, []).append(dest)
         log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
         try:
-            # A stored name is the hash of the bytes and a suffix (pagecache._blob_name).
-            known = {name: (blob.partition(".")[0], ino) for name, (blob, ino) in stored.items()}
+            known = {name: (named_digest(blob), ino) for name, (blob, ino) in stored.items()}
             runs = build_indexes(
                 site, groups, previous=self.target, progress=_log_index, known=known
             )

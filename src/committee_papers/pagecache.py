@@ -791,6 +791,11 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def named_digest(blob: str) -> str:
+    """The hash of a cache file's bytes (`content_digest`), read from its name."""
+    return blob.partition(".")[0]
+
+
 def _blob_name(name: str, data: bytes) -> str:
     """A cache file's name: the hash of its bytes, with the suffix of what it is."""
     suffix = ".html" if name.endswith(".md") else Path(name).suffix
