@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import AS_OF, DATA, ROOT, copy_data, edit
 
-from committee_papers import tracing
+from committee_papers import pagecache, tracing
 from committee_papers.load import load_with_problems
 from committee_papers.mkdocs_plugin import build_site as build
 from committee_papers.pagecache import PageCache, Plan, StaleCacheError
@@ -143,6 +145,47 @@ def test_nothing_changed_reuses_every_page(tmp_path: Path) -> None:
     total = fill(tmp_path / "cache", DATA, AS_OF)
     stale, reused, pages = stale_and_reused(tmp_path / "cache", DATA, AS_OF)
     assert (stale, reused, pages) == ([], total, total)
+
+
+def saved_index(cache_dir: Path) -> dict[str, Any]:
+    """The index as saved, its entries (plain tuples there) as Entry."""
+    (path,) = cache_dir.glob(f"*/{pagecache.INDEX}")
+    with path.open("rb") as handle:
+        saved = pickle.load(handle)
+    return {**saved, "entries": {u: pagecache.Entry(*e) for u, e in saved["entries"].items()}}
+
+
+def test_the_index_keeps_each_read_once_and_only_those_of_kept_pages(tmp_path: Path) -> None:
+    fill(tmp_path, DATA, AS_OF)
+    saved = saved_index(tmp_path)
+    table, entries = saved["reads"], saved["entries"]
+    numbers = [n for entry in entries.values() for n in entry.reads]
+    assert len(set(table)) == len(table) == len(set(numbers)) < len(numbers)
+    # A build of the reports alone keeps their entries, and of the table only their reads,
+    # numbered afresh; the next build still reuses every one of them.
+    cache, plan, specs = plan_for(tmp_path, DATA, AS_OF)
+    assert len(plan.hits) == len(specs)
+    reports = [spec.src_uri for spec in specs if spec.kind == "report"]
+    cache.save(reports)
+    kept = saved_index(tmp_path)
+    assert set(kept["entries"]) == set(reports)
+    assert {n for e in kept["entries"].values() for n in e.reads} == set(range(len(kept["reads"])))
+    for uri in reports:
+        before = [table[n] for n in entries[uri].reads]
+        assert [kept["reads"][n] for n in kept["entries"][uri].reads] == before
+    assert len(kept["reads"]) < len(table)
+    _, plan, _ = plan_for(tmp_path, DATA, AS_OF)
+    assert set(plan.hits) == set(reports)
+
+
+def test_an_index_of_another_shape_only_costs_drawing_again(tmp_path: Path) -> None:
+    fill(tmp_path, DATA, AS_OF)
+    (path,) = tmp_path.glob(f"*/{pagecache.INDEX}")
+    saved = pickle.loads(path.read_bytes())
+    saved["entries"] = {"reports/x/index.md": (b"static",)}
+    path.write_bytes(pickle.dumps(saved))
+    _, plan, specs = plan_for(tmp_path, DATA, AS_OF)
+    assert specs and plan.hits == {}
 
 
 def test_a_new_meeting_redraws_its_listings_and_the_meeting_whose_minutes_it_approves(
