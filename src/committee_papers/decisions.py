@@ -219,6 +219,21 @@ def records_by_item(papers: Papers) -> dict[tuple[str, str], DecisionRecord]:
     return {(r.meeting, r.item): r for r in papers.decisions.values() if r.meeting and r.item}
 
 
+_REGISTERS: dict[tuple[int, int], tuple[Papers, Policy, list[Decision]]] = {}
+
+
+def register_once(papers: Papers, policy: Policy) -> list[Decision]:
+    """`register`, computed once per build (per papers and audience): the year pages, the
+    feeds and the open data each read the whole register, ten years of minutes."""
+    key = (id(papers), id(policy))
+    cached = _REGISTERS.get(key)
+    if cached is None or cached[0] is not papers or cached[1] is not policy:
+        _REGISTERS.clear()
+        cached = (papers, policy, register(papers, policy))
+        _REGISTERS[key] = cached
+    return cached[2]
+
+
 def register(papers: Papers, policy: Policy) -> list[Decision]:
     """Every decision this audience may see, newest first."""
     found: list[Decision] = []

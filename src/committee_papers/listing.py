@@ -22,7 +22,7 @@ from typing import Any
 
 from . import attendance
 from . import decisions as decisions_module
-from .decisions import Decision, register
+from .decisions import Decision
 from .model import Body, Meeting, Papers, Person
 from .policy import Policy
 from .problems import Problems, display_path
@@ -112,29 +112,13 @@ def record_years(papers: Papers, policy: Policy, person: Person) -> list[int]:
     return sorted({m.year for m, *_ in declared + voted}, reverse=True)
 
 
-# --- decisions, computed once per audience ------------------------------------------------
-
-_REGISTERS: dict[tuple[int, int], tuple[Papers, Policy, list[Decision]]] = {}
-
-
-def decisions_register(papers: Papers, policy: Policy) -> list[Decision]:
-    """The whole register, newest first: computed once per build, as every year page reads it."""
-    key = (id(papers), id(policy))
-    cached = _REGISTERS.get(key)
-    if cached is None or cached[0] is not papers or cached[1] is not policy:
-        _REGISTERS.clear()
-        cached = (papers, policy, register(papers, policy))
-        _REGISTERS[key] = cached
-    return cached[2]
-
-
 def decision_years(papers: Papers, policy: Policy) -> list[int]:
-    return sorted({d.year for d in decisions_register(papers, policy)}, reverse=True)
+    return sorted({d.year for d in decisions_module.register_once(papers, policy)}, reverse=True)
 
 
 def decision_months(papers: Papers, policy: Policy, year: int) -> list[int]:
     """Months of `year` with decisions, newest first."""
-    found = {d.date.month for d in decisions_register(papers, policy) if d.year == year}
+    found = {d.date.month for d in decisions_module.register_once(papers, policy) if d.year == year}
     return sorted(found, reverse=True)
 
 
@@ -171,14 +155,14 @@ class ListingView:
 
     @query
     def latest_decisions(self) -> list[Decision]:
-        return decisions_register(self.papers, self.policy)[:INDEX_DECISIONS]
+        return decisions_module.register_once(self.papers, self.policy)[:INDEX_DECISIONS]
 
     @query
     def decisions_in(self, year: int, month: int = 0) -> list[Decision]:
         """The decisions of a year, or of one month of it, newest first."""
         return [
             d
-            for d in decisions_register(self.papers, self.policy)
+            for d in decisions_module.register_once(self.papers, self.policy)
             if d.year == year and (not month or d.date.month == month)
         ]
 

@@ -109,7 +109,7 @@ def minutes_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
 
 def decision_entries(papers: Papers, policy: Policy) -> Iterator[FeedEntry]:
     """Decision records (a decision taken at a meeting is already in its minutes' entry)."""
-    for decision in decisions.register(papers, policy):
+    for decision in decisions.register_once(papers, policy):
         record = decision.record
         if record is None:
             continue

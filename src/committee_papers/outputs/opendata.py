@@ -480,7 +480,7 @@ class Exporter:
             people=[self.person(p) for p in sorted(self.papers.people)],
             events=[self.event(m.id) for m in self.papers.meetings_in_date_order()],
             reports=[self.report(r) for r in self.reports()],
-            decisions=[self.decision(d) for d in decisions.register(self.papers, self.policy)],
+            decisions=[self.decision(d) for d in decisions.register_once(self.papers, self.policy)],
         )
 
 
@@ -623,7 +623,7 @@ def _item_files(papers: Papers, exporter: Exporter) -> list[tuple[str, list[tupl
             "decisions",
             [
                 (f"api/decisions/{d.id}.json", lambda d=d: exporter.decision(d), d)
-                for d in decisions.register(papers, exporter.policy)
+                for d in decisions.register_once(papers, exporter.policy)
             ],
         ),
     ]
