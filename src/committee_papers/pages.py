@@ -7,6 +7,7 @@ nothing here knows which generator is running.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Callable, Iterator
@@ -46,6 +47,11 @@ class PageSpec:
         `page.title` and `page.meta.description` as they are, into `<title>`, the header and
         `<meta name="description" content="...">`.
         """
+        return self._front_matter
+
+    @functools.cached_property
+    def _front_matter(self) -> str:
+        # Made once: the page cache's key and MkDocs' file of every page both need it.
         meta = {
             "title": html.escape(self.title),
             "description": html.escape(self.description),
