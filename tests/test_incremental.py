@@ -150,3 +150,21 @@ def test_a_rebuild_makes_only_the_runs_of_the_open_data_that_changed(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     full = build_site(tmp_path / "full", data_dir=data)
     assert (live / "api/all.json").read_bytes() == (full / "api/all.json").read_bytes()
+
+
+def test_an_output_whose_kept_copy_is_gone_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page cache knows which copies it holds from one listing of its folder: a copy
+    removed since the last build (another build's clean-up) is made and kept again, and
+    the site gets the file's bytes all the same."""
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    made = sorted((live / "api/meetings").glob("*.json"))[0]
+    expected = made.read_bytes()
+    (copy,) = [path for path in (tmp_path / "pages").glob("*/*") if path.samefile(made)]
+    copy.unlink()
+    build_site(tmp_path / "live", data_dir=data)
+    assert made.read_bytes() == expected
+    assert copy.read_bytes() == expected and copy.samefile(made)
