@@ -168,3 +168,24 @@ def test_an_output_whose_kept_copy_is_gone_is_made_again(
     build_site(tmp_path / "live", data_dir=data)
     assert made.read_bytes() == expected
     assert copy.read_bytes() == expected and copy.samefile(made)
+
+
+def test_cache_folders_that_cannot_be_written_cost_only_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The page cache and the guard's record only save work: where their folders cannot be
+    made (a file in the way), the build says so and publishes the site of a build without
+    them, twice over (the second build finds the same)."""
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(in_the_way / "pages"))
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", str(in_the_way / "guard"))
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        build_site(tmp_path / "site")
+        built = file_digests(build_site(tmp_path / "site"))
+    said = [r.getMessage().lower() for r in caplog.records]
+    assert sum("page cache not kept" in m and "a-file" in m for m in said) == 2, said
+    assert sum("guard record not kept" in m and "a-file" in m for m in said) == 2, said
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
+    assert built == file_digests(build_site(tmp_path / "plain"))

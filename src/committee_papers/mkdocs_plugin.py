@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -510,7 +511,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _plan_pages(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
-        folder = _cache_folder(config, self.config.page_cache, ".cache/pages")
+        setting = _cache_folder(config, self.config.page_cache, ".cache/pages")
+        folder = _writable(setting, "Page cache")
         if folder is None or self.renderer is None or self.policy is None:
             return
         root = Path(config.config_file_path).parent
@@ -695,7 +697,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.full_papers,
                 self.policy.papers,
                 also_public=self.template_text,
-                cache_dir=_cache_folder(config, self.config.guard_cache, ".cache/guard"),
+                cache_dir=_writable(
+                    _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
+                ),
                 stored={**pages, **self._stored_outputs(linked)},
             )
             self.timer.lap("guard")
@@ -792,6 +796,25 @@ def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Pa
         return None
     folder = setting if isinstance(setting, str) else default
     return Path(config.config_file_path).parent / folder
+
+
+def _writable(folder: Path | None, what: str) -> Path | None:
+    """`folder` when a cache can be kept in it, else None, saying why: a cache only saves
+    work, so a folder that cannot be written (read-only, a file in the way) means doing the
+    work, never a failed build. Logged at INFO, as --strict fails a build on a warning."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        log.info(
+            f"{what} not kept: {folder} cannot be written ({error.strerror or error}); "
+            "every build does all of its work again"
+        )
+        return None
+    return folder
 
 
 def _rebuild_request(server: Any) -> Any:
