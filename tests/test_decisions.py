@@ -491,3 +491,18 @@ def test_recorded_vote_on_a_decision_record(papers: Papers, public: Policy) -> N
     assert words(caption) == (
         "Recorded vote on resolution 1: Carried, 9 for, 4 against, 4 abstaining, 1 absent"
     )
+
+
+def test_the_register_is_made_once_and_read_by_year(papers: Papers, public: Policy) -> None:
+    whole = decisions.register(papers, public)
+    assert decisions.register_once(papers, public) == whole
+    assert decisions.register_once(papers, public) is decisions.register_once(papers, public)
+    years = {d.year for d in whole}
+    assert len(years) > 1
+    for year in years | {1999}:
+        assert decisions.register_of_year(papers, public, year) == [
+            d for d in whole if d.year == year
+        ]
+    # Another audience (another policy) gets its own register.
+    members = Policy(papers, Audience.members, public.as_of)
+    assert decisions.register_once(papers, members) == decisions.register(papers, members)

@@ -85,9 +85,10 @@ class CallInDates:
     effective: dt.date | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Decision:
-    """One row of the decisions register, and the page of a decision record."""
+    """One row of the decisions register, and the page of a decision record. Frozen: the
+    register is made once a build and shared by every page, feed and file that shows it."""
 
     id: str
     title: str
@@ -219,19 +220,41 @@ def records_by_item(papers: Papers) -> dict[tuple[str, str], DecisionRecord]:
     return {(r.meeting, r.item): r for r in papers.decisions.values() if r.meeting and r.item}
 
 
-_REGISTERS: dict[tuple[int, int], tuple[Papers, Policy, list[Decision]]] = {}
+@dataclass
+class _Register:
+    papers: Papers
+    policy: Policy
+    decisions: list[Decision]
+    by_year: dict[int, list[Decision]] | None = None
+
+
+_REGISTERS: dict[tuple[int, int], _Register] = {}
+
+
+def _register_memo(papers: Papers, policy: Policy) -> _Register:
+    key = (id(papers), id(policy))
+    cached = _REGISTERS.get(key)
+    if cached is None or cached.papers is not papers or cached.policy is not policy:
+        _REGISTERS.clear()
+        cached = _REGISTERS[key] = _Register(papers, policy, register(papers, policy))
+    return cached
 
 
 def register_once(papers: Papers, policy: Policy) -> list[Decision]:
     """`register`, computed once per build (per papers and audience): the year pages, the
     feeds and the open data each read the whole register, ten years of minutes."""
-    key = (id(papers), id(policy))
-    cached = _REGISTERS.get(key)
-    if cached is None or cached[0] is not papers or cached[1] is not policy:
-        _REGISTERS.clear()
-        cached = (papers, policy, register(papers, policy))
-        _REGISTERS[key] = cached
-    return cached[2]
+    return _register_memo(papers, policy).decisions
+
+
+def register_of_year(papers: Papers, policy: Policy, year: int) -> list[Decision]:
+    """The register's decisions of one year, newest first (`register_once`, grouped once:
+    each of ten years' year and month pages asked the whole register for its own)."""
+    memo = _register_memo(papers, policy)
+    if memo.by_year is None:
+        memo.by_year = {}
+        for decision in memo.decisions:
+            memo.by_year.setdefault(decision.year, []).append(decision)
+    return memo.by_year.get(year, [])
 
 
 def register(papers: Papers, policy: Policy) -> list[Decision]:

@@ -118,7 +118,7 @@ def decision_years(papers: Papers, policy: Policy) -> list[int]:
 
 def decision_months(papers: Papers, policy: Policy, year: int) -> list[int]:
     """Months of `year` with decisions, newest first."""
-    found = {d.date.month for d in decisions_module.register_once(papers, policy) if d.year == year}
+    found = {d.date.month for d in decisions_module.register_of_year(papers, policy, year)}
     return sorted(found, reverse=True)
 
 
@@ -162,8 +162,8 @@ class ListingView:
         """The decisions of a year, or of one month of it, newest first."""
         return [
             d
-            for d in decisions_module.register_once(self.papers, self.policy)
-            if d.year == year and (not month or d.date.month == month)
+            for d in decisions_module.register_of_year(self.papers, self.policy, year)
+            if not month or d.date.month == month
         ]
 
     @query
