@@ -9,6 +9,7 @@ build into a built site gives the bytes of a full build without the cache.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -380,3 +381,23 @@ def test_verify_mode_names_a_page_whose_reads_were_not_recorded(tmp_path: Path) 
     cache.keep(spec.src_uri, plan.statics[spec.src_uri], reads, html + "<p>old</p>", html)
     with pytest.raises(StaleCacheError, match=spec.src_uri):
         cache.check(spec.src_uri, cache.entries[spec.src_uri], spec.html)
+
+
+def test_dataclasses_are_fingerprinted_by_their_fields_and_frozen_ones_once() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Frozen:
+        values: tuple[int, ...]
+
+    @dataclasses.dataclass
+    class Open:
+        values: list[int]
+
+    prints = pagecache.Fingerprints()
+    opened = Open([1])
+    before = prints.of(opened)
+    opened.values.append(2)
+    assert prints.of(opened) != before  # a dataclass that can change is never kept
+    frozen = Frozen((1,))
+    assert prints.of(frozen) == prints.of(frozen) == pagecache.Fingerprints().of(Frozen((1,)))
+    assert prints.of(frozen) != pagecache.Fingerprints().of(Frozen((2,)))
+    assert prints.of(frozen) != pagecache.Fingerprints().of(Open([1]))

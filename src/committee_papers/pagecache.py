@@ -156,6 +156,7 @@ class Fingerprints:
     ) -> None:
         self._models: dict[int, tuple[Any, bytes]] = {}
         self._collections: dict[int, tuple[Any, bytes]] = {}
+        self._frozen: dict[int, tuple[Any, bytes]] = {}
         self._busy: set[int] = set()
         #: Papers as loaded from the load cache's units, by id, with a key naming their
         #: files (load.origins), and the fingerprints of such keys from the last build: a
@@ -200,6 +201,23 @@ class Fingerprints:
         finally:
             self._busy.discard(id(obj))
         self._models[id(obj)] = (obj, digest)
+        return digest
+
+    def _dataclass(self, value: Any, depth: int) -> bytes:
+        """Every field of a dataclass; kept for the build when it is frozen (a decision of
+        the register is fingerprinted by its year page, its month page and its open data)."""
+        frozen = type(value).__dataclass_params__.frozen
+        if frozen:
+            found = self._frozen.get(id(value))
+            if found is not None and found[0] is value:
+                return found[1]
+        h = hashlib.blake2b(digest_size=16)
+        h.update(type(value).__qualname__.encode())
+        for name in _field_names(type(value)):
+            self._feed(h, getattr(value, name), depth + 1)
+        digest = h.digest()
+        if frozen:
+            self._frozen[id(value)] = (value, digest)
         return digest
 
     def collection(self, mapping: dict[Any, Any]) -> bytes:
@@ -261,9 +279,7 @@ class Fingerprints:
         elif isinstance(value, dt.time):
             h.update(b"h" + value.isoformat().encode())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            h.update(b"c" + type(value).__qualname__.encode())
-            for item in dataclasses.fields(value):
-                self._feed(h, getattr(value, item.name), depth + 1)
+            h.update(b"c" + self._dataclass(value, depth))
         elif isinstance(value, (list, tuple)):
             h.update(b"l%d:" % len(value))
             for item in value:
@@ -299,6 +315,11 @@ class Fingerprints:
         self._feed(h, fn.__kwdefaults__, depth + 1)
         for cell in fn.__closure__ or ():
             self._feed(h, cell.cell_contents, depth + 1)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(kind))
 
 
 def _is_renderer(value: Any) -> bool:
