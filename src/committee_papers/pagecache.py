@@ -697,12 +697,15 @@ class PageCache:
     def stored_inodes(self) -> dict[str, int]:
         """The inode of every file of the cache's folder, by name (one listing of the folder:
         the guard knows a site file linked from here by its stored name, see
-        leakscan.scan_cached)."""
+        leakscan.scan_cached). The names are also what `_listed` answers from, so the
+        outputs step does not list the folder again right after the pages step."""
         try:
             with os.scandir(self.folder) as entries:
-                return {entry.name: entry.inode() for entry in entries}
+                inodes = {entry.name: entry.inode() for entry in entries}
         except OSError:
-            return {}
+            inodes = {}
+        self._names = set(inodes)
+        return inodes
 
     def keep(
         self,
@@ -793,14 +796,12 @@ class PageCache:
         return data, self.folder / self.entries[path].blob  # linked, not written twice
 
     def _listed(self) -> set[str]:
-        """The names of the folder's files when first asked (one listing, where a check of
-        each output's copy took 56,000 system calls at ten years of papers); copies this
-        build stores are added as they are written."""
+        """The names of the folder's files as last listed (`stored_inodes`, or now when it
+        was not: one listing, where a check of each output's copy took 56,000 system calls
+        at ten years of papers); copies this build stores are added as they are written."""
         if self._names is None:
-            try:
-                self._names = set(os.listdir(self.folder))
-            except OSError:
-                self._names = set()
+            self.stored_inodes()
+        assert self._names is not None
         return self._names
 
     def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path:
