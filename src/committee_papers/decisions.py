@@ -225,7 +225,7 @@ class _Register:
     papers: Papers
     policy: Policy
     decisions: list[Decision]
-    by_year: dict[int, list[Decision]] | None = None
+    by_year: dict[int, list[Decision]]
 
 
 _REGISTERS: dict[tuple[int, int], _Register] = {}
@@ -236,7 +236,11 @@ def _register_memo(papers: Papers, policy: Policy) -> _Register:
     cached = _REGISTERS.get(key)
     if cached is None or cached.papers is not papers or cached.policy is not policy:
         _REGISTERS.clear()
-        cached = _REGISTERS[key] = _Register(papers, policy, register(papers, policy))
+        decisions = register(papers, policy)
+        by_year: dict[int, list[Decision]] = {}
+        for decision in decisions:
+            by_year.setdefault(decision.year, []).append(decision)
+        cached = _REGISTERS[key] = _Register(papers, policy, decisions, by_year)
     return cached
 
 
@@ -249,12 +253,7 @@ def register_once(papers: Papers, policy: Policy) -> list[Decision]:
 def register_of_year(papers: Papers, policy: Policy, year: int) -> list[Decision]:
     """The register's decisions of one year, newest first (`register_once`, grouped once:
     each of ten years' year and month pages asked the whole register for its own)."""
-    memo = _register_memo(papers, policy)
-    if memo.by_year is None:
-        memo.by_year = {}
-        for decision in memo.decisions:
-            memo.by_year.setdefault(decision.year, []).append(decision)
-    return memo.by_year.get(year, [])
+    return _register_memo(papers, policy).by_year.get(year, [])
 
 
 def register(papers: Papers, policy: Policy) -> list[Decision]:
