@@ -46,8 +46,8 @@ class Record:
     public: array | None = None
     #: The public values have only grown since the last build that read every file.
     monotone: bool = False
-    #: Digests of the strings of large JSON files proved clean (leakscan.Reader.known):
-    #: they stay clean when the files do.
+    #: Digests of the strings, and of the runs of items, of large JSON files proved clean
+    #: (leakscan.Reader.known): they stay clean when the files do.
     strings: set[int] = field(default_factory=set)
 
 
@@ -65,6 +65,23 @@ def byte_digests(pieces: Iterable[bytes]) -> list[int]:
     """A stable 64-bit digest of each of `pieces` (the same in every process and build)."""
     blake2b = hashlib.blake2b
     return [int.from_bytes(blake2b(piece, digest_size=8).digest()) for piece in pieces]
+
+
+#: What a run's digest starts from: never the same input as a string's (`byte_digests`).
+_RUN_SEED = hashlib.sha256(b"committee-papers json run\x00")
+
+
+def run_digests(runs: Iterable[bytes]) -> list[int]:
+    """A stable 64-bit digest of each run of a large JSON file (`leakscan._json_runs`), in
+    its own domain: a run and a string with the same bytes have different digests. SHA-256
+    (about three times BLAKE2b's speed here): the runs are the whole file, 265 MB at ten
+    years of papers, where strings are short."""
+    digests = []
+    for run in runs:
+        digest = _RUN_SEED.copy()
+        digest.update(run)
+        digests.append(int.from_bytes(digest.digest()[:8]))
+    return digests
 
 
 def within(old: array, new: array) -> bool:

@@ -309,9 +309,12 @@ class Reader:
         kept apart from each other as a parser would give them. In a `large` file (the
         whole open data: every build changes it) strings proved clean by an earlier build
         are not read again either."""
-        if b"\\" in data:
-            # An escaped quote must not end a string: stand-ins first, decoded after.
+        if not large and b"\\" in data:
+            # An escaped quote must not end a string: stand-ins first, decoded after (a
+            # `large` file's windows have them already: `_json_windows`).
             data = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
+        if large and self.known is not None:
+            data = self._unknown_runs(data)
         parts = data.split(b'"')
         if _outside_strings(parts[0::2]):  # not JSON after all: read all of it
             return _json_unescaped(data.replace(b"\x01", b" ").replace(b"\x02", b'"'))
@@ -328,6 +331,49 @@ class Reader:
         joined = APART_B.join(fresh)
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
+
+
+    def _unknown_runs(self, data: bytes) -> bytes:
+        """The runs of `data` (`_json_runs`) not proved clean by an earlier build, side by
+        side; every run's digest is learnt.
+
+        Each string of a run lies whole in it, so a run with the bytes of one read in a
+        clean build holds only strings read then: it stands as they do. At ten years of
+        papers the open data's 53,000 items were split into 1.9 million strings and each
+        string digested on every build, to find the few that a new meeting added; digesting
+        a run of bytes costs no Python per string."""
+        runs = _json_runs(data)
+        known = self.known
+        assert known is not None
+        digests = guardrecord.run_digests(runs)
+        self.learnt.update(digests)
+        unknown = [run for run, digest in zip(runs, digests, strict=True) if digest not in known]
+        return data if len(unknown) == len(runs) else b"".join(unknown)
+
+
+#: Where `_json_runs` may cut: before an item of an array that is a value of the top
+#: object, as `to_json` writes the open data (two spaces a level; a line break is never
+#: inside a string). A JSON text of another shape is one run.
+_RUN_START = b"\n    {\n"
+
+
+def _json_runs(data: bytes) -> list[bytes]:
+    """`data` (a window of `_json_windows`: escaped quotes already stand-ins) cut before
+    items (`_RUN_START`), at places with an even count of quotes before them: each run then
+    starts outside a string and holds its strings whole, whatever the text is."""
+    pieces = data.split(_RUN_START)
+    runs: list[bytes] = []
+    pending: list[bytes] = []
+    quotes = 0
+    for piece in pieces:
+        pending.append(piece)
+        quotes += piece.count(b'"')
+        if quotes % 2 == 0:
+            runs.append(_RUN_START.join(pending))
+            pending = []
+    if pending:
+        runs.append(_RUN_START.join(pending))
+    return runs
 
 
 def _json_windows(file: BinaryIO) -> Iterator[bytes]:
