@@ -65,12 +65,13 @@ def main(argv: list[str] | None = None) -> None:
         help_text = subprocess.run([*command, "--help"], capture_output=True, text=True).stdout
         packs = ["--no-packs"] if "--no-packs" in help_text else []
         started, cpu = time.perf_counter(), _children_cpu()
-        # A cold build: the page and guard caches in the scratch folder, never the
+        # A cold build: the page, guard and search caches in the scratch folder, never the
         # project's .cache (a second run would reuse the first one's pages and clean files).
         cold = {
             **os.environ,
             "PAPERS_PAGE_CACHE": str(work / "cache-pages"),
             "PAPERS_GUARD_CACHE": str(work / "cache-guard"),
+            "PAPERS_SEARCH_CACHE": str(work / "cache-search"),
         }
         built = subprocess.run(
             [*command, "--data", str(archive), "-d", str(site), "--as-of", AS_OF, *packs],

@@ -27,6 +27,7 @@ os.environ["PAPERS_PACKS"] = "false"
 # project's .cache/pages: builds of many data copies would crowd it out.
 os.environ.setdefault("PAPERS_PAGE_CACHE", tempfile.mkdtemp(prefix="papers-page-cache-"))
 os.environ.setdefault("PAPERS_GUARD_CACHE", tempfile.mkdtemp(prefix="papers-guard-cache-"))
+os.environ.setdefault("PAPERS_SEARCH_CACHE", tempfile.mkdtemp(prefix="papers-search-cache-"))
 
 
 def build_site(

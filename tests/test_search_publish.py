@@ -97,6 +97,7 @@ def test_two_pagefind_processes_run_at_once_and_give_the_bytes_of_one(
     from committee_papers import searchindex
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")  # each build runs Pagefind
     monkeypatch.setattr(searchindex, "JOBS", 1)
     one = file_digests(build_site(tmp_path / "one") / "pagefind")
 
@@ -165,3 +166,51 @@ def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
     other = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode + 1)})
     assert same == "stored"
     assert other == content_digest(b"<p>now</p>")
+
+
+def test_unchanged_indexes_come_from_the_search_store_and_the_guard_does_not_read_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group whose pages did not change is linked from the search store (searchstore.py),
+    even when the live site's index is gone; its files are the store's (one inode), and the
+    guard knows them by the hash of their bytes without reading them. The site is the one
+    a full build without any cache makes."""
+    from committee_papers import leakscan
+
+    store = tmp_path / "search"
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(store))
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", str(tmp_path / "guard"))
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    kept = {entry.stat().st_ino for entry in store.rglob("*") if entry.is_file()}
+    assert kept
+    meeting(data, "2026-12-15-audit-governance", DECEMBER)
+    # Not even the live site's copy to link from: the store alone.
+    for folder in (live / "pagefind").iterdir():
+        if folder.is_dir():
+            for file in sorted(folder.rglob("*"), reverse=True):
+                file.rmdir() if file.is_dir() else file.unlink()
+
+    read: list[str] = []
+    reading = leakscan._read
+
+    def recording(path: str) -> bytes:
+        read.append(path)
+        return reading(path)
+
+    monkeypatch.setattr(leakscan, "_read", recording)
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    caplog.clear()
+    build_site(tmp_path / "live", data_dir=data)
+    runs = index_runs(caplog)
+    assert runs["people"] is False  # reused, from the store
+    people = sorted((live / "pagefind" / "people").rglob("*.pf_*"))
+    assert people and all(file.stat().st_ino in kept for file in people)
+    assert not [path for path in read if "/pagefind/people/" in path]
+    assert [path for path in read if "/pagefind/2026/" in path]  # indexed now: read
+
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
+    assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -332,7 +332,6 @@ class Reader:
         # A backslash folds to a space anyway; an escaped quote is a quote.
         return _json_unescaped(joined.replace(b"\x01", b" ").replace(b"\x02", b'"'))
 
-
     def _unknown_runs(self, data: bytes) -> bytes:
         """The runs of `data` (`_json_runs`) not proved clean by an earlier build, side by
         side; every run's digest is learnt.

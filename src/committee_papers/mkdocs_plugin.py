@@ -60,6 +60,7 @@ from .publish import (
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .searchstore import SearchStore
 from .servesite import SiteSweeper
 from .serveslice import slice_papers
 from .servewatch import ChangedFiles
@@ -147,6 +148,9 @@ class PapersConfig(base.Config):
     #: Where the leak guard remembers the files it proved clean, so a re-build reads only
     #: the changed ones (leakscan.scan_cached); false reads every file every time.
     guard_cache = opt.Type((str, bool), default=".cache/guard")
+    #: Where each search index group is kept between builds (searchstore.py), so a
+    #: re-build links the unchanged ones and the guard need not read them; false: none.
+    search_cache = opt.Type((str, bool), default=".cache/search")
     #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
     #: files are not parsed again. An empty value loads every file every time.
     load_cache = opt.Type(str, default=".cache/load")
@@ -191,6 +195,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.origins: dict[int, tuple[Any, bytes]] = {}
         #: Pages the plugin writes from the page cache itself: output path -> cache entry.
         self.placed: dict[str, Any] = {}
+        #: The search index's files kept in the search store (`_index`), as the guard's
+        #: `stored`: it knows them by the hash of their bytes while they are that inode.
+        self.search_files: dict[str, tuple[str, int]] = {}
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
         #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
@@ -671,7 +678,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("pages")
         # Pagefind (another process) indexes the pages while this one writes the other
         # outputs, which it does not read; the guard, which reads the index, waits for it.
-        search = Background(self._index, staging, pages) if self.config.search_index else None
+        self.search_files = {}
+        store = _writable(
+            _cache_folder(config, self.config.search_cache, ".cache/search"), "Search indexes"
+        )
+        search = (
+            Background(self._index, staging, pages, store) if self.config.search_index else None
+        )
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
@@ -700,7 +713,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 cache_dir=_writable(
                     _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
                 ),
-                stored={**pages, **self._stored_outputs(linked)},
+                stored={**pages, **self._stored_outputs(linked), **self.search_files},
             )
             self.timer.lap("guard")
             if leaks:
@@ -756,9 +769,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
 
-    def _index(self, site: Path, stored: dict[str, tuple[str, int]]) -> None:
+    def _index(self, site: Path, stored: dict[str, tuple[str, int]], store: Path | None) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
-        `stored` are the pages the page cache holds (`_stored_pages`)."""
+        `stored` are the pages the page cache holds (`_stored_pages`), `store` the folder
+        the indexes are kept in between builds."""
         groups: dict[str, list[str]] = {}
         for dest, group in self.search_groups.items():
             if (site / dest).is_file():
@@ -767,10 +781,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         try:
             known = {name: (named_digest(blob), ino) for name, (blob, ino) in stored.items()}
             runs = build_indexes(
-                site, groups, previous=self.target, progress=_log_index, known=known
+                site,
+                groups,
+                previous=self.target,
+                progress=_log_index,
+                known=known,
+                store=SearchStore(store) if store is not None else None,
             )
         except SearchIndexError as error:
             raise PluginError(str(error)) from error
+        self.search_files = {name: kept for run in runs for name, kept in run.files.items()}
         fresh = [run for run in runs if run.pages]
         peak = max((run.peak_rss_mb for run in fresh), default=0.0)
         cpu = sum(run.cpu_seconds for run in fresh)

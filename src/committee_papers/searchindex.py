@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,8 @@ import cbor2
 
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 from .pagecache import content_digest
+from .searchstore import SearchStore, Stored
+from .searchstore import key as store_key
 
 #: Where the indexes go inside the site: pagefind/<group>/.
 INDEX_DIR = "pagefind"
@@ -110,6 +112,9 @@ class IndexRun:
     peak_rss_mb: float
     #: CPU seconds of Pagefind's own process (0 for an index reused as it was).
     cpu_seconds: float = 0.0
+    #: The index's files kept in the search store, by their names in the site: the hash of
+    #: their bytes and their inode (`searchstore`; the guard's `stored`).
+    files: dict[str, Stored] = field(default_factory=dict)
 
 
 def search_meta(papers: Papers, obj: Any, kind: str) -> dict[str, Any]:
@@ -267,6 +272,7 @@ def build_indexes(
     progress: Callable[[IndexRun], None] | None = None,
     jobs: int | None = None,
     known: Mapping[str, tuple[str, int]] | None = None,
+    store: SearchStore | None = None,
 ) -> list[IndexRun]:
     """Index the HTML files of each group (paths relative to `site`) into pagefind/<group>/.
 
@@ -287,11 +293,15 @@ def build_indexes(
     copies by that hash and a page linked from one shares its inode, so a re-build of ten
     years of papers does not read a gigabyte of pages to learn that they are the cache's;
     a page whose inode differs is read.
+
+    `store` keeps each group's index between builds (`searchstore`): an unchanged group's
+    index is linked from there first, from `previous` only when the store lacks it, and each
+    run names the files it kept there (`IndexRun.files`), which the guard need not read.
     """
     work = [(group, sorted(groups[group])) for group in sorted(groups)]
 
     def index(item: tuple[str, list[str]]) -> IndexRun | None:
-        run = _index_group(site, item[0], item[1], previous, known or {})
+        run = _index_group(site, item[0], item[1], previous, known or {}, store)
         if run is not None and progress:
             progress(run)
         return run
@@ -302,6 +312,8 @@ def build_indexes(
     else:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
             done = list(pool.map(index, work))
+    if store is not None:
+        store.prune()
     return [run for run in done if run is not None]
 
 
@@ -311,18 +323,43 @@ def _index_group(
     pages: list[str],
     previous: Path | None,
     known: Mapping[str, tuple[str, int]],
+    store: SearchStore | None = None,
 ) -> IndexRun | None:
-    """One group's index: the live site's when its pages are unchanged, else Pagefind's."""
+    """One group's index: the kept one or the live site's when its pages are unchanged,
+    else Pagefind's; kept in `store` for the next build."""
     out = site / INDEX_DIR / group
     shutil.rmtree(out, ignore_errors=True)
     if not pages:
         return None
     start = time.perf_counter()
     manifest = json.dumps({rel: _page_digest(site, rel, known) for rel in pages}, indent=0)
+    name = store_key(group, manifest)
+    taken = store.take(name, out) if store is not None else None
+    if taken is not None:
+        return IndexRun(
+            group, 0, time.perf_counter() - start, 0.0, files=_in_site(out, site, taken)
+        )
     old = previous / INDEX_DIR / group if previous is not None else None
     if old is not None and _manifest(old) == manifest:
         shutil.copytree(old, out, copy_function=_link_or_copy)
-        return IndexRun(group, 0, time.perf_counter() - start, 0.0)
+        kept = store.keep(name, out) if store is not None else {}
+        return IndexRun(group, 0, time.perf_counter() - start, 0.0, files=_in_site(out, site, kept))
+    run = _indexed(site, group, pages, out, manifest, start)
+    if store is not None:
+        run.files = _in_site(out, site, store.keep(name, out))
+    return run
+
+
+def _in_site(out: Path, site: Path, files: dict[str, Stored]) -> dict[str, Stored]:
+    """`files` of a group's folder `out`, by their names in the site."""
+    prefix = out.relative_to(site).as_posix() + "/"
+    return {prefix + rel: stored for rel, stored in files.items()}
+
+
+def _indexed(
+    site: Path, group: str, pages: list[str], out: Path, manifest: str, start: float
+) -> IndexRun:
+    """Pagefind's index of `pages` in `out`, with its manifest."""
     with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
         tree = Path(tmp)
         for rel in pages:

@@ -1,0 +1,178 @@
+"""Search indexes kept between builds, so a re-build links an unchanged group's index from here.
+
+A group's index (`searchindex._index_group`) depends only on the bytes of its pages, the
+Pagefind that made it and the code that put its files in order. A build that finds the same
+key here links the kept files into the new site instead of running Pagefind, as it did from
+the live site before; keeping them here has two more uses:
+
+- The leak guard knows a linked file without reading it, as it knows the page cache's files
+  (`leakscan.scan_cached`, `stored`): each kept file is recorded with the hash of its bytes
+  and its inode. Linked from the live site instead, the 51,000 index files of ten years of
+  papers (291 MB) were read and hashed by the guard on every re-build: the inode numbers of
+  the old site, deleted after each build, are reused, so an inode there proves nothing.
+- A site folder that was removed or replaced since still has its indexes reused.
+
+Each group is a folder `<key>/` holding the index's files (hard links: no bytes copied) and
+a listing `<key>.json` (each file's hash and inode), written last: a folder without its
+listing is never used. Files here are never changed in place; a folder is made whole under a
+temporary name and renamed. Keys unused for a day are removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import shutil
+import time
+from importlib import metadata
+from pathlib import Path
+
+#: A kept index unused for this long is removed (a build and `mkdocs serve` of other
+#: settings may use other keys meanwhile).
+KEEP_SECONDS = 24 * 3600
+#: The name of a file beside a site's file in the guard's terms: (its bytes' hash, inode).
+Stored = tuple[str, int]
+
+
+@functools.cache
+def _salt() -> bytes:
+    """What an index depends on besides its pages: Pagefind's version and the code that
+    runs it and orders its output."""
+    try:
+        version = metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    code = Path(__file__).with_name("searchindex.py").read_bytes()
+    return version.encode() + b"\x00" + hashlib.sha256(code).digest()
+
+
+def key(group: str, manifest: str) -> str:
+    """The key of a group's index: its name, the hashes of its pages and `_salt`."""
+    digest = hashlib.sha256(_salt())
+    digest.update(group.encode() + b"\x00" + manifest.encode())
+    return digest.hexdigest()[:32]
+
+
+def file_digest(data: bytes) -> str:
+    """The hash a kept file is known by (the guard's stored name for it)."""
+    return "search-" + hashlib.sha256(data).hexdigest()[:40]
+
+
+class SearchStore:
+    """The kept indexes in `folder` (made when first written to)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def take(self, name: str, out: Path) -> dict[str, Stored] | None:
+        """Link the index kept under `name` into `out` (which must not exist); its files
+        (relative to `out`) with their hashes and inodes. None when not kept whole: then
+        `out` is left absent."""
+        listing = self._listing(name)
+        if listing is None:
+            return None
+        kept = self.folder / name
+        found: dict[str, Stored] = {}
+        try:
+            inodes = _inodes(kept)
+            if inodes.keys() != listing.keys():
+                return None
+            for rel, (digest, inode) in listing.items():
+                if inodes[rel] != inode:  # replaced since: not the bytes recorded
+                    return None
+                target = out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(kept / rel, target)
+                found[rel] = (digest, inode)
+        except OSError:  # removed meanwhile, or another file system: index again
+            shutil.rmtree(out, ignore_errors=True)
+            return None
+        self.used.add(name)
+        return found
+
+    def keep(self, name: str, out: Path) -> dict[str, Stored]:
+        """Keep the index in `out` under `name`; its files as `take` gives them (none when
+        it could not be kept: the guard then reads them)."""
+        if self._listing(name) is not None:
+            self.used.add(name)
+            return {}
+        temporary = self.folder / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+        listing: dict[str, list[str | int]] = {}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for rel in sorted(_inodes(out)):
+                source = out / rel
+                target = temporary / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+                inode = os.stat(target).st_ino
+                if os.stat(source).st_ino != inode:
+                    raise OSError("not linked")
+                listing[rel] = [file_digest(source.read_bytes()), inode]
+            os.rename(temporary, self.folder / name)
+            _write_whole(self.folder / f"{name}.json", json.dumps({"files": listing}))
+        except OSError:  # unwritable, another file system, or kept by another build meanwhile
+            shutil.rmtree(temporary, ignore_errors=True)
+            return {}
+        self.used.add(name)
+        return {rel: (str(digest), int(inode)) for rel, (digest, inode) in listing.items()}
+
+    def prune(self) -> None:
+        """Mark the keys used by this build as used now; remove those unused for a day, and
+        what builds that stopped half way left (folders without a listing, temporary files)."""
+        now = time.time()
+        for name in self.used:
+            with contextlib.suppress(OSError):
+                os.utime(self.folder / f"{name}.json")
+        try:
+            with os.scandir(self.folder) as listing:
+                entries = list(listing)
+        except OSError:  # none yet, or unreadable
+            return
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime < KEEP_SECONDS:
+                    continue
+                folder = entry.is_dir(follow_symlinks=False)
+                if folder and (self.folder / f"{entry.name}.json").exists():
+                    continue  # kept: its listing's time says when it was last used
+                if folder:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                    continue
+                os.unlink(entry.path)  # the listing first: a folder without one is unused
+                if entry.name.endswith(".json") and not entry.name.startswith("."):
+                    shutil.rmtree(self.folder / entry.name.removesuffix(".json"), True)
+
+    def _listing(self, name: str) -> dict[str, Stored] | None:
+        try:
+            files = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+            return {rel: (str(d), int(i)) for rel, (d, i) in files["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    """Every file under `folder`, relative to it, with its inode (one listing a folder)."""
+    found: dict[str, int] = {}
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found[prefix + entry.name] = entry.inode()
+                else:
+                    raise OSError(f"not a plain file: {entry.path}")
+    return found
+
+
+def _write_whole(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
