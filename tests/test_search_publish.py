@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -214,3 +215,39 @@ def test_unchanged_indexes_come_from_the_search_store_and_the_guard_does_not_rea
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
     assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_an_unchanged_index_moves_between_the_store_and_the_site_without_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-build moves an unchanged group's kept folder into the new site (one rename),
+    and once the new site is live moves the old site's copy back into the store: the
+    folders themselves travel, no file is linked one by one."""
+    from committee_papers import searchstore
+
+    store = tmp_path / "search"
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(store))
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+
+    def people_kept() -> Path:
+        manifest = (live / "pagefind" / "people" / "cp-pages.json").read_text()
+        return store / searchstore.key("people", manifest)
+
+    kept = people_kept().stat().st_ino
+    old_live = (live / "pagefind" / "people").stat().st_ino
+    links: list[str] = []
+    link = os.link
+
+    def counting(source: object, target: object, *args: object, **kwargs: object) -> None:
+        links.append(str(target))
+        link(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", counting)
+    meeting(data, "2026-12-15-audit-governance", DECEMBER)
+    build_site(tmp_path / "live", data_dir=data)
+    assert (live / "pagefind" / "people").stat().st_ino == kept  # moved in from the store
+    assert people_kept().stat().st_ino == old_live  # the old site's copy, moved back
+    assert not [target for target in links if "/pagefind/people/" in target]
+    # The links that were made: the changed groups' new indexes, kept.
+    assert [target for target in links if target.startswith(str(store))]

@@ -35,6 +35,32 @@ def test_an_index_is_taken_as_it_was_kept_with_each_file_s_hash_and_inode(
     assert store.take(key("2026", "other pages"), tmp_path / "site3" / "a") is None
 
 
+def test_a_taken_index_is_moved_and_recovered_from_the_old_site(tmp_path: Path) -> None:
+    """`take` moves the kept folder into the new site (one rename, no link a file); once
+    that site is live, `recover` moves the old site's copy (the same inodes) back in. A
+    copy whose files are not those listed stays where it is, to go with the old site."""
+    store = SearchStore(tmp_path / "store")
+    name = key("2026", "pages")
+    store.keep(name, index(tmp_path / "old" / "a"))
+    kept_folder = (tmp_path / "store" / name).stat().st_ino
+    new = tmp_path / "new" / "a"
+    assert store.take(name, new) is not None
+    assert new.stat().st_ino == kept_folder  # the folder itself, moved
+    assert not (tmp_path / "store" / name).exists()
+    assert store.take(name, tmp_path / "other" / "a") is None  # taken: not there twice
+
+    assert store.recover(name, tmp_path / "old" / "a")
+    assert not (tmp_path / "old" / "a").exists()
+    assert store.take(name, tmp_path / "newer" / "a") is not None
+
+    # The new site retired in turn, with a file of its index replaced: not taken back.
+    fragment = new / "fragment" / "en_1.pf_fragment"
+    fragment.unlink()
+    fragment.write_bytes(b"withheld text")
+    assert not store.recover(name, new)
+    assert new.exists()
+
+
 def test_a_kept_file_replaced_or_a_listing_lost_means_indexing_again(tmp_path: Path) -> None:
     """A file replaced in the store is another inode: its recorded hash no longer stands,
     so the index is not taken (and nothing is left half linked)."""
@@ -70,6 +96,7 @@ def test_indexes_unused_for_a_day_are_removed(tmp_path: Path) -> None:
     later = SearchStore(folder)
     assert later.take(used, tmp_path / "site2" / "x") is not None
     later.prune()
+    # The used key's folder is in the new site now (taken); its listing stays, marked used.
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [used, f"{used}.json", recent, f"{recent}.json"]
+        [f"{used}.json", recent, f"{recent}.json"]
     )

@@ -59,7 +59,7 @@ from .publish import (
     swap_into_place,
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
-from .searchindex import SITE_GROUP, SearchIndexError, build_indexes
+from .searchindex import SITE_GROUP, SearchIndexError, build_indexes, recover_indexes
 from .searchstore import SearchStore
 from .servesite import SiteSweeper
 from .serveslice import slice_papers
@@ -198,6 +198,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: The search index's files kept in the search store (`_index`), as the guard's
         #: `stored`: it knows them by the hash of their bytes while they are that inode.
         self.search_files: dict[str, tuple[str, int]] = {}
+        self.search_store: SearchStore | None = None
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
         #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
@@ -682,9 +683,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         store = _writable(
             _cache_folder(config, self.config.search_cache, ".cache/search"), "Search indexes"
         )
-        search = (
-            Background(self._index, staging, pages, store) if self.config.search_index else None
-        )
+        self.search_store = SearchStore(store) if store is not None else None
+        search = Background(self._index, staging, pages) if self.config.search_index else None
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
@@ -723,7 +723,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         self._save_page_cache()
-        swap_into_place(staging, self.target, background=True)
+        store = self.search_store if self.config.search_index else None
+        swap_into_place(
+            staging,
+            self.target,
+            background=True,
+            retired=(lambda old: recover_indexes(old, store)) if store is not None else None,
+        )
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
         self._unlock()
@@ -769,10 +775,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
 
-    def _index(self, site: Path, stored: dict[str, tuple[str, int]], store: Path | None) -> None:
+    def _index(self, site: Path, stored: dict[str, tuple[str, int]]) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
-        `stored` are the pages the page cache holds (`_stored_pages`), `store` the folder
-        the indexes are kept in between builds."""
+        `stored` are the pages the page cache holds (`_stored_pages`); the indexes are kept
+        in `search_store` between builds."""
         groups: dict[str, list[str]] = {}
         for dest, group in self.search_groups.items():
             if (site / dest).is_file():
@@ -786,7 +792,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 previous=self.target,
                 progress=_log_index,
                 known=known,
-                store=SearchStore(store) if store is not None else None,
+                store=self.search_store,
             )
         except SearchIndexError as error:
             raise PluginError(str(error)) from error

@@ -21,6 +21,7 @@ only after the build, the checks and the leak guard have passed is it swapped in
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -28,7 +29,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -138,8 +139,17 @@ def _deletions_running() -> set[str]:
     return running
 
 
-def swap_into_place(staging: Path, target: Path, *, background: bool = False) -> None:
+def swap_into_place(
+    staging: Path,
+    target: Path,
+    *,
+    background: bool = False,
+    retired: Callable[[Path], object] | None = None,
+) -> None:
     """Put `staging` in place of `target` in one step, then delete the old site.
+
+    `retired` is handed the old site's folder once the new site is live, before it is
+    deleted: what it moves out of it is kept (the search store takes its indexes back).
 
     With `background`, the old site is renamed aside (`.site.old-<pid>-<n>`) and deleted by
     a process of its own once the new one is live: at ten years of papers that is some
@@ -152,6 +162,9 @@ def swap_into_place(staging: Path, target: Path, *, background: bool = False) ->
     _exchange(staging, target)
     # The old site is now where the staging folder was; a kill here leaves it for the next
     # build to clean up, while the new site is already live.
+    if retired is not None:
+        with contextlib.suppress(OSError):
+            retired(staging)
     if background:
         _retire(staging, target)
         return

@@ -350,6 +350,19 @@ def _index_group(
     return run
 
 
+def recover_indexes(old_site: Path, store: SearchStore) -> int:
+    """Move the indexes of `old_site` (the site just replaced) back into `store`, each
+    under the key its manifest gives (`SearchStore.recover`); how many were moved. Only
+    once the new site is live: until then the old one is the published site."""
+    moved = 0
+    with contextlib.suppress(OSError), os.scandir(old_site / INDEX_DIR) as entries:
+        for entry in list(entries):
+            manifest = _manifest(Path(entry.path)) if entry.is_dir() else None
+            if manifest is not None:
+                moved += store.recover(store_key(entry.name, manifest), Path(entry.path))
+    return moved
+
+
 def _in_site(out: Path, site: Path, files: dict[str, Stored]) -> dict[str, Stored]:
     """`files` of a group's folder `out`, by their names in the site."""
     prefix = out.relative_to(site).as_posix() + "/"
