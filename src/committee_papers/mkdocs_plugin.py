@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import outputs, theme_memo
+from . import outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .jinjacache import MemoryBytecodeCache
@@ -199,6 +199,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: `stored`: it knows them by the hash of their bytes while they are that inode.
         self.search_files: dict[str, tuple[str, int]] = {}
         self.search_store: SearchStore | None = None
+        #: The folders of the old site this build writes into (siteskeleton.take), if any.
+        self.skeleton: set[str] | None = None
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
         #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
@@ -513,6 +515,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
+        if self.target is not None and self.command == "build":
+            # The old site's folders, emptied, as the staging folder: placing 45,000 pages
+            # then makes no folder (siteskeleton.py).
+            self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         if self.page_cache is not None and self.placed:
             self.page_cache.place(self.placed)
         return env
@@ -704,6 +710,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if search is not None:
                 search.wait()
         self.timer.lap("search")
+        if self.skeleton is not None:
+            self._prune_skeleton(staging, self.skeleton)
         if self.policy is not None and not self.policy.members:
             leaks = check_site(
                 staging,
@@ -729,6 +737,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.target,
             background=True,
             retired=(lambda old: recover_indexes(old, store)) if store is not None else None,
+            keep_folders=True,
         )
         if self.policy is not None and self.lock is not None:
             self.lock.record(self.policy.audience.value)
@@ -736,6 +745,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("publish")
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
+
+    def _prune_skeleton(self, staging: Path, folders: set[str]) -> None:
+        """Remove the skeleton's folders that hold no file now (a page gone or withheld
+        since): the folders of the pages placed hold theirs, and are not looked at."""
+        inside = os.path.join(os.path.abspath(staging), "")
+        used = {os.path.dirname(path[len(inside) :]) for path in self.placed}
+        removed = siteskeleton.prune(staging, folders, used)
+        log.info(f"Site folders: {len(folders)} kept from the old site, {removed} removed")
 
     def _stored_pages(
         self, staging: Path, adopted: dict[str, str], inodes: dict[str, int]

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
+from . import siteskeleton
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -106,16 +108,24 @@ def clean_leftovers(target: Path) -> None:
             leftover.unlink()
         elif leftover.exists():
             _retire(leftover, target)
+    for stale in siteskeleton.leftovers(target):
+        if stale.is_dir() and not stale.is_symlink():
+            _retire(stale, target)
+        else:
+            stale.unlink(missing_ok=True)
     running = _deletions_running()
     for retired in target.parent.glob(f".{target.name}.old-*"):
         if str(retired) not in running and not _delete_in_background(retired):
             shutil.rmtree(retired, ignore_errors=True)
 
 
-def _retire(folder: Path, target: Path) -> None:
-    """Rename `folder` aside as an old site and delete it in the background."""
+def _retire(folder: Path, target: Path, keep_folders: bool = False) -> None:
+    """Rename `folder` aside as an old site and delete it in the background (its files
+    only, with `keep_folders`: siteskeleton.py)."""
     retired = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
     os.rename(folder, retired)
+    if keep_folders and siteskeleton.retire(retired, target):
+        return
     if not _delete_in_background(retired):
         shutil.rmtree(retired)
 
@@ -136,6 +146,8 @@ def _deletions_running() -> set[str]:
             continue
         if len(words) >= 4 and words[1:3] == [b"-rf", b"--"] and words[0].endswith(b"rm"):
             running.add(os.fsdecode(words[3]))
+        elif len(words) >= 5 and words[1:3] == [b"-c", siteskeleton.JOB]:
+            running.add(os.fsdecode(words[4]))  # made a skeleton of (siteskeleton.retire)
     return running
 
 
@@ -145,11 +157,14 @@ def swap_into_place(
     *,
     background: bool = False,
     retired: Callable[[Path], object] | None = None,
+    keep_folders: bool = False,
 ) -> None:
     """Put `staging` in place of `target` in one step, then delete the old site.
 
     `retired` is handed the old site's folder once the new site is live, before it is
     deleted: what it moves out of it is kept (the search store takes its indexes back).
+    With `keep_folders` (and `background`) the old site's files are deleted and its folders
+    kept for the next build (siteskeleton.py).
 
     With `background`, the old site is renamed aside (`.site.old-<pid>-<n>`) and deleted by
     a process of its own once the new one is live: at ten years of papers that is some
@@ -166,7 +181,7 @@ def swap_into_place(
         with contextlib.suppress(OSError):
             retired(staging)
     if background:
-        _retire(staging, target)
+        _retire(staging, target, keep_folders)
         return
     shutil.rmtree(staging)
 
