@@ -118,17 +118,19 @@ class SearchStore:
             return {}
         temporary = self.folder / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
         listing: dict[str, list[str | int]] = {}
+        source, target = os.path.join(out, ""), os.path.join(temporary, "")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for rel in sorted(_inodes(out)):
-                source = out / rel
-                target = temporary / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(source, target)
-                inode = os.stat(target).st_ino
-                if os.stat(source).st_ino != inode:
-                    raise OSError("not linked")
-                listing[rel] = [file_digest(source.read_bytes()), inode]
+            inodes = _inodes(out)
+            for folder in sorted({os.path.dirname(rel) for rel in inodes}):
+                os.makedirs(target + folder, exist_ok=True)
+            for rel in sorted(inodes):  # the listing's inode is the file read: one inode
+                os.link(source + rel, target + rel)
+                with open(target + rel, "rb") as file:
+                    inode = os.fstat(file.fileno()).st_ino
+                    if inode != inodes[rel]:
+                        raise OSError("not linked")  # replaced meanwhile: keep nothing
+                    listing[rel] = [file_digest(file.read()), inode]
             os.rename(temporary, self.folder / name)
             _write_whole(self.folder / f"{name}.json", json.dumps({"files": listing}))
         except OSError:  # unwritable, another file system, or kept by another build meanwhile
