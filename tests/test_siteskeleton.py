@@ -4,6 +4,7 @@ the site a build without them makes."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -55,6 +56,20 @@ def test_a_retired_site_becomes_folders_without_a_file(tmp_path: Path) -> None:
     assert siteskeleton.prune(staging, folders, used=[]) == 2  # meetings/a, then meetings
     assert sorted(p.name for p in staging.iterdir()) == ["api"]
     assert siteskeleton.take(target, tmp_path / "other") is None  # taken: not there twice
+
+
+def test_only_what_no_running_job_writes_is_left_over(tmp_path: Path) -> None:
+    """A build's clean-up deletes older skeletons and lists without a folder, never the
+    list a running job is writing (`.dirs.tmp`), nor the newest finished skeleton."""
+    target = tmp_path / "site"
+    for name in ("a", "b"):
+        (tmp_path / f".site.skeleton-{name}").mkdir()
+        (tmp_path / f".site.skeleton-{name}.dirs").write_bytes(b"")
+    os.utime(tmp_path / ".site.skeleton-a.dirs", (1, 1))  # the older one
+    (tmp_path / ".site.skeleton-c.dirs").write_bytes(b"")  # its folder gone
+    (tmp_path / ".site.skeleton-d.dirs.tmp").write_bytes(b"x")  # a job writing
+    names = sorted(p.name for p in siteskeleton.leftovers(target))
+    assert names == [".site.skeleton-a", ".site.skeleton-a.dirs", ".site.skeleton-c.dirs"]
 
 
 def test_a_rebuild_writes_into_the_old_site_s_folders_and_publishes_no_empty_one(

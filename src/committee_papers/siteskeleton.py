@@ -74,7 +74,13 @@ def leftovers(target: Path) -> list[Path]:
     skeletons, and lists whose folder is gone (to delete under the build's lock)."""
     keep = ready(target)[:1]
     found = []
+    stale = time.time() - 24 * 3600
     for path in target.parent.glob(f"{_prefix(target)}*"):
+        if path.name.endswith(".tmp"):  # a running job's list, unless a day old (killed)
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < stale:
+                    found.append(path)
+            continue
         folder = path.with_name(path.name.removesuffix(".dirs"))
         if folder not in keep:
             found.append(path)
