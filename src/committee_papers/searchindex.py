@@ -295,7 +295,8 @@ def build_indexes(
     a page whose inode differs is read.
 
     `store` keeps each group's index between builds (`searchstore`): an unchanged group's
-    index is linked from there first, from `previous` only when the store lacks it, and each
+    index is moved from there first (`recover_indexes` brings the old site's copy back once
+    the new site is live), linked from `previous` only when the store lacks it, and each
     run names the files it kept there (`IndexRun.files`), which the guard need not read.
     """
     work = [(group, sorted(groups[group])) for group in sorted(groups)]
