@@ -149,7 +149,7 @@ class PapersConfig(base.Config):
     #: the changed ones (leakscan.scan_cached); false reads every file every time.
     guard_cache = opt.Type((str, bool), default=".cache/guard")
     #: Where each search index group is kept between builds (searchstore.py), so a
-    #: re-build links the unchanged ones and the guard need not read them; false: none.
+    #: re-build moves the unchanged ones in and the guard need not read them; false: none.
     search_cache = opt.Type((str, bool), default=".cache/search")
     #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
     #: files are not parsed again. An empty value loads every file every time.
@@ -685,12 +685,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("pages")
         # Pagefind (another process) indexes the pages while this one writes the other
         # outputs, which it does not read; the guard, which reads the index, waits for it.
-        self.search_files = {}
-        store = _writable(
-            _cache_folder(config, self.config.search_cache, ".cache/search"), "Search indexes"
-        )
-        self.search_store = SearchStore(store) if store is not None else None
-        search = Background(self._index, staging, pages) if self.config.search_index else None
+        self.search_files, self.search_store, search = {}, None, None
+        if self.config.search_index:
+            store = _writable(
+                _cache_folder(config, self.config.search_cache, ".cache/search"),
+                "Search indexes",
+            )
+            self.search_store = SearchStore(store) if store is not None else None
+            search = Background(self._index, staging, pages)
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
@@ -731,12 +733,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
         self._save_page_cache()
-        store = self.search_store if self.config.search_index else None
+        store = self.search_store
         swap_into_place(
             staging,
             self.target,
             background=True,
-            retired=(lambda old: recover_indexes(old, store)) if store is not None else None,
+            retired=None if store is None else lambda old: recover_indexes(old, store),
             keep_folders=True,
         )
         if self.policy is not None and self.lock is not None:

@@ -1,9 +1,9 @@
-"""Search indexes kept between builds, so a re-build links an unchanged group's index from here.
+"""Search indexes kept between builds, so a re-build takes an unchanged group's index from here.
 
 A group's index (`searchindex._index_group`) depends only on the bytes of its pages, the
 Pagefind that made it and the code that put its files in order. A build that finds the same
-key here links the kept files into the new site instead of running Pagefind, as it did from
-the live site before; keeping them here has two more uses:
+key here moves the kept folder into the new site instead of running Pagefind or linking the
+live site's files, as it did before; keeping them here has two more uses:
 
 - The leak guard knows a linked file without reading it, as it knows the page cache's files
   (`leakscan.scan_cached`, `stored`): each kept file is recorded with the hash of its bytes
@@ -35,6 +35,9 @@ import shutil
 import time
 from importlib import metadata
 from pathlib import Path
+
+from .guardrecord import write_whole
+from .leakscan import site_files
 
 #: A kept index unused for this long is removed (a build and `mkdocs serve` of other
 #: settings may use other keys meanwhile).
@@ -132,7 +135,7 @@ class SearchStore:
                         raise OSError("not linked")  # replaced meanwhile: keep nothing
                     listing[rel] = [file_digest(file.read()), inode]
             os.rename(temporary, self.folder / name)
-            _write_whole(self.folder / f"{name}.json", json.dumps({"files": listing}))
+            write_whole(self.folder, json.dumps({"files": listing}).encode(), f"{name}.json")
         except OSError:  # unwritable, another file system, or kept by another build meanwhile
             shutil.rmtree(temporary, ignore_errors=True)
             return {}
@@ -179,23 +182,10 @@ class SearchStore:
 
 
 def _inodes(folder: Path) -> dict[str, int]:
-    """Every file under `folder`, relative to it, with its inode (one listing a folder)."""
-    found: dict[str, int] = {}
-    stack = [("", str(folder))]
-    while stack:
-        prefix, path = stack.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    found[prefix + entry.name] = entry.inode()
-                else:
-                    raise OSError(f"not a plain file: {entry.path}")
-    return found
-
-
-def _write_whole(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    """Every file under `folder`, relative to it, with its inode (the guard's listing of a
+    site, `leakscan.site_files`); a link or anything else not a plain file is refused."""
+    inodes: dict[str, int] = {}
+    names = site_files(folder, inodes)
+    if len(names) != len(inodes):
+        raise OSError(f"not only plain files: {folder}")
+    return inodes
