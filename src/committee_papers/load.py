@@ -144,63 +144,29 @@ def load_with_problems(
     return papers, problems, sources
 
 
-#: How deep inside a unit its papers get keys (a meeting, its minutes, a minute, a resolution).
-ORIGIN_DEPTH = 8
-
-
 def origins(kept: dict[str, tuple[bytes, Any]]) -> dict[int, tuple[Any, bytes]]:
-    """Each paper of a unit the load cache keyed by its files (a meeting and its reports, a
-    body), and each paper inside one (an agenda item, a minute, a resolution, an
-    attendee), with a key made of the unit's key, its name and the paper's place in it.
-    Loaded papers are never changed after loading, so while the key is the same the paper
-    is the same: the page cache keeps papers' fingerprints between builds by it
-    (pagecache.Fingerprints) instead of reading ten years of papers again. The papers
-    inside count because pages read them apart (a report's agenda item) and because a
-    meeting the projection copied (a Part 2 item left out) still holds them as loaded."""
+    """Each paper at the top of a unit the load cache keyed by its files (a meeting and
+    its reports, a body), with a key made of the unit's key, its name and the paper's
+    place in it. Loaded papers are never changed after loading, so while the key is the
+    same the paper is the same: the page cache keeps papers' fingerprints between builds
+    by it (pagecache.Fingerprints) instead of reading ten years of papers again."""
     found: dict[int, tuple[Any, bytes]] = {}
     for name, (key, unit) in kept.items():
         value = unit.value if isinstance(unit, _Unit) else unit
-        _origins(value, key + b"\0" + name.encode(), found, 0, frozenset())
+        _origins(value, key + b"\0" + name.encode(), found, 0)
     return found
 
 
-def _origins(
-    value: Any,
-    place: bytes,
-    found: dict[int, tuple[Any, bytes]],
-    depth: int,
-    above: frozenset[int],
-) -> None:
-    if depth > ORIGIN_DEPTH:
-        return
+def _origins(value: Any, place: bytes, found: dict[int, tuple[Any, bytes]], depth: int) -> None:
     if isinstance(value, BaseModel):
-        if id(value) in found or _refers_to(value, above):
-            # A paper naming one that holds it (an earlier version names its report) is
-            # fingerprinted with that one as its type only (Fingerprints.model), so its
-            # fingerprint depends on where it is met: it gets no key of its own.
-            return
         named = place + b"\0" + type(value).__qualname__.encode()
         found[id(value)] = (value, hashlib.blake2b(named, digest_size=16).digest())
-        inside = above | {id(value)}
-        for field_name, item in value.__dict__.items():
-            if isinstance(item, BaseModel | list | tuple | dict):
-                _origins(item, place + b"." + field_name.encode(), found, depth + 1, inside)
-    elif isinstance(value, list | tuple):
+    elif depth < 4 and isinstance(value, list | tuple):
         for number, item in enumerate(value):
-            _origins(item, place + b"/%d" % number, found, depth + 1, above)
-    elif isinstance(value, dict):
+            _origins(item, place + b"/%d" % number, found, depth + 1)
+    elif depth < 4 and isinstance(value, dict):
         for number, item in enumerate(value.values()):
-            _origins(item, place + b"/%d" % number, found, depth + 1, above)
-
-
-def _refers_to(paper: BaseModel, above: frozenset[int]) -> bool:
-    """Whether a field of `paper` (or an item of a list in one) is a paper holding it."""
-    for item in paper.__dict__.values():
-        if id(item) in above:
-            return True
-        if isinstance(item, list | tuple) and any(id(each) in above for each in item):
-            return True
-    return False
+            _origins(item, place + b"/%d" % number, found, depth + 1)
 
 
 def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, Sources]:
