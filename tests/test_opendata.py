@@ -206,27 +206,3 @@ def test_output_paths_are_written_below_the_site_normalised(tmp_path: Path) -> N
     assert outputs.write(site, made) == 2
     assert (site / "api/people/a.json").read_bytes() == b"1"
     assert (site / "b.ics").read_bytes() == b"2"
-
-
-def test_a_kept_run_is_appended_whole_between_buffered_writes(tmp_path: Path) -> None:
-    """`all.json`'s kept runs are copied by the kernel into a buffered file: what was
-    written before and after lands where it was written, and a target that is not a file
-    gets the same bytes through Python."""
-    import io
-
-    from committee_papers.outputs.opendata import _append
-
-    run = tmp_path / "run"
-    run.write_bytes(bytes(range(256)) * 5000)
-    with (tmp_path / "out").open("wb") as out:
-        out.write(b"[")
-        _append(out, run)
-        out.write(b",")
-        _append(out, run)
-        out.write(b"]")
-    expected = b"[" + run.read_bytes() + b"," + run.read_bytes() + b"]"
-    assert (tmp_path / "out").read_bytes() == expected
-    memory = io.BytesIO()
-    memory.write(b"[")
-    _append(memory, run)
-    assert memory.getvalue() == b"[" + run.read_bytes()

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -576,39 +574,10 @@ def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> None:
     else:
         text = _run_text(run, count)
     if isinstance(text, Path):
-        _append(out, text)
+        with text.open("rb") as source:
+            shutil.copyfileobj(source, out, 1 << 20)
     else:
         out.write(text)
-
-
-def _append(out: BinaryIO, path: Path) -> None:
-    """`path`'s bytes at the end of `out`, copied by the kernel where it can: a re-build
-    copies ten years of kept runs (some 265 MB), and through Python's buffers that was
-    most of the cost of `all.json`."""
-    with path.open("rb") as source:
-        copied = _kernel_copy(source, out)
-        source.seek(copied)
-        shutil.copyfileobj(source, out, 1 << 20)  # what the kernel did not copy, if any
-
-
-def _kernel_copy(source: BinaryIO, out: BinaryIO) -> int:
-    """Bytes of `source` that `os.copy_file_range` appended to `out` (0 where it cannot:
-    another system, or `out` not a file)."""
-    copied = 0
-    try:
-        out.flush()
-        target = out.fileno()
-        size = os.fstat(source.fileno()).st_size
-        while copied < size:
-            done = os.copy_file_range(source.fileno(), target, size - copied)
-            if done == 0:
-                break
-            copied += done
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        pass
-    if copied:
-        out.seek(0, os.SEEK_END)  # the buffered file's position, after the kernel's writes
-    return copied
 
 
 def _run_text(run: list[OutputFile], count: int) -> bytes:
