@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from . import quickexit
 from .asof import parse_as_of
 from .clerk import deadlines as clerk_deadlines
 from .clerk.scaffold import ClerkError, Written, new_meeting, new_minutes, new_report
@@ -391,5 +392,16 @@ def _show_build_log() -> None:
     logging.getLogger("mkdocs.plugins.macros").setLevel(logging.WARNING)
 
 
+def run() -> None:
+    """The `papers` program (the console script): `main`, then an exit that leaves a
+    build's heap to the kernel instead of freeing it object by object (quickexit.py).
+    Tests invoke `main` itself, in their own process."""
+    try:
+        main()
+    except SystemExit as done:
+        quickexit.leave(done.code)
+    quickexit.leave(OK)
+
+
 if __name__ == "__main__":  # pragma: no cover - `python -m committee_papers.cli`
-    main()
+    run()
