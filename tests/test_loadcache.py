@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from support import build_site, copy_data, edit, file_digests
+from support import DATA, build_site, copy_data, edit, file_digests
 
 from committee_papers.load import load_with_problems
 from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
@@ -202,3 +202,68 @@ def test_build_with_warm_cache_gives_the_same_bytes(data: Path, tmp_path: Path) 
     assert cache_files, "the build keeps its load cache in .cache/load"
     second = build_site(tmp_path / "second", data_dir=data)
     assert file_digests(first) == file_digests(second)
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every cold load of meeting folders forks (loadfork.py), however few; the pids of
+    the forks started."""
+    from committee_papers import loadfork
+
+    monkeypatch.setattr(loadfork, "FORK_UNITS", 2)
+    pids: list[int] = []
+    start = loadfork.Fork.__init__
+
+    def recorded(self: loadfork.Fork, *args: Any) -> None:
+        start(self, *args)
+        pids.append(self.process.pid)
+
+    monkeypatch.setattr(loadfork.Fork, "__init__", recorded)
+    return pids
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """The demo council's twenty meetings: enough folders for the fork to have some."""
+    return copy_data(tmp_path / "demo", DATA)
+
+
+def test_a_cold_load_read_by_two_processes_is_the_same_load(
+    demo: Path, tmp_path: Path, forked: list[int]
+) -> None:
+    """The fork's folders (the last part) with an error in one: the same papers, problems,
+    line maps and cache counts as one process reading them all, and a cache that the next
+    load takes every unit from."""
+    from committee_papers import loadfork
+
+    edit(demo / "meetings/2026-12-16-council/meeting.yml", "venue:", "venue: [unclosed")
+    age(demo)
+    two = loaded(demo, tmp_path / "two")
+    assert len(forked) == 1
+    warm = loaded(demo, tmp_path / "two")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loadfork, "FORK_UNITS", 10**9)
+        one = loaded(demo, tmp_path / "one")
+    assert len(forked) == 1  # neither the warm load nor the one-process load forked
+    assert two[0] == one[0] and two[1] == one[1] and two[2][0] == one[2][0]
+    assert any("2026-12-16-council/meeting.yml" in problem for problem in two[1])
+    assert two[2][1] == one[2][1]  # hits, misses, files hashed, units stored, in order
+    assert warm[0] == one[0] and warm[1] == one[1]
+    assert warm[2][1].misses == 1 and warm[2][1].hits == one[2][1].misses - 1  # the error
+
+
+def test_a_fork_that_fails_leaves_its_folders_to_the_build_process(
+    demo: Path, tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from committee_papers import loadfork
+
+    monkeypatch.setattr(LoadCache, "detach", _failing)  # in the fork only: no answer
+    two = loaded(demo, tmp_path / "two")
+    assert len(forked) == 1
+    monkeypatch.setattr(loadfork, "FORK_UNITS", 10**9)
+    one = loaded(demo, tmp_path / "one")
+    assert two[0] == one[0] and two[1] == one[1] and two[2][1] == one[2][1]
+
+
+def _failing(*args: Any) -> None:
+    raise MemoryError("a fork out of memory")

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import datafiles, tables
+from . import datafiles, loadfork, tables
 from .clerk.deadlines import check_deadlines
 from .clerk.todo import placeholders, placeholders_in
 from .linkcheck import check_markdown_links, links_in
@@ -364,14 +364,20 @@ def _merged(
     reports: dict[str, Report] = {}
     loaded_units: dict[str, _Unit] = {}
     plain = True
+    fork = None if touched is not None or computed else _forked(folder, names, root, units)
     for folder_name in names:
         name = f"meeting:{folder_name}"
         # Kept only for a plain folder (never a link) in which nothing changed since.
         unit = None if touched is None or folder_name in touched else units.kept_unit(name)
         if unit is None:
-            unit = computed.get(name) or _meeting_unit(
-                folder / folder_name, name, root, units, found
-            )
+            handed = fork.take(name) if fork is not None else None
+            if handed is not None:
+                unit, problems = handed
+                found.extend(problems)
+            else:
+                unit = computed.get(name) or _meeting_unit(
+                    folder / folder_name, name, root, units, found
+                )
             if unit is None:
                 plain = False
                 continue
@@ -392,6 +398,17 @@ def _merged(
                 continue
             reports[report.id] = report
     return _Section(names, loaded_units, meetings, reports, part, found.found, plain)
+
+
+def _forked(folder: Path, names: list[str], root: Path, units: LoadCache) -> loadfork.Fork | None:
+    """A fork loading the last part of the meeting folders, on a cold load (loadfork.py)."""
+
+    def load(name: str) -> loadfork.Loaded:
+        problems = Problems()
+        unit = _meeting_unit(folder / name.removeprefix("meeting:"), name, root, units, problems)
+        return unit, problems.found
+
+    return loadfork.start([f"meeting:{n}" for n in names], units, load)
 
 
 def _patched(

@@ -132,6 +132,10 @@ class LoadCache:
         self.seen_files: dict[str, tuple[str, bytes]] = {}
         #: Units computed in this load, pickled one at a time when the cache is written.
         self.new_units: dict[str, tuple[bytes, Any]] = {}
+        #: Pickles of new units made already (by a fork of the loader, loadfork.py).
+        self.pickles: dict[str, bytes] = {}
+        #: In a fork of the loader, the build process's connection, kept open (`detach`).
+        self._parents_db: sqlite3.Connection | None = None
         self.seen_units: set[str] = set()
         self.path: Path | None = None
         self.memory = memory
@@ -216,6 +220,41 @@ class LoadCache:
                 # changed after loading, so the pickle is the same either way).
                 self.new_units[name] = (key, value)
         return value
+
+    @property
+    def cold(self) -> bool:
+        """Nothing to go on: no file known, so every unit is read (loadfork.py)."""
+        return not self.files and not self.warm
+
+    def detach(self) -> None:
+        """In a fork of the loader: read no unit from the cache file (the SQLite connection
+        belongs to the build process; it is kept, not closed, and the fork ends without
+        closing it), and count afresh what this process loads."""
+        self._parents_db, self.db = self.db, None
+        self.stats = CacheStats()
+
+    def adopt(self, name: str, key: bytes, value: Any, pickled: bytes) -> None:
+        """Keep the unit `name` that a fork computed from files whose key is `key`, as
+        `unit` keeps one it computed (`pickled` is stored as it is)."""
+        self.kept[name] = (key, value)
+        if not self.warm and self.path is not None:
+            self.new_units[name] = (key, value)
+            self.pickles[name] = pickled
+
+    def absorb(
+        self,
+        stats: CacheStats,
+        seen_files: dict[str, tuple[str, bytes]],
+        seen_units: set[str],
+    ) -> None:
+        """Count what a fork's load of some units found, as if this load had done it."""
+        self.stats.hits += stats.hits
+        self.stats.misses += stats.misses
+        self.stats.uncached += stats.uncached
+        self.stats.hashed += stats.hashed
+        self.stats.missed.extend(stats.missed)
+        self.seen_files.update(seen_files)
+        self.seen_units |= seen_units
 
     def touched_folders(self, parent: Path) -> set[str] | None:
         """Names of the folders in `parent` with a changed path, when a watcher told which
@@ -335,7 +374,7 @@ class LoadCache:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO units VALUES (?, ?, ?)",
                     (
-                        (name, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                        (name, key, self.pickles.get(name) or _pickled(value))
                         for name, (key, value) in self.new_units.items()
                     ),
                 )
@@ -366,6 +405,10 @@ def _prune(kept: Path) -> None:
         with contextlib.suppress(OSError):
             if path != kept and path.stat().st_mtime < stale:
                 path.unlink()
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _unpickled(blob: bytes) -> Any:

@@ -1,0 +1,132 @@
+"""A cold load's meeting folders, read by two processes.
+
+A build with no load cache to go on reads and validates every file. That happens on the
+first build of an archive, and on the first build after an upgrade, whose code keys a new
+cache. It took 24 s at 3,200 meetings on one core while the other had nothing to do.
+
+So a fork of the loader reads the later part of the meeting folders. It sends back each
+folder's unit pickled, as the load cache stores it. Meanwhile the build process reads the
+earlier part. Then it takes the fork's units as if it had loaded them itself
+(`LoadCache.adopt`), in the folders' order, and the cache stores the fork's pickles as
+they are.
+
+A fork that fails to answer (killed, out of memory, an error) has its folders read by the
+build process instead: the result is the same either way, only slower. A load with
+anything in its cache, a small one, `mkdocs serve`'s, or one on a machine with one core
+is not forked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loadcache import CacheStats, LoadCache
+from .problems import Problem
+
+#: Fewer meeting folders to read than this are read by the build process alone: a fork
+#: and the pickles of its units cost more than a few hundred folders take to read.
+FORK_UNITS = 200
+#: The fork's part: the last folders, a little under half, as it also pickles its units.
+FORK_SHARE = 0.45
+
+#: What loading one folder gives: its unit (or None) and the problems found outside it.
+Loaded = tuple[Any, list[Problem]]
+
+
+@dataclass
+class _Answer:
+    """What the fork sends back: each folder's unit pickled, and what its cache learnt."""
+
+    units: dict[str, tuple[bytes, list[Problem]]] = field(default_factory=dict)
+    stats: CacheStats = field(default_factory=CacheStats)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    seen_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    seen_units: set[str] = field(default_factory=set)
+
+
+class Fork:
+    """The fork reading `names` (unit names), and what it handed back."""
+
+    def __init__(self, names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> None:
+        self.names = set(names)
+        self.units = units
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_answer, args=(names, units, load, send), daemon=True, name="papers-load"
+        )
+        self.process.start()
+        send.close()
+        self.answer: _Answer | None = None
+        self.done = False
+
+    def take(self, name: str) -> Loaded | None:
+        """The unit `name` as the fork loaded it, taken into the load cache; None when the
+        fork did not load it (then the caller loads it)."""
+        if name not in self.names:
+            return None
+        answer = self._answer()
+        if answer is None or name not in answer.units:
+            return None
+        blob, problems = answer.units.pop(name)
+        unit = pickle.loads(blob)
+        key = answer.kept.get(name)
+        if key is not None:
+            self.units.adopt(name, key, unit, blob)
+        return unit, problems
+
+    def _answer(self) -> _Answer | None:
+        if not self.done:
+            self.done = True
+            try:
+                self.answer = self.receive.recv()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                self.answer = None
+            self.receive.close()
+            self.process.join()
+            if self.answer is not None:
+                self.units.absorb(self.answer.stats, self.answer.seen_files, self.answer.seen_units)
+        return self.answer
+
+
+def start(names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> Fork | None:
+    """A fork reading the last part of `names`, when the load is cold and large enough.
+    Not in `mkdocs serve` (a load with a memory): its server's threads are running, and a
+    fork copies none of them, only the locks they may hold; it loads cold once a start."""
+    if (
+        len(names) < FORK_UNITS
+        or not units.cold
+        or units.memory is not None
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return None
+    share = names[len(names) - int(len(names) * FORK_SHARE) :]
+    try:
+        return Fork(share, units, load)
+    except OSError:  # no second process to be had: the build process reads them all
+        return None
+
+
+def _answer(names: list[str], units: LoadCache, load: Callable[[str], Loaded], send: Any) -> None:
+    """In the fork: load `names` with a cache of its own that reads and writes no file."""
+    answer = _Answer()
+    try:
+        units.detach()
+        for name in names:
+            unit, problems = load(name)
+            answer.units[name] = (pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL), problems)
+        answer.stats = units.stats
+        answer.kept = {name: units.kept[name][0] for name in names if name in units.kept}
+        answer.seen_files = units.seen_files
+        answer.seen_units = units.seen_units
+        send.send(answer)
+    except BaseException:  # the build process reads these folders itself
+        send.send(None)
+    finally:
+        send.close()
