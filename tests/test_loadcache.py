@@ -267,3 +267,44 @@ def test_a_fork_that_fails_leaves_its_folders_to_the_build_process(
 
 def _failing(*args: Any) -> None:
     raise MemoryError("a fork out of memory")
+
+
+def inner_keys(data: Path, cache: Path) -> dict[tuple[str, str, int], bytes]:
+    """The origin key (load.origins) of every agenda item, minute, resolution and attendee,
+    by meeting, kind and place; a paper without a key is missing from the result."""
+    papers, _, sources = load_with_problems(data, cache)
+    assert papers is not None
+    keys: dict[tuple[str, str, int], bytes] = {}
+    for meeting in papers.meetings.values():
+        minutes = meeting.minutes.items if meeting.minutes else []
+        present = (meeting.minutes.present or []) if meeting.minutes else []
+        inner: list[Any] = [*meeting.agenda, *minutes, *present]
+        inner += [resolution for item in minutes for resolution in item.resolutions]
+        for place, paper in enumerate(inner):
+            origin = sources.origins.get(id(paper))
+            if origin is not None and origin[0] is paper:
+                keys[(meeting.id, type(paper).__name__, place)] = origin[1]
+    return keys
+
+
+def test_papers_inside_a_meeting_are_keyed_by_its_files(data: Path, tmp_path: Path) -> None:
+    """The page cache keeps a loaded paper's fingerprint between builds by its key
+    (load.origins). The decisions register and the pages read the papers inside a meeting
+    apart (a decision's minute and resolutions, a report's agenda item), and a meeting the
+    projection copied still holds them as loaded, so they have keys too: the same while
+    the folder's files are, new when one changes."""
+    cache = tmp_path / "cache"
+    before = inner_keys(data, cache)
+    kinds = {kind for _, kind, _ in before}
+    assert kinds == {"AgendaItem", "MinuteItem", "Resolution", "Attendee"}
+    assert len(set(before.values())) == len(before)
+    edit(
+        data / REPORT,
+        "title: Corporate Risk Register Update",
+        "title: Corporate Risk Register Revised",
+    )
+    after = inner_keys(data, cache)
+    assert after.keys() == before.keys()
+    edited = MEETING.split("/")[1]
+    for place, key in before.items():
+        assert (after[place] == key) == (place[0] != edited), place
