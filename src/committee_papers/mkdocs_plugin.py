@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import outputs, siteskeleton, theme_memo
+from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .jinjacache import MemoryBytecodeCache
@@ -211,6 +211,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.compiled = {"theme": MemoryBytecodeCache(), "papers": MemoryBytecodeCache()}
         #: ... and empties its site folder without waiting for the disk (servesite.py).
         self.sweeper = SiteSweeper()
+        #: The collector's thresholds while a build holds off full collections.
+        self.collector: tuple[int, int, int] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -221,6 +223,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.timer = StepTimer()
+        # No full collections of what lives to the end of a build (collector.py); serve's
+        # rebuilds draw a slice and collect as usual.
+        collector.release(self.collector)
+        self.collector = collector.hold() if self.command == "build" else None
         # MkDocs keeps a plugin with on_startup for every build of the process: a serve after
         # a build must not publish into that build's folder.
         self.target = self.lock = None
@@ -346,11 +352,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.lock = None
 
     def on_shutdown(self) -> None:
+        self._release_collector()
         self._unlock()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
         self.sweeper.wait()
+
+    def _release_collector(self) -> None:
+        collector.release(self.collector)
+        self.collector = None
 
     def _apply_identity(self, config: MkDocsConfig, site: Site) -> None:
         """The council's name, address, description, footer and logo come from site.yml, so
@@ -745,6 +756,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.lock.record(self.policy.audience.value)
         self._unlock()
         self.timer.lap("publish")
+        self._release_collector()
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
 
@@ -826,6 +838,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         )
 
     def on_build_error(self, error: Exception) -> None:
+        self._release_collector()
         self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:
