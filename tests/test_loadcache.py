@@ -216,7 +216,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def recorded(self: loadfork.Fork, *args: Any) -> None:
         start(self, *args)
-        pids.append(self.process.pid)
+        pids.append(self.child.pid)
 
     monkeypatch.setattr(loadfork.Fork, "__init__", recorded)
     return pids

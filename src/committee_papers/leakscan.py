@@ -26,7 +26,6 @@ import gzip
 import hashlib
 import io
 import itertools
-import multiprocessing
 import os
 import re
 import zlib
@@ -36,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
-from . import guardrecord
+from . import forked, guardrecord
+from .forked import Forked
 from .leakmatch import APART, APART_B, Matcher, fold, fold_bytes, fold_text
 
 _T = TypeVar("_T")
@@ -654,47 +654,21 @@ PARALLEL_FILES = 20_000
 def _shares(names: list[str]) -> list[list[str]]:
     """The files to read, as one share per process: every other file to each of two, so
     each gets pages, open data and index files alike."""
-    two = (
-        len(names) >= PARALLEL_FILES
-        and (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    two = len(names) >= PARALLEL_FILES and (os.cpu_count() or 1) >= 2 and forked.available()
     return [names[0::2], names[1::2]] if two else [names]
 
 
 def _in_forks(work: Callable[[list[str]], _T], shares: list[list[str]]) -> list[_T]:
     """`work` of each share: the first in this process, each other in a fork of it (the
     matcher, the record and the site's listing shared as they are, nothing pickled but the
-    answers). A fork that fails to answer has its share done here instead, so a worker lost
-    to the system never means a file unread."""
-    children = []
-    context = multiprocessing.get_context("fork") if len(shares) > 1 else None
-    for share in shares[1:]:
-        assert context is not None
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_answer, args=(work, share, send), daemon=True)
-        process.start()
-        send.close()
-        children.append((share, receive, process))
+    answers: forked.py). A fork that fails to answer has its share done here instead, so a
+    worker lost to the system never means a file unread."""
+    children = [(share, Forked(work, share)) for share in shares[1:]]
     results = [work(shares[0])]
-    for share, receive, process in children:
-        try:
-            done, answer = receive.recv()
-        except (EOFError, OSError):
-            done, answer = False, None
-        receive.close()
-        process.join()
-        results.append(answer if done else work(share))
+    for share, child in children:
+        done, answer = child.answer()
+        results.append(answer if done else work(share))  # type: ignore[arg-type]
     return results
-
-
-def _answer(work: Callable[[list[str]], Any], share: list[str], send: Any) -> None:
-    try:
-        send.send((True, work(share)))
-    except BaseException:  # the parent reads the share itself
-        send.send((False, None))
-    finally:
-        send.close()
 
 
 def theme_of(site_dir: Path, names: list[str]) -> Theme:

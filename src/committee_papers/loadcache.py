@@ -303,7 +303,7 @@ class LoadCache:
             row = self.db.execute("SELECT key, value FROM units WHERE name = ?", (name,)).fetchone()
             if row is None or row[0] != key:
                 return None
-            return _unpickled(row[1])
+            return unpickled(row[1])
         except Exception:  # a damaged row or file: compute it again, never trust it
             return None
 
@@ -374,7 +374,7 @@ class LoadCache:
                 self.db.executemany(
                     "INSERT OR REPLACE INTO units VALUES (?, ?, ?)",
                     (
-                        (name, key, self.pickles.get(name) or _pickled(value))
+                        (name, key, self.pickles.get(name) or pickled(value))
                         for name, (key, value) in self.new_units.items()
                     ),
                 )
@@ -407,11 +407,13 @@ def _prune(kept: Path) -> None:
                 path.unlink()
 
 
-def _pickled(value: Any) -> bytes:
+def pickled(value: Any) -> bytes:
+    """A unit as the cache stores it."""
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpickled(blob: bytes) -> Any:
+def unpickled(blob: bytes) -> Any:
+    """A unit from its stored pickle, with no cycle collection while its objects are made."""
     with no_gc():
         return pickle.loads(blob)
 

@@ -18,14 +18,13 @@ is not forked.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .loadcache import CacheStats, LoadCache
+from . import forked
+from .loadcache import CacheStats, LoadCache, pickled, unpickled
 from .problems import Problem
 
 #: Fewer meeting folders to read than this are read by the build process alone: a fork
@@ -55,13 +54,7 @@ class Fork:
     def __init__(self, names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> None:
         self.names = set(names)
         self.units = units
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_answer, args=(names, units, load, send), daemon=True, name="papers-load"
-        )
-        self.process.start()
-        send.close()
+        self.child = forked.Forked(_loaded, names, units, load, name="papers-load")
         self.answer: _Answer | None = None
         self.done = False
 
@@ -74,7 +67,7 @@ class Fork:
         if answer is None or name not in answer.units:
             return None
         blob, problems = answer.units.pop(name)
-        unit = pickle.loads(blob)
+        unit = unpickled(blob)
         key = answer.kept.get(name)
         if key is not None:
             self.units.adopt(name, key, unit, blob)
@@ -83,12 +76,7 @@ class Fork:
     def _answer(self) -> _Answer | None:
         if not self.done:
             self.done = True
-            try:
-                self.answer = self.receive.recv()
-            except (EOFError, OSError, pickle.UnpicklingError):
-                self.answer = None
-            self.receive.close()
-            self.process.join()
+            self.answer = self.child.answer()[1]
             if self.answer is not None:
                 self.units.absorb(self.answer.stats, self.answer.seen_files, self.answer.seen_units)
         return self.answer
@@ -103,7 +91,7 @@ def start(names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> 
         or not units.cold
         or units.memory is not None
         or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
+        or not forked.available()
     ):
         return None
     share = names[len(names) - int(len(names) * FORK_SHARE) :]
@@ -113,20 +101,15 @@ def start(names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> 
         return None
 
 
-def _answer(names: list[str], units: LoadCache, load: Callable[[str], Loaded], send: Any) -> None:
-    """In the fork: load `names` with a cache of its own that reads and writes no file."""
+def _loaded(names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> _Answer:
+    """In the fork: load `names` with the cache reading no unit from its file."""
+    units.detach()
     answer = _Answer()
-    try:
-        units.detach()
-        for name in names:
-            unit, problems = load(name)
-            answer.units[name] = (pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL), problems)
-        answer.stats = units.stats
-        answer.kept = {name: units.kept[name][0] for name in names if name in units.kept}
-        answer.seen_files = units.seen_files
-        answer.seen_units = units.seen_units
-        send.send(answer)
-    except BaseException:  # the build process reads these folders itself
-        send.send(None)
-    finally:
-        send.close()
+    for name in names:
+        unit, problems = load(name)
+        answer.units[name] = (pickled(unit), problems)
+    answer.stats = units.stats
+    answer.kept = {name: units.kept[name][0] for name in names if name in units.kept}
+    answer.seen_files = units.seen_files
+    answer.seen_units = units.seen_units
+    return answer

@@ -225,7 +225,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer = StepTimer()
         # No full collections of what lives to the end of a build (collector.py); serve's
         # rebuilds draw a slice and collect as usual.
-        collector.release(self.collector)
+        self._release_collector()
         self.collector = collector.hold() if self.command == "build" else None
         # MkDocs keeps a plugin with on_startup for every build of the process: a serve after
         # a build must not publish into that build's folder.
