@@ -51,6 +51,14 @@ class Forked(Generic[T]):
             self._process.join()
         return self._answer
 
+    def stop(self) -> None:
+        """End the fork, its answer wanted no more (a build that failed before using it)."""
+        if self._answer is None:
+            self._answer = (False, None)
+            self._process.terminate()
+            self._process.join()
+            self._receive.close()
+
 
 def _answer(work: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:
     try:

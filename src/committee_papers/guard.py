@@ -434,12 +434,15 @@ def check_site(
     also_public: Iterable[str] = (),
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
+    found: Secrets | None = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
     `cache_dir` (optional) makes a re-build read only the files that changed since the last
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
+    `found` is `secrets` of the same papers, worked out already (secretsahead.py).
     """
-    found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
+    if found is None:
+        found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
     return scan(site_dir, found, cache_dir, stored)

@@ -61,6 +61,7 @@ from .publish import (
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
 from .searchindex import SITE_GROUP, SearchIndexError, build_indexes, recover_indexes
 from .searchstore import SearchStore
+from .secretsahead import SecretsAhead
 from .servesite import SiteSweeper
 from .serveslice import slice_papers
 from .servewatch import ChangedFiles
@@ -213,6 +214,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.sweeper = SiteSweeper()
         #: The collector's thresholds while a build holds off full collections.
         self.collector: tuple[int, int, int] | None = None
+        #: The guard's record folder, and its secrets worked out while the pages are drawn.
+        self.guard_cache: Path | None = None
+        self.secrets_ahead: SecretsAhead | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -305,7 +309,27 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self._lock_output(Path(config.site_dir), root, config)
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
+            self._start_secrets(config)
         return config
+
+    def _start_secrets(self, config: MkDocsConfig) -> None:
+        """Start working out the guard's secrets in a fork (secretsahead.py): they depend on
+        the papers alone, and the second core has little to do while the pages are drawn.
+        Only once the output folder's lock is held, as the fork keeps the guard's memo."""
+        self._stop_secrets()
+        if self.policy is None or self.policy.members:
+            return
+        self.guard_cache = _writable(
+            _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
+        )
+        self.secrets_ahead = SecretsAhead(
+            self.full_papers, self.policy.papers, self.template_text, self.guard_cache
+        )
+
+    def _stop_secrets(self) -> None:
+        if self.secrets_ahead is not None:
+            self.secrets_ahead.stop()
+            self.secrets_ahead = None
 
     def _serve_memory(self) -> UnitMemory:
         """The papers of the last serve rebuild, and which data files changed since."""
@@ -353,6 +377,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._release_collector()
+        self._stop_secrets()
         self._unlock()
         if self.watcher is not None:
             self.watcher.stop()
@@ -726,15 +751,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.skeleton is not None:
             self._prune_skeleton(staging, self.skeleton)
         if self.policy is not None and not self.policy.members:
+            ahead, self.secrets_ahead = self.secrets_ahead, None
             leaks = check_site(
                 staging,
                 self.full_papers,
                 self.policy.papers,
                 also_public=self.template_text,
-                cache_dir=_writable(
-                    _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
-                ),
+                cache_dir=self.guard_cache,
                 stored={**pages, **self._stored_outputs(linked), **self.search_files},
+                found=ahead.secrets() if ahead is not None else None,
             )
             self.timer.lap("guard")
             if leaks:
@@ -839,6 +864,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
+        self._stop_secrets()
         self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:

@@ -1,0 +1,84 @@
+"""The guard's secrets worked out in a fork while the pages are drawn (secretsahead.py):
+the same secrets as working them out in the build process, whether the fork answers, fails
+or is stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from support import AS_OF, DATA
+
+from committee_papers import forked, guard, secretsahead
+from committee_papers.load import load
+from committee_papers.policy import Audience, Policy
+from committee_papers.projection import project
+
+pytestmark = pytest.mark.skipif(not forked.available(), reason="no fork on this system")
+
+TEMPLATE_TEXT = ["Apologies for absence", "Declarations of interest"]
+
+
+@pytest.fixture(scope="module")
+def papers():
+    full = load(DATA)
+    return full, project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
+
+
+def alike(found: guard.Secrets, expected: guard.Secrets) -> None:
+    """Same fragments and papers, same public digests, and a matcher that finds the same."""
+    assert found.papers == expected.papers
+    assert (found.public is None) == (expected.public is None)
+    if expected.public is not None:
+        assert found.public.tobytes() == expected.public.tobytes()
+    text = guard.APART.join(guard._fold(fragment) for fragment in sorted(expected.papers))
+    assert found.find(text.encode()) == expected.find(text.encode()) == set(expected.papers)
+
+
+def expected_secrets(papers, memory: Path | None) -> guard.Secrets:
+    full, shown = papers
+    return guard.secrets(full, shown, TEMPLATE_TEXT, digested=memory is not None, memory=memory)
+
+
+def test_the_fork_s_answer_is_the_secrets(papers, tmp_path, monkeypatch) -> None:
+    full, shown = papers
+    expected = expected_secrets(papers, tmp_path / "plain")
+    assert len(expected) > 0  # the demo withholds papers: there is something to find
+    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
+
+    # Working them out in this process is now impossible: the answer must be the fork's.
+    def not_here(*args: object, **kwargs: object) -> guard.Secrets:
+        raise AssertionError("worked out in the build process")
+
+    monkeypatch.setattr(secretsahead, "secrets", not_here)
+    alike(ahead.secrets(), expected)
+    # The fork kept the guard's memo, as the build process would have.
+    assert (tmp_path / "ahead" / "secrets.json").is_file()
+
+
+def test_without_a_memory_folder_there_are_no_digests(papers) -> None:
+    full, shown = papers
+    found = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, None).secrets()
+    assert found.public is None
+    alike(found, expected_secrets(papers, None))
+
+
+def test_a_fork_that_fails_means_working_them_out_here(papers, tmp_path, monkeypatch) -> None:
+    full, shown = papers
+
+    def broken(*args: object) -> tuple:
+        raise MemoryError("the fork ran out of memory")
+
+    monkeypatch.setattr(secretsahead, "_portable_secrets", broken)
+    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
+    alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))
+
+
+def test_a_stopped_fork_is_ended_and_worked_out_here(papers, tmp_path) -> None:
+    full, shown = papers
+    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
+    process = ahead._fork._process
+    ahead.stop()
+    assert not process.is_alive()
+    alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))
