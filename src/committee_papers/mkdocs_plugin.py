@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import collector, outputs, siteskeleton, theme_memo
+from . import collector, namedmemo, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .jinjacache import MemoryBytecodeCache
@@ -263,7 +263,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         full_policy = Policy(papers, Audience(self.config.audience), self._as_of())
         # Everything from here on sees only the audience's projection: withheld papers are
         # not hidden by templates, they are absent.
-        shown = project(papers, full_policy)
+        # A build keeps whom each paper as loaded names (namedmemo.py); serve slices anyway.
+        named = None
+        if cache is not None and self.command == "build":
+            named = namedmemo.load(cache, self.origins, papers.people)
+        shown = project(papers, full_policy, named)
+        if named is not None:
+            namedmemo.save(cache, named)
         # With the page cache on, the as-of date reports how pages use it (tracing.py).
         as_of = TracedDate.of(full_policy.as_of) if self.config.page_cache else full_policy.as_of
         policy = Policy(shown, full_policy.audience, as_of)

@@ -11,6 +11,7 @@ papers exist. The leak guard (guard.py) then checks the output as a backstop.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,11 +27,13 @@ from .model import (
     Person,
     Report,
 )
+from .namedmemo import NamedMemo
 from .policy import Policy
 
 
-def project(papers: Papers, policy: Policy) -> Papers:
-    """What `policy`'s audience may see of `papers`: members see everything."""
+def project(papers: Papers, policy: Policy, memo: NamedMemo | None = None) -> Papers:
+    """What `policy`'s audience may see of `papers`: members see everything. `memo` keeps
+    whom each paper as loaded names between builds (namedmemo.py)."""
     if policy.members:
         return papers
     reports = {
@@ -50,7 +53,7 @@ def project(papers: Papers, policy: Policy) -> Papers:
         reports=reports,
         **public_decisions(papers, policy),
     )
-    shown.people = _people_named(papers.people, shown)
+    shown.people = _people_named(papers.people, shown, memo)
     return shown
 
 
@@ -177,31 +180,53 @@ def _withheld_minute(entry: MinuteItem, exemption: Any) -> MinuteItem:
 # --- people -----------------------------------------------------------------------------------
 
 
-def _people_named(people: dict[str, Person], shown: Papers) -> dict[str, Person]:
+def _people_named(
+    people: dict[str, Person], shown: Papers, memo: NamedMemo | None = None
+) -> dict[str, Person]:
     """People named by something the audience sees: a membership, a paper, public minutes.
 
     Any field of a shown object whose value is a person's id counts, so a field added later
     (a vote, a decision maker) is covered without listing it here; a person named only by a
-    withheld paper gets no page.
+    withheld paper gets no page. With `memo`, papers as loaded from unchanged files name
+    whom they named in the last build (namedmemo.py).
     """
-    named = {
-        value
-        for source in (
-            shown.bodies,
-            shown.meetings,
-            shown.reports,
-            shown.decisions,
-            shown.forward_plan,
-            shown.notices,
-        )
-        for value in strings(source)
-        if value in people
-    }
+    sources = (
+        shown.bodies,
+        shown.meetings,
+        shown.reports,
+        shown.decisions,
+        shown.forward_plan,
+        shown.notices,
+    )
+    if memo is None:
+        named = {value for source in sources for value in strings(source) if value in people}
+    else:
+        named = set().union(*(_named_under(source, people, memo) for source in sources))
     return {key: person for key, person in people.items() if key in named}
 
 
-def strings(value: Any) -> list[str]:
-    """Every string in a tree of models, lists and mappings (keys too), excluded fields too.
+def _named_under(value: Any, people: dict[str, Person], memo: NamedMemo) -> frozenset[str]:
+    """`strings(value)` that are people's ids; a paper inside it with a load key is answered
+    from `memo`, or walked and then kept there."""
+
+    def answered(paper: BaseModel) -> frozenset[str] | None:
+        key = None if paper is value else memo.key(paper)
+        if key is None:
+            return None
+        names = memo.known(key)
+        if names is None:
+            names = _named_under(paper, people, memo)
+            memo.learn(key, names)
+        return names
+
+    return frozenset(found for found in strings(value, answered) if found in people)
+
+
+def strings(
+    value: Any, answered: Callable[[BaseModel], Iterable[str] | None] | None = None
+) -> list[str]:
+    """Every string in a tree of models, lists and mappings (keys too), excluded fields too;
+    `answered(model)`, when given, may stand for a model's strings (None: it is walked).
 
     A loop with a stack rather than recursive generators, which re-yield each string once per
     level: at ten years of papers that cost seconds.
@@ -211,6 +236,10 @@ def strings(value: Any) -> list[str]:
     while stack:
         value = stack.pop()
         if isinstance(value, BaseModel):
+            known = answered(value) if answered is not None else None
+            if known is not None:
+                found.extend(known)
+                continue
             items: Any = value.__dict__.values()
         elif isinstance(value, dict):
             stack.extend(value.keys())
