@@ -44,3 +44,18 @@ def test_no_packs_turns_the_pdfs_off_and_the_default_keeps_mkdocs_yml_setting(
     CliRunner().invoke(cli.main, ["build", "--no-packs"])
     CliRunner().invoke(cli.main, ["build"])
     assert [c["packs"] for c in calls] == [False, None]
+
+
+def test_an_internal_error_is_named_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fault of the program itself (MkDocs reports only its own errors) is still named."""
+
+    def broken(config: str, **kwargs: Any) -> None:
+        raise FileNotFoundError("/tmp/committee-papers-api-x/all.json")
+
+    monkeypatch.setattr(mkdocs_plugin, "build_site", broken)
+    result = CliRunner().invoke(cli.main, ["build"])
+    assert result.exit_code == 1
+    assert "internal error (FileNotFoundError: /tmp/committee-papers-api-x/all.json)" in (
+        result.output
+    )
+    assert "was left as it was" in result.output and "Traceback" not in result.output

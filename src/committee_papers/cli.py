@@ -119,8 +119,15 @@ def build(
             templates_dir=templates_dir,
             packs=False if no_packs else None,
         )
-    except (Exception, SystemExit):  # MkDocs has logged the reason; its Abort is a SystemExit
+    except SystemExit:  # MkDocs has logged the reason (its Abort is a SystemExit)
         click.echo(f"Build failed. The site in {target}/ was left as it was.", err=True)
+        sys.exit(1)
+    except Exception as error:  # not one MkDocs reports: a fault of this program, named
+        click.echo(
+            f"Build failed: an internal error ({type(error).__name__}: {error}). "
+            f"The site in {target}/ was left as it was.",
+            err=True,
+        )
         sys.exit(1)
     click.echo(f"Built the {audience} site into {target}/.")
 
