@@ -192,3 +192,36 @@ def test_cache_folders_that_cannot_be_written_cost_only_work(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
     assert built == file_digests(build_site(tmp_path / "plain"))
+
+
+@pytest.mark.parametrize("fork", ["answers", "fails halfway"])
+def test_cached_pages_placed_by_a_fork_make_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
+) -> None:
+    """A re-build places its cached pages in a fork while MkDocs draws the others
+    (PageCache.place_beside); a fork lost halfway has the rest placed by the build."""
+    from committee_papers import pagecache
+
+    data = copy_data(tmp_path / "data")
+    build_site(tmp_path / "live", data_dir=data)
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING)
+
+    parent, real, calls = os.getpid(), pagecache.PageCache.place, []
+
+    def place(self: pagecache.PageCache, pages: dict, again: bool = False) -> None:
+        if os.getpid() != parent and fork == "fails halfway":
+            real(self, dict(list(pages.items())[: len(pages) // 2]))
+            raise OSError("the fork was lost")
+        if os.getpid() == parent:
+            calls.append(again)
+        real(self, pages, again)
+
+    monkeypatch.setattr(pagecache, "PLACE_APART", 0)
+    monkeypatch.setattr(pagecache.PageCache, "place", place)
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    # The build process placed nothing when the fork answered, and the rest when it did not.
+    assert calls == ([] if fork == "answers" else [True])
+    monkeypatch.undo()
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -217,6 +217,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: The guard's record folder, and its secrets worked out while the pages are drawn.
         self.guard_cache: Path | None = None
         self.secrets_ahead: SecretsAhead | None = None
+        #: What waits for the cached pages to be placed (PageCache.place_beside), if any.
+        self.placing: Callable[[], None] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -562,7 +564,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # then makes no folder (siteskeleton.py).
             self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         if self.page_cache is not None and self.placed:
-            self.page_cache.place(self.placed)
+            if self.command == "build":  # serve's threads are not forked
+                self.placing = self.page_cache.place_beside(self.placed)
+            else:
+                self.page_cache.place(self.placed)
         return env
 
     def _plan_pages(self, config: MkDocsConfig) -> None:
@@ -677,6 +682,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             page.toc = get_toc(_toc_tokens(content))
         return context
 
+    def _placed(self) -> None:
+        """Wait for the cached pages to be in place (`PageCache.place_beside`)."""
+        placing, self.placing = self.placing, None
+        if placing is not None:
+            placing()
+
     def _stop_page_html(self) -> None:
         if self.page_html is not None:
             if self.page_html.parallel:
@@ -710,6 +721,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self._placed()
         if self.target is None:
             self._save_page_cache()  # mkdocs serve: no guard, nothing to publish
             return
@@ -734,6 +746,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 "Search indexes",
             )
             self.search_store = SearchStore(store) if store is not None else None
+        # The fork that puts the outputs in place, made before Pagefind's thread starts.
+        beside = outputs.fork_writer() if self.policy is not None else None
+        if self.config.search_index:
             search = Background(self._index, staging, pages)
         linked: dict[str, Path] = {}
         try:
@@ -742,7 +757,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 # nothing they read has changed (outputs.unit).
                 with outputs.remembered(self.page_cache):
                     made = outputs.all_files(self.policy.papers, self.policy)
-                    outputs.write(staging, made, linked)
+                    outputs.write(staging, made, linked, beside)
+                    beside = None
                 outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
                     log.info(
@@ -751,6 +767,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     )
             self.timer.lap("outputs")
         finally:
+            if beside is not None:  # the outputs were never written: end the fork
+                beside.stop()
             if search is not None:
                 search.wait()
         self.timer.lap("search")
@@ -871,6 +889,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
         self._stop_secrets()
+        self.placing = None
+        if self.page_cache is not None:
+            self.page_cache.stop_placing()
         self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:

@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from . import tracing
+from . import forked, tracing
 from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -79,6 +79,8 @@ STALE_BLOB_SECONDS = 24 * 3600
 INDEX = "index.pickle"
 PRINTS = "prints.pickle"
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
+#: Cached pages placed by a fork (`PageCache.place_beside`) from this many on.
+PLACE_APART = 2_000
 
 _ABSENT = b"absent"
 
@@ -413,6 +415,8 @@ class PageCache:
         self.collections: dict[str, dict[Any, Any]] = {}
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
+        #: A fork placing cached pages (`place_beside`), if one is.
+        self._placing: forked.Forked[None] | None = None
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
@@ -669,13 +673,14 @@ class PageCache:
             self.written[dest] = (src_uri, entry.blob, len(html.encode("utf-8")))
         return html
 
-    def place(self, pages: dict[str, Entry]) -> None:
+    def place(self, pages: dict[str, Entry], again: bool = False) -> None:
         """Put cached pages into the output folder: path -> entry.
 
         Each file is a hard link to the cache's copy (one system call, no bytes read or
         written), or a copy where the two folders are on different file systems. Nothing
         writes into either in place: cache files are written once under their own hash, and
         every later write to the site replaces a file instead of changing it (outputs.write).
+        `again`: some of the files may be placed already (by a fork that did not finish).
         """
         made: set[str] = set()
         for path, entry in pages.items():
@@ -689,10 +694,38 @@ class PageCache:
                     os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             blob = self.folder / entry.blob
+            if again:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
             try:
                 os.link(blob, path)
             except OSError:
                 shutil.copyfile(blob, path)
+
+    def place_beside(self, pages: dict[str, Entry]) -> Callable[[], None]:
+        """`place(pages)` in a fork of this process while this one goes on (MkDocs draws
+        the changed pages meanwhile): 45,000 links are some 0.8 s of system calls at ten
+        years of papers, which a thread could not overlap with drawing (each call would
+        wait for the interpreter's lock). Returns what waits for the fork; a fork that did
+        not finish has the pages placed here. Few pages are placed here at once."""
+        if len(pages) < PLACE_APART or not forked.available():
+            self.place(pages)
+            return lambda: None
+        fork = forked.Forked(self.place, pages, name="place-pages")
+
+        def wait() -> None:
+            done, _ = fork.answer()
+            if not done:
+                self.place(pages, again=True)
+
+        self._placing = fork
+        return wait
+
+    def stop_placing(self) -> None:
+        """Stop a fork still placing pages (the build failed)."""
+        fork, self._placing = self._placing, None
+        if fork is not None:
+            fork.stop()
 
     def stored_inodes(self) -> dict[str, int]:
         """The inode of every file of the cache's folder, by name (one listing of the folder:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from .. import forked
+from .beside import Beside, apply
 
 if TYPE_CHECKING:
     from ..model import Papers
@@ -31,6 +33,8 @@ class OutputFile:
     #: A file holding the output's bytes (the page cache's copy, or a temporary file the
     #: generator made), linked (or else copied) instead of written.
     source: Path | None = None
+    #: `source` is removed once the generator goes on, so it is put in place at once.
+    transient: bool = False
 
     def content(self) -> bytes:
         """The file's bytes, wherever they are held."""
@@ -60,6 +64,13 @@ def remembered(memo: Memo | None) -> Iterator[None]:
         yield
     finally:
         _memo = previous
+
+
+def fork_writer() -> Beside | None:
+    """A fork to put output files in place (`write`), where the system can fork. Made
+    before any thread is started: a fork copies only the thread that makes it, and a lock
+    held by another (a log line being written) would be held in the fork for ever."""
+    return Beside() if forked.available() else None
 
 
 def piece(key: str, make: Callable[[], bytes]) -> bytes | Path:
@@ -96,42 +107,57 @@ def all_files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
 
 
 def write(
-    site_dir: Path, files: Iterable[OutputFile], linked: dict[str, Path] | None = None
+    site_dir: Path,
+    files: Iterable[OutputFile],
+    linked: dict[str, Path] | None = None,
+    beside: Beside | None = None,
 ) -> int:
     """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
 
     `linked`, when given, gets the path of each file made as a hard link to its `source`
-    (and loses it again if a later file of the same path replaces it)."""
+    (and loses it again if a later file of the same path replaces it). `beside`, when given,
+    is a fork that puts the files in place while they are made (beside.py); it is ended
+    either way."""
     # Paths as strings: ten years of papers make some 57,000 files, most of them one link
     # each, where making and hashing `Path` objects cost more than the system calls.
     root = os.path.join(site_dir.resolve(), "")
     count = 0
     folders: set[str] = set()
-    for item in files:
-        target = root + _inside(item.path)
-        folder = os.path.dirname(target)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        if linked is not None:
-            linked.pop(item.path, None)
-        # Replaced, never written in place: a file of the site may be a hard link to the
-        # page cache's copy (pagecache.PageCache.place) or to the live site's.
-        if item.source is not None and _link(item.source, target):
+    fork = beside
+    put = fork.put if fork is not None else apply
+    try:
+        for item in files:
+            target = root + _inside(item.path)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             if linked is not None:
+                linked.pop(item.path, None)
+            if fork is not None and item.transient:
+                # Everything before it in place, then the rest here (a few files follow).
+                _not_linked(linked, fork.finish())
+                fork, put = None, apply
+            # Replaced, never written in place: a file of the site may be a hard link to
+            # the page cache's copy (pagecache.PageCache.place) or to the live site's.
+            made = put((item.path, target, item.source, item.data))
+            if made is not False and linked is not None and item.source is not None:
                 linked[item.path] = item.source
             count += 1
-            continue
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(target)
-        if item.source is not None:  # another file system: copied in blocks, never held whole
-            shutil.copyfile(item.source, target)
-            count += 1
-            continue
-        with open(target, "wb") as out:
-            out.write(item.data)
-        count += 1
+        if fork is not None:
+            _not_linked(linked, fork.finish())
+    except BaseException:
+        if beside is not None:
+            beside.stop()
+        raise
     return count
+
+
+def _not_linked(linked: dict[str, Path] | None, paths: set[str]) -> None:
+    """`linked` without the paths the fork copied or wrote rather than linked."""
+    if linked is not None:
+        for path in paths:
+            linked.pop(path, None)
 
 
 def _inside(path: str) -> str:
@@ -142,20 +168,6 @@ def _inside(path: str) -> str:
     if os.path.isabs(normal) or normal in (".", "..") or normal.startswith("../") or "\0" in normal:
         raise ValueError(f"output path {path!r} is outside the site")
     return normal
-
-
-def _link(source: Path, target: str) -> bool:
-    """Make `target` a hard link to `source`, replacing a file already there; False when
-    the two cannot be linked (another file system)."""
-    for _ in range(2):
-        try:
-            os.link(source, target)
-            return True
-        except FileExistsError:
-            os.unlink(target)
-        except OSError:
-            return False
-    return False
 
 
 #: The output modules, imported here (at the end: they import this) so that each appends its

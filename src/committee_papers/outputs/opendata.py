@@ -542,7 +542,7 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
                 out.write(b"\n  ]" if count + len(run) else b"[]")
             out.write(end)
         # The temporary folder goes when the next file is asked for: written by then.
-        yield OutputFile(api_url("all"), b"", bulk)
+        yield OutputFile(api_url("all"), b"", bulk, transient=True)
     for name in SCHEMAS:
         yield OutputFile(schema_path(name), to_json(schema(name, papers)))
 
