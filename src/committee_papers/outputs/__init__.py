@@ -140,7 +140,10 @@ def write(
                 fork, put = None, apply
             # Replaced, never written in place: a file of the site may be a hard link to
             # the page cache's copy (pagecache.PageCache.place) or to the live site's.
-            made = put((item.path, target, item.source, item.data))
+            # Bytes only where there is no source: the fork's operations are kept until it
+            # answers, and ten years of open data made afresh are some 200 MB.
+            data = item.data if item.source is None else b""
+            made = put((item.path, target, item.source, data))
             if made is not False and linked is not None and item.source is not None:
                 linked[item.path] = item.source
             count += 1
