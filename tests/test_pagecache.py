@@ -401,3 +401,63 @@ def test_dataclasses_are_fingerprinted_by_their_fields_and_frozen_ones_once() ->
     assert prints.of(frozen) == prints.of(frozen) == pagecache.Fingerprints().of(Frozen((1,)))
     assert prints.of(frozen) != pagecache.Fingerprints().of(Frozen((2,)))
     assert prints.of(frozen) != pagecache.Fingerprints().of(Open([1]))
+
+
+def _index_files(cache: Path) -> dict[str, bytes]:
+    """The page cache's index and fingerprints (and anything pending), by name."""
+    return {
+        p.name: p.read_bytes()
+        for p in cache.rglob("*")
+        if p.name.startswith((pagecache.INDEX, pagecache.PRINTS))
+    }
+
+
+@pytest.mark.parametrize("fork", ["answers", "fails"])
+def test_the_index_is_written_beside_the_guard_and_kept_only_if_it_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
+) -> None:
+    """The index is written by a fork while the guard reads the site (save_beside): put in
+    place when the guard passes (by the build process when the fork fails), thrown away
+    when it does not."""
+    import os
+
+    from committee_papers import guard, mkdocs_plugin
+
+    cache = tmp_path / "pages"
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(cache))
+    data = copy_data(tmp_path / "data")
+    parent, real = os.getpid(), PageCache._write_index
+    if fork == "fails":
+
+        def lost(self: PageCache, pages: set[str], suffix: str = "") -> list[str]:
+            if os.getpid() != parent:
+                raise OSError("the fork was lost")
+            return real(self, pages, suffix)
+
+        monkeypatch.setattr(PageCache, "_write_index", lost)
+    site = tmp_path / "site"
+    build(str(ROOT / "mkdocs.yml"), site_dir=str(site), data_dir=str(data), as_of=AS_OF)
+    first = _index_files(cache)
+    assert sorted(first) == [pagecache.INDEX, pagecache.PRINTS]
+
+    # A new meeting whose build the guard refuses: the index stays the last good build's.
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(
+        "body: planning\ndate: 2027-01-12\nstart: '18:30'\nstatus: scheduled\n"
+        "published: 2026-11-20\nagenda:\n  - {number: '1', kind: apologies}\n"
+    )
+    refused = [guard.Leak("index.html", "a paper", "a withheld fragment")]
+    with monkeypatch.context() as refusing:
+        refusing.setattr(mkdocs_plugin, "check_site", lambda *args, **kwargs: refused)
+        with pytest.raises(SystemExit):
+            build(str(ROOT / "mkdocs.yml"), site_dir=str(site), data_dir=str(data), as_of=AS_OF)
+    assert _index_files(cache) == first
+
+    # Passed: the new index is in place, and the next build draws nothing again.
+    build(str(ROOT / "mkdocs.yml"), site_dir=str(site), data_dir=str(data), as_of=AS_OF)
+    second = _index_files(cache)
+    assert sorted(second) == [pagecache.INDEX, pagecache.PRINTS]
+    assert second[pagecache.INDEX] != first[pagecache.INDEX]
+    saved = pickle.loads(second[pagecache.INDEX])
+    assert any("2027-01-12-planning" in uri for uri in saved["entries"])

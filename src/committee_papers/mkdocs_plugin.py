@@ -774,7 +774,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("search")
         if self.skeleton is not None:
             self._prune_skeleton(staging, self.skeleton)
+        saved: Callable[[bool], None] | None = None
         if self.policy is not None and not self.policy.members:
+            # The page cache's index is written by a fork while the guard reads the site,
+            # and put in place only if the guard passes.
+            if self.page_cache is not None:
+                saved = self.page_cache.save_beside(self.specs)
             ahead, self.secrets_ahead = self.secrets_ahead, None
             leaks = check_site(
                 staging,
@@ -787,12 +792,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             )
             self.timer.lap("guard")
             if leaks:
+                if saved is not None:
+                    saved(False)
                 listing = "\n".join(f"  {leak}" for leak in leaks)
                 raise PluginError(
                     "Exempt or unpublished text was found in the public site, so it was not "
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
-        self._save_page_cache()
+        self._save_page_cache(saved)
         store = self.search_store
         swap_into_place(
             staging,
@@ -848,9 +855,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if source.name in inodes and os.path.dirname(source) == folder
         }
 
-    def _save_page_cache(self) -> None:
+    def _save_page_cache(self, saved: Callable[[bool], None] | None = None) -> None:
+        """Save the page cache's index, or put in place the one `saved` had a fork write."""
         if self.page_cache is not None:
-            self.page_cache.save(self.specs)
+            if saved is not None:
+                saved(True)
+            else:
+                self.page_cache.save(self.specs)
             log.info(
                 f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
             )
@@ -892,6 +903,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.placing = None
         if self.page_cache is not None:
             self.page_cache.stop_placing()
+            self.page_cache.stop_saving()
         self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:

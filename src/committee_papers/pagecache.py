@@ -78,6 +78,8 @@ STALE_BLOB_SECONDS = 24 * 3600
 #: of papers as loaded (Fingerprints.known).
 INDEX = "index.pickle"
 PRINTS = "prints.pickle"
+#: What the index and fingerprints are written as before a build has passed (`save_beside`).
+PENDING = ".pending"
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
 #: Cached pages placed by a fork (`PageCache.place_beside`) from this many on.
 PLACE_APART = 2_000
@@ -417,6 +419,8 @@ class PageCache:
         self.stored = 0
         #: A fork placing cached pages (`place_beside`), if one is.
         self._placing: forked.Forked[None] | None = None
+        #: A fork writing the index (`save_beside`), if one is.
+        self._saving: forked.Forked[list[str]] | None = None
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
@@ -853,12 +857,58 @@ class PageCache:
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build
         uses any more: old global keys' folders, and unnamed HTML files a day old."""
-        wanted = set(pages) | self.outputs
-        entries = {uri: entry for uri, entry in self.entries.items() if uri in wanted}
+        pages = set(pages)
+        self._write_index(pages)
+        self._prune(pages)
+
+    def save_beside(self, pages: Iterable[str]) -> Callable[[bool], None]:
+        """`save(pages)` begun in a fork of this process (the guard reads the site
+        meanwhile, on one core): the fork writes the index under other names, and what is
+        returned, told whether the build passed, puts them in place and clears out (True)
+        or throws them away (False). At ten years of papers the index is some 100,000
+        entries and 160,000 reads, 1.3 s to pickle. A fork that does not answer means
+        writing the index here."""
+        pages = set(pages)
+        fork = (
+            forked.Forked(self._write_index, pages, PENDING, name="page-cache-index")
+            if forked.available()
+            else None
+        )
+        self._saving = fork
+
+        def finish(passed: bool) -> None:
+            self._saving = None
+            done, written = fork.answer() if fork is not None else (False, None)
+            if not passed:
+                for name in written or ():
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.folder / (name + PENDING))
+                return
+            if done and written is not None:
+                for name in written:
+                    os.replace(self.folder / (name + PENDING), self.folder / name)
+            else:
+                self._write_index(pages)
+            self._prune(pages)
+
+        return finish
+
+    def stop_saving(self) -> None:
+        """Stop a fork still writing the index (the build failed)."""
+        fork, self._saving = self._saving, None
+        if fork is not None:
+            fork.stop()
+
+    def _kept_entries(self, pages: set[str]) -> dict[str, Entry]:
+        wanted = pages | self.outputs
+        return {uri: entry for uri, entry in self.entries.items() if uri in wanted}
+
+    def _write_index(self, pages: set[str], suffix: str = "") -> list[str]:
+        """Write the index and the fingerprints (each name with `suffix`); the names written."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        table, entries = _compacted(self.table, entries)
+        table, entries = _compacted(self.table, self._kept_entries(pages))
         _pickled(
-            self.folder / INDEX,
+            self.folder / (INDEX + suffix),
             {
                 "format": FORMAT,
                 "key": self.key,
@@ -866,9 +916,16 @@ class PageCache:
                 "entries": {uri: tuple(entry) for uri, entry in entries.items()},
             },
         )
+        written = [INDEX]
         if self.prints.learnt:
-            _pickled(self.folder / PRINTS, self.prints.learnt)
-        named = {entry.blob for entry in entries.values()} | self.pieces
+            _pickled(self.folder / (PRINTS + suffix), self.prints.learnt)
+            written.append(PRINTS)
+        return written
+
+    def _prune(self, pages: set[str]) -> None:
+        """Clear out what no build uses any more: old global keys' folders, and unnamed
+        files of this key's folder a day old."""
+        named = {entry.blob for entry in self._kept_entries(pages).values()} | self.pieces
         old = time.time() - STALE_BLOB_SECONDS
         for path in self.folder.iterdir():
             if path.name not in (INDEX, PRINTS) and path.name not in named:
