@@ -5,6 +5,7 @@ or is stopped."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -67,10 +68,14 @@ def test_without_a_memory_folder_there_are_no_digests(papers) -> None:
 def test_a_fork_that_fails_means_working_them_out_here(papers, tmp_path, monkeypatch) -> None:
     full, shown = papers
 
-    def broken(*args: object) -> tuple:
-        raise MemoryError("the fork ran out of memory")
+    parent, real = os.getpid(), guard.secrets
 
-    monkeypatch.setattr(secretsahead, "_portable_secrets", broken)
+    def broken(*args: object, **kwargs: object) -> guard.Secrets:
+        if os.getpid() != parent:
+            raise MemoryError("the fork ran out of memory")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(secretsahead, "secrets", broken)
     ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
     alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))
 

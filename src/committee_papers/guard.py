@@ -222,15 +222,6 @@ class Secrets:
     def __len__(self) -> int:
         return len(self.papers)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"papers": self.papers}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.papers = state["papers"]
-        self.matcher = None
-        self.public = None
-        self.__post_init__()
-
     @property
     def fragments(self) -> list[str]:
         return list(self.papers)
