@@ -51,6 +51,12 @@ class Forked(Generic[T]):
             self._process.join()
         return self._answer
 
+    def result(self, here: Callable[[], T]) -> T:
+        """What `work` returned, or, when the fork did not answer, what `here()` gives (the
+        same work done in this process)."""
+        done, answer = self.answer()
+        return answer if done else here()  # type: ignore[return-value]
+
     def stop(self) -> None:
         """End the fork, its answer wanted no more (a build that failed before using it)."""
         if self._answer is None:

@@ -666,8 +666,7 @@ def _in_forks(work: Callable[[list[str]], _T], shares: list[list[str]]) -> list[
     children = [(share, Forked(work, share)) for share in shares[1:]]
     results = [work(shares[0])]
     for share, child in children:
-        done, answer = child.answer()
-        results.append(answer if done else work(share))  # type: ignore[arg-type]
+        results.append(child.result(lambda share=share: work(share)))
     return results
 
 

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -217,8 +217,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: The guard's record folder, and its secrets worked out while the pages are drawn.
         self.guard_cache: Path | None = None
         self.secrets_ahead: SecretsAhead | None = None
-        #: What waits for the cached pages to be placed (PageCache.place_beside), if any.
-        self.placing: Callable[[], None] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -565,7 +563,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         if self.page_cache is not None and self.placed:
             if self.command == "build":  # serve's threads are not forked
-                self.placing = self.page_cache.place_beside(self.placed)
+                self.page_cache.place_beside(self.placed)
             else:
                 self.page_cache.place(self.placed)
         return env
@@ -682,12 +680,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             page.toc = get_toc(_toc_tokens(content))
         return context
 
-    def _placed(self) -> None:
-        """Wait for the cached pages to be in place (`PageCache.place_beside`)."""
-        placing, self.placing = self.placing, None
-        if placing is not None:
-            placing()
-
     def _stop_page_html(self) -> None:
         if self.page_html is not None:
             if self.page_html.parallel:
@@ -721,7 +713,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        self._placed()
+        if self.page_cache is not None:
+            self.page_cache.placed()  # the pages placed by a fork (place_beside)
         if self.target is None:
             self._save_page_cache()  # mkdocs serve: no guard, nothing to publish
             return
@@ -774,12 +767,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer.lap("search")
         if self.skeleton is not None:
             self._prune_skeleton(staging, self.skeleton)
-        saved: Callable[[bool], None] | None = None
         if self.policy is not None and not self.policy.members:
             # The page cache's index is written by a fork while the guard reads the site,
             # and put in place only if the guard passes.
             if self.page_cache is not None:
-                saved = self.page_cache.save_beside(self.specs)
+                self.page_cache.save_beside(self.specs)
             ahead, self.secrets_ahead = self.secrets_ahead, None
             leaks = check_site(
                 staging,
@@ -792,14 +784,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             )
             self.timer.lap("guard")
             if leaks:
-                if saved is not None:
-                    saved(False)
+                if self.page_cache is not None:
+                    self.page_cache.saved(passed=False)
                 listing = "\n".join(f"  {leak}" for leak in leaks)
                 raise PluginError(
                     "Exempt or unpublished text was found in the public site, so it was not "
                     f"published (the site in {self.target} was left as it was):\n{listing}"
                 )
-        self._save_page_cache(saved)
+        self._save_page_cache()
         store = self.search_store
         swap_into_place(
             staging,
@@ -855,11 +847,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if source.name in inodes and os.path.dirname(source) == folder
         }
 
-    def _save_page_cache(self, saved: Callable[[bool], None] | None = None) -> None:
-        """Save the page cache's index, or put in place the one `saved` had a fork write."""
+    def _save_page_cache(self) -> None:
+        """Save the page cache's index, or put in place the one a fork wrote (save_beside)."""
         if self.page_cache is not None:
-            if saved is not None:
-                saved(True)
+            if self.page_cache.saving:
+                self.page_cache.saved(passed=True)
             else:
                 self.page_cache.save(self.specs)
             log.info(
@@ -900,10 +892,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
         self._stop_secrets()
-        self.placing = None
         if self.page_cache is not None:
-            self.page_cache.stop_placing()
-            self.page_cache.stop_saving()
+            self.page_cache.stop_forks()
         self._stop_page_html()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.target is not None and self.lock is not None:

@@ -417,10 +417,10 @@ class PageCache:
         self.collections: dict[str, dict[Any, Any]] = {}
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
-        #: A fork placing cached pages (`place_beside`), if one is.
-        self._placing: forked.Forked[None] | None = None
-        #: A fork writing the index (`save_beside`), if one is.
-        self._saving: forked.Forked[list[str]] | None = None
+        #: A fork placing cached pages (`place_beside`), with the pages, if one is.
+        self._placing: tuple[forked.Forked[None], dict[str, Entry]] | None = None
+        #: A fork writing the index (`save_beside`), with the pages, if one is begun.
+        self._saving: tuple[forked.Forked[list[str]] | None, set[str]] | None = None
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
@@ -706,30 +706,24 @@ class PageCache:
             except OSError:
                 shutil.copyfile(blob, path)
 
-    def place_beside(self, pages: dict[str, Entry]) -> Callable[[], None]:
+    def place_beside(self, pages: dict[str, Entry]) -> None:
         """`place(pages)` in a fork of this process while this one goes on (MkDocs draws
         the changed pages meanwhile): 45,000 links are some 0.8 s of system calls at ten
         years of papers, which a thread could not overlap with drawing (each call would
-        wait for the interpreter's lock). Returns what waits for the fork; a fork that did
-        not finish has the pages placed here. Few pages are placed here at once."""
+        wait for the interpreter's lock). `placed` waits for it; few pages are placed here
+        at once."""
         if len(pages) < PLACE_APART or not forked.available():
             self.place(pages)
-            return lambda: None
-        fork = forked.Forked(self.place, pages, name="place-pages")
+            return
+        self._placing = (forked.Forked(self.place, pages, name="place-pages"), pages)
 
-        def wait() -> None:
-            done, _ = fork.answer()
-            if not done:
-                self.place(pages, again=True)
-
-        self._placing = fork
-        return wait
-
-    def stop_placing(self) -> None:
-        """Stop a fork still placing pages (the build failed)."""
-        fork, self._placing = self._placing, None
-        if fork is not None:
-            fork.stop()
+    def placed(self) -> None:
+        """Wait for `place_beside`'s fork; a fork that did not finish has the pages placed
+        here (each replacing what is there)."""
+        placing, self._placing = self._placing, None
+        if placing is not None:
+            fork, pages = placing
+            fork.result(lambda: self.place(pages, again=True))
 
     def stored_inodes(self) -> dict[str, int]:
         """The inode of every file of the cache's folder, by name (one listing of the folder:
@@ -861,43 +855,51 @@ class PageCache:
         self._write_index(pages)
         self._prune(pages)
 
-    def save_beside(self, pages: Iterable[str]) -> Callable[[bool], None]:
+    def save_beside(self, pages: Iterable[str]) -> None:
         """`save(pages)` begun in a fork of this process (the guard reads the site
-        meanwhile, on one core): the fork writes the index under other names, and what is
-        returned, told whether the build passed, puts them in place and clears out (True)
-        or throws them away (False). At ten years of papers the index is some 100,000
-        entries and 160,000 reads, 1.3 s to pickle. A fork that does not answer means
-        writing the index here."""
+        meanwhile, on one core): the fork writes the index under other names, which `saved`
+        puts in place or throws away once the build has passed or not. At ten years of
+        papers the index is some 100,000 entries and 160,000 reads, 1.3 s to pickle."""
         pages = set(pages)
         fork = (
             forked.Forked(self._write_index, pages, PENDING, name="page-cache-index")
             if forked.available()
             else None
         )
-        self._saving = fork
+        self._saving = (fork, pages)
 
-        def finish(passed: bool) -> None:
-            self._saving = None
-            done, written = fork.answer() if fork is not None else (False, None)
-            if not passed:
-                for name in written or ():
-                    with contextlib.suppress(OSError):
-                        os.unlink(self.folder / (name + PENDING))
-                return
-            if done and written is not None:
-                for name in written:
-                    os.replace(self.folder / (name + PENDING), self.folder / name)
-            else:
-                self._write_index(pages)
-            self._prune(pages)
+    def saved(self, passed: bool) -> None:
+        """After `save_beside`: put the index in place and clear out (`passed`), or throw it
+        away. A fork that does not answer means writing the index here."""
+        saving, self._saving = self._saving, None
+        if saving is None:
+            return
+        fork, pages = saving
+        done, written = fork.answer() if fork is not None else (False, None)
+        if not passed:
+            for name in written or ():
+                with contextlib.suppress(OSError):
+                    os.unlink(self.folder / (name + PENDING))
+            return
+        if done and written is not None:
+            for name in written:
+                os.replace(self.folder / (name + PENDING), self.folder / name)
+        else:
+            self._write_index(pages)
+        self._prune(pages)
 
-        return finish
+    @property
+    def saving(self) -> bool:
+        """Whether `save_beside` has begun an index that `saved` has not yet settled."""
+        return self._saving is not None
 
-    def stop_saving(self) -> None:
-        """Stop a fork still writing the index (the build failed)."""
-        fork, self._saving = self._saving, None
-        if fork is not None:
-            fork.stop()
+    def stop_forks(self) -> None:
+        """Stop the forks still placing pages or writing the index (the build failed)."""
+        placing, self._placing = self._placing, None
+        saving, self._saving = self._saving, None
+        for fork in (placing and placing[0], saving and saving[0]):
+            if fork is not None:
+                fork.stop()
 
     def _kept_entries(self, pages: set[str]) -> dict[str, Entry]:
         wanted = pages | self.outputs

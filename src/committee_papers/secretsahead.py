@@ -42,12 +42,10 @@ class SecretsAhead:
 
     def secrets(self) -> Secrets:
         """The secrets: the fork's answer (waited for), or worked out here without one."""
-        if self._fork is not None:
-            done, answer = self._fork.answer()
-            self._fork = None
-            if done and answer is not None:
-                return answer
-        return _secrets(*self._args)
+        fork, self._fork = self._fork, None
+        if fork is None:
+            return _secrets(*self._args)
+        return fork.result(lambda: _secrets(*self._args))
 
     def stop(self) -> None:
         """Stop the fork, wanted no more (the build failed before its guard)."""

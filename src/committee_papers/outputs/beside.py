@@ -52,10 +52,7 @@ class Beside:
             self._flush()
             self._send.send(None)
         self._send.close()
-        done, copied = self._fork.answer()
-        if done and copied is not None:
-            return copied
-        return apply_all(self.operations)
+        return self._fork.result(lambda: apply_all(self.operations))
 
     def stop(self) -> None:
         """End the fork (the outputs failed): nothing more is put in place."""
