@@ -46,6 +46,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from . import forked, tracing
+from .filelinks import link_or_copy
 from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -677,14 +678,14 @@ class PageCache:
             self.written[dest] = (src_uri, entry.blob, len(html.encode("utf-8")))
         return html
 
-    def place(self, pages: dict[str, Entry], again: bool = False) -> None:
+    def place(self, pages: dict[str, Entry]) -> None:
         """Put cached pages into the output folder: path -> entry.
 
         Each file is a hard link to the cache's copy (one system call, no bytes read or
         written), or a copy where the two folders are on different file systems. Nothing
         writes into either in place: cache files are written once under their own hash, and
         every later write to the site replaces a file instead of changing it (outputs.write).
-        `again`: some of the files may be placed already (by a fork that did not finish).
+        A file already there (placed by a fork that did not finish) is replaced.
         """
         made: set[str] = set()
         for path, entry in pages.items():
@@ -697,14 +698,7 @@ class PageCache:
                 except FileNotFoundError:
                     os.makedirs(folder, exist_ok=True)
                 made.add(folder)
-            blob = self.folder / entry.blob
-            if again:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-            try:
-                os.link(blob, path)
-            except OSError:
-                shutil.copyfile(blob, path)
+            link_or_copy(self.folder / entry.blob, path)
 
     def place_beside(self, pages: dict[str, Entry]) -> None:
         """`place(pages)` in a fork of this process while this one goes on (MkDocs draws
@@ -723,7 +717,7 @@ class PageCache:
         placing, self._placing = self._placing, None
         if placing is not None:
             fork, pages = placing
-            fork.result(lambda: self.place(pages, again=True))
+            fork.result(lambda: self.place(pages))
 
     def stored_inodes(self) -> dict[str, int]:
         """The inode of every file of the cache's folder, by name (one listing of the folder:

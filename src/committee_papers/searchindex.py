@@ -44,6 +44,7 @@ from typing import Any
 
 import cbor2
 
+from .filelinks import link_or_copy
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 from .pagecache import content_digest
 from .searchstore import SearchStore, Stored
@@ -342,7 +343,7 @@ def _index_group(
         )
     old = previous / INDEX_DIR / group if previous is not None else None
     if old is not None and _manifest(old) == manifest:
-        shutil.copytree(old, out, copy_function=_link_or_copy)
+        shutil.copytree(old, out, copy_function=link_or_copy)
         kept = store.keep(name, out) if store is not None else {}
         return IndexRun(group, 0, time.perf_counter() - start, 0.0, files=_in_site(out, site, kept))
     run = _indexed(site, group, pages, out, manifest, start)
@@ -502,16 +503,9 @@ def _indexed_copy(source: Path, target: Path) -> None:
     """The page's indexed part at `target`, or the whole page (hard-linked) if it has none."""
     part = indexed_part(source.read_bytes())
     if part is None:
-        _link_or_copy(source, target)
+        link_or_copy(source, target)
     else:
         target.write_bytes(part)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _run_pagefind(tree: Path, out: Path) -> tuple[float, float]:

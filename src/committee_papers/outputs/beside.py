@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from .. import forked
+from ..filelinks import link_or_copy
 
 #: One output file: (its path in the site, the path to write, the file to link, its bytes).
 Operation = tuple[str, str, "Path | None", bytes]
@@ -92,27 +92,10 @@ def apply(operation: Operation) -> bool:
     """Put one output file in place, replacing what is there: a hard link to its source
     (True), or a copy of it where the two cannot be linked, or its bytes (False)."""
     _, target, source, data = operation
-    if source is not None and link(source, target):
-        return True
+    if source is not None:
+        return link_or_copy(source, target)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(target)
-    if source is not None:  # another file system: copied in blocks, never held whole
-        shutil.copyfile(source, target)
-        return False
     with open(target, "wb") as out:
         out.write(data)
-    return False
-
-
-def link(source: Path, target: str) -> bool:
-    """Make `target` a hard link to `source`, replacing a file already there; False when
-    the two cannot be linked (another file system)."""
-    for _ in range(2):
-        try:
-            os.link(source, target)
-            return True
-        except FileExistsError:
-            os.unlink(target)
-        except OSError:
-            return False
     return False
