@@ -461,3 +461,22 @@ def test_the_index_is_written_beside_the_guard_and_kept_only_if_it_passes(
     assert second[pagecache.INDEX] != first[pagecache.INDEX]
     saved = pickle.loads(second[pagecache.INDEX])
     assert any("2027-01-12-planning" in uri for uri in saved["entries"])
+
+
+def test_builds_sharing_the_cache_s_folder_each_put_their_own_index_in_place(
+    tmp_path: Path,
+) -> None:
+    """Two builds (into two sites) may share the page cache's folder: each one's index,
+    written beside its guard, is its own until put in place."""
+    first, second = PageCache(tmp_path, KEY), PageCache(tmp_path, KEY)
+    first._store("a/index.md", b"static", (), b"made", b"<p>a</p>")
+    second._store("b/index.md", b"static", (), b"made", b"<p>b</p>")
+    first.save_beside(["a/index.md"])
+    first._saving[0].answer()  # the first's index written before the second's is begun
+    second.save_beside(["b/index.md"])
+    second._saving[0].answer()  # ... and the second's too, before either is put in place
+    first.saved(passed=True)
+    second.saved(passed=True)  # before: its pending index had been taken by the first
+    entries = PageCache(tmp_path, KEY).entries
+    assert list(entries) == ["b/index.md"]
+    assert not [p for p in tmp_path.rglob("*") if pagecache.PENDING in p.name]

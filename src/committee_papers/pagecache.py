@@ -38,6 +38,7 @@ import os
 import pickle
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +80,8 @@ STALE_BLOB_SECONDS = 24 * 3600
 #: of papers as loaded (Fingerprints.known).
 INDEX = "index.pickle"
 PRINTS = "prints.pickle"
-#: What the index and fingerprints are written as before a build has passed (`save_beside`).
+#: What the index and fingerprints are written as (then a name of the build's own) before
+#: the build has passed (`save_beside`).
 PENDING = ".pending"
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
 #: Cached pages placed by a fork (`PageCache.place_beside`) from this many on.
@@ -421,7 +423,7 @@ class PageCache:
         #: A fork placing cached pages (`place_beside`), with the pages, if one is.
         self._placing: tuple[forked.Forked[None], dict[str, Entry]] | None = None
         #: A fork writing the index (`save_beside`), with the pages, if one is begun.
-        self._saving: tuple[forked.Forked[list[str]] | None, set[str]] | None = None
+        self._saving: tuple[forked.Forked[list[str]] | None, set[str], str] | None = None
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
@@ -855,12 +857,14 @@ class PageCache:
         puts in place or throws away once the build has passed or not. At ten years of
         papers the index is some 100,000 entries and 160,000 reads, 1.3 s to pickle."""
         pages = set(pages)
+        # Named by this build: builds into other sites may share the cache's folder.
+        suffix = f"{PENDING}-{uuid.uuid4().hex}"
         fork = (
-            forked.Forked(self._write_index, pages, PENDING, name="page-cache-index")
+            forked.Forked(self._write_index, pages, suffix, name="page-cache-index")
             if forked.available()
             else None
         )
-        self._saving = (fork, pages)
+        self._saving = (fork, pages, suffix)
 
     def saved(self, passed: bool) -> None:
         """After `save_beside`: put the index in place and clear out (`passed`), or throw it
@@ -868,16 +872,16 @@ class PageCache:
         saving, self._saving = self._saving, None
         if saving is None:
             return
-        fork, pages = saving
+        fork, pages, suffix = saving
         done, written = fork.answer() if fork is not None else (False, None)
         if not passed:
             for name in written or ():
                 with contextlib.suppress(OSError):
-                    os.unlink(self.folder / (name + PENDING))
+                    os.unlink(self.folder / (name + suffix))
             return
         if done and written is not None:
             for name in written:
-                os.replace(self.folder / (name + PENDING), self.folder / name)
+                os.replace(self.folder / (name + suffix), self.folder / name)
         else:
             self._write_index(pages)
         self._prune(pages)
