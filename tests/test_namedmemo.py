@@ -49,6 +49,9 @@ def test_a_second_build_takes_whom_unchanged_papers_name(data: Path, tmp_path: P
     second = namedmemo.load(cache, origins, papers.people)
     assert set(projected(papers, second).people) == expected
     assert second.walked == 0
+    written = namedmemo.path_for(cache).stat().st_mtime_ns
+    namedmemo.save(cache, second)  # nothing new to keep: the file is not written again
+    assert namedmemo.path_for(cache).stat().st_mtime_ns == written
 
 
 def test_a_changed_paper_is_walked_again(data: Path, tmp_path: Path) -> None:

@@ -83,7 +83,11 @@ def load(folder: Path, origins: dict[int, tuple[Any, bytes]], people: Iterable[s
 
 
 def save(folder: Path, memo: NamedMemo) -> None:
-    """Keep what this build found, for the next; a folder that cannot be written is let be."""
+    """Keep what this build found, for the next; a folder that cannot be written is let be.
+    A build that walked no paper learnt nothing: the file is not written again (a paper
+    gone stays in it, under a key no paper will have, until a build walks one)."""
+    if not memo.walked:
+        return
     payload = {"format": _FORMAT, "people": memo.people, "named": memo.learnt}
     target = path_for(folder)
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
