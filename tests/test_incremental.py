@@ -225,3 +225,28 @@ def test_cached_pages_placed_by_a_fork_make_the_same_site(
     assert len(calls) == (0 if fork == "answers" else 1) and all(calls)
     monkeypatch.undo()
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_a_rebuild_with_nothing_changed_makes_no_output_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every output file of a re-build of unchanged papers comes from the page cache (the
+    calendars compare meeting dates with a date made from the as-of date: such a
+    comparison once replayed against the as-of date itself, and they were made again on
+    every build)."""
+    from committee_papers import pagecache
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    data = copy_data(tmp_path / "data")
+    build_site(tmp_path / "live", data_dir=data)
+    counts: list[tuple[int, int]] = []
+    save = pagecache.PageCache.save_beside
+
+    def save_beside(self: pagecache.PageCache, pages) -> None:  # type: ignore[no-untyped-def]
+        counts.append((self.outputs_reused, len(self.outputs)))
+        save(self, pages)
+
+    monkeypatch.setattr(pagecache.PageCache, "save_beside", save_beside)
+    build_site(tmp_path / "live", data_dir=data)
+    ((reused, outputs),) = counts
+    assert reused == outputs > 20

@@ -256,6 +256,43 @@ def test_the_as_of_date_records_comparisons_with_their_results() -> None:
     assert ("used",) in notes.seen
 
 
+def test_a_date_made_from_the_as_of_date_is_not_the_as_of_date() -> None:
+    """`as_of - 300 days` depends on the exact as-of date (recorded as a use of it), and is
+    a plain date: compared with a meeting's date, it is not recorded as the as-of date's
+    comparison, which a later build would replay against the as-of date itself and find
+    changed (a calendar made again on every build)."""
+    seen: list[tuple[object, ...]] = []
+
+    class Notes:
+        paused = 0
+
+        def date_compared(self, op: str, other: dt.date, result: bool) -> None:
+            seen.append((op, other, result))
+
+        def date_used(self) -> None:
+            seen.append(("used",))
+
+        def date_part(self, name: str, value: int) -> None:
+            seen.append((name, value))
+
+    day = tracing.TracedDate(2026, 11, 23)
+    previous = tracing.start(Notes())  # type: ignore[arg-type]
+    try:
+        since = day - dt.timedelta(days=300)
+        later = dt.timedelta(days=1) + day
+        first = day.replace(day=1)
+        assert dt.date(2026, 1, 28) >= since
+    finally:
+        tracing.start(previous)
+    assert [type(d) for d in (since, later, first)] == [dt.date] * 3
+    assert (since, later, first) == (
+        dt.date(2026, 1, 27),
+        dt.date(2026, 11, 24),
+        dt.date(2026, 11, 1),
+    )
+    assert seen == [("used",)] * 3
+
+
 # --- through MkDocs -----------------------------------------------------------------------
 
 

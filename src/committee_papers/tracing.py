@@ -166,7 +166,13 @@ def _used(name: str) -> Callable[..., Any]:
         recorder = active()
         if recorder is not None:
             recorder.date_used()
-        return base(self, *args, **kwargs)
+        result = base(self, *args, **kwargs)
+        # A date made from this one (`as_of - timedelta(days=300)`, `replace`) is a plain
+        # date: its use is recorded as the exact date's, and its comparisons are not the
+        # as-of date's (recorded as such, they would never replay as they went).
+        if isinstance(result, TracedDate):
+            return dt.date.fromordinal(dt.date.toordinal(result))
+        return result
 
     use.__name__ = name
     return use
