@@ -227,6 +227,70 @@ def test_cached_pages_placed_by_a_fork_make_the_same_site(
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
 
 
+@pytest.mark.parametrize("fork", ["answers", "fails halfway"])
+def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
+) -> None:
+    """A re-build makes its output files in a fork while the pages are drawn
+    (outputs/ahead.py): the site is a full build's, the files the fork made afresh are kept
+    in the build's page cache (the next build reuses every output), and a fork lost halfway
+    has the outputs made by the build process instead."""
+    from committee_papers import pagecache
+    from committee_papers.outputs import ahead
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    data = copy_data(tmp_path / "data")
+    build_site(tmp_path / "live", data_dir=data)
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING)
+
+    parent, real, here = os.getpid(), ahead.made_here, []
+
+    def made_here(staging: Path, policy, cache):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            here.append(staging)
+        elif fork == "fails halfway":
+            files = list(ahead.all_files(policy.papers, policy))
+            ahead.write(staging, files[: len(files) // 2])
+            raise OSError("the fork was lost")
+        return real(staging, policy, cache)
+
+    monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
+    monkeypatch.setattr(ahead, "made_here", made_here)
+    taken: list[pagecache.OutputsMade] = []
+    take = pagecache.PageCache.take_outputs
+
+    def take_outputs(self: pagecache.PageCache, done: pagecache.OutputsMade) -> None:
+        taken.append(done)
+        take(self, done)
+
+    monkeypatch.setattr(pagecache.PageCache, "take_outputs", take_outputs)
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    if fork == "answers":
+        # The fork made the new meeting's files and handed them over; the build made none.
+        assert here == [] and len(taken) == 1
+        assert any("2027-01-12-planning" in path for path in taken[0].made)
+        assert taken[0].reused > 0 and len(taken[0].outputs) > len(taken[0].made)
+    else:
+        assert len(here) == 1 and taken == []
+    # The next build finds every output file kept, whoever made it.
+    outputs_reused: list[tuple[int, int]] = []
+    save = pagecache.PageCache.save_beside
+
+    def save_beside(self: pagecache.PageCache, pages) -> None:  # type: ignore[no-untyped-def]
+        outputs_reused.append((self.outputs_reused, len(self.outputs)))
+        save(self, pages)
+
+    monkeypatch.setattr(pagecache.PageCache, "save_beside", save_beside)
+    again = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert again == incremental
+    assert len(outputs_reused) == 1 and outputs_reused[0][0] == outputs_reused[0][1] > 0
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
 def test_a_rebuild_with_nothing_changed_makes_no_output_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,6 +37,7 @@ from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
 from .loadcache import UnitMemory
 from .model import Site
+from .outputs.ahead import OutputsAhead, ahead_wanted
 from .pagecache import (
     PageCache,
     Plan,
@@ -217,6 +218,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: The guard's record folder, and its secrets worked out while the pages are drawn.
         self.guard_cache: Path | None = None
         self.secrets_ahead: SecretsAhead | None = None
+        #: A re-build's output files, made in a fork while the pages are drawn.
+        self.outputs_ahead: OutputsAhead | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -337,6 +340,22 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.secrets_ahead.stop()
             self.secrets_ahead = None
 
+    def _start_outputs(self, config: MkDocsConfig) -> None:
+        """A re-build makes its output files in a fork while the pages are planned and drawn
+        (outputs/ahead.py): once the page cache is open and the old site's folders are the
+        staging folder, and before any thread is started."""
+        self._stop_outputs()
+        cache = self.page_cache
+        if self.command != "build" or self.policy is None or not ahead_wanted(cache):
+            return
+        assert cache is not None
+        self.outputs_ahead = OutputsAhead(Path(config.site_dir), self.policy, cache)
+
+    def _stop_outputs(self) -> None:
+        if self.outputs_ahead is not None:
+            self.outputs_ahead.stop()
+            self.outputs_ahead = None
+
     def _serve_memory(self) -> UnitMemory:
         """The papers of the last serve rebuild, and which data files changed since."""
         if self.watcher is not None and self.watcher.folder != os.path.abspath(self.data_dir):
@@ -384,6 +403,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_shutdown(self) -> None:
         self._release_collector()
         self._stop_secrets()
+        self._stop_outputs()
         self._unlock()
         if self.watcher is not None:
             self.watcher.stop()
@@ -462,8 +482,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve" and not self.dirty:
             self.sweeper.empty(config.site_dir)
 
-    # Generated pages are added before the nav is built, like the blog plugin's posts.
+    # Generated pages are added before the nav is built, like the blog plugin's posts. The
+    # configuration is final (every plugin's on_config has run) and MkDocs has emptied the
+    # output folder: the page cache is opened and a re-build's outputs begun.
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.target is not None and self.command == "build":
+            # The old site's folders, emptied, as the staging folder: placing 45,000 pages
+            # then makes no folder (siteskeleton.py).
+            self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
+        self._open_page_cache(config)
+        self._start_outputs(config)
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
@@ -517,7 +545,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Once the configuration is final (every plugin's on_config has run) and before any page
     # is drawn: which generated pages the page cache can serve as they are.
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
-        self._plan_pages(config)
+        self._plan_pages()
         self._skip_cached_pages(files, config)
         self._start_page_html(files)
         return nav
@@ -557,10 +585,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
-        if self.target is not None and self.command == "build":
-            # The old site's folders, emptied, as the staging folder: placing 45,000 pages
-            # then makes no folder (siteskeleton.py).
-            self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         if self.page_cache is not None and self.placed:
             if self.command == "build":  # serve's threads are not forked
                 self.page_cache.place_beside(self.placed)
@@ -568,7 +592,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.page_cache.place(self.placed)
         return env
 
-    def _plan_pages(self, config: MkDocsConfig) -> None:
+    def _open_page_cache(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
         setting = _cache_folder(config, self.config.page_cache, ".cache/pages")
         folder = _writable(setting, "Page cache")
@@ -603,8 +627,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         key = engine_key(self.policy.papers, folders, settings)
         cache = PageCache(folder, key, self.origins)
         cache.trace(self.policy.papers, self.renderer.view)
-        self.plan = cache.plan(self.specs.values())
         self.page_cache = cache
+
+    def _plan_pages(self) -> None:
+        cache = self.page_cache
+        if cache is None:
+            return
+        self.plan = cache.plan(self.specs.values())
         log.info(
             f"Page cache: {len(self.plan.hits)} of {len(self.specs)} generated pages unchanged, "
             f"{len(self.specs) - len(self.plan.hits)} to draw "
@@ -739,29 +768,38 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 "Search indexes",
             )
             self.search_store = SearchStore(store) if store is not None else None
-        # The fork that puts the outputs in place, made before Pagefind's thread starts.
-        beside = outputs.fork_writer() if self.policy is not None else None
+        # The fork that puts the outputs in place, made before Pagefind's thread starts
+        # (none when a fork makes them: outputs/ahead.py).
+        early, self.outputs_ahead = self.outputs_ahead, None
+        beside = outputs.fork_writer() if self.policy is not None and early is None else None
         if self.config.search_index:
             search = Background(self._index, staging, pages)
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
-                # Files of one meeting, person, report... come from the page cache while
-                # nothing they read has changed (outputs.unit).
-                with outputs.remembered(self.page_cache):
-                    made = outputs.all_files(self.policy.papers, self.policy)
-                    outputs.write(staging, made, linked, beside)
-                    beside = None
+                if early is not None:
+                    linked.update(early.result())
+                else:
+                    # Files of one meeting, person, report... come from the page cache while
+                    # nothing they read has changed (outputs.unit).
+                    with outputs.remembered(self.page_cache):
+                        made = outputs.all_files(self.policy.papers, self.policy)
+                        outputs.write(staging, made, linked, beside)
+                        beside = None
                 outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
+                    made_by = "by a fork, " if early is not None else ""
                     log.info(
                         f"Output files: {self.page_cache.outputs_reused} of "
-                        f"{len(self.page_cache.outputs)} reused from the page cache"
+                        f"{len(self.page_cache.outputs)} reused from the page cache "
+                        f"({made_by}{len(self.page_cache.outputs_made)} made)"
                     )
             self.timer.lap("outputs")
         finally:
             if beside is not None:  # the outputs were never written: end the fork
                 beside.stop()
+            if early is not None:
+                early.stop()
             if search is not None:
                 search.wait()
         self.timer.lap("search")

@@ -87,6 +87,21 @@ VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
 #: Cached pages placed by a fork (`PageCache.place_beside`) from this many on.
 PLACE_APART = 2_000
 
+
+class OutputsMade(NamedTuple):
+    """What making the output files through the cache changed in it, as a fork hands it
+    back (outputs/ahead.py, `PageCache.take_outputs`): each file made afresh (its static
+    key, its reads as (read, fingerprint) pairs, its engine digest, its stored copy's
+    name), every file made or reused, how many were reused, the larger outputs' parts
+    used, and the fingerprints of papers as loaded that were learnt on the way."""
+
+    made: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...], bytes, str]]
+    outputs: set[str]
+    reused: int
+    pieces: set[str]
+    learnt: dict[bytes, bytes]
+
+
 _ABSENT = b"absent"
 
 
@@ -427,6 +442,8 @@ class PageCache:
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
+        #: The output files made afresh, as `OutputsMade.made` names them.
+        self.outputs_made: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...], bytes, str]] = {}
         #: Parts of larger outputs used in this build (`piece`), by file name.
         self.pieces: set[str] = set()
         #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
@@ -819,8 +836,38 @@ class PageCache:
                 self.outputs_reused += 1
                 return b"", blob
         data, reads = self.draw(make)
-        self._store(path, static, reads, _digest(data), data)
-        return data, self.folder / self.entries[path].blob  # linked, not written twice
+        made = _digest(data)
+        self._store(path, static, reads, made, data)
+        blob = self.entries[path].blob
+        self.outputs_made[path] = (static, reads, made, blob)
+        return data, self.folder / blob  # linked, not written twice
+
+    def outputs_done(self, learnt_before: Iterable[bytes] = ()) -> OutputsMade:
+        """What making the outputs changed here, for the process this one was forked from
+        (`take_outputs`); `learnt_before` are the fingerprints it knew when it forked."""
+        known = set(learnt_before)
+        learnt = {key: print_ for key, print_ in self.prints.learnt.items() if key not in known}
+        return OutputsMade(
+            dict(self.outputs_made),
+            set(self.outputs),
+            self.outputs_reused,
+            set(self.pieces),
+            learnt,
+        )
+
+    def take_outputs(self, done: OutputsMade) -> None:
+        """Make this cache as if it had made the outputs itself (a fork made them): the
+        files made afresh get their entries (their reads numbered in this table), and the
+        index keeps every output used, the parts used and the fingerprints learnt."""
+        for path, (static, reads, made, blob) in done.made.items():
+            self.entries[path] = Entry(static, self._numbered(reads), made, blob)
+            self.outputs_made[path] = (static, reads, made, blob)
+            if self._names is not None:
+                self._names.add(blob)
+        self.outputs |= done.outputs
+        self.outputs_reused += done.reused
+        self.pieces |= done.pieces
+        self.prints.learnt.update(done.learnt)
 
     def _listed(self) -> set[str]:
         """The names of the folder's files as last listed (`stored_inodes`, or now when it
