@@ -275,17 +275,10 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     else:
         assert len(here) == 1 and taken == []
     # The next build finds every output file kept, whoever made it.
-    outputs_reused: list[tuple[int, int]] = []
-    save = pagecache.PageCache.save_beside
-
-    def save_beside(self: pagecache.PageCache, pages) -> None:  # type: ignore[no-untyped-def]
-        outputs_reused.append((self.outputs_reused, len(self.outputs)))
-        save(self, pages)
-
-    monkeypatch.setattr(pagecache.PageCache, "save_beside", save_beside)
+    counts = _outputs_reused(monkeypatch)
     again = file_digests(build_site(tmp_path / "live", data_dir=data))
     assert again == incremental
-    assert len(outputs_reused) == 1 and outputs_reused[0][0] == outputs_reused[0][1] > 0
+    assert len(counts) == 1 and counts[0][0] == counts[0][1] > 0
     monkeypatch.undo()
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
@@ -298,11 +291,21 @@ def test_a_rebuild_with_nothing_changed_makes_no_output_again(
     calendars compare meeting dates with a date made from the as-of date: such a
     comparison once replayed against the as-of date itself, and they were made again on
     every build)."""
-    from committee_papers import pagecache
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
+    counts = _outputs_reused(monkeypatch)
+    build_site(tmp_path / "live", data_dir=data)
+    ((reused, outputs),) = counts
+    assert reused == outputs > 20
+
+
+def _outputs_reused(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """For each build from now on: how many output files came from the page cache, of how
+    many (as the page cache saves its index)."""
+    from committee_papers import pagecache
+
     counts: list[tuple[int, int]] = []
     save = pagecache.PageCache.save_beside
 
@@ -311,6 +314,4 @@ def test_a_rebuild_with_nothing_changed_makes_no_output_again(
         save(self, pages)
 
     monkeypatch.setattr(pagecache.PageCache, "save_beside", save_beside)
-    build_site(tmp_path / "live", data_dir=data)
-    ((reused, outputs),) = counts
-    assert reused == outputs > 20
+    return counts
