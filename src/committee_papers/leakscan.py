@@ -619,17 +619,20 @@ def _scan_share(
     root = _root(site_dir)
     for name in share:
         path = root + name
-        large = _large_json(path)
+        large: bool | None = None  # asked only of a file to read (a stat each)
         data: bytes | None = None
         link = stored.get(name)
         if link is not None and inodes.get(name) == link[1]:
             key = _stored_key(name, link[0])
         else:
+            large = _large_json(path)
             data = b"" if large else _read(path)
             key = _content_key(name, data, path if large else None)
         if key in clean:
             now_clean.append(key)
             continue
+        if large is None:
+            large = _large_json(path)
         if reader is None:
             reader = Reader(theme_of(site_dir, names), frozenset(first_pages(names)))
             reader.known = known
