@@ -85,6 +85,7 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
     from committee_papers import leakscan
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     monkeypatch.setenv("PAPERS_GUARD_CACHE", str(tmp_path / "guard"))
     data = copy_data(tmp_path / "data")
     live = build_site(tmp_path / "live", data_dir=data)
@@ -131,6 +132,7 @@ def test_a_rebuild_makes_only_the_runs_of_the_open_data_that_changed(
     from committee_papers.outputs import opendata
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     monkeypatch.setattr(opendata, "RUN_MAX", 1)  # the fixture is small: a run an item
     made: list[int] = []
     run_text = opendata._run_text
@@ -162,6 +164,7 @@ def test_an_output_whose_kept_copy_is_gone_is_made_again(
     removed since the last build (another build's clean-up) is made and kept again, and
     the site gets the file's bytes all the same."""
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     data = copy_data(tmp_path / "data")
     live = build_site(tmp_path / "live", data_dir=data)
     made = sorted((live / "api/meetings").glob("*.json"))[0]
@@ -239,6 +242,7 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     from committee_papers.outputs import ahead
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
     folder = data / "meetings" / "2027-01-12-planning"
@@ -293,6 +297,7 @@ def test_a_rebuild_with_nothing_changed_makes_no_output_again(
     every build)."""
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
     counts = _outputs_reused(monkeypatch)
