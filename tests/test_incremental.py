@@ -235,10 +235,11 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
 ) -> None:
     """A re-build makes its output files in a fork while the pages are drawn
-    (outputs/ahead.py): the site is a full build's, the files the fork made afresh are kept
-    in the build's page cache (the next build reuses every output), and a fork lost halfway
-    has the outputs made by the build process instead."""
-    from committee_papers import pagecache
+    (outputs/ahead.py), which then works out the guard's secrets: the site is a full
+    build's, the files the fork made afresh are kept in the build's page cache (the next
+    build reuses every output), and a fork lost halfway has the outputs made, and the
+    secrets worked out, by the build process instead."""
+    from committee_papers import forked, pagecache, secretsahead
     from committee_papers.outputs import ahead
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
@@ -262,6 +263,23 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
+    secrets_here: list[int] = []  # secrets worked out by the build process
+    real_secrets = secretsahead.secrets
+
+    def secrets(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            secrets_here.append(1)
+        return real_secrets(*args, **kwargs)
+
+    monkeypatch.setattr(secretsahead, "secrets", secrets)
+    forks: list[str | None] = []  # the one-answer forks made: none of the secrets' own
+    fork_init = forked.Forked.__init__
+
+    def init(self, work, *args, name=None):  # type: ignore[no-untyped-def]
+        forks.append(name)
+        fork_init(self, work, *args, name=name)
+
+    monkeypatch.setattr(forked.Forked, "__init__", init)
     taken: list[pagecache.OutputsMade] = []
     take = pagecache.PageCache.take_outputs
 
@@ -273,11 +291,12 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
     if fork == "answers":
         # The fork made the new meeting's files and handed them over; the build made none.
-        assert here == [] and len(taken) == 1
+        assert here == [] and len(taken) == 1 and secrets_here == []
+        assert "guard-secrets" not in forks
         assert any("2027-01-12-planning" in path for path in taken[0].made)
         assert taken[0].reused > 0 and len(taken[0].outputs) > len(taken[0].made)
     else:
-        assert len(here) == 1 and taken == []
+        assert len(here) == 1 and taken == [] and secrets_here == [1]
     # The next build finds every output file kept, whoever made it.
     counts = _outputs_reused(monkeypatch)
     again = file_digests(build_site(tmp_path / "live", data_dir=data))

@@ -87,3 +87,21 @@ def test_a_stopped_fork_is_ended_and_worked_out_here(papers, tmp_path) -> None:
     ahead.stop()
     assert not process.is_alive()
     alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))
+
+
+def test_a_series_fork_answers_in_order_and_then_no_more() -> None:
+    """forked.Series: one fork, several answers taken in order; one that fails ends it."""
+
+    def work(fail_at: int):  # type: ignore[no-untyped-def]
+        for n in range(3):
+            if n == fail_at:
+                raise RuntimeError("lost")
+            yield n * 10
+
+    whole = forked.Series(work, 99)
+    assert [whole.next() for _ in range(4)] == [(True, 0), (True, 10), (True, 20), (False, None)]
+    broken = forked.Series(work, 1)
+    assert [broken.next() for _ in range(3)] == [(True, 0), (False, None), (False, None)]
+    stopped = forked.Series(work, 99)
+    stopped.stop()
+    assert stopped.next() == (False, None)

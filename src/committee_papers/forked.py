@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -26,13 +26,7 @@ class Forked(Generic[T]):
     """`work(*args)`, started in a fork of this process when made."""
 
     def __init__(self, work: Callable[..., T], *args: Any, name: str | None = None) -> None:
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_answer, args=(work, args, send), daemon=True, name=name
-        )
-        self._process.start()
-        send.close()
+        self._receive, self._process = _started(_answer, work, args, name)
         self._answer: tuple[bool, T | None] | None = None
 
     @property
@@ -64,6 +58,63 @@ class Forked(Generic[T]):
             self._process.terminate()
             self._process.join()
             self._receive.close()
+
+
+class Series:
+    """`work(*args)`, a generator, run in a fork of this process when made: each thing it
+    yields is an answer of its own, taken in order (`next`). One fork for several pieces
+    of work: every fork of a large process costs it page copies as it goes on writing to
+    its memory (some 1.4 s of CPU for 1.5 GB of objects touched on this machine)."""
+
+    def __init__(self, work: Callable[..., Iterator[Any]], *args: Any, name: str | None = None):
+        self._receive, self._process = _started(_answers, work, args, name)
+        self._ended = False
+
+    def next(self) -> tuple[bool, Any]:
+        """(True, the next thing yielded), or (False, None) when the fork did not yield it
+        (it failed, was stopped or ended first); waits for it."""
+        if self._ended:
+            return False, None
+        try:
+            done, answer = self._receive.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            done, answer = False, None
+        if not done:
+            self._end()
+        return done, answer
+
+    def stop(self) -> None:
+        """End the fork, no answer of it wanted any more."""
+        if not self._ended:
+            self._process.terminate()
+            self._end()
+
+    def _end(self) -> None:
+        self._ended = True
+        self._receive.close()
+        self._process.join()
+
+
+def _started(
+    target: Callable[..., None], work: Callable[..., Any], args: tuple[Any, ...], name: str | None
+) -> tuple[Any, Any]:
+    """A fork running `target(work, args, send)`, and the end of the pipe it answers on."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(work, args, send), daemon=True, name=name)
+    process.start()
+    send.close()
+    return receive, process
+
+
+def _answers(work: Callable[..., Iterator[Any]], args: tuple[Any, ...], send: Any) -> None:
+    try:
+        for answer in work(*args):
+            send.send((True, answer))
+    except BaseException:  # the caller does the rest itself
+        send.send((False, None))
+    finally:
+        send.close()
 
 
 def _answer(work: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:

@@ -318,38 +318,48 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self._lock_output(Path(config.site_dir), root, config)
             config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
-            self._start_secrets(config)
         return config
 
-    def _start_secrets(self, config: MkDocsConfig) -> None:
-        """Start working out the guard's secrets in a fork (secretsahead.py): they depend on
-        the papers alone, and the second core has little to do while the pages are drawn.
-        Only once the output folder's lock is held, as the fork keeps the guard's memo."""
+    def _start_ahead(self, config: MkDocsConfig) -> None:
+        """Start the work a build does in a fork while the pages are drawn: the guard's
+        secrets (secretsahead.py), and a re-build's output files (outputs/ahead.py), both
+        in one fork then (each fork of this large process costs it page copies as it goes
+        on). Once the output folder's lock is held (the fork keeps the guard's memo), the
+        page cache is open and the staging folder is the old site's folders."""
         self._stop_secrets()
-        if self.policy is None or self.policy.members:
+        self._stop_outputs()
+        if self.command != "build" or self.policy is None:
             return
-        self.guard_cache = _writable(
-            _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
-        )
-        self.secrets_ahead = SecretsAhead(
-            self.full_papers, self.policy.papers, self.template_text, self.guard_cache
-        )
+        cache = self.page_cache
+        outputs_too = ahead_wanted(cache)
+        if not self.policy.members:
+            self.guard_cache = _writable(
+                _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
+            )
+            self.secrets_ahead = SecretsAhead(
+                self.full_papers,
+                self.policy.papers,
+                self.template_text,
+                self.guard_cache,
+                fork=not outputs_too,
+            )
+        if outputs_too:
+            assert cache is not None
+            secrets = self.secrets_ahead
+            early = OutputsAhead(
+                Path(config.site_dir),
+                self.policy,
+                cache,
+                then=secrets.work if secrets is not None else None,
+            )
+            if secrets is not None:
+                secrets.answered_by(early.then_answer, early.stop)
+            self.outputs_ahead = early
 
     def _stop_secrets(self) -> None:
         if self.secrets_ahead is not None:
             self.secrets_ahead.stop()
             self.secrets_ahead = None
-
-    def _start_outputs(self, config: MkDocsConfig) -> None:
-        """A re-build makes its output files in a fork while the pages are planned and drawn
-        (outputs/ahead.py): once the page cache is open and the old site's folders are the
-        staging folder, and before any thread is started."""
-        self._stop_outputs()
-        cache = self.page_cache
-        if self.command != "build" or self.policy is None or not ahead_wanted(cache):
-            return
-        assert cache is not None
-        self.outputs_ahead = OutputsAhead(Path(config.site_dir), self.policy, cache)
 
     def _stop_outputs(self) -> None:
         if self.outputs_ahead is not None:
@@ -491,7 +501,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # then makes no folder (siteskeleton.py).
             self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         self._open_page_cache(config)
-        self._start_outputs(config)
+        self._start_ahead(config)
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
@@ -771,7 +781,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # The fork that puts the outputs in place, made before Pagefind's thread starts
         # (none when a fork makes them: outputs/ahead.py).
         early, self.outputs_ahead = self.outputs_ahead, None
-        beside = outputs.fork_writer() if self.policy is not None and early is None else None
+        by_fork = early is not None
+        beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
         if self.config.search_index:
             search = Background(self._index, staging, pages)
         linked: dict[str, Path] = {}
@@ -779,6 +790,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if self.policy is not None:
                 if early is not None:
                     linked.update(early.result())
+                    early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while
                     # nothing they read has changed (outputs.unit).
@@ -788,7 +800,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                         beside = None
                 outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
-                    made_by = "by a fork, " if early is not None else ""
+                    made_by = "by a fork, " if by_fork else ""
                     log.info(
                         f"Output files: {self.page_cache.outputs_reused} of "
                         f"{len(self.page_cache.outputs)} reused from the page cache "
@@ -930,6 +942,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
         self._stop_secrets()
+        self._stop_outputs()
         if self.page_cache is not None:
             self.page_cache.stop_forks()
         self._stop_page_html()

@@ -4,10 +4,13 @@ Which withheld fragments are secret depends on the papers alone (guard.secrets),
 any page: it is known once the papers are projected. Working it out walks every string of
 the full and the public papers and digests every public value, some 5 s of one core when
 ten years of papers are re-built to publish one meeting, a step in which the second core
-has little else to do. So the build forks as soon as the papers are projected: the fork
-works the secrets out (keeping the guard's memo, secretsmemo.py, as the build process
-would) while the build process draws the pages and writes the other outputs, and the
-guard takes the answer when it starts reading the site.
+has little else to do. So the build forks before the pages are drawn (on_files, once the
+output folder's lock is held): the fork works the secrets out (keeping the guard's memo,
+secretsmemo.py, as the build process would) while the build process draws the pages and
+writes the other outputs, and the guard takes the answer when it starts reading the site.
+A re-build, whose outputs are made by a fork of their own (outputs/ahead.py), has that
+fork work the secrets out after the outputs: each fork of the build process, some 1.2 GB
+at ten years of papers, costs it page copies as it goes on writing to its memory.
 
 The answer crosses the pipe pickled, each automaton with its compiled bytes (leakmatch.
 Matcher: loaded in a millisecond, where compiling ten years of fragments takes seconds). A
@@ -17,7 +20,7 @@ works the secrets out itself when the guard needs them: the same result, later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import forked
@@ -26,7 +29,11 @@ from .model import Papers
 
 
 class SecretsAhead:
-    """`guard.secrets(full, shown, also_public, ...)`, started in a fork when made."""
+    """`guard.secrets(full, shown, also_public, ...)`, started in a fork when made.
+
+    With `fork=False` no fork is made here: another fork that shares this one's work (a
+    re-build's outputs, outputs/ahead.py) runs `work` after its own, and `answered_by`
+    names where its answer is taken."""
 
     def __init__(
         self,
@@ -34,24 +41,46 @@ class SecretsAhead:
         shown: Papers,
         also_public: Iterable[str] = (),
         memory: Path | None = None,
+        fork: bool = True,
     ) -> None:
         self._args = (full, shown, list(also_public), memory)
         self._fork: forked.Forked[Secrets] | None = None
-        if forked.available():
+        self._answer: Callable[[], tuple[bool, Secrets | None]] | None = None
+        self._stop_answer: Callable[[], None] | None = None
+        if fork and forked.available():
             self._fork = forked.Forked(_secrets, *self._args, name="guard-secrets")
+
+    def work(self) -> Secrets:
+        """The secrets worked out (in whichever process calls this)."""
+        return _secrets(*self._args)
+
+    def answered_by(
+        self, answer: Callable[[], tuple[bool, Secrets | None]], stop: Callable[[], None]
+    ) -> None:
+        """Take the secrets from `answer()` ((True, secrets), or (False, None): worked out
+        here then), instead of a fork of this object's own; `stop()` ends the work."""
+        self.stop()
+        self._answer, self._stop_answer = answer, stop
 
     def secrets(self) -> Secrets:
         """The secrets: the fork's answer (waited for), or worked out here without one."""
         fork, self._fork = self._fork, None
+        answer, self._answer, self._stop_answer = self._answer, None, None
+        if answer is not None:
+            done, found = answer()
+            return found if done and found is not None else self.work()
         if fork is None:
-            return _secrets(*self._args)
-        return fork.result(lambda: _secrets(*self._args))
+            return self.work()
+        return fork.result(self.work)
 
     def stop(self) -> None:
         """Stop the fork, wanted no more (the build failed before its guard)."""
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
+        stop, self._answer, self._stop_answer = self._stop_answer, None, None
+        if stop is not None:
+            stop()
 
 
 def _secrets(full: Papers, shown: Papers, also_public: list[str], memory: Path | None) -> Secrets:

@@ -24,14 +24,15 @@ after the pages as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import forked
 from . import all_files, remembered, write
 
 if TYPE_CHECKING:
-    from ..pagecache import OutputsMade, PageCache
+    from ..pagecache import PageCache
     from ..policy import Policy
 
 #: A page cache holding this many entries marks a re-build, whose outputs are made ahead.
@@ -46,30 +47,57 @@ def ahead_wanted(cache: PageCache | None) -> bool:
 
 class OutputsAhead:
     """The outputs of `policy`'s papers, made through `cache` into `staging` by a fork
-    started when made."""
+    started when made; with `then`, the same fork then does that work too (the guard's
+    secrets, secretsahead.py), whose answer `then_answer` gives: one fork of the build
+    process instead of two."""
 
-    def __init__(self, staging: Path, policy: Policy, cache: PageCache) -> None:
+    def __init__(
+        self,
+        staging: Path,
+        policy: Policy,
+        cache: PageCache,
+        then: Callable[[], Any] | None = None,
+    ) -> None:
         self._args = (staging, policy, cache)
-        self._fork: forked.Forked[tuple[dict[str, Path], OutputsMade]] | None = forked.Forked(
-            _ahead, staging, policy, cache, name="outputs-ahead"
+        self._then = then
+        self._taken = 0  # answers taken from the fork
+        self._fork: forked.Series | None = forked.Series(
+            _ahead, staging, policy, cache, then, name="outputs-ahead"
         )
 
     def result(self) -> dict[str, Path]:
         """Wait for the fork, take what the cache learnt in it; the output files linked
         from the cache's copies, by path. Made here when the fork did not answer."""
-        fork, self._fork = self._fork, None
-        done = fork.answer() if fork is not None else (False, None)
-        if not done[0] or done[1] is None:
+        done, answer = self._next()
+        if not done or answer is None:
             return made_here(*self._args)
-        linked, learnt = done[1]
+        linked, learnt = answer
         self._args[2].take_outputs(learnt)
         return linked
 
+    def then_answer(self) -> tuple[bool, Any]:
+        """(True, what `then()` gave in the fork), or (False, None) when it did not answer
+        (the caller does that work itself). After `result`, or the outputs are lost."""
+        if self._taken == 0:
+            self._next()
+        answer = self._next()
+        self.stop()
+        return answer
+
     def stop(self) -> None:
-        """End the fork, its outputs wanted no more (the build failed before them)."""
+        """End the fork, its answers wanted no more (the build failed before them)."""
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
+
+    def _next(self) -> tuple[bool, Any]:
+        self._taken += 1
+        if self._fork is None:
+            return False, None
+        answer = self._fork.next()
+        if self._then is None or self._taken >= 2:
+            self.stop()
+        return answer
 
 
 def made_here(staging: Path, policy: Policy, cache: PageCache | None) -> dict[str, Path]:
@@ -81,8 +109,12 @@ def made_here(staging: Path, policy: Policy, cache: PageCache | None) -> dict[st
     return linked
 
 
-def _ahead(staging: Path, policy: Policy, cache: PageCache) -> tuple[dict[str, Path], OutputsMade]:
+def _ahead(
+    staging: Path, policy: Policy, cache: PageCache, then: Callable[[], Any] | None
+) -> Iterator[Any]:
     # What the cache knew when forked is the build process's: only what is learnt here goes back.
     before = set(cache.prints.learnt)
     linked = made_here(staging, policy, cache)
-    return linked, cache.outputs_done(before)
+    yield linked, cache.outputs_done(before)
+    if then is not None:
+        yield then()
