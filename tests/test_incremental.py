@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from support import build_site, copy_data, file_digests
+from support import ROOT, build_site, copy_data, file_digests
 
 NEW_MEETING = """body: planning
 date: 2027-01-12
@@ -339,3 +339,29 @@ def _outputs_reused(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
 
     monkeypatch.setattr(pagecache.PageCache, "save_beside", save_beside)
     return counts
+
+
+def test_a_rebuild_run_from_another_folder_draws_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A paper keeps where it was read from as messages name files, relative to where the
+    command runs (`data/meetings/...` from the project, a whole path from elsewhere). No
+    page shows it, so it is not part of what a page saw: a re-build run from another
+    folder draws no page and makes no output file again."""
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
+    data = copy_data(tmp_path / "data")
+    monkeypatch.chdir(ROOT)  # the papers are named by whole paths from here
+    first = file_digests(build_site(tmp_path / "live", data_dir=data))
+    # From the folder holding the papers they are `data/meetings/...`; mkdocs-macros finds
+    # its templates from where the command runs, so they are there too.
+    (tmp_path / "macros").symlink_to(ROOT / "macros")
+    monkeypatch.chdir(tmp_path)
+    counts = _outputs_reused(monkeypatch)
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        again = file_digests(build_site(tmp_path / "live", data_dir=data))
+    said = [r.getMessage() for r in caplog.records if "pages reused" in r.getMessage()]
+    assert len(said) == 1 and said[0].endswith(", 0 drawn"), said
+    ((reused, outputs),) = counts
+    assert reused == outputs > 20
+    assert again == first
