@@ -358,6 +358,7 @@ def test_a_rebuild_run_from_another_folder_draws_nothing_again(
     (tmp_path / "macros").symlink_to(ROOT / "macros")
     monkeypatch.chdir(tmp_path)
     counts = _outputs_reused(monkeypatch)
+    caplog.clear()  # the first build's lines, where an earlier test left INFO on
     with caplog.at_level(logging.INFO, logger="mkdocs"):
         again = file_digests(build_site(tmp_path / "live", data_dir=data))
     said = [r.getMessage() for r in caplog.records if "pages reused" in r.getMessage()]
