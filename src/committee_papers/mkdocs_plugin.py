@@ -37,7 +37,7 @@ from .jinjacache import MemoryBytecodeCache
 from .load import load_with_problems
 from .loadcache import UnitMemory
 from .model import Site
-from .outputs.ahead import OutputsAhead, ahead_wanted
+from .outputs.ahead import OutputsAhead, ahead_wanted, made_here
 from .pagecache import (
     PageCache,
     Plan,
@@ -794,10 +794,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 else:
                     # Files of one meeting, person, report... come from the page cache while
                     # nothing they read has changed (outputs.unit).
-                    with outputs.remembered(self.page_cache):
-                        made = outputs.all_files(self.policy.papers, self.policy)
-                        outputs.write(staging, made, linked, beside)
-                        beside = None
+                    fork, beside = beside, None  # ended by the writing, either way
+                    linked.update(made_here(staging, self.policy, self.page_cache, fork))
                 outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
                     made_by = "by a fork, " if by_fork else ""

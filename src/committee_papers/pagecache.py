@@ -450,8 +450,8 @@ class PageCache:
         #: Output files made through the cache in this build, and how many were reused.
         self.outputs: set[str] = set()
         self.outputs_reused = 0
-        #: The output files made afresh, as `OutputsMade.made` names them.
-        self.outputs_made: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...], bytes, str]] = {}
+        #: The output files made afresh in this build (their entries say the rest).
+        self.outputs_made: set[str] = set()
         #: Parts of larger outputs used in this build (`piece`), by file name.
         self.pieces: set[str] = set()
         #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
@@ -844,19 +844,22 @@ class PageCache:
                 self.outputs_reused += 1
                 return b"", blob
         data, reads = self.draw(make)
-        made = _digest(data)
-        self._store(path, static, reads, made, data)
-        blob = self.entries[path].blob
-        self.outputs_made[path] = (static, reads, made, blob)
-        return data, self.folder / blob  # linked, not written twice
+        self._store(path, static, reads, _digest(data), data)
+        self.outputs_made.add(path)
+        return data, self.folder / self.entries[path].blob  # linked, not written twice
 
     def outputs_done(self, learnt_before: Iterable[bytes] = ()) -> OutputsMade:
         """What making the outputs changed here, for the process this one was forked from
         (`take_outputs`); `learnt_before` are the fingerprints it knew when it forked."""
         known = set(learnt_before)
         learnt = {key: print_ for key, print_ in self.prints.learnt.items() if key not in known}
+        made = {}
+        for path in self.outputs_made:
+            entry = self.entries[path]
+            reads = tuple(self.table[number] for number in entry.reads)
+            made[path] = (entry.static, reads, entry.engine, entry.blob)
         return OutputsMade(
-            dict(self.outputs_made),
+            made,
             set(self.outputs),
             self.outputs_reused,
             set(self.pieces),
@@ -869,7 +872,7 @@ class PageCache:
         index keeps every output used, the parts used and the fingerprints learnt."""
         for path, (static, reads, made, blob) in done.made.items():
             self.entries[path] = Entry(static, self._numbered(reads), made, blob)
-            self.outputs_made[path] = (static, reads, made, blob)
+            self.outputs_made.add(path)
             if self._names is not None:
                 self._names.add(blob)
         self.outputs |= done.outputs

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import forked
 from . import all_files, remembered, write
+from .beside import Beside
 
 if TYPE_CHECKING:
     from ..pagecache import PageCache
@@ -80,9 +81,7 @@ class OutputsAhead:
         (the caller does that work itself). After `result`, or the outputs are lost."""
         if self._taken == 0:
             self._next()
-        answer = self._next()
-        self.stop()
-        return answer
+        return self._next()
 
     def stop(self) -> None:
         """End the fork, its answers wanted no more (the build failed before them)."""
@@ -100,12 +99,15 @@ class OutputsAhead:
         return answer
 
 
-def made_here(staging: Path, policy: Policy, cache: PageCache | None) -> dict[str, Path]:
+def made_here(
+    staging: Path, policy: Policy, cache: PageCache | None, beside: Beside | None = None
+) -> dict[str, Path]:
     """Every output file of `policy`'s papers written into `staging`, through `cache` when
-    there is one; the files linked from the cache's copies, by path."""
+    there is one (`beside`, a fork that puts them in place, is ended either way); the files
+    linked from the cache's copies, by path."""
     linked: dict[str, Path] = {}
     with remembered(cache):
-        write(staging, all_files(policy.papers, policy), linked)
+        write(staging, all_files(policy.papers, policy), linked, beside)
     return linked
 
 
