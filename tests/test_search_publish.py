@@ -167,6 +167,15 @@ def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
     other = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode + 1)})
     assert same == "stored"
     assert other == content_digest(b"<p>now</p>")
+    # The same from the inodes the build listed once (`page_inodes`), without asking again:
+    # a folder or a missing page is not a page, and a page written over is read.
+    (tmp_path / "d.html").mkdir()
+    listed = searchindex.page_inodes(tmp_path, ["p.html", "d.html", "gone.html"])
+    assert listed == {"p.html": inode}
+    known = {"p.html": ("stored", inode)}
+    assert searchindex._page_digest(tmp_path, "p.html", known, listed) == "stored"
+    moved = {"p.html": inode + 1}
+    assert searchindex._page_digest(tmp_path, "p.html", known, moved) == other
 
 
 def test_unchanged_indexes_come_from_the_search_store_and_the_guard_does_not_read_them(

@@ -60,7 +60,13 @@ from .publish import (
     swap_into_place,
 )
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
-from .searchindex import SITE_GROUP, SearchIndexError, build_indexes, recover_indexes
+from .searchindex import (
+    SITE_GROUP,
+    SearchIndexError,
+    build_indexes,
+    page_inodes,
+    recover_indexes,
+)
 from .searchstore import SearchStore
 from .secretsahead import SecretsAhead
 from .servesite import SiteSweeper
@@ -888,12 +894,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.page_cache is None:
             return {}
         inodes = self.page_cache.stored_inodes()
-        folder = str(self.page_cache.folder)
-        return {
-            name: (source.name, inodes[source.name])
-            for name, source in linked.items()
-            if source.name in inodes and os.path.dirname(source) == folder
-        }
+        inside = os.path.join(str(self.page_cache.folder), "")
+        found: dict[str, tuple[str, int]] = {}
+        for name, source in linked.items():
+            # Some 50,000 files at ten years of papers: the stored name cut from the path.
+            path = os.fspath(source)
+            blob = path[len(inside) :] if path.startswith(inside) else ""
+            inode = inodes.get(blob) if "/" not in blob else None
+            if inode is not None:
+                found[name] = (blob, inode)
+        return found
 
     def _save_page_cache(self) -> None:
         """Save the page cache's index, or put in place the one a fork wrote (save_beside)."""
@@ -911,8 +921,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         `stored` are the pages the page cache holds (`_stored_pages`); the indexes are kept
         in `search_store` between builds."""
         groups: dict[str, list[str]] = {}
+        inodes = page_inodes(site, self.search_groups)
         for dest, group in self.search_groups.items():
-            if (site / dest).is_file():
+            if dest in inodes:
                 groups.setdefault(group, []).append(dest)
         log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
         try:
@@ -924,6 +935,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 progress=_log_index,
                 known=known,
                 store=self.search_store,
+                inodes=inodes,
             )
         except SearchIndexError as error:
             raise PluginError(str(error)) from error
