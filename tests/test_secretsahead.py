@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,23 @@ def test_a_series_fork_answers_in_order_and_then_no_more() -> None:
     stopped = forked.Series(work, 99)
     stopped.stop()
     assert stopped.next() == (False, None)
+
+
+def test_a_series_fork_goes_on_while_a_large_answer_waits_to_be_taken(tmp_path: Path) -> None:
+    """An answer larger than a pipe holds does not hold the fork up until it is taken: the
+    fork does its next piece of work meanwhile (the guard's secrets, then the outputs)."""
+    done = tmp_path / "second piece done"
+
+    def work():  # type: ignore[no-untyped-def]
+        yield b"x" * (8 << 20)  # far more than a pipe's buffer
+        done.write_text("done")
+        yield "second"
+
+    series = forked.Series(work)
+    deadline = time.monotonic() + 20
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done.exists(), "the fork waited for its first answer to be taken"
+    assert series.next() == (True, b"x" * (8 << 20))
+    assert series.next() == (True, "second")
+    assert series.next() == (False, None)

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import queue
+import threading
 from collections.abc import Callable, Iterator
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -20,6 +23,12 @@ T = TypeVar("T")
 def available() -> bool:
     """Whether this system can fork a process that keeps this one's memory."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def pipe() -> tuple[Any, Any]:
+    """A one-way pipe (receiving end, sending end) for a fork made after it: the build
+    process tells a fork what it learns later (outputs/ahead.py)."""
+    return multiprocessing.get_context("fork").Pipe(duplex=False)
 
 
 class Forked(Generic[T]):
@@ -108,13 +117,29 @@ def _started(
 
 
 def _answers(work: Callable[..., Iterator[Any]], args: tuple[Any, ...], send: Any) -> None:
+    """Each answer pickled as it is yielded and sent by a thread of the fork's own: an
+    answer larger than the pipe holds (the guard's secrets are megabytes) is taken only
+    when the build process asks for it, and the fork goes on working meanwhile."""
+    waiting: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_each, args=(waiting, send), daemon=True)
+    sender.start()
     try:
         for answer in work(*args):
-            send.send((True, answer))
+            waiting.put(ForkingPickler.dumps((True, answer)))
     except BaseException:  # the caller does the rest itself
-        send.send((False, None))
+        waiting.put(ForkingPickler.dumps((False, None)))
     finally:
+        waiting.put(None)
+        sender.join()
         send.close()
+
+
+def _send_each(waiting: queue.SimpleQueue[bytes | None], send: Any) -> None:
+    while (pickled := waiting.get()) is not None:
+        try:
+            send.send_bytes(pickled)
+        except OSError:  # the build process stopped listening
+            return
 
 
 def _answer(work: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:

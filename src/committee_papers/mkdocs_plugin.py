@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import collector, namedmemo, outputs, siteskeleton, theme_memo
+from . import collector, forked, namedmemo, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
 from .guard import check_site
 from .jinjacache import MemoryBytecodeCache
@@ -224,8 +224,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: The guard's record folder, and its secrets worked out while the pages are drawn.
         self.guard_cache: Path | None = None
         self.secrets_ahead: SecretsAhead | None = None
-        #: A re-build's output files, made in a fork while the pages are drawn.
+        #: The fork that works out the secrets, then makes a re-build's output files.
         self.outputs_ahead: OutputsAhead | None = None
+        #: Where the page cache is kept (None: no page cache).
+        self.page_cache_folder: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -313,54 +315,59 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # Packs are laid out before any page is drawn: the agendas print their page ranges.
             self.pdf_files = self._build_pdfs(config, root)
             self.timer.lap("packs")
+        self.page_cache_folder = _writable(
+            _cache_folder(config, self.config.page_cache, ".cache/pages"), "Page cache"
+        )
+        if self.command == "build":
+            # Build beside the live site and swap it in only when everything has passed, so
+            # a failed build never destroys the last good site.
+            self._lock_output(Path(config.site_dir), root, config)
+            config.site_dir = str(staging_dir_for(self.target))
+            self._start_ahead(config)
         specs = page_specs(shown, policy, self.renderer)
         if self.command == "serve" and self.config.serve_meetings > 0:
             specs = _newest_slice(specs, shown, self.config.serve_meetings)
         self.specs = {spec.src_uri: spec for spec in specs}
         self.timer.lap("specs")
         if self.command == "build":
-            # Build beside the live site and swap it in only when everything has passed, so
-            # a failed build never destroys the last good site.
-            self._lock_output(Path(config.site_dir), root, config)
-            config.site_dir = str(staging_dir_for(self.target))
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
     def _start_ahead(self, config: MkDocsConfig) -> None:
-        """Start the work a build does in a fork while the pages are drawn: the guard's
-        secrets (secretsahead.py), and a re-build's output files (outputs/ahead.py), both
-        in one fork then (each fork of this large process costs it page copies as it goes
-        on). Once the output folder's lock is held (the fork keeps the guard's memo), the
-        page cache is open and the staging folder is the old site's folders."""
+        """Start the fork that works while the pages are drawn, as soon as the papers are
+        projected (the page specs are not made yet): the guard's secrets first
+        (secretsahead.py), then, for a re-build, the output files (outputs/ahead.py), told
+        to go in on_files. One fork: each fork of this large process costs it page copies
+        as it goes on writing to its memory. Once the output folder's lock is held (the
+        fork keeps the guard's memo)."""
         self._stop_secrets()
         self._stop_outputs()
         if self.command != "build" or self.policy is None:
             return
-        cache = self.page_cache
-        outputs_too = ahead_wanted(cache)
+        secrets = None
         if not self.policy.members:
             self.guard_cache = _writable(
                 _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
             )
-            self.secrets_ahead = SecretsAhead(
+            secrets = SecretsAhead(
                 self.full_papers,
                 self.policy.papers,
                 self.template_text,
                 self.guard_cache,
-                fork=not outputs_too,
+                fork=False,
             )
-        if outputs_too:
-            assert cache is not None
-            secrets = self.secrets_ahead
-            early = OutputsAhead(
-                Path(config.site_dir),
-                self.policy,
-                cache,
-                then=secrets.work if secrets is not None else None,
-            )
-            if secrets is not None:
-                secrets.answered_by(early.then_answer, early.stop)
-            self.outputs_ahead = early
+            self.secrets_ahead = secrets
+        if not forked.available() or (secrets is None and self.page_cache_folder is None):
+            return  # the secrets worked out when the guard wants them, the outputs after the pages
+        early = OutputsAhead(
+            Path(config.site_dir),
+            self.policy,
+            self._opened_cache,
+            first=secrets.work if secrets is not None else None,
+        )
+        if secrets is not None:
+            secrets.answered_by(early.first_answer, early.stop)
+        self.outputs_ahead = early
 
     def _stop_secrets(self) -> None:
         if self.secrets_ahead is not None:
@@ -507,7 +514,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # then makes no folder (siteskeleton.py).
             self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         self._open_page_cache(config)
-        self._start_ahead(config)
+        if self.outputs_ahead is not None:
+            # Now the staging folder is the old site's folders (MkDocs emptied it before).
+            cache = self.page_cache
+            self.outputs_ahead.go(cache if ahead_wanted(cache) else None)
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
@@ -610,8 +620,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _open_page_cache(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
-        setting = _cache_folder(config, self.config.page_cache, ".cache/pages")
-        folder = _writable(setting, "Page cache")
+        folder = self.page_cache_folder
         if folder is None or self.renderer is None or self.policy is None:
             return
         root = Path(config.config_file_path).parent
@@ -640,10 +649,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             ),
             folder_digest([Path(config.docs_dir)]).hex(),
         ]
-        key = engine_key(self.policy.papers, folders, settings)
-        cache = PageCache(folder, key, self.origins)
+        self.page_cache = self._opened_cache(engine_key(self.policy.papers, folders, settings))
+
+    def _opened_cache(self, key: bytes) -> PageCache:
+        """The page cache of `key` (in this process, or in the fork that makes a re-build's
+        outputs: outputs/ahead.py), reporting the projected papers' reads."""
+        assert self.page_cache_folder is not None
+        assert self.policy is not None and self.renderer is not None
+        cache = PageCache(self.page_cache_folder, key, self.origins)
         cache.trace(self.policy.papers, self.renderer.view)
-        self.page_cache = cache
+        return cache
 
     def _plan_pages(self) -> None:
         cache = self.page_cache
@@ -787,6 +802,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # The fork that puts the outputs in place, made before Pagefind's thread starts
         # (none when a fork makes them: outputs/ahead.py).
         early, self.outputs_ahead = self.outputs_ahead, None
+        if early is not None and not early.makes_outputs:
+            early = None  # a first build's fork: its one answer, the secrets, is the guard's
         by_fork = early is not None
         beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
         if self.config.search_index:

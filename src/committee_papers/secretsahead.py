@@ -4,13 +4,14 @@ Which withheld fragments are secret depends on the papers alone (guard.secrets),
 any page: it is known once the papers are projected. Working it out walks every string of
 the full and the public papers and digests every public value, some 5 s of one core when
 ten years of papers are re-built to publish one meeting, a step in which the second core
-has little else to do. So the build forks before the pages are drawn (on_files, once the
-output folder's lock is held): the fork works the secrets out (keeping the guard's memo,
-secretsmemo.py, as the build process would) while the build process draws the pages and
-writes the other outputs, and the guard takes the answer when it starts reading the site.
-A re-build, whose outputs are made by a fork of their own (outputs/ahead.py), has that
-fork work the secrets out after the outputs: each fork of the build process, some 1.2 GB
-at ten years of papers, costs it page copies as it goes on writing to its memory.
+has little else to do. So the build forks as soon as the papers are projected (in
+on_config, once the output folder's lock is held, before the page specs are made): the
+fork works the secrets out first (keeping the guard's memo, secretsmemo.py, as the build
+process would) while the build process makes the specs, draws the pages and writes the
+other outputs, and the guard takes the answer when it starts reading the site. The fork is
+outputs/ahead.py's, which on a re-build then makes the outputs: each fork of the build
+process, some 1.2 GB at ten years of papers, costs it page copies as it goes on writing to
+its memory.
 
 The answer crosses the pipe pickled, each automaton with its compiled bytes (leakmatch.
 Matcher: loaded in a millisecond, where compiling ten years of fragments takes seconds). A

@@ -7,13 +7,17 @@ feeds and calendars are made, and every file is linked into the site. That is so
 one core, and it came after the pages, while the second core had little to do: the
 outputs depend on the projected papers alone, never on a page.
 
-So a re-build forks once the page cache is open (on_files): the fork makes the outputs
-through the cache and puts them in the staging folder, while the build process plans and
-draws the pages. It answers with which files are links to the cache's copies (the guard
-knows those without reading them) and with what the cache learnt (`pagecache.OutputsMade`:
-the files made afresh, with their reads, are taken into the build process's index). The
-paths do not meet MkDocs' own: the outputs are the open data, feeds, calendars and files
-beside a paper, never a page, a theme file or the sitemap.
+So a build forks as soon as its papers are projected, before the page specs are made: the
+fork works out the guard's secrets first (secretsahead.py: the second core is idle while
+the build process makes the specs), then waits. In on_files the build process opens the
+page cache (every plugin's configuration is final and MkDocs has emptied the staging
+folder by then) and, for a re-build, tells the fork the cache's key: the fork opens the
+same cache, makes the outputs through it and puts them in the staging folder, while the
+build process plans and draws the pages. It answers with which files are links to the
+cache's copies (the guard knows those without reading them) and with what the cache learnt
+(`pagecache.OutputsMade`: the files made afresh, with their reads, are taken into the
+build process's index). The paths do not meet MkDocs' own: the outputs are the open data,
+feeds, calendars and files beside a paper, never a page, a theme file or the sitemap.
 
 A fork that does not answer (killed, out of memory, an error in it) means the build process
 makes the outputs itself, each file replacing whatever the fork left: the same site. An
@@ -24,6 +28,7 @@ after the pages as before.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,56 +52,88 @@ def ahead_wanted(cache: PageCache | None) -> bool:
 
 
 class OutputsAhead:
-    """The outputs of `policy`'s papers, made through `cache` into `staging` by a fork
-    started when made; with `then`, the same fork then does that work too (the guard's
-    secrets, secretsahead.py), whose answer `then_answer` gives: one fork of the build
-    process instead of two."""
+    """One fork of the build process, started once the papers are projected: it works out
+    `first()` when given (the guard's secrets, secretsahead.py), answers, then waits for
+    `go`. Told the page cache's key (the build process opens its cache once MkDocs has
+    emptied the staging folder and every plugin has set the configuration), it opens the
+    same cache with `open_cache(key)` and makes a re-build's outputs through it into
+    `staging`; told None (a first build: the build process makes them), it ends.
+
+    Each answer is taken once, in order: `first_answer` for `first()`, `result` for the
+    outputs (taking the first answer too, kept for `first_answer`)."""
 
     def __init__(
         self,
         staging: Path,
         policy: Policy,
-        cache: PageCache,
-        then: Callable[[], Any] | None = None,
+        open_cache: Callable[[bytes], PageCache],
+        first: Callable[[], Any] | None = None,
     ) -> None:
-        self._args = (staging, policy, cache)
-        self._then = then
-        self._taken = 0  # answers taken from the fork
+        self._staging, self._policy = staging, policy
+        self._first = first is not None
+        self._first_taken: tuple[bool, Any] | None = None
+        self._cache: PageCache | None = None
+        go_receive, self._go = forked.pipe()
         self._fork: forked.Series | None = forked.Series(
-            _ahead, staging, policy, cache, then, name="outputs-ahead"
+            _ahead, staging, policy, open_cache, first, go_receive, self._go, name="ahead"
         )
+        go_receive.close()  # the fork's end
+
+    def go(self, cache: PageCache | None) -> None:
+        """Let the fork make the outputs through a copy of `cache` (opened there from its
+        key), or, with None, end once `first` is answered."""
+        if self._go is None:
+            return
+        self._cache = cache
+        with contextlib.suppress(OSError):
+            self._go.send(None if cache is None else cache.key)
+        self._go.close()
+        self._go = None
+        if cache is None and not self._first:
+            self.stop()
+
+    @property
+    def makes_outputs(self) -> bool:
+        """Whether the fork was told to make the outputs (`go` with a cache)."""
+        return self._cache is not None
+
+    def first_answer(self) -> tuple[bool, Any]:
+        """(True, what `first()` gave in the fork), or (False, None) when it did not answer
+        (the caller does that work itself)."""
+        if self._first_taken is None:
+            self._first_taken = self._next() if self._first else (False, None)
+            if self._cache is None:
+                self.stop()  # no outputs to wait for
+        return self._first_taken
 
     def result(self) -> dict[str, Path]:
         """Wait for the fork, take what the cache learnt in it; the output files linked
         from the cache's copies, by path. Made here when the fork did not answer."""
+        cache = self._cache
+        assert cache is not None, "result() is for a build whose outputs the fork makes"
+        if self._first:
+            self.first_answer()
         done, answer = self._next()
+        self.stop()
         if not done or answer is None:
-            return made_here(*self._args)
+            return made_here(self._staging, self._policy, cache)
         linked, learnt = answer
-        self._args[2].take_outputs(learnt)
+        cache.take_outputs(learnt)
         return linked
 
-    def then_answer(self) -> tuple[bool, Any]:
-        """(True, what `then()` gave in the fork), or (False, None) when it did not answer
-        (the caller does that work itself). After `result`, or the outputs are lost."""
-        if self._taken == 0:
-            self._next()
-        return self._next()
-
     def stop(self) -> None:
-        """End the fork, its answers wanted no more (the build failed before them)."""
+        """End the fork, its answers wanted no more (taken, or the build failed)."""
+        if self._go is not None:
+            self._go.close()
+            self._go = None
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
 
     def _next(self) -> tuple[bool, Any]:
-        self._taken += 1
         if self._fork is None:
             return False, None
-        answer = self._fork.next()
-        if self._then is None or self._taken >= 2:
-            self.stop()
-        return answer
+        return self._fork.next()
 
 
 def made_here(
@@ -112,11 +149,27 @@ def made_here(
 
 
 def _ahead(
-    staging: Path, policy: Policy, cache: PageCache, then: Callable[[], Any] | None
+    staging: Path,
+    policy: Policy,
+    open_cache: Callable[[bytes], PageCache],
+    first: Callable[[], Any] | None,
+    go: Any,
+    go_sending: Any,
 ) -> Iterator[Any]:
-    # What the cache knew when forked is the build process's: only what is learnt here goes back.
+    # This process never sends: with its copy closed, the build process ending means EOF.
+    go_sending.close()
+    if first is not None:
+        yield first()
+    try:
+        key = go.recv()
+    except (EOFError, OSError):
+        return
+    finally:
+        go.close()
+    if key is None:
+        return
+    cache = open_cache(key)
+    # What the cache knew when opened, the build process knows: only what is learnt goes back.
     before = set(cache.prints.learnt)
     linked = made_here(staging, policy, cache)
     yield linked, cache.outputs_done(before)
-    if then is not None:
-        yield then()
