@@ -286,6 +286,38 @@ def test_a_large_json_file_read_a_window_at_a_time_finds_the_same(
         (tmp_path / name).unlink()
 
 
+def test_windows_of_the_open_data_end_before_an_item_so_an_insertion_shifts_no_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`api/all.json` is read in windows, and its items are known by their runs' digests
+    (`_json_runs`): windows end before an item, so every run is whole, and an item added
+    near the start leaves every later run as it was (known, not read again). Windows that
+    ended just after any string cut runs in two, and an insertion moved those cuts."""
+    import io
+
+    from committee_papers import guardrecord
+
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 300)
+
+    def text(events: list[dict[str, str]]) -> bytes:
+        return json.dumps({"events": events, "reports": []}, indent=2).encode()
+
+    def runs(data: bytes) -> set[int]:
+        windows = list(leakscan._json_windows(io.BytesIO(data)))
+        stand_ins = data.replace(b"\\\\", b"\x01").replace(b'\\"', b"\x02")
+        assert b"".join(windows) == stand_ins and len(windows) > 5
+        at = 0
+        for window in windows[:-1]:  # each ends outside a string, before an item
+            at += len(window)
+            assert window.count(b'"') % 2 == 0 and stand_ins.startswith(b"\n    {\n", at)
+        return {d for w in windows for d in guardrecord.run_digests(leakscan._json_runs(w))}
+
+    events = [{"id": f"e{n}", "title": f'Item {n}: a "quoted" word'} for n in range(40)]
+    before = runs(text(events))
+    after = runs(text([events[0], {"id": "new", "title": "A new item"}, *events[1:]]))
+    assert len(before - after) <= 1  # the run the new item joined, at most
+
+
 def test_files_of_the_same_bytes_are_each_reported(tmp_path: Path) -> None:
     """Pagefind's scripts repeat beside every index and are read once: a leak in their
     content is still reported in every copy, and a leak in a copy's name in that copy."""
