@@ -14,6 +14,7 @@ from support import AS_OF, DATA
 
 from committee_papers import forked, guard, secretsahead
 from committee_papers.load import load
+from committee_papers.outputs.ahead import OutputsAhead
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 
@@ -38,16 +39,27 @@ def alike(found: guard.Secrets, expected: guard.Secrets) -> None:
     assert found.find(text.encode()) == expected.find(text.encode()) == set(expected.papers)
 
 
+def forked_secrets(papers, tmp_path: Path, memory: Path | None):  # type: ignore[no-untyped-def]
+    """SecretsAhead answered by the build's fork (outputs/ahead.py), as the plugin makes it
+    for a first build (no outputs asked of the fork); and that fork."""
+    full, shown = papers
+    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, memory)
+    policy = Policy(shown, Audience.public, dt.date.fromisoformat(AS_OF))
+    fork = OutputsAhead(tmp_path / "staging", policy, lambda key: None, first=ahead.work)
+    ahead.answered_by(fork.first_answer, fork.stop)
+    fork.go(None)
+    return ahead, fork
+
+
 def expected_secrets(papers, memory: Path | None) -> guard.Secrets:
     full, shown = papers
     return guard.secrets(full, shown, TEMPLATE_TEXT, digested=memory is not None, memory=memory)
 
 
 def test_the_fork_s_answer_is_the_secrets(papers, tmp_path, monkeypatch) -> None:
-    full, shown = papers
     expected = expected_secrets(papers, tmp_path / "plain")
     assert len(expected) > 0  # the demo withholds papers: there is something to find
-    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
+    ahead, _ = forked_secrets(papers, tmp_path, tmp_path / "ahead")
 
     # Working them out in this process is now impossible: the answer must be the fork's.
     def not_here(*args: object, **kwargs: object) -> guard.Secrets:
@@ -59,16 +71,17 @@ def test_the_fork_s_answer_is_the_secrets(papers, tmp_path, monkeypatch) -> None
     assert (tmp_path / "ahead" / "secrets.json").is_file()
 
 
-def test_without_a_memory_folder_there_are_no_digests(papers) -> None:
+def test_without_a_memory_folder_there_are_no_digests(papers, tmp_path) -> None:
     full, shown = papers
     found = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, None).secrets()
+    assert found.public is None
+    alike(found, expected_secrets(papers, None))
+    found = forked_secrets(papers, tmp_path, None)[0].secrets()
     assert found.public is None
     alike(found, expected_secrets(papers, None))
 
 
 def test_a_fork_that_fails_means_working_them_out_here(papers, tmp_path, monkeypatch) -> None:
-    full, shown = papers
-
     parent, real = os.getpid(), guard.secrets
 
     def broken(*args: object, **kwargs: object) -> guard.Secrets:
@@ -77,14 +90,13 @@ def test_a_fork_that_fails_means_working_them_out_here(papers, tmp_path, monkeyp
         return real(*args, **kwargs)
 
     monkeypatch.setattr(secretsahead, "secrets", broken)
-    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
+    ahead, _ = forked_secrets(papers, tmp_path, tmp_path / "ahead")
     alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))
 
 
 def test_a_stopped_fork_is_ended_and_worked_out_here(papers, tmp_path) -> None:
-    full, shown = papers
-    ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, tmp_path / "ahead")
-    process = ahead._fork._process
+    ahead, fork = forked_secrets(papers, tmp_path, tmp_path / "ahead")
+    process = fork._fork._process
     ahead.stop()
     assert not process.is_alive()
     alike(ahead.secrets(), expected_secrets(papers, tmp_path / "plain"))

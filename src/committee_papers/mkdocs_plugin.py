@@ -354,7 +354,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 self.policy.papers,
                 self.template_text,
                 self.guard_cache,
-                fork=False,
             )
             self.secrets_ahead = secrets
         if not forked.available() or (secrets is None and self.page_cache_folder is None):

@@ -24,17 +24,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import forked
 from .guard import Secrets, secrets
 from .model import Papers
 
 
 class SecretsAhead:
-    """`guard.secrets(full, shown, also_public, ...)`, started in a fork when made.
-
-    With `fork=False` no fork is made here: another fork that shares this one's work (a
-    re-build's outputs, outputs/ahead.py) runs `work` after its own, and `answered_by`
-    names where its answer is taken."""
+    """`guard.secrets(full, shown, also_public, ...)`: worked out by the build's fork
+    (outputs/ahead.py runs `work` first, and `answered_by` names where its answer is
+    taken), or here when there is none or it does not answer."""
 
     def __init__(
         self,
@@ -42,14 +39,10 @@ class SecretsAhead:
         shown: Papers,
         also_public: Iterable[str] = (),
         memory: Path | None = None,
-        fork: bool = True,
     ) -> None:
         self._args = (full, shown, list(also_public), memory)
-        self._fork: forked.Forked[Secrets] | None = None
         self._answer: Callable[[], tuple[bool, Secrets | None]] | None = None
         self._stop_answer: Callable[[], None] | None = None
-        if fork and forked.available():
-            self._fork = forked.Forked(_secrets, *self._args, name="guard-secrets")
 
     def work(self) -> Secrets:
         """The secrets worked out (in whichever process calls this)."""
@@ -59,26 +52,21 @@ class SecretsAhead:
         self, answer: Callable[[], tuple[bool, Secrets | None]], stop: Callable[[], None]
     ) -> None:
         """Take the secrets from `answer()` ((True, secrets), or (False, None): worked out
-        here then), instead of a fork of this object's own; `stop()` ends the work."""
+        here then); `stop()` ends the work that would answer."""
         self.stop()
         self._answer, self._stop_answer = answer, stop
 
     def secrets(self) -> Secrets:
         """The secrets: the fork's answer (waited for), or worked out here without one."""
-        fork, self._fork = self._fork, None
         answer, self._answer, self._stop_answer = self._answer, None, None
-        if answer is not None:
-            done, found = answer()
-            return found if done and found is not None else self.work()
-        if fork is None:
+        if answer is None:
             return self.work()
-        return fork.result(self.work)
+        done, found = answer()
+        return found if done and found is not None else self.work()
 
     def stop(self) -> None:
-        """Stop the fork, wanted no more (the build failed before its guard)."""
-        if self._fork is not None:
-            self._fork.stop()
-            self._fork = None
+        """Stop the work that would answer, wanted no more (the build failed before its
+        guard); the secrets are then worked out here if still asked for."""
         stop, self._answer, self._stop_answer = self._stop_answer, None, None
         if stop is not None:
             stop()
