@@ -205,7 +205,7 @@ def build_payload_site(folder: Path, audience: str) -> Path:
     from support import AS_OF, DATA, build_site
 
     from committee_papers import load as load_module
-    from committee_papers import mkdocs_plugin
+    from committee_papers import preparation
     from committee_papers.load import Sources
     from committee_papers.problems import Problems
 
@@ -216,7 +216,7 @@ def build_payload_site(folder: Path, audience: str) -> Path:
     assert not missing, f"no demo data carries these fields, so they were not attacked: {missing}"
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(
-        mkdocs_plugin, "load_with_problems", lambda *_: (papers, Problems(), Sources())
+        preparation, "load_with_problems", lambda *_: (papers, Problems(), Sources())
     )
     try:
         return build_site(folder / "site", audience=audience, as_of=AS_OF)

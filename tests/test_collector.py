@@ -9,7 +9,7 @@ import pytest
 from support import FIXTURE, build_site, copy_data, edit
 
 from committee_papers import collector
-from committee_papers.mkdocs_plugin import CommitteePapersPlugin
+from committee_papers.sitefinish import SiteFinish
 
 
 def test_a_build_holds_off_full_collections_and_gives_the_thresholds_back(
@@ -17,9 +17,9 @@ def test_a_build_holds_off_full_collections_and_gives_the_thresholds_back(
 ) -> None:
     before = gc.get_threshold()
     during: list[tuple[int, int, int]] = []
-    stored = CommitteePapersPlugin._stored_pages  # called once the pages are drawn
+    stored = SiteFinish._stored_pages  # called once the pages are drawn
     monkeypatch.setattr(
-        CommitteePapersPlugin,
+        SiteFinish,
         "_stored_pages",
         lambda self, *args: during.append(gc.get_threshold()) or stored(self, *args),
     )

@@ -235,12 +235,12 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
 ) -> None:
     """A re-build makes its output files in a fork while the pages are drawn
-    (outputs/ahead.py), once it has worked out the guard's secrets: the site is a full
+    (buildfork.py), once it has worked out the guard's secrets: the site is a full
     build's, the files the fork made afresh are kept in the build's page cache (the next
     build reuses every output), and a fork lost halfway through the outputs has them made
     by the build process instead (the secrets, answered first, stand)."""
+    from committee_papers import buildfork as ahead
     from committee_papers import forked, pagecache, secretsahead
-    from committee_papers.outputs import ahead
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))

@@ -458,7 +458,7 @@ def test_the_index_is_written_beside_the_guard_and_kept_only_if_it_passes(
     when it does not."""
     import os
 
-    from committee_papers import guard, mkdocs_plugin
+    from committee_papers import guard, sitefinish
 
     cache = tmp_path / "pages"
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(cache))
@@ -486,7 +486,7 @@ def test_the_index_is_written_beside_the_guard_and_kept_only_if_it_passes(
     )
     refused = [guard.Leak("index.html", "a paper", "a withheld fragment")]
     with monkeypatch.context() as refusing:
-        refusing.setattr(mkdocs_plugin, "check_site", lambda *args, **kwargs: refused)
+        refusing.setattr(sitefinish, "check_site", lambda *args, **kwargs: refused)
         with pytest.raises(SystemExit):
             build(str(ROOT / "mkdocs.yml"), site_dir=str(site), data_dir=str(data), as_of=AS_OF)
     assert _index_files(cache) == first

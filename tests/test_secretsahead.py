@@ -13,8 +13,8 @@ import pytest
 from support import AS_OF, DATA
 
 from committee_papers import forked, guard, secretsahead
+from committee_papers.buildfork import BuildFork
 from committee_papers.load import load
-from committee_papers.outputs.ahead import OutputsAhead
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 
@@ -40,12 +40,12 @@ def alike(found: guard.Secrets, expected: guard.Secrets) -> None:
 
 
 def forked_secrets(papers, tmp_path: Path, memory: Path | None):  # type: ignore[no-untyped-def]
-    """SecretsAhead answered by the build's fork (outputs/ahead.py), as the plugin makes it
+    """SecretsAhead answered by the build's fork (buildfork.py), as the plugin makes it
     for a first build (no outputs asked of the fork); and that fork."""
     full, shown = papers
     ahead = secretsahead.SecretsAhead(full, shown, TEMPLATE_TEXT, memory)
     policy = Policy(shown, Audience.public, dt.date.fromisoformat(AS_OF))
-    fork = OutputsAhead(tmp_path / "staging", policy, lambda key: None, first=ahead.work)
+    fork = BuildFork(tmp_path / "staging", policy, lambda key: None, first=ahead.work)
     ahead.answered_by(fork.first_answer, fork.stop)
     fork.go(None)
     return ahead, fork

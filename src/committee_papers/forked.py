@@ -27,7 +27,7 @@ def available() -> bool:
 
 def pipe() -> tuple[Any, Any]:
     """A one-way pipe (receiving end, sending end) for a fork made after it: the build
-    process tells a fork what it learns later (outputs/ahead.py)."""
+    process tells a fork what it learns later (buildfork.py)."""
     return multiprocessing.get_context("fork").Pipe(duplex=False)
 
 

@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,50 +29,34 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import collector, forked, namedmemo, outputs, siteskeleton, theme_memo
+from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
-from .guard import check_site
+from .buildfork import BuildFork, ahead_wanted, start_fork
+from .cachefolders import cache_folder, writable
 from .jinjacache import MemoryBytecodeCache
-from .load import load_with_problems
 from .loadcache import UnitMemory
 from .model import Site
-from .outputs.ahead import OutputsAhead, ahead_wanted, made_here
 from .pagecache import (
     PageCache,
     Plan,
     StaleCacheError,
     engine_key,
     folder_digest,
-    named_digest,
 )
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
+from .preparation import prepare
 from .prerender import PageHtml, RenderInputs, workers_for
-from .problems import format_problems
-from .projection import project, withheld_ids
-from .publish import (
-    BuildLock,
-    PublishError,
-    clean_leftovers,
-    refuse_dangerous_output,
-    staging_dir_for,
-    swap_into_place,
-)
+from .problems import DataError
+from .projection import withheld_ids
+from .publish import BuildLock, PublishError, lock_output, staging_dir_for
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
-from .searchindex import (
-    SITE_GROUP,
-    SearchIndexError,
-    build_indexes,
-    page_inodes,
-    recover_indexes,
-)
-from .searchstore import SearchStore
+from .searchindex import SITE_GROUP
 from .secretsahead import SecretsAhead
 from .servesite import SiteSweeper
-from .serveslice import slice_papers
 from .servewatch import ChangedFiles
-from .steps import Background, StepTimer
-from .tracing import TracedDate
+from .sitefinish import BuildStopped, SiteFinish, save_page_cache
+from .steps import StepTimer
 from .urls import base_for
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -203,10 +186,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.origins: dict[int, tuple[Any, bytes]] = {}
         #: Pages the plugin writes from the page cache itself: output path -> cache entry.
         self.placed: dict[str, Any] = {}
-        #: The search index's files kept in the search store (`_index`), as the guard's
-        #: `stored`: it knows them by the hash of their bytes while they are that inode.
-        self.search_files: dict[str, tuple[str, int]] = {}
-        self.search_store: SearchStore | None = None
         #: The folders of the old site this build writes into (siteskeleton.take), if any.
         self.skeleton: set[str] | None = None
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
@@ -225,7 +204,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.guard_cache: Path | None = None
         self.secrets_ahead: SecretsAhead | None = None
         #: The fork that works out the secrets, then makes a re-build's output files.
-        self.outputs_ahead: OutputsAhead | None = None
+        self.build_fork: BuildFork | None = None
         #: Where the page cache is kept (None: no page cache).
         self.page_cache_folder: Path | None = None
 
@@ -250,40 +229,27 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
-        memory = self._serve_memory() if self.command == "serve" else None
-        papers, problems, sources = load_with_problems(self.data_dir, cache, memory)
-        self.origins = sources.origins
-        self.timer.lap("load")
-        if problems or papers is None:
-            raise PluginError(format_problems(problems))
-        if self.command == "serve":
-            # Checked whole, drawn in part: the newest meetings and what they need.
-            whole = papers
-            papers = slice_papers(papers, self.config.serve_meetings, self.load_memory.checks)
-            self.beyond_slice = frozenset(
-                (set(whole.meetings) - set(papers.meetings))
-                | (set(whole.reports) - set(papers.reports))
+        serve = self.command == "serve"
+        try:
+            prepared = prepare(
+                self.data_dir,
+                Audience(self.config.audience),
+                self._as_of(),
+                timer=self.timer,
+                load_cache=cache,
+                memory=self._serve_memory() if serve else None,
+                serve_meetings=self.config.serve_meetings if serve else None,
+                site_url=config.site_url,
+                traced=bool(self.config.page_cache),
             )
+        except DataError as error:
+            raise PluginError(str(error)) from None
+        papers, policy, shown = prepared.papers, prepared.policy, prepared.policy.papers
+        self.origins, self.beyond_slice = prepared.origins, prepared.beyond_slice
         self._apply_identity(config, papers.site)
-        # Feeds, calendars and open data link back with absolute addresses.
-        if papers.site.site_url is None and config.site_url:
-            papers.site.site_url = config.site_url
         # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
-        for warning in problems.warnings:
+        for warning in prepared.warnings:
             log.info(f"papers check: {warning}")
-        full_policy = Policy(papers, Audience(self.config.audience), self._as_of())
-        # Everything from here on sees only the audience's projection: withheld papers are
-        # not hidden by templates, they are absent.
-        # A build keeps whom each paper as loaded names (namedmemo.py); serve slices anyway.
-        named = None
-        if cache is not None and self.command == "build":
-            named = namedmemo.load(cache, self.origins, papers.people)
-        shown = project(papers, full_policy, named)
-        if named is not None:
-            namedmemo.save(cache, named)
-        # With the page cache on, the as-of date reports how pages use it (tracing.py).
-        as_of = TracedDate.of(full_policy.as_of) if self.config.page_cache else full_policy.as_of
-        policy = Policy(shown, full_policy.audience, as_of)
         self.policy = policy
         self.full_papers = papers
         # Words of the templates themselves ("Apologies for absence") are public by nature.
@@ -315,8 +281,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # Packs are laid out before any page is drawn: the agendas print their page ranges.
             self.pdf_files = self._build_pdfs(config, root)
             self.timer.lap("packs")
-        self.page_cache_folder = _writable(
-            _cache_folder(config, self.config.page_cache, ".cache/pages"), "Page cache"
+        self.page_cache_folder = writable(
+            cache_folder(root, self.config.page_cache, ".cache/pages"), "Page cache"
         )
         if self.command == "build":
             # Build beside the live site and swap it in only when everything has passed, so
@@ -336,47 +302,41 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def _start_ahead(self, config: MkDocsConfig) -> None:
         """Start the fork that works while the pages are drawn, as soon as the papers are
         projected (the page specs are not made yet): the guard's secrets first
-        (secretsahead.py), then, for a re-build, the output files (outputs/ahead.py), told
+        (secretsahead.py), then, for a re-build, the output files (buildfork.py), told
         to go in on_files. One fork: each fork of this large process costs it page copies
         as it goes on writing to its memory. Once the output folder's lock is held (the
         fork keeps the guard's memo)."""
         self._stop_secrets()
-        self._stop_outputs()
+        self._stop_fork()
         if self.command != "build" or self.policy is None:
             return
-        secrets = None
+        self.guard_cache = None
         if not self.policy.members:
-            self.guard_cache = _writable(
-                _cache_folder(config, self.config.guard_cache, ".cache/guard"), "Guard record"
+            self.guard_cache = writable(
+                cache_folder(
+                    Path(config.config_file_path).parent, self.config.guard_cache, ".cache/guard"
+                ),
+                "Guard record",
             )
-            secrets = SecretsAhead(
-                self.full_papers,
-                self.policy.papers,
-                self.template_text,
-                self.guard_cache,
-            )
-            self.secrets_ahead = secrets
-        if not forked.available() or (secrets is None and self.page_cache_folder is None):
-            return  # the secrets worked out when the guard wants them, the outputs after the pages
-        early = OutputsAhead(
+        open_cache = self._opened_cache if self.page_cache_folder is not None else None
+        self.secrets_ahead, self.build_fork = start_fork(
             Path(config.site_dir),
             self.policy,
-            self._opened_cache,
-            first=secrets.work if secrets is not None else None,
+            self.full_papers,
+            self.template_text,
+            self.guard_cache,
+            open_cache,
         )
-        if secrets is not None:
-            secrets.answered_by(early.first_answer, early.stop)
-        self.outputs_ahead = early
 
     def _stop_secrets(self) -> None:
         if self.secrets_ahead is not None:
             self.secrets_ahead.stop()
             self.secrets_ahead = None
 
-    def _stop_outputs(self) -> None:
-        if self.outputs_ahead is not None:
-            self.outputs_ahead.stop()
-            self.outputs_ahead = None
+    def _stop_fork(self) -> None:
+        if self.build_fork is not None:
+            self.build_fork.stop()
+            self.build_fork = None
 
     def _serve_memory(self) -> UnitMemory:
         """The papers of the last serve rebuild, and which data files changed since."""
@@ -389,7 +349,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         return self.load_memory
 
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
-        """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers."""
+        """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers
+        (publish.lock_output), protecting the project's folders MkDocs names."""
         protected = [
             ("data folder", root / self.config.data_dir),
             ("templates folder", root / self.config.templates_dir),
@@ -402,20 +363,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if members:
             protected.append(("public site folder", root / "site"))
         inside = [root / self.config.data_dir, root / self.config.templates_dir]
-        lock = BuildLock(target)
         try:
-            refuse_dangerous_output(target, protected, inside)
-            lock.acquire()
+            self.lock = lock_output(target, protected, inside, self.config.audience)
         except PublishError as error:
             raise PluginError(str(error)) from None
-        if members and lock.audience() == "public":
-            lock.release()
-            raise PluginError(
-                f"{target}/ holds the public site: a members' build never goes there. "
-                "Choose another output folder (-d), e.g. site-members."
-            )
-        self.lock, self.target = lock, target
-        clean_leftovers(target)
+        self.target = target
 
     def _unlock(self) -> None:
         if self.lock is not None:
@@ -425,7 +377,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_shutdown(self) -> None:
         self._release_collector()
         self._stop_secrets()
-        self._stop_outputs()
+        self._stop_fork()
         self._unlock()
         if self.watcher is not None:
             self.watcher.stop()
@@ -513,10 +465,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # then makes no folder (siteskeleton.py).
             self.skeleton = siteskeleton.take(self.target, Path(config.site_dir))
         self._open_page_cache(config)
-        if self.outputs_ahead is not None:
+        if self.build_fork is not None:
             # Now the staging folder is the old site's folders (MkDocs emptied it before).
             cache = self.page_cache
-            self.outputs_ahead.go(cache if ahead_wanted(cache) else None)
+            self.build_fork.go(cache if ahead_wanted(cache) else None)
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
@@ -652,7 +604,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _opened_cache(self, key: bytes) -> PageCache:
         """The page cache of `key` (in this process, or in the fork that makes a re-build's
-        outputs: outputs/ahead.py), reporting the projected papers' reads."""
+        outputs: buildfork.py), reporting the projected papers' reads."""
         assert self.page_cache_folder is not None
         assert self.policy is not None and self.renderer is not None
         cache = PageCache(self.page_cache_folder, key, self.origins)
@@ -775,7 +727,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.page_cache is not None:
             self.page_cache.placed()  # the pages placed by a fork (place_beside)
         if self.target is None:
-            self._save_page_cache()  # mkdocs serve: no guard, nothing to publish
+            # mkdocs serve: no guard, nothing to publish
+            save_page_cache(self.page_cache, self.plan, self.specs)
             return
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if config.strict and self.warnings.count:
@@ -783,192 +736,51 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 f"{self.warnings.count} warning(s) in strict mode; "
                 f"the site in {self.target} was left as it was"
             )
-        staging = Path(config.site_dir)
         self._stop_page_html()
-        adopted = self.page_cache.adopt() if self.page_cache is not None else {}
-        inodes = self.page_cache.stored_inodes() if self.page_cache is not None else {}
-        pages = self._stored_pages(staging, adopted, inodes)
-        self.timer.lap("pages")
-        # Pagefind (another process) indexes the pages while this one writes the other
-        # outputs, which it does not read; the guard, which reads the index, waits for it.
-        self.search_files, self.search_store, search = {}, None, None
+        root = Path(config.config_file_path).parent
+        search_folder = None
         if self.config.search_index:
-            store = _writable(
-                _cache_folder(config, self.config.search_cache, ".cache/search"),
-                "Search indexes",
+            search_folder = writable(
+                cache_folder(root, self.config.search_cache, ".cache/search"), "Search indexes"
             )
-            self.search_store = SearchStore(store) if store is not None else None
-        # The fork that puts the outputs in place, made before Pagefind's thread starts
-        # (none when a fork makes them: outputs/ahead.py).
-        early, self.outputs_ahead = self.outputs_ahead, None
-        if early is not None and not early.makes_outputs:
-            early = None  # a first build's fork: its one answer, the secrets, is the guard's
-        by_fork = early is not None
-        beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
-        if self.config.search_index:
-            search = Background(self._index, staging, pages)
-        linked: dict[str, Path] = {}
-        try:
-            if self.policy is not None:
-                if early is not None:
-                    linked.update(early.result())
-                    early = None  # its other answer, the secrets, is the guard's
-                else:
-                    # Files of one meeting, person, report... come from the page cache while
-                    # nothing they read has changed (outputs.unit).
-                    fork, beside = beside, None  # ended by the writing, either way
-                    linked.update(made_here(staging, self.policy, self.page_cache, fork))
-                outputs.write(staging, self.pdf_files, linked)
-                if self.page_cache is not None:
-                    made_by = "by a fork, " if by_fork else ""
-                    log.info(
-                        f"Output files: {self.page_cache.outputs_reused} of "
-                        f"{len(self.page_cache.outputs)} reused from the page cache "
-                        f"({made_by}{len(self.page_cache.outputs_made)} made)"
-                    )
-            self.timer.lap("outputs")
-        finally:
-            if beside is not None:  # the outputs were never written: end the fork
-                beside.stop()
-            if early is not None:
-                early.stop()
-            if search is not None:
-                search.wait()
-        self.timer.lap("search")
-        if self.skeleton is not None:
-            self._prune_skeleton(staging, self.skeleton)
-        if self.policy is not None and not self.policy.members:
-            # The page cache's index is written by a fork while the guard reads the site,
-            # and put in place only if the guard passes.
-            if self.page_cache is not None:
-                self.page_cache.save_beside(self.specs)
-            ahead, self.secrets_ahead = self.secrets_ahead, None
-            leaks = check_site(
-                staging,
-                self.full_papers,
-                self.policy.papers,
-                also_public=self.template_text,
-                cache_dir=self.guard_cache,
-                stored={**pages, **self._stored_outputs(linked), **self.search_files},
-                found=ahead.secrets() if ahead is not None else None,
-            )
-            self.timer.lap("guard")
-            if leaks:
-                if self.page_cache is not None:
-                    self.page_cache.saved(passed=False)
-                listing = "\n".join(f"  {leak}" for leak in leaks)
-                raise PluginError(
-                    "Exempt or unpublished text was found in the public site, so it was not "
-                    f"published (the site in {self.target} was left as it was):\n{listing}"
-                )
-        self._save_page_cache()
-        store = self.search_store
-        swap_into_place(
-            staging,
-            self.target,
-            background=True,
-            retired=None if store is None else lambda old: recover_indexes(old, store),
-            keep_folders=True,
+        finish = SiteFinish(
+            staging=Path(config.site_dir),
+            target=self.target,
+            lock=self.lock,
+            policy=self.policy,
+            full_papers=self.full_papers,
+            template_text=self.template_text,
+            timer=self.timer,
+            specs=self.specs,
+            search_groups=self.search_groups,
+            search_index=self.config.search_index,
+            search_folder=search_folder,
+            guard_cache=self.guard_cache,
+            pdf_files=self.pdf_files,
+            page_cache=self.page_cache,
+            plan=self.plan,
+            placed=self.placed,
+            skeleton=self.skeleton,
+            secrets_ahead=self.secrets_ahead,
+            build_fork=self.build_fork,
         )
-        if self.policy is not None and self.lock is not None:
-            self.lock.record(self.policy.audience.value)
+        self.secrets_ahead = self.build_fork = None  # the finish's now
+        try:
+            finish.run()
+        except BuildStopped as error:
+            raise PluginError(str(error)) from error
+        finally:
+            finish.stop()
         self._unlock()
         self.timer.lap("publish")
         self._release_collector()
         log.info(f"Published the site to {self.target}")
         log.info(f"Steps: {self.timer.summary()}")
 
-    def _prune_skeleton(self, staging: Path, folders: set[str]) -> None:
-        """Remove the skeleton's folders that hold no file now (a page gone or withheld
-        since): the folders of the pages placed hold theirs, and are not looked at."""
-        inside = os.path.join(os.path.abspath(staging), "")
-        used = {os.path.dirname(path[len(inside) :]) for path in self.placed}
-        removed = siteskeleton.prune(staging, folders, used)
-        log.info(f"Site folders: {len(folders)} kept from the old site, {removed} removed")
-
-    def _stored_pages(
-        self, staging: Path, adopted: dict[str, str], inodes: dict[str, int]
-    ) -> dict[str, tuple[str, int]]:
-        """The site's pages linked from the page cache (placed in on_env, or drawn now and
-        adopted), each with the name of the cache's copy (the hash of its bytes) and its
-        inode, so that the search index and the guard know them without reading them
-        (searchindex.build_indexes, leakscan.scan_cached)."""
-        found: dict[str, tuple[str, int]] = {}
-        pages = [(path, entry.blob) for path, entry in self.placed.items()]
-        inside = os.path.join(os.path.abspath(staging), "")
-        for path, blob in [*pages, *adopted.items()]:
-            inode = inodes.get(blob)
-            if inode is not None:
-                # 45,000 pages at ten years of papers: their names cut, not worked out.
-                name = path[len(inside) :] if path.startswith(inside) else None
-                found[name or Path(os.path.relpath(path, staging)).as_posix()] = (blob, inode)
-        return found
-
-    def _stored_outputs(self, linked: dict[str, Path]) -> dict[str, tuple[str, int]]:
-        """The output files linked from the page cache, as `_stored_pages` gives pages (the
-        cache's folder listed again: the outputs step has just stored some)."""
-        if self.page_cache is None:
-            return {}
-        inodes = self.page_cache.stored_inodes()
-        inside = os.path.join(str(self.page_cache.folder), "")
-        found: dict[str, tuple[str, int]] = {}
-        for name, source in linked.items():
-            # Some 50,000 files at ten years of papers: the stored name cut from the path.
-            path = os.fspath(source)
-            blob = path[len(inside) :] if path.startswith(inside) else ""
-            inode = inodes.get(blob) if "/" not in blob else None
-            if inode is not None:
-                found[name] = (blob, inode)
-        return found
-
-    def _save_page_cache(self) -> None:
-        """Save the page cache's index, or put in place the one a fork wrote (save_beside)."""
-        if self.page_cache is not None:
-            if self.page_cache.saving:
-                self.page_cache.saved(passed=True)
-            else:
-                self.page_cache.save(self.specs)
-            log.info(
-                f"Page cache: {len(self.plan.hits)} pages reused, {self.page_cache.stored} drawn"
-            )
-
-    def _index(self, site: Path, stored: dict[str, tuple[str, int]]) -> None:
-        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
-        `stored` are the pages the page cache holds (`_stored_pages`); the indexes are kept
-        in `search_store` between builds."""
-        groups: dict[str, list[str]] = {}
-        inodes = page_inodes(site, self.search_groups)
-        for dest, group in self.search_groups.items():
-            if dest in inodes:
-                groups.setdefault(group, []).append(dest)
-        log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
-        try:
-            known = {name: (named_digest(blob), ino) for name, (blob, ino) in stored.items()}
-            runs = build_indexes(
-                site,
-                groups,
-                previous=self.target,
-                progress=_log_index,
-                known=known,
-                store=self.search_store,
-                inodes=inodes,
-            )
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from error
-        self.search_files = {name: kept for run in runs for name, kept in run.files.items()}
-        fresh = [run for run in runs if run.pages]
-        peak = max((run.peak_rss_mb for run in fresh), default=0.0)
-        cpu = sum(run.cpu_seconds for run in fresh)
-        log.info(
-            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages, "
-            f"Pagefind {cpu:.1f} s CPU), {len(runs) - len(fresh)} unchanged and reused; "
-            f"Pagefind peak memory {peak:.0f} MB"
-        )
-
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
         self._stop_secrets()
-        self._stop_outputs()
+        self._stop_fork()
         if self.page_cache is not None:
             self.page_cache.stop_forks()
         self._stop_page_html()
@@ -977,34 +789,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             shutil.rmtree(staging_dir_for(self.target), ignore_errors=True)
             log.error(f"The build failed; the site in {self.target} was left as it was.")
         self._unlock()
-
-
-def _cache_folder(config: MkDocsConfig, setting: str | bool, default: str) -> Path | None:
-    """A cache setting as a folder beside mkdocs.yml: false is none, true the default (an
-    environment variable can only switch a setting off as `false`: YAML reads "" as unset)."""
-    if not setting:
-        return None
-    folder = setting if isinstance(setting, str) else default
-    return Path(config.config_file_path).parent / folder
-
-
-def _writable(folder: Path | None, what: str) -> Path | None:
-    """`folder` when a cache can be kept in it, else None, saying why: a cache only saves
-    work, so a folder that cannot be written (read-only, a file in the way) means doing the
-    work, never a failed build. Logged at INFO, as --strict fails a build on a warning."""
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        log.info(
-            f"{what} not kept: {folder} cannot be written ({error.strerror or error}); "
-            "every build does all of its work again"
-        )
-        return None
-    return folder
 
 
 def _rebuild_request(server: Any) -> Any:
@@ -1020,16 +804,6 @@ def _rebuild_request(server: Any) -> Any:
             condition.notify_all()
 
     return notify
-
-
-def _log_index(run: Any) -> None:
-    if run.pages:
-        log.info(
-            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.1f} s "
-            f"({run.cpu_seconds:.2f} s CPU), Pagefind peak {run.peak_rss_mb:.0f} MB"
-        )
-    else:
-        log.info(f"Search index: {run.group}: unchanged, reused")
 
 
 def _newest_slice(specs: list[PageSpec], papers: Any, count: int) -> list[PageSpec]:

@@ -90,7 +90,7 @@ PLACE_APART = 2_000
 
 class OutputsMade(NamedTuple):
     """What making the output files through the cache changed in it, as a fork hands it
-    back (outputs/ahead.py, `PageCache.take_outputs`): each file made afresh (its static
+    back (buildfork.py, `PageCache.take_outputs`): each file made afresh (its static
     key, its reads as (read, fingerprint) pairs, its engine digest, its stored copy's
     name), every file made or reused, how many were reused, the larger outputs' parts
     used, and the fingerprints of papers as loaded that were learnt on the way."""

@@ -241,3 +241,25 @@ def refuse_dangerous_output(
                 f"the output folder {target} is inside {folder}; choose an output folder "
                 "outside it (-d)."
             )
+
+
+def lock_output(
+    target: Path,
+    protected: Iterable[tuple[str, Path]],
+    inside_forbidden: Iterable[Path],
+    audience: str,
+) -> BuildLock:
+    """The lock on the output folder `target`, held until released: a dangerous folder
+    refused (`refuse_dangerous_output`), a members' build refused where the public site
+    was published, and a killed build's leftovers cleared. `PublishError` says why not."""
+    refuse_dangerous_output(target, protected, inside_forbidden)
+    lock = BuildLock(target)
+    lock.acquire()
+    if audience == "members" and lock.audience() == "public":
+        lock.release()
+        raise PublishError(
+            f"{target}/ holds the public site: a members' build never goes there. "
+            "Choose another output folder (-d), e.g. site-members."
+        )
+    clean_leftovers(target)
+    return lock

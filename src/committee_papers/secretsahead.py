@@ -9,7 +9,7 @@ on_config, once the output folder's lock is held, before the page specs are made
 fork works the secrets out first (keeping the guard's memo, secretsmemo.py, as the build
 process would) while the build process makes the specs, draws the pages and writes the
 other outputs, and the guard takes the answer when it starts reading the site. The fork is
-outputs/ahead.py's, which on a re-build then makes the outputs: each fork of the build
+buildfork.py's, which on a re-build then makes the outputs: each fork of the build
 process, some 1.2 GB at ten years of papers, costs it page copies as it goes on writing to
 its memory.
 
@@ -30,7 +30,7 @@ from .model import Papers
 
 class SecretsAhead:
     """`guard.secrets(full, shown, also_public, ...)`: worked out by the build's fork
-    (outputs/ahead.py runs `work` first, and `answered_by` names where its answer is
+    (buildfork.py runs `work` first, and `answered_by` names where its answer is
     taken), or here when there is none or it does not answer."""
 
     def __init__(

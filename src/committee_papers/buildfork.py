@@ -1,4 +1,5 @@
-"""The output files made in a fork while MkDocs draws the pages, when a site is re-built.
+"""The build's one fork: the guard's secrets, then a re-build's output files, worked out
+while MkDocs draws the pages.
 
 Publishing one meeting into ten years of papers remakes a dozen output files, but the
 outputs step still walks all 57,000 of them: each is checked against the page cache (its
@@ -33,13 +34,49 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import forked
-from . import all_files, remembered, write
-from .beside import Beside
+from . import forked
+from .outputs import all_files, remembered, write
+from .outputs.beside import Beside
+from .secretsahead import SecretsAhead
 
 if TYPE_CHECKING:
-    from ..pagecache import PageCache
-    from ..policy import Policy
+    from .model import Papers
+    from .pagecache import PageCache
+    from .policy import Policy
+
+
+def start_fork(
+    staging: Path,
+    policy: Policy,
+    full_papers: Papers,
+    template_text: list[str],
+    guard_cache: Path | None,
+    open_cache: Callable[[bytes], PageCache] | None,
+) -> tuple[SecretsAhead | None, BuildFork | None]:
+    """The guard's secrets (none for a members' build, which has no guard) and the fork
+    that works them out, then makes a re-build's outputs through the page cache opened by
+    `open_cache` (None: no page cache). Either may be None: without a fork (a system that
+    does not fork, or nothing for it to do) the secrets are worked out when the guard
+    wants them and the outputs after the pages."""
+    secrets = None
+    if not policy.members:
+        secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache)
+    if not forked.available() or (secrets is None and open_cache is None):
+        return secrets, None
+
+    def no_cache(key: bytes) -> PageCache:
+        raise AssertionError("a build without a page cache makes its outputs itself")
+
+    fork = BuildFork(
+        staging,
+        policy,
+        open_cache or no_cache,
+        first=secrets.work if secrets is not None else None,
+    )
+    if secrets is not None:
+        secrets.answered_by(fork.first_answer, fork.stop)
+    return secrets, fork
+
 
 #: A page cache holding this many entries marks a re-build, whose outputs are made ahead.
 AHEAD_FROM = 2_000
@@ -51,7 +88,7 @@ def ahead_wanted(cache: PageCache | None) -> bool:
     return cache is not None and len(cache.entries) >= AHEAD_FROM and forked.available()
 
 
-class OutputsAhead:
+class BuildFork:
     """One fork of the build process, started once the papers are projected: it works out
     `first()` when given (the guard's secrets, secretsahead.py), answers, then waits for
     `go`. Told the page cache's key (the build process opens its cache once MkDocs has

@@ -1,0 +1,95 @@
+"""The first step of every build: the papers loaded, checked and projected for an audience.
+
+It decides what every later step may see. The papers as loaded (withheld ones too) go on
+only to the guard, which looks for their text, and to the packs' layout, which prints the
+page ranges of Part 2 items; everything else (pages, outputs, search) is made from the
+projection (projection.py) under the audience's policy, so a withheld paper is not hidden
+by a template: it is absent.
+
+Nothing here knows MkDocs: its adapter (mkdocs_plugin.py) hands over the settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import namedmemo
+from .load import load_with_problems
+from .loadcache import UnitMemory
+from .model import Papers
+from .policy import Audience, Policy
+from .problems import DataError, Problem
+from .projection import project
+from .serveslice import slice_papers
+from .steps import StepTimer
+from .tracing import TracedDate
+
+
+@dataclass(frozen=True)
+class Prepared:
+    #: The papers as loaded, withheld ones too (serve: the slice it draws).
+    papers: Papers
+    #: The audience's policy over the projected papers: what every later step sees.
+    policy: Policy
+    #: The loaded papers' keys by their files (load.origins), for the page cache.
+    origins: dict[int, tuple[Any, bytes]]
+    #: Doubts for the clerk, not failures.
+    warnings: list[Problem]
+    #: Meetings and reports loaded and checked but left out of serve's slice.
+    beyond_slice: frozenset[str] = frozenset()
+
+
+def prepare(
+    data_dir: Path,
+    audience: Audience,
+    as_of: dt.date,
+    *,
+    timer: StepTimer,
+    load_cache: Path | None = None,
+    memory: UnitMemory | None = None,
+    serve_meetings: int | None = None,
+    site_url: str | None = None,
+    traced: bool = False,
+) -> Prepared:
+    """The papers of `data_dir` for `audience` on `as_of`; `DataError` lists every problem.
+
+    `memory` (serve) keeps the papers between rebuilds (loadcache.UnitMemory), and with
+    `serve_meetings` the papers are checked whole but only the newest meetings are drawn
+    (serveslice.py). `site_url` is the address feeds and open data link back to when
+    site.yml names none. `traced`: the as-of date reports how each page uses it, for the
+    page cache (tracing.TracedDate)."""
+    papers, problems, sources = load_with_problems(data_dir, load_cache, memory)
+    timer.lap("load")
+    if problems or papers is None:
+        raise DataError(problems)
+    beyond: frozenset[str] = frozenset()
+    if memory is not None and serve_meetings is not None:
+        # Checked whole, drawn in part: the newest meetings and what they need.
+        whole = papers
+        papers = slice_papers(papers, serve_meetings, memory.checks)
+        beyond = frozenset(
+            (set(whole.meetings) - set(papers.meetings))
+            | (set(whole.reports) - set(papers.reports))
+        )
+    # Feeds, calendars and open data link back with absolute addresses.
+    if papers.site.site_url is None and site_url:
+        papers.site.site_url = site_url
+    full_policy = Policy(papers, audience, as_of)
+    # A build keeps whom each paper as loaded names (namedmemo.py); serve slices anyway.
+    named = None
+    if load_cache is not None and memory is None:
+        named = namedmemo.load(load_cache, sources.origins, papers.people)
+    shown = project(papers, full_policy, named)
+    if named is not None:
+        namedmemo.save(load_cache, named)
+    day = TracedDate.of(full_policy.as_of) if traced else full_policy.as_of
+    return Prepared(
+        papers,
+        Policy(shown, full_policy.audience, day),
+        sources.origins,
+        list(problems.warnings),
+        beyond,
+    )

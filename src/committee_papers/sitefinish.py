@@ -1,0 +1,283 @@
+"""The end of a build, once every page is in the staging folder: the other outputs, the
+search index, the guard, and the new site put live.
+
+In order: the page cache adopts the pages just written; Pagefind indexes them (another
+process, waited for by a thread) while this process puts the other outputs in place, or
+takes them from the build's fork (buildfork.py); the old site's folders left empty are
+removed; the guard reads every file of the staging folder, and only when it finds nothing
+withheld does the staging folder replace the live site (publish.swap_into_place). A build
+stopped on the way (`BuildStopped`) leaves the live site as it was.
+
+Nothing here knows MkDocs: its adapter (mkdocs_plugin.py) hands over what the steps before
+made, so a successor of MkDocs reuses this as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import outputs, siteskeleton
+from .buildfork import BuildFork, made_here
+from .guard import check_site
+from .pagecache import PageCache, Plan, named_digest
+from .pages import PageSpec
+from .policy import Policy
+from .publish import BuildLock, swap_into_place
+from .searchindex import SearchIndexError, build_indexes, page_inodes, recover_indexes
+from .searchstore import SearchStore
+from .secretsahead import SecretsAhead
+from .steps import Background, StepTimer
+
+log = logging.getLogger("mkdocs.plugins.committee_papers")
+
+#: The (site-relative) file names of files linked from a store, with the stored copy's
+#: name and inode: the search step and the guard know them without reading them.
+Stored = dict[str, tuple[str, int]]
+
+
+class BuildStopped(Exception):
+    """The build stopped before its site went live; the message says why."""
+
+
+@dataclass
+class SiteFinish:
+    """What the end of a build works from (each is made by an earlier step)."""
+
+    staging: Path
+    #: The live site's folder, and the lock on it this build holds.
+    target: Path
+    lock: BuildLock | None
+    #: The audience's policy over the projected papers (None: the papers failed to load).
+    policy: Policy | None
+    #: The papers as loaded, withheld ones too: the guard looks for their text.
+    full_papers: Any
+    #: Words of the templates themselves, public by nature (the guard's `also_public`).
+    template_text: list[str]
+    timer: StepTimer
+    specs: dict[str, PageSpec]
+    #: Built HTML file (relative to the site) -> the search index group it belongs to.
+    search_groups: dict[str, str]
+    #: Whether a search index is made, and where its groups are kept between builds.
+    search_index: bool = True
+    search_folder: Path | None = None
+    #: Where the guard keeps its record (None: every file read every time).
+    guard_cache: Path | None = None
+    pdf_files: list[outputs.OutputFile] = field(default_factory=list)
+    page_cache: PageCache | None = None
+    plan: Plan = field(default_factory=Plan)
+    #: Pages written from the page cache by the build itself: output path -> cache entry.
+    placed: dict[str, Any] = field(default_factory=dict)
+    #: The folders of the old site the staging folder was made of (siteskeleton.take).
+    skeleton: set[str] | None = None
+    #: The secrets worked out while the pages were drawn, and the build's fork.
+    secrets_ahead: SecretsAhead | None = None
+    build_fork: BuildFork | None = None
+    #: The search index's files kept in the search store, as the guard's `stored`.
+    search_files: Stored = field(default_factory=dict)
+    search_store: SearchStore | None = None
+
+    def run(self) -> None:
+        """Outputs, search index and guard; the staging folder live when all passed."""
+        pages = self._stored_pages()
+        self.timer.lap("pages")
+        linked = self._outputs_and_search(pages)
+        self.timer.lap("search")
+        if self.skeleton is not None:
+            self._prune_skeleton(self.skeleton)
+        if self.policy is not None and not self.policy.members:
+            self._guard({**pages, **self._stored_outputs(linked), **self.search_files})
+        save_page_cache(self.page_cache, self.plan, self.specs)
+        store = self.search_store
+        swap_into_place(
+            self.staging,
+            self.target,
+            background=True,
+            retired=None if store is None else lambda old: recover_indexes(old, store),
+            keep_folders=True,
+        )
+        if self.policy is not None and self.lock is not None:
+            self.lock.record(self.policy.audience.value)
+
+    def stop(self) -> None:
+        """End the build's fork where a failure left it running, its answers untaken."""
+        for fork in (self.secrets_ahead, self.build_fork):
+            if fork is not None:
+                fork.stop()
+        self.secrets_ahead = self.build_fork = None
+
+    def _outputs_and_search(self, pages: Stored) -> dict[str, Path]:
+        """Every output file in place, while Pagefind (another process) indexes the pages:
+        it does not read the outputs, and the guard, which reads the index, waits for it.
+        The files linked from the page cache are returned (name -> the cache's copy)."""
+        staging, search = self.staging, None
+        if self.search_index and self.search_folder is not None:
+            self.search_store = SearchStore(self.search_folder)
+        # The fork that puts the outputs in place, made before Pagefind's thread starts
+        # (none when a fork makes them: buildfork.py).
+        early, self.build_fork = self.build_fork, None
+        if early is not None and not early.makes_outputs:
+            early = None  # a first build's fork: its one answer, the secrets, is the guard's
+        by_fork = early is not None
+        beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
+        if self.search_index:
+            search = Background(self._index, pages)
+        linked: dict[str, Path] = {}
+        try:
+            if self.policy is not None:
+                if early is not None:
+                    linked.update(early.result())
+                    early = None  # its other answer, the secrets, is the guard's
+                else:
+                    # Files of one meeting, person, report... come from the page cache while
+                    # nothing they read has changed (outputs.unit).
+                    fork, beside = beside, None  # ended by the writing, either way
+                    linked.update(made_here(staging, self.policy, self.page_cache, fork))
+                outputs.write(staging, self.pdf_files, linked)
+                if self.page_cache is not None:
+                    made_by = "by a fork, " if by_fork else ""
+                    log.info(
+                        f"Output files: {self.page_cache.outputs_reused} of "
+                        f"{len(self.page_cache.outputs)} reused from the page cache "
+                        f"({made_by}{len(self.page_cache.outputs_made)} made)"
+                    )
+            self.timer.lap("outputs")
+        finally:
+            if beside is not None:  # the outputs were never written: end the fork
+                beside.stop()
+            if early is not None:
+                early.stop()
+            if search is not None:
+                search.wait()
+        return linked
+
+    def _guard(self, stored: Stored) -> None:
+        """The guard reads the site; a leak stops the build. The page cache's index is
+        written by a fork meanwhile, and put in place only if the guard passes."""
+        assert self.policy is not None
+        if self.page_cache is not None:
+            self.page_cache.save_beside(self.specs)
+        ahead, self.secrets_ahead = self.secrets_ahead, None
+        leaks = check_site(
+            self.staging,
+            self.full_papers,
+            self.policy.papers,
+            also_public=self.template_text,
+            cache_dir=self.guard_cache,
+            stored=stored,
+            found=ahead.secrets() if ahead is not None else None,
+        )
+        self.timer.lap("guard")
+        if leaks:
+            if self.page_cache is not None:
+                self.page_cache.saved(passed=False)
+            listing = "\n".join(f"  {leak}" for leak in leaks)
+            raise BuildStopped(
+                "Exempt or unpublished text was found in the public site, so it was not "
+                f"published (the site in {self.target} was left as it was):\n{listing}"
+            )
+
+    def _prune_skeleton(self, folders: set[str]) -> None:
+        """Remove the skeleton's folders that hold no file now (a page gone or withheld
+        since): the folders of the pages placed hold theirs, and are not looked at."""
+        inside = os.path.join(os.path.abspath(self.staging), "")
+        used = {os.path.dirname(path[len(inside) :]) for path in self.placed}
+        removed = siteskeleton.prune(self.staging, folders, used)
+        log.info(f"Site folders: {len(folders)} kept from the old site, {removed} removed")
+
+    def _stored_pages(self) -> Stored:
+        """The site's pages linked from the page cache (placed by the build, or drawn by
+        MkDocs and adopted now), each with the name of the cache's copy (the hash of its
+        bytes) and its inode, so that the search index and the guard know them without
+        reading them (searchindex.build_indexes, leakscan.scan_cached)."""
+        cache = self.page_cache
+        if cache is None:
+            return {}
+        adopted, inodes = cache.adopt(), cache.stored_inodes()
+        found: Stored = {}
+        pages = [(path, entry.blob) for path, entry in self.placed.items()]
+        inside = os.path.join(os.path.abspath(self.staging), "")
+        for path, blob in [*pages, *adopted.items()]:
+            inode = inodes.get(blob)
+            if inode is not None:
+                # 45,000 pages at ten years of papers: their names cut, not worked out.
+                name = path[len(inside) :] if path.startswith(inside) else None
+                found[name or Path(os.path.relpath(path, self.staging)).as_posix()] = (
+                    blob,
+                    inode,
+                )
+        return found
+
+    def _stored_outputs(self, linked: dict[str, Path]) -> Stored:
+        """The output files linked from the page cache, as `_stored_pages` gives pages (the
+        cache's folder listed again: the outputs step has just stored some)."""
+        if self.page_cache is None:
+            return {}
+        inodes = self.page_cache.stored_inodes()
+        inside = os.path.join(str(self.page_cache.folder), "")
+        found: Stored = {}
+        for name, source in linked.items():
+            # Some 50,000 files at ten years of papers: the stored name cut from the path.
+            path = os.fspath(source)
+            blob = path[len(inside) :] if path.startswith(inside) else ""
+            inode = inodes.get(blob) if "/" not in blob else None
+            if inode is not None:
+                found[name] = (blob, inode)
+        return found
+
+    def _index(self, stored: Stored) -> None:
+        """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
+        `stored` are the pages the page cache holds (`_stored_pages`); the indexes are kept
+        in `search_store` between builds."""
+        groups: dict[str, list[str]] = {}
+        inodes = page_inodes(self.staging, self.search_groups)
+        for dest, group in self.search_groups.items():
+            if dest in inodes:
+                groups.setdefault(group, []).append(dest)
+        log.info(f"Search index: {len(groups)} indexes of {len(self.search_groups)} pages")
+        try:
+            known = {name: (named_digest(blob), ino) for name, (blob, ino) in stored.items()}
+            runs = build_indexes(
+                self.staging,
+                groups,
+                previous=self.target,
+                progress=_log_index,
+                known=known,
+                store=self.search_store,
+                inodes=inodes,
+            )
+        except SearchIndexError as error:
+            raise BuildStopped(str(error)) from error
+        self.search_files = {name: kept for run in runs for name, kept in run.files.items()}
+        fresh = [run for run in runs if run.pages]
+        peak = max((run.peak_rss_mb for run in fresh), default=0.0)
+        cpu = sum(run.cpu_seconds for run in fresh)
+        log.info(
+            f"Search index: {len(fresh)} indexed ({sum(r.pages for r in fresh)} pages, "
+            f"Pagefind {cpu:.1f} s CPU), {len(runs) - len(fresh)} unchanged and reused; "
+            f"Pagefind peak memory {peak:.0f} MB"
+        )
+
+
+def save_page_cache(cache: PageCache | None, plan: Plan, specs: dict[str, PageSpec]) -> None:
+    """Save the page cache's index, or put in place the one a fork wrote (save_beside)."""
+    if cache is None:
+        return
+    if cache.saving:
+        cache.saved(passed=True)
+    else:
+        cache.save(specs)
+    log.info(f"Page cache: {len(plan.hits)} pages reused, {cache.stored} drawn")
+
+
+def _log_index(run: Any) -> None:
+    if run.pages:
+        log.info(
+            f"Search index: {run.group}: {run.pages} pages in {run.seconds:.1f} s "
+            f"({run.cpu_seconds:.2f} s CPU), Pagefind peak {run.peak_rss_mb:.0f} MB"
+        )
+    else:
+        log.info(f"Search index: {run.group}: unchanged, reused")
