@@ -163,15 +163,16 @@ def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
 
     (tmp_path / "p.html").write_bytes(b"<p>now</p>")
     inode = (tmp_path / "p.html").stat().st_ino
-    same = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode)})
-    other = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode + 1)})
-    assert same == "stored"
-    assert other == content_digest(b"<p>now</p>")
-    # The same from the inodes the build listed once (`page_inodes`), without asking again:
-    # a folder or a missing page is not a page, and a page written over is read.
+    # The inodes the build listed once (`page_inodes`): a folder or a missing page is not a
+    # page.
     (tmp_path / "d.html").mkdir()
     listed = searchindex.page_inodes(tmp_path, ["p.html", "d.html", "gone.html"])
     assert listed == {"p.html": inode}
+    same = searchindex._page_digest(tmp_path, "p.html", {"p.html": ("stored", inode)}, listed)
+    written_over = {"p.html": ("stored", inode + 1)}
+    other = searchindex._page_digest(tmp_path, "p.html", written_over, listed)
+    assert same == "stored"
+    assert other == content_digest(b"<p>now</p>")
     known = {"p.html": ("stored", inode)}
     assert searchindex._page_digest(tmp_path, "p.html", known, listed) == "stored"
     moved = {"p.html": inode + 1}

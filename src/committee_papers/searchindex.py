@@ -295,8 +295,8 @@ def build_indexes(
     their bytes, `pagecache.content_digest`, and their inode). The page cache names its
     copies by that hash and a page linked from one shares its inode, so a re-build of ten
     years of papers does not read a gigabyte of pages to learn that they are the cache's;
-    a page whose inode differs is read. `inodes` (optional) holds the inode of every page
-    of `groups`, as the caller found it listing them (`page_inodes`): no page is asked again.
+    a page whose inode differs is read. `inodes` holds the inode of every page of `groups`
+    (`page_inodes`), when the caller listed them already: no page is asked twice.
 
     `store` keeps each group's index between builds (`searchstore`): an unchanged group's
     index is moved from there first (`recover_indexes` brings the old site's copy back once
@@ -304,6 +304,8 @@ def build_indexes(
     run names the files it kept there (`IndexRun.files`), which the guard need not read.
     """
     work = [(group, sorted(groups[group])) for group in sorted(groups)]
+    if inodes is None:
+        inodes = page_inodes(site, (page for _, pages in work for page in pages))
 
     def index(item: tuple[str, list[str]]) -> IndexRun | None:
         run = _index_group(site, item[0], item[1], previous, known or {}, store, inodes)
@@ -328,8 +330,8 @@ def _index_group(
     pages: list[str],
     previous: Path | None,
     known: Mapping[str, tuple[str, int]],
-    store: SearchStore | None = None,
-    inodes: Mapping[str, int] | None = None,
+    store: SearchStore | None,
+    inodes: Mapping[str, int],
 ) -> IndexRun | None:
     """One group's index: the kept one or the live site's when its pages are unchanged,
     else Pagefind's; kept in `store` for the next build."""
@@ -408,22 +410,14 @@ def page_inodes(site: Path, pages: Iterable[str]) -> dict[str, int]:
 
 
 def _page_digest(
-    site: Path,
-    rel: str,
-    known: Mapping[str, tuple[str, int]],
-    inodes: Mapping[str, int] | None = None,
+    site: Path, rel: str, known: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
 ) -> str:
-    path = site / rel
+    """The page cache's hash of a page: a cached page's digest is the name of its copy,
+    known without reading it while the page is that copy (`inodes`, from `page_inodes`)."""
     stored = known.get(rel)
-    if stored is not None:
-        inode = inodes.get(rel) if inodes is not None else None
-        if inode is None:
-            with contextlib.suppress(OSError):
-                inode = os.stat(path).st_ino
-        if inode == stored[1]:
-            return stored[0]
-    # The page cache's hash: a cached page's digest is the name of its copy.
-    return content_digest(path.read_bytes())
+    if stored is not None and inodes.get(rel) == stored[1]:
+        return stored[0]
+    return content_digest((site / rel).read_bytes())
 
 
 def _manifest(index: Path) -> str | None:
