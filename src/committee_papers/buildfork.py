@@ -63,15 +63,8 @@ def start_fork(
         secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache)
     if not forked.available() or (secrets is None and open_cache is None):
         return secrets, None
-
-    def no_cache(key: bytes) -> PageCache:
-        raise AssertionError("a build without a page cache makes its outputs itself")
-
     fork = BuildFork(
-        staging,
-        policy,
-        open_cache or no_cache,
-        first=secrets.work if secrets is not None else None,
+        staging, policy, open_cache, first=secrets.work if secrets is not None else None
     )
     if secrets is not None:
         secrets.answered_by(fork.first_answer, fork.stop)
@@ -94,7 +87,8 @@ class BuildFork:
     `go`. Told the page cache's key (the build process opens its cache once MkDocs has
     emptied the staging folder and every plugin has set the configuration), it opens the
     same cache with `open_cache(key)` and makes a re-build's outputs through it into
-    `staging`; told None (a first build: the build process makes them), it ends.
+    `staging`; told None (a first build: the build process makes them), or without
+    `open_cache` (a build without a page cache), it ends.
 
     Each answer is taken once, in order: `first_answer` for `first()`, `result` for the
     outputs (taking the first answer too, kept for `first_answer`)."""
@@ -103,7 +97,7 @@ class BuildFork:
         self,
         staging: Path,
         policy: Policy,
-        open_cache: Callable[[bytes], PageCache],
+        open_cache: Callable[[bytes], PageCache] | None,
         first: Callable[[], Any] | None = None,
     ) -> None:
         self._staging, self._policy = staging, policy
@@ -188,7 +182,7 @@ def made_here(
 def _ahead(
     staging: Path,
     policy: Policy,
-    open_cache: Callable[[bytes], PageCache],
+    open_cache: Callable[[bytes], PageCache] | None,
     first: Callable[[], Any] | None,
     go: Any,
     go_sending: Any,
@@ -203,7 +197,7 @@ def _ahead(
         return
     finally:
         go.close()
-    if key is None:
+    if key is None or open_cache is None:
         return
     cache = open_cache(key)
     # What the cache knew when opened, the build process knows: only what is learnt goes back.

@@ -410,17 +410,22 @@ def _window_end(buffer: bytes) -> int:
     just after a string instead (an even count of quotes up to and with it). Windows of a
     megabyte, not more: each is passed over several times (stand-ins, quotes, runs,
     digests), and at that size the passes read from the processor's cache."""
-    end = buffer.find(_RUN_START, _JSON_WINDOW)
-    while end != -1 and buffer.count(b'"', 0, end) % 2:
-        end = buffer.find(_RUN_START, end + 1)
+    end = _outside_string(buffer, _RUN_START)
     if end != -1:
         return end
     if len(buffer) < _RUN_WAIT * _JSON_WINDOW:
         return 0
-    end = buffer.find(b'"', _JSON_WINDOW)
-    while end != -1 and buffer.count(b'"', 0, end + 1) % 2:
-        end = buffer.find(b'"', end + 1)
-    return end + 1
+    # Just after a closing quote (an even count up to and with it); 0 while there is none.
+    return _outside_string(buffer, b'"', past=1) + 1
+
+
+def _outside_string(buffer: bytes, mark: bytes, past: int = 0) -> int:
+    """The first `mark` from `_JSON_WINDOW` on with an even count of quotes before it (and
+    `past` bytes of it), or -1."""
+    end = buffer.find(mark, _JSON_WINDOW)
+    while end != -1 and buffer.count(b'"', 0, end + past) % 2:
+        end = buffer.find(mark, end + 1)
+    return end
 
 
 def _large_json(path: str) -> bool:

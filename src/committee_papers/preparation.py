@@ -66,10 +66,10 @@ def prepare(
     if problems or papers is None:
         raise DataError(problems)
     beyond: frozenset[str] = frozenset()
-    if memory is not None and serve_meetings is not None:
+    if serve_meetings is not None:
         # Checked whole, drawn in part: the newest meetings and what they need.
         whole = papers
-        papers = slice_papers(papers, serve_meetings, memory.checks)
+        papers = slice_papers(papers, serve_meetings, memory.checks if memory else None)
         beyond = frozenset(
             (set(whole.meetings) - set(papers.meetings))
             | (set(whole.reports) - set(papers.reports))
