@@ -241,6 +241,7 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     by the build process instead (the secrets, answered first, stand)."""
     from committee_papers import buildfork as ahead
     from committee_papers import forked, pagecache, secretsahead
+    from committee_papers.outputs import feeds
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
@@ -252,14 +253,14 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     parent, real, here = os.getpid(), ahead.made_here, []
 
-    def made_here(staging: Path, policy, cache):  # type: ignore[no-untyped-def]
+    def made_here(staging: Path, policy, cache, generators=None):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
             here.append(staging)
         elif fork == "fails halfway":
-            files = list(ahead.all_files(policy.papers, policy))
+            files = list(ahead.all_files(policy.papers, policy, generators))
             ahead.write(staging, files[: len(files) // 2])
             raise OSError("the fork was lost")
-        return real(staging, policy, cache)
+        return real(staging, policy, cache, generators=generators)
 
     monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
@@ -288,7 +289,16 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
         take(self, done)
 
     monkeypatch.setattr(pagecache.PageCache, "take_outputs", take_outputs)
+    feeds_made_in: list[int] = []  # the feeds are the build process's part, either way
+    real_entries = feeds.entries
+
+    def entries(*args, **kwargs):  # type: ignore[no-untyped-def]
+        feeds_made_in.append(os.getpid())
+        return real_entries(*args, **kwargs)
+
+    monkeypatch.setattr(feeds, "entries", entries)
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert feeds_made_in == [parent]
     if fork == "answers":
         # The fork made the new meeting's files and handed them over; the build made none.
         assert here == [] and len(taken) == 1 and secrets_here == []

@@ -17,8 +17,11 @@ same cache, makes the outputs through it and puts them in the staging folder, wh
 build process plans and draws the pages. It answers with which files are links to the
 cache's copies (the guard knows those without reading them) and with what the cache learnt
 (`pagecache.OutputsMade`: the files made afresh, with their reads, are taken into the
-build process's index). The paths do not meet MkDocs' own: the outputs are the open data,
-feeds, calendars and files beside a paper, never a page, a theme file or the sitemap.
+build process's index). The feeds are not the fork's (`outputs.BUILD_PROCESS`): they list
+the decisions register, which the build process has made for the pages and the fork would
+make again, so the build process writes them while it waits for the fork. The paths do not
+meet MkDocs' own: the outputs are the open data, feeds, calendars and files beside a
+paper, never a page, a theme file or the sitemap.
 
 A fork that does not answer (killed, out of memory, an error in it) means the build process
 makes the outputs itself, each file replacing whatever the fork left: the same site. An
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import forked
-from .outputs import all_files, remembered, write
+from .outputs import BUILD_PROCESS, Generator, all_files, fork_generators, remembered, write
 from .outputs.beside import Beside
 from .secretsahead import SecretsAhead
 
@@ -147,7 +150,7 @@ class BuildFork:
         done, answer = self._next()
         self.stop()
         if not done or answer is None:
-            return made_here(self._staging, self._policy, cache)
+            return made_here(self._staging, self._policy, cache, generators=fork_generators())
         linked, learnt = answer
         cache.take_outputs(learnt)
         return linked
@@ -168,14 +171,27 @@ class BuildFork:
 
 
 def made_here(
-    staging: Path, policy: Policy, cache: PageCache | None, beside: Beside | None = None
+    staging: Path,
+    policy: Policy,
+    cache: PageCache | None,
+    beside: Beside | None = None,
+    generators: list[Generator] | None = None,
 ) -> dict[str, Path]:
-    """Every output file of `policy`'s papers written into `staging`, through `cache` when
-    there is one (`beside`, a fork that puts them in place, is ended either way); the files
-    linked from the cache's copies, by path."""
+    """Every output file of `policy`'s papers (or those of `generators`) written into
+    `staging`, through `cache` when there is one (`beside`, a fork that puts them in place,
+    is ended either way); the files linked from the cache's copies, by path."""
     linked: dict[str, Path] = {}
     with remembered(cache):
-        write(staging, all_files(policy.papers, policy), linked, beside)
+        write(staging, all_files(policy.papers, policy, generators), linked, beside)
+    return linked
+
+
+def made_beside_fork(staging: Path, policy: Policy, cache: PageCache | None) -> dict[str, Path]:
+    """The output files the build process makes while its fork makes the others
+    (`outputs.BUILD_PROCESS`), as `made_here` makes them."""
+    linked: dict[str, Path] = {}
+    with remembered(cache):
+        write(staging, all_files(policy.papers, policy, BUILD_PROCESS), linked)
     return linked
 
 
@@ -202,5 +218,5 @@ def _ahead(
     cache = open_cache(key)
     # What the cache knew when opened, the build process knows: only what is learnt goes back.
     before = set(cache.prints.learnt)
-    linked = made_here(staging, policy, cache)
+    linked = made_here(staging, policy, cache, generators=fork_generators())
     yield linked, cache.outputs_done(before)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs, siteskeleton
-from .buildfork import BuildFork, made_here
+from .buildfork import BuildFork, made_beside_fork, made_here
 from .guard import check_site
 from .pagecache import PageCache, Plan, named_digest
 from .pages import PageSpec
@@ -129,6 +129,8 @@ class SiteFinish:
         try:
             if self.policy is not None:
                 if early is not None:
+                    # The build process's part first, while the fork makes the rest.
+                    linked.update(made_beside_fork(staging, self.policy, self.page_cache))
                     linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:

@@ -99,11 +99,24 @@ Generator = Callable[["Papers", "Policy"], Iterable[OutputFile]]
 
 #: Every output generator, in the order they run. Each module adds itself here.
 GENERATORS: list[Generator] = []
+#: The generators the build process runs itself while a re-build's fork makes the other
+#: outputs (buildfork.py). What they need it has worked out already for the pages (the
+#: decisions register), where the fork works it out again, and the build process has time
+#: to spare while the fork writes ten years of open data. A module adds itself here too.
+BUILD_PROCESS: list[Generator] = []
 
 
-def all_files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
-    for generate in GENERATORS:
+def all_files(
+    papers: Papers, policy: Policy, generators: Iterable[Generator] | None = None
+) -> Iterator[OutputFile]:
+    """The files of every generator, or of `generators` (a part of GENERATORS)."""
+    for generate in GENERATORS if generators is None else generators:
         yield from generate(papers, policy)
+
+
+def fork_generators() -> list[Generator]:
+    """The generators a re-build's fork runs: all but BUILD_PROCESS, in order."""
+    return [generate for generate in GENERATORS if generate not in BUILD_PROCESS]
 
 
 def write(

@@ -24,7 +24,7 @@ from .. import decisions, text
 from ..model import Body, Meeting, Papers
 from ..policy import Policy
 from ..urls import feed_url, url_for
-from . import GENERATORS, OutputFile
+from . import BUILD_PROCESS, GENERATORS, OutputFile
 from .address import absolute, site_root, start_of_day
 
 
@@ -218,3 +218,6 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
 
 
 GENERATORS.append(files)
+# A re-build's feeds are made by the build process, which has the decisions register
+# already (the pages list it), while its fork writes the other outputs.
+BUILD_PROCESS.append(files)
