@@ -179,6 +179,47 @@ def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
     assert searchindex._page_digest(tmp_path, "p.html", known, moved) == other
 
 
+def test_groups_to_index_start_before_the_kept_indexes_are_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-build keeps a hundred and more indexes and indexes two or three groups; those
+    are begun first (Pagefind is the slow part), and the runs come back in the groups'
+    order all the same."""
+    import threading
+    import time
+
+    from committee_papers import searchindex
+    from committee_papers.searchstore import SearchStore
+
+    store = SearchStore(tmp_path / "store")
+    groups = {name: [f"{name}.html"] for name in ("2024", "2025", "2026")}
+    for name, pages in groups.items():
+        (tmp_path / pages[0]).write_text(f"<p>{name}</p>")
+    manifest = searchindex._manifest_of(tmp_path, ["2024.html"], {}, {})
+    store.keep(searchindex.store_key("2024", manifest), _an_index(tmp_path / "kept-2024"))
+    manifest = searchindex._manifest_of(tmp_path, ["2025.html"], {}, {})
+    store.keep(searchindex.store_key("2025", manifest), _an_index(tmp_path / "kept-2025"))
+    begun: list[str] = []
+    lock = threading.Lock()
+
+    def index_group(site, group, pages, manifest, previous, store):  # type: ignore[no-untyped-def]
+        with lock:
+            begun.append(group)
+        time.sleep(0.3)  # both workers busy: the third group waits for one
+        return searchindex.IndexRun(group, 1, 0.3, 0.0)
+
+    monkeypatch.setattr(searchindex, "_index_group", index_group)
+    runs = searchindex.build_indexes(tmp_path, groups, store=store, jobs=2)
+    assert "2026" in begun[:2]  # the one group not kept: begun at once
+    assert [run.group for run in runs] == ["2024", "2025", "2026"]
+
+
+def _an_index(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "pagefind.js").write_text("code")
+    return folder
+
+
 def test_unchanged_indexes_come_from_the_search_store_and_the_guard_does_not_read_them(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -306,9 +306,11 @@ def build_indexes(
     work = [(group, sorted(groups[group])) for group in sorted(groups)]
     if inodes is None:
         inodes = page_inodes(site, (page for _, pages in work for page in pages))
+    manifests = {group: _manifest_of(site, pages, known or {}, inodes) for group, pages in work}
 
     def index(item: tuple[str, list[str]]) -> IndexRun | None:
-        run = _index_group(site, item[0], item[1], previous, known or {}, store, inodes)
+        group, pages = item
+        run = _index_group(site, group, pages, manifests[group], previous, store)
         if run is not None and progress:
             progress(run)
         return run
@@ -317,30 +319,44 @@ def build_indexes(
     if jobs == 1 or len(work) < 2:
         done = [index(item) for item in work]
     else:
+        # Groups whose index is not kept first: Pagefind, the slow part, starts at once,
+        # and the kept indexes (a re-build's hundred and more) are moved while it runs.
+        first = sorted(work, key=lambda item: _kept(store, item[0], manifests[item[0]]))
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
-            done = list(pool.map(index, work))
+            runs = dict(zip([group for group, _ in first], pool.map(index, first), strict=True))
+        done = [runs[group] for group, _ in work]
     if store is not None:
         store.prune()
     return [run for run in done if run is not None]
+
+
+def _manifest_of(
+    site: Path, pages: list[str], known: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
+) -> str:
+    """A group's manifest: each page's hash (`_page_digest`), by its path."""
+    return json.dumps({rel: _page_digest(site, rel, known, inodes) for rel in pages}, indent=0)
+
+
+def _kept(store: SearchStore | None, group: str, manifest: str) -> bool:
+    """Whether `store` keeps an index of `group` for pages of `manifest`."""
+    return store is not None and store.keeps(store_key(group, manifest))
 
 
 def _index_group(
     site: Path,
     group: str,
     pages: list[str],
+    manifest: str,
     previous: Path | None,
-    known: Mapping[str, tuple[str, int]],
     store: SearchStore | None,
-    inodes: Mapping[str, int],
 ) -> IndexRun | None:
-    """One group's index: the kept one or the live site's when its pages are unchanged,
-    else Pagefind's; kept in `store` for the next build."""
+    """One group's index: the kept one or the live site's when its pages (`manifest`) are
+    unchanged, else Pagefind's; kept in `store` for the next build."""
     out = site / INDEX_DIR / group
     shutil.rmtree(out, ignore_errors=True)
     if not pages:
         return None
     start = time.perf_counter()
-    manifest = json.dumps({rel: _page_digest(site, rel, known, inodes) for rel in pages}, indent=0)
     name = store_key(group, manifest)
     taken = store.take(name, out) if store is not None else None
     if taken is not None:
