@@ -386,6 +386,51 @@ def test_a_large_json_file_is_read_from_the_file_never_whole(
     assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
 
 
+def test_a_changed_large_json_file_is_read_once_and_keyed_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """all.json changes with every meeting: a file of a size no clean file had is read in
+    one pass, hashed for its key as it is read (a pass to hash it first was 265 MB more on
+    a re-build's last step); one of a clean file's size is hashed first, skipped when it is
+    that file, and read when it is other bytes of the same size."""
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 64)
+    opened: list[str] = []
+
+    def counting_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(os.path.basename(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(leakscan, "open", counting_open, raising=False)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (site / "api").mkdir(parents=True)
+    bulk = site / "api" / "all.json"
+
+    def publish(text: str) -> None:
+        bulk.unlink(missing_ok=True)
+        bulk.write_bytes(json.dumps({"events": ["x" * 90, text]}, indent=2).encode())
+        opened.clear()
+
+    publish("The public minutes.")
+    assert scan_cached(site, SECRET, cache) == {} and opened == ["all.json"]
+    later = "The public minutes of the next meeting, ".ljust(len(SENTENCE), "x")
+    publish(later)  # another size
+    assert scan_cached(site, SECRET, cache) == {} and opened == ["all.json"]
+    publish(later)  # the same bytes: hashed, not read
+    recording: list[bytes] = []
+    find = Matcher.find
+
+    def recorded(self: Matcher, text: bytes) -> set[str]:
+        recording.append(text)
+        return find(self, text)
+
+    monkeypatch.setattr(Matcher, "find", recorded)
+    assert scan_cached(site, SECRET, cache) == {} and opened == ["all.json"]
+    assert not any(b"next meeting" in text for text in recording)
+    publish(SENTENCE)  # the same size, other bytes: hashed, then read
+    assert set(scan_cached(site, SECRET, cache)) == {"api/all.json"}
+    assert opened == ["all.json", "all.json"]
+
+
 def test_files_linked_from_a_store_are_known_without_reading_until_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -281,7 +281,7 @@ class Reader:
             return matcher.find(self.text(name, data))
         return self.find_json(matcher, name, io.BytesIO(data))
 
-    def find_json(self, matcher: Finder, name: str, file: BinaryIO) -> set[str]:
+    def find_json(self, matcher: Finder, name: str, file: Blocks) -> set[str]:
         """`find` of a large JSON file read from `file` a window at a time (`_json_windows`):
         a scan hands the file itself, so not even its bytes are held whole."""
         found = matcher.find(fold_text(name))
@@ -375,7 +375,7 @@ def _json_runs(data: bytes) -> list[bytes]:
     return runs
 
 
-def _json_windows(file: BinaryIO) -> Iterator[bytes]:
+def _json_windows(file: Blocks) -> Iterator[bytes]:
     """A JSON text in windows of about `_JSON_WINDOW` bytes, each ending outside a string
     (`_window_end`), with escaped backslashes and quotes already stand-ins (as
     `_json_strings` makes them; doing it again there changes nothing), so that every quote
@@ -596,19 +596,63 @@ def _root(site_dir: Path) -> str:
     return os.path.join(os.fspath(site_dir), "")
 
 
-def _content_key(name: str, data: bytes, large: str | None = None) -> str:
+def _content_key(name: str, data: bytes) -> str:
     """What the cache knows a clean file by: its name and bytes. SHA-256, which this
     machine's processor computes at about 1.7 GB/s against BLAKE2b's 0.6 (a cold build
     hashes every file, some 330 MB at 500 meetings); the bytes are not copied to be
-    hashed after the name. A large file (`large`, its path) is hashed from the file a
-    block at a time, never held whole: the same key as its bytes read at once."""
+    hashed after the name."""
     digest = hashlib.sha256(name.encode() + b"\x00")
     digest.update(data)
-    if large is not None:
-        with open(large, "rb") as file:
-            while block := file.read(1 << 20):
-                digest.update(block)
     return digest.hexdigest()[:32]
+
+
+class Blocks(Protocol):
+    """What a large JSON file is read from: a file, or a reading that also hashes it."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _KeyedReading:
+    """A large JSON file read a block at a time (`_json_windows`), its key (`_large_key`)
+    made from the same blocks: `api/all.json` of ten years (265 MB) changes with every
+    meeting, and hashing it before reading it was a second pass over it, on the re-build's
+    last step."""
+
+    def __init__(self, name: str, file: BinaryIO) -> None:
+        self._file, self._size = file, 0
+        self._digest = hashlib.sha256(name.encode() + b"\x00")
+
+    def read(self, size: int) -> bytes:
+        block = self._file.read(size)
+        self._digest.update(block)
+        self._size += len(block)
+        return block
+
+    def key(self) -> str:
+        """The key of every byte read (the whole file, once `_json_windows` is done)."""
+        return _large_key(self._size, self._digest.hexdigest())
+
+
+def _large_key(size: int, hexdigest: str) -> str:
+    """What the cache knows a clean large JSON file by: its size, then its name and bytes
+    hashed as `_content_key` hashes them. The size is read first (`_known_size`): a file
+    of a size no clean file had is read, and hashed as it is read, without a pass before."""
+    return f"{size}:{hexdigest[:32]}"
+
+
+def _large_key_if_clean(name: str, path: str, clean: set[str], sizes: set[str]) -> str | None:
+    """A large file's key when some clean large file had its size (`sizes`) and it is one
+    of them (hashed from the file a block at a time, never held whole); None when it must
+    be read (and its key made while it is: `_KeyedReading`)."""
+    size = os.stat(path).st_size
+    if str(size) not in sizes:
+        return None
+    with open(path, "rb") as file:
+        reading = _KeyedReading(name, file)
+        while reading.read(1 << 20):
+            pass
+    key = reading.key()
+    return key if key in clean else None
 
 
 def _stored_key(name: str, stored: str) -> str:
@@ -648,18 +692,23 @@ def _scan_share(
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     root = _root(site_dir)
+    sizes = {key.partition(":")[0] for key in clean if ":" in key}  # of large files
     for name in share:
         path = root + name
         large: bool | None = None  # asked only of a file to read (a stat each)
         data: bytes | None = None
+        key: str | None
         link = stored.get(name)
         if link is not None and inodes.get(name) == link[1]:
             key = _stored_key(name, link[0])
         else:
             large = _large_json(path)
-            data = b"" if large else _read(path)
-            key = _content_key(name, data, path if large else None)
-        if key in clean:
+            if large:
+                key = _large_key_if_clean(name, path, clean, sizes)
+            else:
+                data = _read(path)
+                key = _content_key(name, data)
+        if key is not None and key in clean:
             now_clean.append(key)
             continue
         if large is None:
@@ -669,12 +718,14 @@ def _scan_share(
             reader.known = known
         if large:
             with open(path, "rb") as file:
-                hits = reader.find_json(matcher, name, file)
+                reading = _KeyedReading(name, file)
+                hits = reader.find_json(matcher, name, reading)
+                key = reading.key()
         else:
             hits = reader.find(matcher, name, _read(path) if data is None else data)
         if hits:
             found[name] = hits
-        else:
+        elif key is not None:
             now_clean.append(key)
     return found, now_clean, reader.learnt if reader is not None else set()
 
