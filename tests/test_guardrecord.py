@@ -287,3 +287,53 @@ def test_a_text_that_is_not_json_is_one_run_and_read_whole() -> None:
     assert all(run.count(b'"') % 2 == 0 for run in runs)
     assert any(b'"one\n    {\n two"' in run for run in runs)
     assert len(runs) == 3
+
+
+def test_files_read_early_are_taken_as_read_only_while_they_are_what_they_were(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    """While the search index is made, the guard reads every other file
+    (`leakscan.scan_early`); once the site is whole it reads only the index's files and
+    what is new or not what it was when read early (inode, size, time of change), and
+    what it found early stands."""
+    import os
+
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK, "depot.html": DEPOT, "late.html": DEPOT})
+    assert scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT])) == {}
+    # The next build: the pages changed, and one of them leaks.
+    site(tmp_path, {"park.html": f"{PARK} {DEPOT}", "depot.html": LAND, "late.html": PARK})
+    (folder / "pagefind").mkdir()
+    scanned.clear()
+    early = leakscan.scan_early(
+        folder, matcher(LAND), cache, public=digests([PARK, DEPOT]), leave=("pagefind/",)
+    )
+    assert sorted(scanned) == ["depot.html", "late.html", "park.html"]
+    assert early.files["depot.html"][2] and not early.files["park.html"][2]
+    # Written after the early reading: the index, and a page written over in place.
+    (folder / "pagefind" / "index.pf_meta").write_text(LAND)
+    late = folder / "late.html"
+    before = late.stat()
+    late.write_text(f"<html><body><p>{LAND}</p></body></html>")
+    os.utime(late, ns=(before.st_atime_ns, before.st_mtime_ns + 1))
+    scanned.clear()
+    found = scan_cached(folder, matcher(LAND), cache, public=digests([PARK, DEPOT]), early=early)
+    assert set(found) == {"depot.html", "late.html", "pagefind/index.pf_meta"}
+    assert sorted(scanned) == ["late.html", "pagefind/index.pf_meta"]  # park.html: as read
+
+
+def test_a_clean_early_reading_is_remembered_as_a_whole_scan_is(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    """The record written after an early reading and the scan that ends it is the one a
+    single scan writes: the next build reads nothing that did not change."""
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK})
+    public = digests([PARK, DEPOT])
+    assert scan_cached(folder, matcher(LAND), cache, public=public) == {}
+    site(tmp_path, {"park.html": f"{PARK} {DEPOT}"})
+    early = leakscan.scan_early(folder, matcher(LAND), cache, public=public, leave=("x/",))
+    assert scan_cached(folder, matcher(LAND), cache, public=public, early=early) == {}
+    scanned.clear()
+    assert scan_cached(folder, matcher(LAND), cache, public=public) == {}
+    assert scanned == []

@@ -232,7 +232,7 @@ def test_cached_pages_placed_by_a_fork_make_the_same_site(
 
 @pytest.mark.parametrize("fork", ["answers", "fails halfway"])
 def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, fork: str
 ) -> None:
     """A re-build makes its output files in a fork while the pages are drawn
     (buildfork.py), once it has worked out the guard's secrets: the site is a full
@@ -297,8 +297,13 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
         return real_entries(*args, **kwargs)
 
     monkeypatch.setattr(feeds, "entries", entries)
-    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
     assert feeds_made_in == [parent]
+    # The fork read the site but the search index for the guard while Pagefind made it
+    # (a fork lost before has the guard read every file once the site is whole).
+    early = any("read by the fork while Pagefind" in r.message for r in caplog.records)
+    assert early == (fork == "answers")
     if fork == "answers":
         # The fork made the new meeting's files and handed them over; the build made none.
         assert here == [] and len(taken) == 1 and secrets_here == []

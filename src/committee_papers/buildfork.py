@@ -33,13 +33,17 @@ after the pages as before.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import forked
+from .guard import Secrets
+from .leakscan import EarlyScan, Stored, scan_early
 from .outputs import BUILD_PROCESS, Generator, all_files, fork_generators, remembered, write
 from .outputs.beside import Beside
+from .searchindex import INDEX_DIR
 from .secretsahead import SecretsAhead
 
 if TYPE_CHECKING:
@@ -67,7 +71,11 @@ def start_fork(
     if not forked.available() or (secrets is None and open_cache is None):
         return secrets, None
     fork = BuildFork(
-        staging, policy, open_cache, first=secrets.work if secrets is not None else None
+        staging,
+        policy,
+        open_cache,
+        first=secrets.work if secrets is not None else None,
+        guard_cache=guard_cache if secrets is not None else None,
     )
     if secrets is not None:
         secrets.answered_by(fork.first_answer, fork.stop)
@@ -102,14 +110,24 @@ class BuildFork:
         policy: Policy,
         open_cache: Callable[[bytes], PageCache] | None,
         first: Callable[[], Any] | None = None,
+        guard_cache: Path | None = None,
     ) -> None:
         self._staging, self._policy = staging, policy
         self._first = first is not None
         self._first_taken: tuple[bool, Any] | None = None
         self._cache: PageCache | None = None
+        self._reading = False
         go_receive, self._go = forked.pipe()
         self._fork: forked.Series | None = forked.Series(
-            _ahead, staging, policy, open_cache, first, go_receive, self._go, name="ahead"
+            _ahead,
+            staging,
+            policy,
+            open_cache,
+            first,
+            guard_cache,
+            go_receive,
+            self._go,
+            name="ahead",
         )
         go_receive.close()  # the fork's end
 
@@ -121,10 +139,37 @@ class BuildFork:
         self._cache = cache
         with contextlib.suppress(OSError):
             self._go.send(None if cache is None else cache.key)
-        self._go.close()
-        self._go = None
-        if cache is None and not self._first:
-            self.stop()
+        if cache is None:
+            self._close_go()
+            if not self._first:
+                self.stop()
+
+    def read_early(self, pages: Stored) -> None:
+        """Once its outputs are made, let the fork read the site for the guard but the
+        search index (`leakscan.scan_early`), while Pagefind makes that: `pages` are the
+        pages linked from the page cache (the fork knows the outputs it linked), and every
+        file but the index is in place. Its answer is `early_read`'s."""
+        if self._go is None or self._cache is None or not self._first:
+            return
+        with contextlib.suppress(OSError):
+            self._go.send(pages)
+            self._reading = True
+        self._close_go()
+
+    def early_read(self) -> EarlyScan | None:
+        """What the fork read early (`read_early`), waited for; None when it was not asked
+        or did not answer (the guard then reads every file itself)."""
+        if not self._reading:
+            return None
+        self._reading = False
+        done, answer = self._next()
+        self.stop()
+        return answer if done and isinstance(answer, EarlyScan) else None
+
+    def _close_go(self) -> None:
+        if self._go is not None:
+            self._go.close()
+            self._go = None
 
     @property
     def makes_outputs(self) -> bool:
@@ -147,8 +192,11 @@ class BuildFork:
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         if self._first:
             self.first_answer()
+        self._close_go()  # nothing more to tell it: a fork not asked to read early ends
         done, answer = self._next()
-        self.stop()
+        if not self._reading or not done:
+            self.stop()
+            self._reading = False
         if not done or answer is None:
             return made_here(self._staging, self._policy, cache, generators=fork_generators())
         linked, learnt = answer
@@ -157,9 +205,7 @@ class BuildFork:
 
     def stop(self) -> None:
         """End the fork, its answers wanted no more (taken, or the build failed)."""
-        if self._go is not None:
-            self._go.close()
-            self._go = None
+        self._close_go()
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
@@ -200,23 +246,49 @@ def _ahead(
     policy: Policy,
     open_cache: Callable[[bytes], PageCache] | None,
     first: Callable[[], Any] | None,
+    guard_cache: Path | None,
     go: Any,
     go_sending: Any,
 ) -> Iterator[Any]:
     # This process never sends: with its copy closed, the build process ending means EOF.
     go_sending.close()
-    if first is not None:
-        yield first()
-    try:
-        key = go.recv()
-    except (EOFError, OSError):
-        return
-    finally:
-        go.close()
-    if key is None or open_cache is None:
-        return
-    cache = open_cache(key)
-    # What the cache knew when opened, the build process knows: only what is learnt goes back.
-    before = set(cache.prints.learnt)
-    linked = made_here(staging, policy, cache, generators=fork_generators())
-    yield linked, cache.outputs_done(before)
+    with contextlib.closing(go):
+        found = first() if first is not None else None
+        if first is not None:
+            yield found
+        try:
+            key = go.recv()
+        except (EOFError, OSError):
+            return
+        if key is None or open_cache is None:
+            return
+        cache = open_cache(key)
+        # What the cache knew when opened, the build process knows: only what is learnt
+        # goes back.
+        before = set(cache.prints.learnt)
+        linked = made_here(staging, policy, cache, generators=fork_generators())
+        yield linked, cache.outputs_done(before)
+        try:
+            pages = go.recv()  # the pages are in place: read the site early (read_early)
+        except (EOFError, OSError):
+            return
+    if isinstance(found, Secrets) and len(found) and guard_cache is not None:
+        stored = {**pages, **stored_outputs(cache, linked)}
+        yield scan_early(staging, found, guard_cache, stored, found.public, (f"{INDEX_DIR}/",))
+
+
+def stored_outputs(cache: PageCache, linked: dict[str, Path]) -> Stored:
+    """The output files linked from the page cache (`linked`: site name -> the cache's
+    copy), each with its stored name and inode, as the guard's `stored` names them (the
+    cache's folder listed now: the outputs step has just stored some)."""
+    inodes = cache.stored_inodes()
+    inside = os.path.join(str(cache.folder), "")
+    found: Stored = {}
+    for name, source in linked.items():
+        # Some 50,000 files at ten years of papers: the stored name cut from the path.
+        path = os.fspath(source)
+        blob = path[len(inside) :] if path.startswith(inside) else ""
+        inode = inodes.get(blob) if "/" not in blob else None
+        if inode is not None:
+            found[name] = (blob, inode)
+    return found

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from . import guardrecord, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
-from .leakscan import scan_cached, scan_files, site_files, theme_of
+from .leakscan import EarlyScan, scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
 #: Fragments shorter than this (after normalising) are too common to prove a leak.
@@ -396,17 +396,19 @@ def scan(
     found: Secrets,
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
+    early: EarlyScan | None = None,
 ) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears.
 
     With `cache_dir`, files found clean by an earlier scan (same bytes, no new secrets since)
     are not read again: see `leakscan.scan_cached`, which also explains `stored` (the files
-    linked from the page cache, known by the name of the stored copy).
+    linked from the page cache, known by the name of the stored copy) and `early` (what
+    `leakscan.scan_early` read while the build was still writing).
     """
     if not len(found):
         return []
     if cache_dir is not None:
-        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public)
+        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public, early)
     else:
         names = site_files(site_dir)
         hits = scan_files(site_dir, names, found, theme_of(site_dir, names))
@@ -426,14 +428,16 @@ def check_site(
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
     found: Secrets | None = None,
+    early: EarlyScan | None = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
     `cache_dir` (optional) makes a re-build read only the files that changed since the last
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
-    `found` is `secrets` of the same papers, worked out already (secretsahead.py).
+    `found` is `secrets` of the same papers, worked out already (secretsahead.py), and
+    `early` what was read with them before the site was whole (`scan`).
     """
     if found is None:
         found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
-    return scan(site_dir, found, cache_dir, stored)
+    return scan(site_dir, found, cache_dir, stored, early)

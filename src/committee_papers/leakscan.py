@@ -430,7 +430,12 @@ def _outside_string(buffer: bytes, mark: bytes, past: int = 0) -> int:
 
 def _large_json(path: str) -> bool:
     """A JSON file read a window at a time from the file (`Reader.find_json`)."""
-    return path[-5:].lower() == ".json" and os.stat(path).st_size > _JSON_WINDOW
+    return _large_size(path, os.stat(path).st_size)
+
+
+def _large_size(path: str, size: int) -> bool:
+    """`_large_json` of a file of `size` bytes."""
+    return path[-5:].lower() == ".json" and size > _JSON_WINDOW
 
 
 def _markup_apart(data: bytes) -> bytes:
@@ -684,10 +689,14 @@ def _scan_share(
     clean: set[str],
     matcher: Finder,
     known: set[int] | None = None,
+    early: EarlyScan | None = None,
+    noting: EarlyScan | None = None,
 ) -> tuple[dict[str, set[str]], list[str], set[int]]:
     """`scan_cached`'s reading of the files `share` (of the site's `names`): the fragments
     found in each file that has any, the keys of the files found or known clean, and the
-    digests of the strings of large JSON files met (`Reader.known`)."""
+    digests of the strings of large JSON files met (`Reader.known`). A file `early` read
+    (`scan_early`) that is still what it was then is taken as read; `noting` receives
+    each file read or hashed here, with what it was before it was read."""
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
@@ -695,24 +704,35 @@ def _scan_share(
     sizes = {key.partition(":")[0] for key in clean if ":" in key}  # of large files
     for name in share:
         path = root + name
-        large: bool | None = None  # asked only of a file to read (a stat each)
         data: bytes | None = None
-        key: str | None
+        key: str | None = None
         link = stored.get(name)
         if link is not None and inodes.get(name) == link[1]:
             key = _stored_key(name, link[0])
-        else:
-            large = _large_json(path)
+            if key in clean:
+                now_clean.append(key)
+                continue
+        info = os.stat(path)
+        taken = early.files.get(name) if early is not None else None
+        if taken is not None and taken[0] == _identity(info):
+            _, key, hits = taken
+            if hits:
+                found[name] = hits
+            elif key is not None:
+                now_clean.append(key)
+            continue
+        large = _large_size(path, info.st_size)
+        if key is None:  # not linked from a store: known by its bytes
             if large:
                 key = _large_key_if_clean(name, path, clean, sizes)
             else:
                 data = _read(path)
                 key = _content_key(name, data)
-        if key is not None and key in clean:
-            now_clean.append(key)
-            continue
-        if large is None:
-            large = _large_json(path)
+            if key is not None and key in clean:
+                now_clean.append(key)
+                if noting is not None:
+                    noting.files[name] = (_identity(info), key, set())
+                continue
         if reader is None:
             reader = Reader(theme_of(site_dir, names), frozenset(first_pages(names)))
             reader.known = known
@@ -720,14 +740,69 @@ def _scan_share(
             with open(path, "rb") as file:
                 reading = _KeyedReading(name, file)
                 hits = reader.find_json(matcher, name, reading)
-                key = reading.key()
+                key = key or reading.key()
         else:
             hits = reader.find(matcher, name, _read(path) if data is None else data)
+        if noting is not None:
+            noting.files[name] = (_identity(info), key, hits)
         if hits:
             found[name] = hits
         elif key is not None:
             now_clean.append(key)
     return found, now_clean, reader.learnt if reader is not None else set()
+
+
+#: Files linked from a store (the page cache, the search store): site name -> the stored
+#: copy's name (the hash of its bytes) and its inode (`scan_cached`'s `stored`).
+Stored = dict[str, tuple[str, int]]
+
+#: What a file was when the guard read it early: inode, size, last change (nanoseconds).
+Identity = tuple[int, int, int]
+
+
+def _identity(info: os.stat_result) -> Identity:
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class EarlyScan:
+    """The files `scan_early` read (or hashed) while the build still wrote others: each
+    with what it was before it was read (`Identity`), its key for the record (None: not
+    known, a file with a leak), and the fragments found in it; and the digests of the
+    JSON strings met. Each result is the file's against the secrets of this build, so it
+    stands whatever record the scan that ends the reading loads (another build's guard,
+    of another output folder, may have rewritten it meanwhile)."""
+
+    files: dict[str, tuple[Identity, str | None, set[str]]] = field(default_factory=dict)
+    learnt: set[int] = field(default_factory=set)
+
+
+def scan_early(
+    site_dir: Path,
+    matcher: Finder,
+    cache_dir: Path,
+    stored: Mapping[str, tuple[str, int]] | None = None,
+    public: array | None = None,
+    leave: tuple[str, ...] = (),
+) -> EarlyScan:
+    """`scan_cached`'s reading begun while the build still writes the files below the
+    folders `leave` (the search index): every other file is read now (by the build's
+    fork, buildfork.py), and `scan_cached(early=...)` then reads only what is new or not
+    what it was when read here. So the guard's last step, once the site is whole,
+    reads the search index's new files and what changed since, not the open data's 265
+    MB: it never takes a result for a file without that file's inode, size and time of
+    change being those it had before it was read."""
+    inodes: dict[str, int] = {}
+    names = site_files(site_dir, inodes)
+    share = [name for name in names if not name.startswith(leave)]
+    record = guardrecord.load(cache_dir)
+    clean, _ = guardrecord.kept(record, matcher.fragments, public)
+    known = record.strings if record is not None and clean else set()
+    early = EarlyScan()
+    _, _, early.learnt = _scan_share(
+        site_dir, names, share, stored or {}, inodes, clean, matcher, known, noting=early
+    )
+    return early
 
 
 #: A site of this many files or more is read by two processes on a machine of two cores or
@@ -786,6 +861,7 @@ def scan_cached(
     names: list[str] | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
+    early: EarlyScan | None = None,
 ) -> dict[str, set[str]]:
     """`scan_files` for an incremental build: files proved clean before are not read again.
 
@@ -802,6 +878,10 @@ def scan_cached(
     still that very inode (a file written or replaced since is another inode, and is read);
     a store's files are written once and never changed in place. At ten years of papers
     this spares reading and hashing some 100,000 unchanged files on every re-build.
+
+    `early` is what `scan_early` read while the build was still writing some files: a
+    file still as it was then is taken as read there; the site is listed again here, so
+    a file new or changed since is read, as is every file of a scan without it.
     """
     inodes: dict[str, int] = {}
     if names is None:
@@ -816,11 +896,11 @@ def scan_cached(
     known = record.strings if record is not None and clean else set()
 
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
-        return _scan_share(site_dir, names, share, stored, inodes, clean, matcher, known)
+        return _scan_share(site_dir, names, share, stored, inodes, clean, matcher, known, early)
 
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
-    strings: set[int] = set()
+    strings: set[int] = set(early.learnt) if early is not None else set()
     for hits, keys, learnt in _in_forks(scan_share, _shares(names)):
         found.update(hits)
         now_clean.extend(keys)

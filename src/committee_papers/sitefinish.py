@@ -21,22 +21,24 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs, siteskeleton
-from .buildfork import BuildFork, made_beside_fork, made_here
+from .buildfork import BuildFork, made_beside_fork, made_here, stored_outputs
 from .guard import check_site
+from .leakscan import EarlyScan, Stored
 from .pagecache import PageCache, Plan, named_digest
 from .pages import PageSpec
 from .policy import Policy
 from .publish import BuildLock, swap_into_place
-from .searchindex import SearchIndexError, build_indexes, page_inodes, recover_indexes
+from .searchindex import (
+    SearchIndexError,
+    build_indexes,
+    page_inodes,
+    recover_indexes,
+)
 from .searchstore import SearchStore
 from .secretsahead import SecretsAhead
 from .steps import Background, StepTimer
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
-
-#: The (site-relative) file names of files linked from a store, with the stored copy's
-#: name and inode: the search step and the guard know them without reading them.
-Stored = dict[str, tuple[str, int]]
 
 
 class BuildStopped(Exception):
@@ -79,6 +81,8 @@ class SiteFinish:
     #: The search index's files kept in the search store, as the guard's `stored`.
     search_files: Stored = field(default_factory=dict)
     search_store: SearchStore | None = None
+    #: The build's fork when it reads the site for the guard while Pagefind indexes.
+    early_reader: BuildFork | None = field(default=None, init=False)
 
     def run(self) -> None:
         """Outputs, search index and guard; the staging folder live when all passed."""
@@ -104,10 +108,10 @@ class SiteFinish:
 
     def stop(self) -> None:
         """End the build's fork where a failure left it running, its answers untaken."""
-        for fork in (self.secrets_ahead, self.build_fork):
+        for fork in (self.secrets_ahead, self.build_fork, self.early_reader):
             if fork is not None:
                 fork.stop()
-        self.secrets_ahead = self.build_fork = None
+        self.secrets_ahead = self.build_fork = self.early_reader = None
 
     def _outputs_and_search(self, pages: Stored) -> dict[str, Path]:
         """Every output file in place, while Pagefind (another process) indexes the pages:
@@ -124,13 +128,22 @@ class SiteFinish:
         by_fork = early is not None
         beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
         if self.search_index:
-            search = Background(self._index, pages)
+            # The pages' inodes listed here first: in the thread, 45,000 `stat` calls each
+            # waited for this process's Python (the feeds) to let go of the interpreter,
+            # and Pagefind began a second later.
+            search = Background(self._index, pages, page_inodes(staging, self.search_groups))
         linked: dict[str, Path] = {}
         try:
             if self.policy is not None:
                 if early is not None:
                     # The build process's part first, while the fork makes the rest.
                     linked.update(made_beside_fork(staging, self.policy, self.page_cache))
+                    outputs.write(staging, self.pdf_files, linked)
+                    if search is not None and self._guarded():
+                        # Every file but the search index is in place: the fork reads
+                        # them for the guard while Pagefind indexes (BuildFork.read_early).
+                        early.read_early(pages)
+                        self.early_reader = early
                     linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:
@@ -138,7 +151,7 @@ class SiteFinish:
                     # nothing they read has changed (outputs.unit).
                     fork, beside = beside, None  # ended by the writing, either way
                     linked.update(made_here(staging, self.policy, self.page_cache, fork))
-                outputs.write(staging, self.pdf_files, linked)
+                    outputs.write(staging, self.pdf_files, linked)
                 if self.page_cache is not None:
                     made_by = "by a fork, " if by_fork else ""
                     log.info(
@@ -156,6 +169,23 @@ class SiteFinish:
                 search.wait()
         return linked
 
+    def _guarded(self) -> bool:
+        """Whether the guard reads this site with its record (a public build's)."""
+        public = self.policy is not None and not self.policy.members
+        return public and self.guard_cache is not None
+
+    def _early_read(self) -> EarlyScan | None:
+        """What the build's fork read for the guard while Pagefind indexed, if it did: the
+        open data's 265 MB at ten years of papers, read while this process would otherwise
+        wait for the search index, so the guard's last step reads only the index's files
+        and what changed since (`leakscan.scan_early`). Only in a re-build (in a full build
+        Pagefind keeps both cores busy, and the guard then reads every file on both)."""
+        reader, self.early_reader = self.early_reader, None
+        early = reader.early_read() if reader is not None else None
+        if early is not None:
+            log.info(f"Guard: {len(early.files)} files read by the fork while Pagefind indexed")
+        return early
+
     def _guard(self, stored: Stored) -> None:
         """The guard reads the site; a leak stops the build. The page cache's index is
         written by a fork meanwhile, and put in place only if the guard passes."""
@@ -163,6 +193,7 @@ class SiteFinish:
         if self.page_cache is not None:
             self.page_cache.save_beside(self.specs)
         ahead, self.secrets_ahead = self.secrets_ahead, None
+        early = self._early_read()
         leaks = check_site(
             self.staging,
             self.full_papers,
@@ -171,6 +202,7 @@ class SiteFinish:
             cache_dir=self.guard_cache,
             stored=stored,
             found=ahead.secrets() if ahead is not None else None,
+            early=early,
         )
         self.timer.lap("guard")
         if leaks:
@@ -214,28 +246,15 @@ class SiteFinish:
         return found
 
     def _stored_outputs(self, linked: dict[str, Path]) -> Stored:
-        """The output files linked from the page cache, as `_stored_pages` gives pages (the
-        cache's folder listed again: the outputs step has just stored some)."""
-        if self.page_cache is None:
-            return {}
-        inodes = self.page_cache.stored_inodes()
-        inside = os.path.join(str(self.page_cache.folder), "")
-        found: Stored = {}
-        for name, source in linked.items():
-            # Some 50,000 files at ten years of papers: the stored name cut from the path.
-            path = os.fspath(source)
-            blob = path[len(inside) :] if path.startswith(inside) else ""
-            inode = inodes.get(blob) if "/" not in blob else None
-            if inode is not None:
-                found[name] = (blob, inode)
-        return found
+        """The output files linked from the page cache, as `_stored_pages` gives pages."""
+        return {} if self.page_cache is None else stored_outputs(self.page_cache, linked)
 
-    def _index(self, stored: Stored) -> None:
+    def _index(self, stored: Stored, inodes: dict[str, int]) -> None:
         """One Pagefind index per year (and one for the rest), in site/pagefind/<group>/;
-        `stored` are the pages the page cache holds (`_stored_pages`); the indexes are kept
-        in `search_store` between builds."""
+        `stored` are the pages the page cache holds (`_stored_pages`), `inodes` every
+        page's inode (`page_inodes`); the indexes are kept in `search_store` between
+        builds."""
         groups: dict[str, list[str]] = {}
-        inodes = page_inodes(self.staging, self.search_groups)
         for dest, group in self.search_groups.items():
             if dest in inodes:
                 groups.setdefault(group, []).append(dest)
