@@ -565,19 +565,26 @@ def _outline_titles(outline: Any) -> Iterator[str]:
 # --- a whole site -------------------------------------------------------------------------
 
 
-def site_files(site_dir: Path, inodes: dict[str, int] | None = None) -> list[str]:
+def site_files(
+    site_dir: Path, inodes: dict[str, int] | None = None, leave: tuple[str, ...] = ()
+) -> list[str]:
     """Every file of a built site, relative to it, in a stable order (as `Path.rglob` with
     `is_file` gives them: links to files count, links to folders are not followed).
 
     `inodes`, when given, is filled with each file's inode number (free: the folder listing
-    holds it); a symbolic link to a file gets none, so it is always read."""
+    holds it); a symbolic link to a file gets none, so it is always read. The folders
+    `leave` (relative, ending in "/") are not listed."""
     found: list[str] = []
-    _walk_files(str(site_dir), "", found, inodes)
+    _walk_files(str(site_dir), "", found, inodes, leave)
     return sorted(found)
 
 
 def _walk_files(
-    folder: str, prefix: str, found: list[str], inodes: dict[str, int] | None = None
+    folder: str,
+    prefix: str,
+    found: list[str],
+    inodes: dict[str, int] | None = None,
+    leave: tuple[str, ...] = (),
 ) -> None:
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -586,7 +593,9 @@ def _walk_files(
                 if inodes is not None and not entry.is_symlink():
                     inodes[prefix + entry.name] = entry.inode()
             elif entry.is_dir(follow_symlinks=False):
-                _walk_files(entry.path, f"{prefix}{entry.name}/", found, inodes)
+                inside = f"{prefix}{entry.name}/"
+                if inside not in leave:
+                    _walk_files(entry.path, inside, found, inodes, leave)
 
 
 def _suffix(name: str) -> str:
@@ -793,14 +802,14 @@ def scan_early(
     MB: it never takes a result for a file without that file's inode, size and time of
     change being those it had before it was read."""
     inodes: dict[str, int] = {}
-    names = site_files(site_dir, inodes)
-    share = [name for name in names if not name.startswith(leave)]
+    # Not even listed: the search index's folders are moved in while this reads.
+    names = site_files(site_dir, inodes, leave)
     record = guardrecord.load(cache_dir)
     clean, _ = guardrecord.kept(record, matcher.fragments, public)
     known = record.strings if record is not None and clean else set()
     early = EarlyScan()
     _, _, early.learnt = _scan_share(
-        site_dir, names, share, stored or {}, inodes, clean, matcher, known, noting=early
+        site_dir, names, names, stored or {}, inodes, clean, matcher, known, noting=early
     )
     return early
 
