@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from committee_papers import searchindex
 from committee_papers.steps import StepTimer, peak_memory_mb
 
@@ -47,3 +49,26 @@ def test_a_child_process_peak_is_its_own_not_its_parents() -> None:
     del ballast
     assert process.returncode == 0
     assert 60 <= peak_mb < 200, peak_mb
+
+
+def test_the_search_step_runs_with_quick_switches_between_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's thread writes a file a page beside the outputs' Python: the interpreter
+    passes between the threads every 0.1 ms while it runs (each of its system calls waited
+    up to 5 ms otherwise), and the setting is as it was after the build."""
+    from support import build_site
+
+    from committee_papers import sitefinish, steps
+
+    seen: list[float] = []
+    real = sitefinish.build_indexes
+
+    def build_indexes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(sys.getswitchinterval())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitefinish, "build_indexes", build_indexes)
+    before = sys.getswitchinterval()
+    build_site(tmp_path / "site")
+    assert seen == [pytest.approx(steps.QUICK_SWITCH)] and sys.getswitchinterval() == before

@@ -36,7 +36,7 @@ from .searchindex import (
 )
 from .searchstore import SearchStore
 from .secretsahead import SecretsAhead
-from .steps import Background, StepTimer
+from .steps import Background, StepTimer, quick_switches
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
@@ -88,7 +88,8 @@ class SiteFinish:
         """Outputs, search index and guard; the staging folder live when all passed."""
         pages = self._stored_pages()
         self.timer.lap("pages")
-        linked = self._outputs_and_search(pages)
+        with quick_switches():  # Pagefind's thread beside the outputs' Python
+            linked = self._outputs_and_search(pages)
         self.timer.lap("search")
         if self.skeleton is not None:
             self._prune_skeleton(self.skeleton)

@@ -9,10 +9,12 @@ load, CPU time the work.
 
 from __future__ import annotations
 
+import contextlib
 import resource
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -100,3 +102,23 @@ class Background:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+
+#: How long (seconds) a thread keeps the interpreter before another that waits for it runs,
+#: while `quick_switches` holds: CPython's default is 5 ms.
+QUICK_SWITCH = 0.0001
+
+
+@contextlib.contextmanager
+def quick_switches(interval: float = QUICK_SWITCH) -> Iterator[None]:
+    """While a `Background` thread makes many small system calls (the search step writes a
+    file a page for Pagefind, and moves a hundred kept indexes) beside this thread's Python
+    (the feeds, the outputs): after each call it waited for the interpreter up to the
+    default 5 ms. Measured on 377 pages of the ten-year archive: 0.2 s alone, 8.4 s beside
+    a busy thread, 0.55 s with a switch every 0.1 ms."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
