@@ -337,3 +337,29 @@ def test_a_clean_early_reading_is_remembered_as_a_whole_scan_is(
     scanned.clear()
     assert scan_cached(folder, matcher(LAND), cache, public=public) == {}
     assert scanned == []
+
+
+def test_the_early_reading_knows_a_store_s_copies_by_their_inode(
+    tmp_path: Path, scanned: list[str]
+) -> None:
+    """The build's fork reads early without the build's list of pages linked from the page
+    cache: a site file that is one of the cache's files (the same inode) is known by the
+    stored name, as the build's list would name it, and is not read."""
+    import os
+
+    cache, store = tmp_path / "cache", tmp_path / "store"
+    folder = site(tmp_path, {"park.html": PARK})
+    store.mkdir()
+    blob = store / "0123abcd.html"
+    os.link(folder / "park.html", blob)
+    inode = blob.stat().st_ino
+    public = digests([PARK])
+    stored = {"park.html": ("0123abcd.html", inode)}
+    assert scan_cached(folder, matcher(LAND), cache, stored=stored, public=public) == {}
+    scanned.clear()
+    early = leakscan.scan_early(
+        folder, matcher(LAND), cache, public=public, linked_from={inode: "0123abcd.html"}
+    )
+    assert scanned == [] and early.files == {}
+    leakscan.scan_early(folder, matcher(LAND), cache, public=public)
+    assert scanned == ["park.html"]  # without it: read, as a file of unknown bytes

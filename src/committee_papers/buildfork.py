@@ -144,15 +144,14 @@ class BuildFork:
             if not self._first:
                 self.stop()
 
-    def read_early(self, pages: Stored) -> None:
+    def read_early(self) -> None:
         """Once its outputs are made, let the fork read the site for the guard but the
-        search index (`leakscan.scan_early`), while Pagefind makes that: `pages` are the
-        pages linked from the page cache (the fork knows the outputs it linked), and every
-        file but the index is in place. Its answer is `early_read`'s."""
+        search index (`leakscan.scan_early`), while Pagefind makes that: every file but
+        the index is in place. Its answer is `early_read`'s."""
         if self._go is None or self._cache is None or not self._first:
             return
         with contextlib.suppress(OSError):
-            self._go.send(pages)
+            self._go.send(True)
             self._reading = True
         self._close_go()
 
@@ -269,12 +268,14 @@ def _ahead(
         linked = made_here(staging, policy, cache, generators=fork_generators())
         yield linked, cache.outputs_done(before)
         try:
-            pages = go.recv()  # the pages are in place: read the site early (read_early)
+            go.recv()  # every file but the search index is in place (read_early)
         except (EOFError, OSError):
             return
     if isinstance(found, Secrets) and len(found) and guard_cache is not None:
-        stored = {**pages, **stored_outputs(cache, linked)}
-        yield scan_early(staging, found, guard_cache, stored, found.public, (f"{INDEX_DIR}/",))
+        # A site file that is a page cache's copy (the same inode) is known by its name.
+        linked_from = {inode: name for name, inode in cache.stored_inodes().items()}
+        leave = (f"{INDEX_DIR}/",)
+        yield scan_early(staging, found, guard_cache, None, found.public, leave, linked_from)
 
 
 def stored_outputs(cache: PageCache, linked: dict[str, Path]) -> Stored:

@@ -793,6 +793,7 @@ def scan_early(
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
     leave: tuple[str, ...] = (),
+    linked_from: Mapping[int, str] | None = None,
 ) -> EarlyScan:
     """`scan_cached`'s reading begun while the build still writes the files below the
     folders `leave` (the search index): every other file is read now (by the build's
@@ -800,16 +801,22 @@ def scan_early(
     what it was when read here. So the guard's last step, once the site is whole,
     reads the search index's new files and what changed since, not the open data's 265
     MB: it never takes a result for a file without that file's inode, size and time of
-    change being those it had before it was read."""
+    change being those it had before it was read. `linked_from` (a store's files: inode ->
+    stored name) adds to `stored` each site file that is one of them."""
     inodes: dict[str, int] = {}
     # Not even listed: the search index's folders are moved in while this reads.
     names = site_files(site_dir, inodes, leave)
+    stored = dict(stored or {})
+    if linked_from:
+        for name, inode in inodes.items():
+            if inode in linked_from:
+                stored[name] = (linked_from[inode], inode)
     record = guardrecord.load(cache_dir)
     clean, _ = guardrecord.kept(record, matcher.fragments, public)
     known = record.strings if record is not None and clean else set()
     early = EarlyScan()
     _, _, early.learnt = _scan_share(
-        site_dir, names, names, stored or {}, inodes, clean, matcher, known, noting=early
+        site_dir, names, names, stored, inodes, clean, matcher, known, noting=early
     )
     return early
 

@@ -143,7 +143,7 @@ class SiteFinish:
                     if search is not None and self._guarded():
                         # Every file but the search index is in place: the fork reads
                         # them for the guard while Pagefind indexes (BuildFork.read_early).
-                        early.read_early(pages)
+                        early.read_early()
                         self.early_reader = early
                     linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
