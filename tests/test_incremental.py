@@ -240,16 +240,10 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     build reuses every output), and a fork lost halfway through the outputs has them made
     by the build process instead (the secrets, answered first, stand)."""
     from committee_papers import buildfork as ahead
-    from committee_papers import forked, pagecache, secretsahead
+    from committee_papers import forked, pagecache, secretsahead, steps
     from committee_papers.outputs import feeds
 
-    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
-    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
-    data = copy_data(tmp_path / "data")
-    build_site(tmp_path / "live", data_dir=data)
-    folder = data / "meetings" / "2027-01-12-planning"
-    folder.mkdir()
-    (folder / "meeting.yml").write_text(NEW_MEETING)
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
 
     parent, real, here = os.getpid(), ahead.made_here, []
 
@@ -264,6 +258,9 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
+    # Pagefind still indexing when the outputs are in (the fixture's is quick), so the fork
+    # reads the site early for the guard.
+    monkeypatch.setattr(steps.Background, "running", lambda self: True)
     secrets_here: list[int] = []  # secrets worked out by the build process
     real_secrets = secretsahead.secrets
 
@@ -317,6 +314,26 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     again = file_digests(build_site(tmp_path / "live", data_dir=data))
     assert again == incremental
     assert len(counts) == 1 and counts[0][0] == counts[0][1] > 0
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_no_early_reading_once_the_search_index_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fork reads the site early only while Pagefind is still indexing when the outputs
+    are in; with the index made already, the guard reads once, as before, and the site is
+    a full build's."""
+    from committee_papers import buildfork, steps
+
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    monkeypatch.setattr(buildfork, "AHEAD_FROM", 0)
+    monkeypatch.setattr(steps.Background, "running", lambda self: False)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert any("by a fork" in r.message for r in caplog.records)  # the fork made the outputs
+    assert not any("read by the fork" in r.message for r in caplog.records)
     monkeypatch.undo()
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
@@ -381,3 +398,16 @@ def test_a_rebuild_run_from_another_folder_draws_nothing_again(
     ((reused, outputs),) = counts
     assert reused == outputs > 20
     assert again == first
+
+
+def _built_then_new_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture's papers built live into tmp_path/live with the page and search caches
+    on, then a new meeting added to them; their folder."""
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
+    data = copy_data(tmp_path / "data")
+    build_site(tmp_path / "live", data_dir=data)
+    folder = data / "meetings" / "2027-01-12-planning"
+    folder.mkdir()
+    (folder / "meeting.yml").write_text(NEW_MEETING)
+    return data

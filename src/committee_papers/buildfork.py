@@ -99,10 +99,13 @@ class BuildFork:
     emptied the staging folder and every plugin has set the configuration), it opens the
     same cache with `open_cache(key)` and makes a re-build's outputs through it into
     `staging`; told None (a first build: the build process makes them), or without
-    `open_cache` (a build without a page cache), it ends.
+    `open_cache` (a build without a page cache), it ends. After the outputs, told to
+    (`result`'s `read_early`), it reads the site for the guard with the secrets it worked
+    out and `guard_cache`, the guard's record.
 
     Each answer is taken once, in order: `first_answer` for `first()`, `result` for the
-    outputs (taking the first answer too, kept for `first_answer`)."""
+    outputs (taking the first answer too, kept for `first_answer`), `early_read` for the
+    early reading."""
 
     def __init__(
         self,
@@ -144,20 +147,9 @@ class BuildFork:
             if not self._first:
                 self.stop()
 
-    def read_early(self) -> None:
-        """Once its outputs are made, let the fork read the site for the guard but the
-        search index (`leakscan.scan_early`), while Pagefind makes that: every file but
-        the index is in place. Its answer is `early_read`'s."""
-        if self._go is None or self._cache is None or not self._first:
-            return
-        with contextlib.suppress(OSError):
-            self._go.send(True)
-            self._reading = True
-        self._close_go()
-
     def early_read(self) -> EarlyScan | None:
-        """What the fork read early (`read_early`), waited for; None when it was not asked
-        or did not answer (the guard then reads every file itself)."""
+        """What the fork read early (`result`'s `read_early`), waited for; None when it was
+        not asked or did not answer (the guard then reads every file itself)."""
         if not self._reading:
             return None
         self._reading = False
@@ -184,18 +176,27 @@ class BuildFork:
                 self.stop()  # no outputs to wait for
         return self._first_taken
 
-    def result(self) -> dict[str, Path]:
+    def result(self, read_early: Callable[[], bool] | None = None) -> dict[str, Path]:
         """Wait for the fork, take what the cache learnt in it; the output files linked
-        from the cache's copies, by path. Made here when the fork did not answer."""
+        from the cache's copies, by path. Made here when the fork did not answer.
+
+        `read_early()`, asked once the outputs are in, says whether the fork then reads the
+        site for the guard (every file but the search index is in place, and Pagefind is
+        still indexing: `leakscan.scan_early`); its answer is `early_read`'s. Otherwise the
+        fork ends: with the index made already, reading early would only be read twice."""
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         if self._first:
             self.first_answer()
-        self._close_go()  # nothing more to tell it: a fork not asked to read early ends
         done, answer = self._next()
-        if not self._reading or not done:
+        go = self._go
+        if done and go is not None and self._first and read_early is not None and read_early():
+            with contextlib.suppress(OSError):
+                go.send(True)
+                self._reading = True
+            self._close_go()
+        else:
             self.stop()
-            self._reading = False
         if not done or answer is None:
             return made_here(self._staging, self._policy, cache, generators=fork_generators())
         linked, learnt = answer
@@ -268,7 +269,7 @@ def _ahead(
         linked = made_here(staging, policy, cache, generators=fork_generators())
         yield linked, cache.outputs_done(before)
         try:
-            go.recv()  # every file but the search index is in place (read_early)
+            go.recv()  # every file but the search index is in place (result's read_early)
         except (EOFError, OSError):
             return
     if isinstance(found, Secrets) and len(found) and guard_cache is not None:

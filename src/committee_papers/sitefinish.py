@@ -142,10 +142,11 @@ class SiteFinish:
                     outputs.write(staging, self.pdf_files, linked)
                     if search is not None and self._guarded():
                         # Every file but the search index is in place: the fork reads
-                        # them for the guard while Pagefind indexes (BuildFork.read_early).
-                        early.read_early()
+                        # them for the guard if Pagefind is still indexing.
                         self.early_reader = early
-                    linked.update(early.result())
+                        linked.update(early.result(read_early=search.running))
+                    else:
+                        linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while

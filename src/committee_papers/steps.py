@@ -97,6 +97,10 @@ class Background:
         except BaseException as error:  # handed to the caller of wait()
             self.error = error
 
+    def running(self) -> bool:
+        """Whether the work is still going on."""
+        return self.thread.is_alive()
+
     def wait(self) -> None:
         """Wait for the work to end; raise what it raised."""
         self.thread.join()
