@@ -226,18 +226,25 @@ def made_here(
     """Every output file of `policy`'s papers (or those of `generators`) written into
     `staging`, through `cache` when there is one (`beside`, a fork that puts them in place,
     is ended either way); the files linked from the cache's copies, by path."""
-    linked: dict[str, Path] = {}
-    with remembered(cache):
-        write(staging, all_files(policy.papers, policy, generators), linked, beside)
-    return linked
+    return _written(staging, policy, cache, beside, generators)
 
 
 def made_beside_fork(staging: Path, policy: Policy, cache: PageCache | None) -> dict[str, Path]:
     """The output files the build process makes while its fork makes the others
     (`outputs.BUILD_PROCESS`), as `made_here` makes them."""
+    return _written(staging, policy, cache, None, BUILD_PROCESS)
+
+
+def _written(
+    staging: Path,
+    policy: Policy,
+    cache: PageCache | None,
+    beside: Beside | None,
+    generators: list[Generator] | None,
+) -> dict[str, Path]:
     linked: dict[str, Path] = {}
     with remembered(cache):
-        write(staging, all_files(policy.papers, policy, BUILD_PROCESS), linked)
+        write(staging, all_files(policy.papers, policy, generators), linked, beside)
     return linked
 
 

@@ -649,8 +649,9 @@ class _KeyedReading:
 
 def _large_key(size: int, hexdigest: str) -> str:
     """What the cache knows a clean large JSON file by: its size, then its name and bytes
-    hashed as `_content_key` hashes them. The size is read first (`_known_size`): a file
-    of a size no clean file had is read, and hashed as it is read, without a pass before."""
+    hashed as `_content_key` hashes them. The size is read first (`_large_key_if_clean`):
+    a file of a size no clean file had is read, and hashed as it is read, without a pass
+    before."""
     return f"{size}:{hexdigest[:32]}"
 
 

@@ -28,12 +28,7 @@ from .pagecache import PageCache, Plan, named_digest
 from .pages import PageSpec
 from .policy import Policy
 from .publish import BuildLock, swap_into_place
-from .searchindex import (
-    SearchIndexError,
-    build_indexes,
-    page_inodes,
-    recover_indexes,
-)
+from .searchindex import SearchIndexError, build_indexes, page_inodes, recover_indexes
 from .searchstore import SearchStore
 from .secretsahead import SecretsAhead
 from .steps import Background, StepTimer, quick_switches
@@ -93,7 +88,7 @@ class SiteFinish:
         self.timer.lap("search")
         if self.skeleton is not None:
             self._prune_skeleton(self.skeleton)
-        if self.policy is not None and not self.policy.members:
+        if self._public():
             self._guard({**pages, **self._stored_outputs(linked), **self.search_files})
         save_page_cache(self.page_cache, self.plan, self.specs)
         store = self.search_store
@@ -140,13 +135,11 @@ class SiteFinish:
                     # The build process's part first, while the fork makes the rest.
                     linked.update(made_beside_fork(staging, self.policy, self.page_cache))
                     outputs.write(staging, self.pdf_files, linked)
-                    if search is not None and self._guarded():
-                        # Every file but the search index is in place: the fork reads
-                        # them for the guard if Pagefind is still indexing.
-                        self.early_reader = early
-                        linked.update(early.result(read_early=search.running))
-                    else:
-                        linked.update(early.result())
+                    # Every file but the search index is in place: the fork reads them
+                    # for the guard if Pagefind is still indexing (`_early_read`).
+                    reads = search is not None and self._public() and self.guard_cache is not None
+                    self.early_reader = early if reads else None
+                    linked.update(early.result(search.running if reads else None))
                     early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while
@@ -171,17 +164,18 @@ class SiteFinish:
                 search.wait()
         return linked
 
-    def _guarded(self) -> bool:
-        """Whether the guard reads this site with its record (a public build's)."""
-        public = self.policy is not None and not self.policy.members
-        return public and self.guard_cache is not None
+    def _public(self) -> bool:
+        """Whether this is a public build, which the guard reads."""
+        return self.policy is not None and not self.policy.members
 
     def _early_read(self) -> EarlyScan | None:
         """What the build's fork read for the guard while Pagefind indexed, if it did: the
         open data's 265 MB at ten years of papers, read while this process would otherwise
         wait for the search index, so the guard's last step reads only the index's files
-        and what changed since (`leakscan.scan_early`). Only in a re-build (in a full build
-        Pagefind keeps both cores busy, and the guard then reads every file on both)."""
+        and what changed since (`leakscan.scan_early`). Only in a re-build, with the
+        guard's record, and only while Pagefind was still indexing when the outputs were
+        in (in a full build Pagefind keeps both cores busy, and the guard then reads every
+        file on both; with the index made, reading early would only read twice)."""
         reader, self.early_reader = self.early_reader, None
         early = reader.early_read() if reader is not None else None
         if early is not None:
