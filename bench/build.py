@@ -297,15 +297,25 @@ def add_meeting(data: Path) -> str:
     """A new meeting (a copy of the newest one, on 30 November): the everyday publication.
 
     Called again on the same data, it copies the newest meeting of another body (one
-    not copied yet), so each call publishes one more meeting.
+    not copied yet), so each call publishes one more meeting, one a body: once every body
+    has one, it stops with a message saying so.
     """
     meetings = sorted((data / "meetings").iterdir(), reverse=True)
     newest = next(
-        m
-        for m in meetings
-        if not m.name.endswith("-new")
-        and not (data / "meetings" / f"2026-11-30-{m.name[11:]}-new").exists()
+        (
+            m
+            for m in meetings
+            if not m.name.endswith("-new")
+            and not (data / "meetings" / f"2026-11-30-{m.name[11:]}-new").exists()
+        ),
+        None,
     )
+    if newest is None:
+        raise SystemExit(
+            f"{data / 'meetings'}: every body has a new meeting on 30 November already "
+            f"({len(list((data / 'meetings').glob('*-new')))} of them); write the archive "
+            "again (bench/archive.py) or remove the folders ending in -new"
+        )
     day = newest.name[:10]
     new_id = f"2026-11-30-{newest.name[11:]}-new"
     target = data / "meetings" / new_id
