@@ -198,11 +198,12 @@ def test_cache_folders_that_cannot_be_written_cost_only_work(
 
 
 @pytest.mark.parametrize("fork", ["answers", "fails halfway"])
-def test_cached_pages_placed_by_a_fork_make_the_same_site(
+def test_cached_pages_placed_by_forks_make_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
 ) -> None:
-    """A re-build places its cached pages in a fork while MkDocs draws the others
-    (PageCache.place_beside); a fork lost halfway has the rest placed by the build."""
+    """A re-build places its cached pages in forks, each a share, while MkDocs draws the
+    others (PageCache.place_beside); a fork lost halfway has its share placed by the build,
+    and only its share."""
     from committee_papers import pagecache
 
     data = copy_data(tmp_path / "data")
@@ -211,23 +212,41 @@ def test_cached_pages_placed_by_a_fork_make_the_same_site(
     folder.mkdir()
     (folder / "meeting.yml").write_text(NEW_MEETING)
 
-    parent, real, calls = os.getpid(), pagecache.PageCache.place, []
+    parent, real = os.getpid(), pagecache.PageCache.place
+    shares: list[list[str]] = []
+    here: list[list[str]] = []
 
     def place(self: pagecache.PageCache, pages: dict) -> None:
-        if os.getpid() != parent and fork == "fails halfway":
+        if os.getpid() == parent:
+            here.append(sorted(pages))
+        elif fork == "fails halfway" and list(pages) == shares[1]:
             real(self, dict(list(pages.items())[: len(pages) // 2]))
             raise OSError("the fork was lost")
-        if os.getpid() == parent:
-            calls.append(len(pages))
         real(self, pages)
+
+    real_beside = pagecache.PageCache.place_beside
+
+    def place_beside(self: pagecache.PageCache, pages: dict) -> None:
+        shares.extend(_shares(pages, pagecache.PLACE_FORKS))
+        real_beside(self, pages)
 
     monkeypatch.setattr(pagecache, "PLACE_APART", 0)
     monkeypatch.setattr(pagecache.PageCache, "place", place)
+    monkeypatch.setattr(pagecache.PageCache, "place_beside", place_beside)
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
-    # The build process placed nothing when the fork answered, and the rest when it did not.
-    assert len(calls) == (0 if fork == "answers" else 1) and all(calls)
+    # Every share had its fork; the build process placed nothing when they answered, and
+    # the lost fork's share (all of it again) when one did not.
+    assert len(shares) == pagecache.PLACE_FORKS and all(shares)
+    assert here == ([] if fork == "answers" else [sorted(shares[1])])
     monkeypatch.undo()
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def _shares(pages: dict, forks: int) -> list[list[str]]:
+    """The pages of each fork, as place_beside cuts them: in order, a share each."""
+    names = list(pages)
+    size = -(-len(names) // forks)
+    return [names[start : start + size] for start in range(0, len(names), size)]
 
 
 @pytest.mark.parametrize("fork", ["answers", "fails halfway"])

@@ -94,7 +94,7 @@ class _PageFiles(Files):
     MkDocs asks for the pages to read and to build with an explicit `inclusion=` (its two
     page loops in `build`); every other caller (the nav, the sitemap, the template context)
     asks without one and sees every page. A page left out of the loops is neither read,
-    converted, nor drawn: the plugin writes its cached HTML itself (`on_env`), while it stays
+    converted, nor drawn: the plugin writes its cached HTML itself (`on_nav`), while it stays
     a documentation page for the nav, links and the sitemap.
     """
 
@@ -524,12 +524,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         self._plan_pages()
         self._skip_cached_pages(files, config)
+        self._place_cached_pages()
         self._start_page_html(files)
         return nav
 
     def _skip_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
         """Pages served from the cache and not in the nav skip MkDocs' page loops (their
-        HTML is placed in on_env); they keep a Page for the sitemap. Pages in the nav (their
+        HTML is placed in on_nav); they keep a Page for the sitemap. Pages in the nav (their
         titles are the nav's) and every page under PAPERS_PAGE_CACHE_VERIFY take the long way.
         """
         self.placed = {}
@@ -550,8 +551,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             files.skip.add(uri)
             self.placed[file.abs_dest_path] = entry
 
-    # After MkDocs has read every page (and emptied the output folder long before), before it
-    # draws any: the pages left out of its loops are written from the cache.
+    def _place_cached_pages(self) -> None:
+        """The pages left out of MkDocs' loops, written from the cache as soon as they are
+        known (MkDocs emptied the output folder before `on_files`), so that the forks
+        placing them work while MkDocs reads and draws the other pages: begun in `on_env`,
+        half a second later, a re-build of ten years of papers waited for them."""
+        if self.page_cache is None or not self.placed:
+            return
+        if self.command == "build":  # serve's threads are not forked
+            self.page_cache.place_beside(self.placed)
+        else:
+            self.page_cache.place(self.placed)
+
+    # After MkDocs has read every page, before it draws any.
     # Jinja checks every template file's modification time each time a page includes it
     # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
@@ -562,11 +574,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
-        if self.page_cache is not None and self.placed:
-            if self.command == "build":  # serve's threads are not forked
-                self.page_cache.place_beside(self.placed)
-            else:
-                self.page_cache.place(self.placed)
         return env
 
     def _open_page_cache(self, config: MkDocsConfig) -> None:
