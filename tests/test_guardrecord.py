@@ -322,6 +322,36 @@ def test_files_read_early_are_taken_as_read_only_while_they_are_what_they_were(
     assert sorted(scanned) == ["late.html", "pagefind/index.pf_meta"]  # park.html: as read
 
 
+def test_an_early_reading_still_going_on_is_asked_for_once_the_site_is_listed(
+    tmp_path: Path, scanned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build process lists the site and loads the record while its fork still reads
+    early: the early reading, given as a callable, is asked for after both, once, and
+    stands as it does when given whole."""
+    cache = tmp_path / "cache"
+    folder = site(tmp_path, {"park.html": PARK, "depot.html": DEPOT})
+    public = digests([PARK, DEPOT])
+    assert scan_cached(folder, matcher(LAND), cache, public=public) == {}
+    site(tmp_path, {"park.html": f"{PARK} {DEPOT}", "depot.html": LAND})
+    early = leakscan.scan_early(folder, matcher(LAND), cache, public=public, leave=("x/",))
+    steps: list[str] = []
+    listed, loaded = leakscan.site_files, leakscan.guardrecord.load
+    monkeypatch.setattr(leakscan, "site_files", lambda *a: steps.append("list") or listed(*a))
+    monkeypatch.setattr(
+        leakscan.guardrecord, "load", lambda *a: steps.append("record") or loaded(*a)
+    )
+
+    def asked() -> leakscan.EarlyScan:
+        steps.append("early")
+        return early
+
+    scanned.clear()
+    found = scan_cached(folder, matcher(LAND), cache, public=public, early=asked)
+    assert set(found) == {"depot.html"} and found["depot.html"] == early.files["depot.html"][2]
+    assert steps == ["list", "record", "early"]
+    assert scanned == []  # both files as they were read early
+
+
 def test_a_clean_early_reading_is_remembered_as_a_whole_scan_is(
     tmp_path: Path, scanned: list[str]
 ) -> None:

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from . import guardrecord, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
-from .leakscan import EarlyScan, scan_cached, scan_files, site_files, theme_of
+from .leakscan import Early, scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
 #: Fragments shorter than this (after normalising) are too common to prove a leak.
@@ -396,7 +396,7 @@ def scan(
     found: Secrets,
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
-    early: EarlyScan | None = None,
+    early: Early = None,
 ) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears.
 
@@ -428,7 +428,7 @@ def check_site(
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
     found: Secrets | None = None,
-    early: EarlyScan | None = None,
+    early: Early = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
@@ -436,7 +436,7 @@ def check_site(
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     `found` is `secrets` of the same papers, worked out already (secretsahead.py), and
-    `early` what was read with them before the site was whole (`scan`).
+    `early` what was read with them before the site was whole, or how to get it (`scan`).
     """
     if found is None:
         found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)

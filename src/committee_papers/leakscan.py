@@ -787,6 +787,12 @@ class EarlyScan:
     learnt: set[int] = field(default_factory=set)
 
 
+#: What `scan_early` read, or how to get it: a callable is asked once the scan has listed
+#: the site and loaded its record, so the build process does that while its fork still
+#: reads (the fork's reading ended a re-build; `sitefinish.SiteFinish._guard`).
+Early = EarlyScan | Callable[[], EarlyScan | None] | None
+
+
 def scan_early(
     site_dir: Path,
     matcher: Finder,
@@ -878,7 +884,7 @@ def scan_cached(
     names: list[str] | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
-    early: EarlyScan | None = None,
+    early: Early = None,
 ) -> dict[str, set[str]]:
     """`scan_files` for an incremental build: files proved clean before are not read again.
 
@@ -898,7 +904,8 @@ def scan_cached(
 
     `early` is what `scan_early` read while the build was still writing some files: a
     file still as it was then is taken as read there; the site is listed again here, so
-    a file new or changed since is read, as is every file of a scan without it.
+    a file new or changed since is read, as is every file of a scan without it. Given as a
+    callable, it is asked once the site is listed and the record loaded.
     """
     inodes: dict[str, int] = {}
     if names is None:
@@ -911,13 +918,16 @@ def scan_cached(
     every_file_read = not clean
     # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
     known = record.strings if record is not None and clean else set()
+    read_early = early() if callable(early) else early
 
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
-        return _scan_share(site_dir, names, share, stored, inodes, clean, matcher, known, early)
+        return _scan_share(
+            site_dir, names, share, stored, inodes, clean, matcher, known, read_early
+        )
 
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
-    strings: set[int] = set(early.learnt) if early is not None else set()
+    strings: set[int] = set(read_early.learnt) if read_early is not None else set()
     for hits, keys, learnt in _in_forks(scan_share, _shares(names)):
         found.update(hits)
         now_clean.extend(keys)

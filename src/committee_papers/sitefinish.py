@@ -189,17 +189,23 @@ class SiteFinish:
         if self.page_cache is not None:
             self.page_cache.save_beside(self.specs)
         ahead, self.secrets_ahead = self.secrets_ahead, None
-        early = self._early_read()
-        leaks = check_site(
-            self.staging,
-            self.full_papers,
-            self.policy.papers,
-            also_public=self.template_text,
-            cache_dir=self.guard_cache,
-            stored=stored,
-            found=ahead.secrets() if ahead is not None else None,
-            early=early,
-        )
+        try:
+            # Asked for once the guard has listed the site and loaded its record, which
+            # this process does while the fork still reads.
+            leaks = check_site(
+                self.staging,
+                self.full_papers,
+                self.policy.papers,
+                also_public=self.template_text,
+                cache_dir=self.guard_cache,
+                stored=stored,
+                found=ahead.secrets() if ahead is not None else None,
+                early=self._early_read,
+            )
+        finally:
+            if self.early_reader is not None:  # not asked for: no secrets, or a failure
+                self.early_reader.stop()
+                self.early_reader = None
         self.timer.lap("guard")
         if leaks:
             if self.page_cache is not None:
