@@ -259,7 +259,7 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     build reuses every output), and a fork lost halfway through the outputs has them made
     by the build process instead (the secrets, answered first, stand)."""
     from committee_papers import buildfork as ahead
-    from committee_papers import forked, pagecache, secretsahead, steps
+    from committee_papers import forked, pagecache, secretsahead, sitefinish, steps
     from committee_papers.outputs import feeds
 
     data = _built_then_new_meeting(tmp_path, monkeypatch)
@@ -313,9 +313,23 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
         return real_entries(*args, **kwargs)
 
     monkeypatch.setattr(feeds, "entries", entries)
+    known: list[tuple[int, int]] = []  # outputs linked, and known to the guard by inode
+    real_stored = sitefinish.stored_outputs
+
+    def stored_outputs(cache, linked):  # type: ignore[no-untyped-def]
+        found = real_stored(cache, linked)
+        inside = os.path.join(os.fspath(cache.folder), "")
+        copies = [name for name, path in linked.items() if os.fspath(path).startswith(inside)]
+        known.append((len(copies), len(found)))
+        return found
+
+    monkeypatch.setattr(sitefinish, "stored_outputs", stored_outputs)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
         incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
     assert feeds_made_in == [parent]
+    # Every output linked from the cache's copies (not a data folder's image), by the fork
+    # or here, is known to the guard without reading it (the fork hands back strings).
+    assert len(known) == 1 and known[0][0] > 0 and known[0][1] == known[0][0]
     # The fork read the site but the search index for the guard while Pagefind made it
     # (a fork lost before has the guard read every file once the site is whole).
     early = any("read by the fork while Pagefind" in r.message for r in caplog.records)

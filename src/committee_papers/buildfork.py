@@ -41,7 +41,15 @@ from typing import TYPE_CHECKING, Any
 from . import forked
 from .guard import Secrets
 from .leakscan import EarlyScan, Stored, scan_early
-from .outputs import BUILD_PROCESS, Generator, all_files, fork_generators, remembered, write
+from .outputs import (
+    BUILD_PROCESS,
+    Generator,
+    Linked,
+    all_files,
+    fork_generators,
+    remembered,
+    write,
+)
 from .outputs.beside import Beside
 from .searchindex import INDEX_DIR
 from .secretsahead import SecretsAhead
@@ -176,7 +184,7 @@ class BuildFork:
                 self.stop()  # no outputs to wait for
         return self._first_taken
 
-    def result(self, read_early: Callable[[], bool] | None = None) -> dict[str, Path]:
+    def result(self, read_early: Callable[[], bool] | None = None) -> Linked:
         """Wait for the fork, take what the cache learnt in it; the output files linked
         from the cache's copies, by path. Made here when the fork did not answer.
 
@@ -222,14 +230,14 @@ def made_here(
     cache: PageCache | None,
     beside: Beside | None = None,
     generators: list[Generator] | None = None,
-) -> dict[str, Path]:
+) -> Linked:
     """Every output file of `policy`'s papers (or those of `generators`) written into
     `staging`, through `cache` when there is one (`beside`, a fork that puts them in place,
     is ended either way); the files linked from the cache's copies, by path."""
     return _written(staging, policy, cache, beside, generators)
 
 
-def made_beside_fork(staging: Path, policy: Policy, cache: PageCache | None) -> dict[str, Path]:
+def made_beside_fork(staging: Path, policy: Policy, cache: PageCache | None) -> Linked:
     """The output files the build process makes while its fork makes the others
     (`outputs.BUILD_PROCESS`), as `made_here` makes them."""
     return _written(staging, policy, cache, None, BUILD_PROCESS)
@@ -241,8 +249,8 @@ def _written(
     cache: PageCache | None,
     beside: Beside | None,
     generators: list[Generator] | None,
-) -> dict[str, Path]:
-    linked: dict[str, Path] = {}
+) -> Linked:
+    linked: Linked = {}
     with remembered(cache):
         write(staging, all_files(policy.papers, policy, generators), linked, beside)
     return linked
@@ -274,7 +282,9 @@ def _ahead(
         # goes back.
         before = set(cache.prints.learnt)
         linked = made_here(staging, policy, cache, generators=fork_generators())
-        yield linked, cache.outputs_done(before)
+        # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
+        # unpickle, while the guard's early reading waited for its go.
+        yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
         try:
             go.recv()  # every file but the search index is in place (result's read_early)
         except (EOFError, OSError):
@@ -286,7 +296,7 @@ def _ahead(
         yield scan_early(staging, found, guard_cache, None, found.public, leave, linked_from)
 
 
-def stored_outputs(cache: PageCache, linked: dict[str, Path]) -> Stored:
+def stored_outputs(cache: PageCache, linked: Linked) -> Stored:
     """The output files linked from the page cache (`linked`: site name -> the cache's
     copy), each with its stored name and inode, as the guard's `stored` names them (the
     cache's folder listed now: the outputs step has just stored some)."""

@@ -109,7 +109,7 @@ class SiteFinish:
                 fork.stop()
         self.secrets_ahead = self.build_fork = self.early_reader = None
 
-    def _outputs_and_search(self, pages: Stored) -> dict[str, Path]:
+    def _outputs_and_search(self, pages: Stored) -> outputs.Linked:
         """Every output file in place, while Pagefind (another process) indexes the pages:
         it does not read the outputs, and the guard, which reads the index, waits for it.
         The files linked from the page cache are returned (name -> the cache's copy)."""
@@ -128,7 +128,7 @@ class SiteFinish:
             # waited for this process's Python (the feeds) to let go of the interpreter,
             # and Pagefind began a second later.
             search = Background(self._index, pages, page_inodes(staging, self.search_groups))
-        linked: dict[str, Path] = {}
+        linked: outputs.Linked = {}
         try:
             if self.policy is not None:
                 if early is not None:
@@ -247,7 +247,7 @@ class SiteFinish:
                 )
         return found
 
-    def _stored_outputs(self, linked: dict[str, Path]) -> Stored:
+    def _stored_outputs(self, linked: outputs.Linked) -> Stored:
         """The output files linked from the page cache, as `_stored_pages` gives pages."""
         return {} if self.page_cache is None else stored_outputs(self.page_cache, linked)
 

@@ -119,10 +119,15 @@ def fork_generators() -> list[Generator]:
     return [generate for generate in GENERATORS if generate not in BUILD_PROCESS]
 
 
+#: Output files linked from a kept copy: site path -> the copy (a path, as a string where a
+#: fork handed it back).
+Linked = dict[str, "Path | str"]
+
+
 def write(
     site_dir: Path,
     files: Iterable[OutputFile],
-    linked: dict[str, Path] | None = None,
+    linked: Linked | None = None,
     beside: Beside | None = None,
 ) -> int:
     """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
@@ -169,7 +174,7 @@ def write(
     return count
 
 
-def _not_linked(linked: dict[str, Path] | None, paths: set[str]) -> None:
+def _not_linked(linked: Linked | None, paths: set[str]) -> None:
     """`linked` without the paths the fork copied or wrote rather than linked."""
     if linked is not None:
         for path in paths:
