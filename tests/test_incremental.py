@@ -444,3 +444,51 @@ def _built_then_new_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     folder.mkdir()
     (folder / "meeting.yml").write_text(NEW_MEETING)
     return data
+
+
+def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A first build of an archive (`AHEAD_FROM` pages or more) has the fork make its
+    outputs while the pages are drawn, at a lower priority, as a re-build does, but not
+    read the site early (Pagefind then keeps both cores busy): the site is the one the
+    build process makes, and the next build reuses every output the fork kept."""
+    from committee_papers import buildfork, sitefinish
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
+    data = copy_data(tmp_path / "data")
+    early: list[bool] = []
+    real_result = buildfork.BuildFork.result
+
+    def result(self, read_early=None):  # type: ignore[no-untyped-def]
+        early.append(read_early is not None)
+        return real_result(self, read_early)
+
+    niced = tmp_path / "niced"
+
+    def nice(increment: int) -> int:  # in the fork: noted in a file, the priority kept
+        niced.write_text(str(increment))
+        return 0
+
+    # Every page count an archive's, an empty page cache a first build's.
+    monkeypatch.setattr(buildfork, "AHEAD_FROM", 1)
+    monkeypatch.setattr(buildfork.BuildFork, "result", result)
+    monkeypatch.setattr(buildfork.os, "nice", nice)
+    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        ahead = file_digests(build_site(tmp_path / "ahead", data_dir=data))
+    messages = [r.message for r in caplog.records]
+    assert any("reused from the page cache (by a fork," in m for m in messages)
+    assert early == [False]  # the fork made the outputs and was not asked to read
+    assert not any("read by the fork while Pagefind" in m for m in messages)
+    assert niced.read_text() == str(buildfork.NICER)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        build_site(tmp_path / "ahead", data_dir=data)
+    made = [r.message for r in caplog.records if r.message.startswith("Output files:")]
+    assert made and made[0].endswith(", 0 made)")
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
+    assert ahead == file_digests(build_site(tmp_path / "here", data_dir=data))

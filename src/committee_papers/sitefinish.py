@@ -137,7 +137,12 @@ class SiteFinish:
                     outputs.write(staging, self.pdf_files, linked)
                     # Every file but the search index is in place: the fork reads them
                     # for the guard if Pagefind is still indexing (`_early_read`).
-                    reads = search is not None and self._public() and self.guard_cache is not None
+                    reads = (
+                        search is not None
+                        and self._public()
+                        and self.guard_cache is not None
+                        and early.reads_early
+                    )
                     self.early_reader = early if reads else None
                     linked.update(early.result(search.running if reads else None))
                     early = None  # its other answer, the secrets, is the guard's
