@@ -104,7 +104,7 @@ def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
     papers)."""
     if cache is None or not forked.available():
         return False
-    return len(cache.entries) >= AHEAD_FROM or pages >= AHEAD_FROM
+    return rebuild(cache) or pages >= AHEAD_FROM
 
 
 #: How much less the fork's share of the processor is while it makes a first build's
@@ -146,8 +146,11 @@ class BuildFork:
         self._first_taken: tuple[bool, Any] | None = None
         self._cache: PageCache | None = None
         self._reading = False
-        #: Whether the fork may read the site early for the guard (`go`).
-        self.reads_early = True
+        #: Whether the fork may read the site early for the guard once its outputs are in:
+        #: a re-build's, as the cache was when `go` was told (a first build's guard reads
+        #: every file on both cores once Pagefind is done, and Pagefind keeps both busy
+        #: before; the cache's entries grow as the pages are drawn).
+        self.reads_early = False
         go_receive, self._go = forked.pipe()
         self._fork: forked.Series | None = forked.Series(
             _ahead,
@@ -162,16 +165,13 @@ class BuildFork:
         )
         go_receive.close()  # the fork's end
 
-    def go(self, cache: PageCache | None, reads_early: bool = True) -> None:
+    def go(self, cache: PageCache | None) -> None:
         """Let the fork make the outputs through a copy of `cache` (opened there from its
-        key), or, with None, end once `first` is answered. `reads_early`: whether it may
-        then read the site early for the guard (a re-build's; a first build's guard reads
-        every file on both cores once Pagefind is done, and Pagefind keeps both busy
-        before)."""
+        key), or, with None, end once `first` is answered."""
         if self._go is None:
             return
         self._cache = cache
-        self.reads_early = reads_early
+        self.reads_early = rebuild(cache)
         with contextlib.suppress(OSError):
             self._go.send(None if cache is None else cache.key)
         if cache is None:

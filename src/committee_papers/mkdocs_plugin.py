@@ -31,7 +31,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
-from .buildfork import BuildFork, ahead_wanted, rebuild, start_fork
+from .buildfork import BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
 from .jinjacache import MemoryBytecodeCache
 from .loadcache import UnitMemory
@@ -468,8 +468,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.build_fork is not None:
             # Now the staging folder is the old site's folders (MkDocs emptied it before).
             cache = self.page_cache
-            wanted = ahead_wanted(cache, len(self.specs))
-            self.build_fork.go(cache if wanted else None, reads_early=rebuild(cache))
+            self.build_fork.go(cache if ahead_wanted(cache, len(self.specs)) else None)
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
