@@ -204,7 +204,7 @@ def test_cached_pages_placed_by_forks_make_the_same_site(
     """A re-build places its cached pages in forks, each a share, while MkDocs draws the
     others (PageCache.place_beside); a fork lost halfway has its share placed by the build,
     and only its share."""
-    from committee_papers import pagecache
+    from committee_papers import forked, pagecache
 
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
@@ -227,7 +227,7 @@ def test_cached_pages_placed_by_forks_make_the_same_site(
     real_beside = pagecache.PageCache.place_beside
 
     def place_beside(self: pagecache.PageCache, pages: dict) -> None:
-        shares.extend(_shares(pages, pagecache.PLACE_FORKS))
+        shares.extend(forked.runs(list(pages), pagecache.PLACE_FORKS))
         real_beside(self, pages)
 
     monkeypatch.setattr(pagecache, "PLACE_APART", 0)
@@ -240,13 +240,6 @@ def test_cached_pages_placed_by_forks_make_the_same_site(
     assert here == ([] if fork == "answers" else [sorted(shares[1])])
     monkeypatch.undo()
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
-
-
-def _shares(pages: dict, forks: int) -> list[list[str]]:
-    """The pages of each fork, as place_beside cuts them: in order, a share each."""
-    names = list(pages)
-    size = -(-len(names) // forks)
-    return [names[start : start + size] for start in range(0, len(names), size)]
 
 
 @pytest.mark.parametrize("fork", ["answers", "fails halfway"])
@@ -275,7 +268,7 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
             raise OSError("the fork was lost")
         return real(staging, policy, cache, generators=generators)
 
-    monkeypatch.setattr(ahead, "AHEAD_FROM", 0)
+    monkeypatch.setattr(ahead, "REBUILD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
     # Pagefind still indexing when the outputs are in (the fixture's is quick), so the fork
     # reads the site early for the guard.
@@ -361,7 +354,7 @@ def test_no_early_reading_once_the_search_index_is_made(
     from committee_papers import buildfork, steps
 
     data = _built_then_new_meeting(tmp_path, monkeypatch)
-    monkeypatch.setattr(buildfork, "AHEAD_FROM", 0)
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
     monkeypatch.setattr(steps.Background, "running", lambda self: False)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
         incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
@@ -449,7 +442,7 @@ def _built_then_new_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A first build of an archive (`AHEAD_FROM` pages or more) has the fork make its
+    """A first build of an archive (`FIRST_BUILD_AHEAD_FROM` pages or more) has the fork make its
     outputs while the pages are drawn, at a lower priority, as a re-build does, but not
     read the site early (Pagefind then keeps both cores busy): the site is the one the
     build process makes, and the next build reuses every output the fork kept."""
@@ -471,8 +464,10 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
         niced.write_text(str(increment))
         return 0
 
-    # Every page count an archive's, an empty page cache a first build's.
-    monkeypatch.setattr(buildfork, "AHEAD_FROM", 1)
+    # Every page count an archive's, an empty page cache a first build's, a kept one a
+    # re-build's.
+    monkeypatch.setattr(buildfork, "FIRST_BUILD_AHEAD_FROM", 1)
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 1)
     monkeypatch.setattr(buildfork.BuildFork, "result", result)
     monkeypatch.setattr(buildfork.os, "nice", nice)
     monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)

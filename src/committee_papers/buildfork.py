@@ -91,9 +91,11 @@ def start_fork(
     return secrets, fork
 
 
-#: A page cache holding this many entries marks a re-build, whose outputs are made ahead;
-#: a first build of this many pages has its outputs made ahead too.
-AHEAD_FROM = 2_000
+#: A page cache holding this many entries marks a re-build of an archive: its outputs are
+#: made ahead, and the fork then reads the site early for the guard.
+REBUILD_FROM = 2_000
+#: A first build of this many pages has its outputs made ahead too (at a lower priority).
+FIRST_BUILD_AHEAD_FROM = 2_000
 
 
 def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
@@ -104,7 +106,7 @@ def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
     papers)."""
     if cache is None or not forked.available():
         return False
-    return rebuild(cache) or pages >= AHEAD_FROM
+    return rebuild(cache) or pages >= FIRST_BUILD_AHEAD_FROM
 
 
 #: How much less the fork's share of the processor is while it makes a first build's
@@ -114,8 +116,8 @@ NICER = 10
 
 
 def rebuild(cache: PageCache | None) -> bool:
-    """Whether the page cache marks a re-build (`AHEAD_FROM` entries or more)."""
-    return cache is not None and len(cache.entries) >= AHEAD_FROM
+    """Whether the page cache marks a re-build (`REBUILD_FROM` entries or more)."""
+    return cache is not None and len(cache.entries) >= REBUILD_FROM
 
 
 class BuildFork:

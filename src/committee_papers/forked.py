@@ -13,7 +13,7 @@ import multiprocessing
 import pickle
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +23,19 @@ T = TypeVar("T")
 def available() -> bool:
     """Whether this system can fork a process that keeps this one's memory."""
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def runs(items: Sequence[T], count: int) -> list[list[T]]:
+    """`items` cut into at most `count` runs, in order, of one size (the last shorter): a
+    fork that places files works through one part of the folders, as the disk lays them."""
+    size = max(1, -(-len(items) // max(1, count)))
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def dealt(items: Sequence[T], count: int) -> list[list[T]]:
+    """`items` dealt to `count` hands, every `count`-th to each: each hand gets some of
+    every kind of file the list holds in turn, so the work of each is alike."""
+    return [list(items[start::count]) for start in range(min(count, len(items)))]
 
 
 def pipe() -> tuple[Any, Any]:

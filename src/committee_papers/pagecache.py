@@ -742,10 +742,8 @@ class PageCache:
         if len(pages) < PLACE_APART or not forked.available():
             self.place(pages)
             return
-        items = list(pages.items())
-        size = -(-len(items) // PLACE_FORKS)
-        for start in range(0, len(items), size):
-            share = dict(items[start : start + size])
+        for run in forked.runs(list(pages.items()), PLACE_FORKS):
+            share = dict(run)
             self._placing.append((forked.Forked(self.place, share, name="place-pages"), share))
 
     def placed(self) -> None:
