@@ -179,6 +179,36 @@ def test_the_index_keeps_each_read_once_and_only_those_of_kept_pages(tmp_path: P
     assert set(plan.hits) == set(reports)
 
 
+def test_reads_no_page_makes_are_kept_until_the_table_has_grown_a_quarter(
+    tmp_path: Path,
+) -> None:
+    """Compacting the table costs a second of every re-build at ten years of papers: reads
+    left behind by pages drawn again stay (never asked) until they are a quarter more."""
+    fill(tmp_path, DATA, AS_OF)
+    first = saved_index(tmp_path)
+    used = len(first["reads"])
+    assert first["compacted"] == (used, len(first["entries"]))
+
+    def rebuilt_with_stale_reads(count: int) -> dict[str, Any]:
+        cache, plan, specs = plan_for(tmp_path, DATA, AS_OF)
+        assert len(plan.hits) == len(specs)
+        cache.table.extend(((("stale", n, count), n)) for n in range(count))
+        cache.save([spec.src_uri for spec in specs])
+        return saved_index(tmp_path)
+
+    few = rebuilt_with_stale_reads(used // 5)
+    assert len(few["reads"]) == used + used // 5 and few["compacted"] == first["compacted"]
+    assert few["entries"] == first["entries"]
+    # The stale reads (not asked) still leave every page reused.
+    many = rebuilt_with_stale_reads(used // 10)
+    assert len(many["reads"]) == used and many["compacted"] == first["compacted"]
+    assert [many["reads"][n] for e in many["entries"].values() for n in e.reads] == [
+        first["reads"][n] for e in first["entries"].values() for n in e.reads
+    ]
+    _, plan, specs = plan_for(tmp_path, DATA, AS_OF)
+    assert len(plan.hits) == len(specs)
+
+
 def test_an_index_of_another_shape_only_costs_drawing_again(tmp_path: Path) -> None:
     fill(tmp_path, DATA, AS_OF)
     (path,) = tmp_path.glob(f"*/{pagecache.INDEX}")

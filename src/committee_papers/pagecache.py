@@ -439,6 +439,8 @@ class PageCache:
         self.table: list[tuple[tuple[Any, ...], Any]] = []
         self._numbers: dict[tuple[tuple[Any, ...], Any], int] | None = None
         self._fresh: list[bool | None] = []
+        #: The table's length, and the entries', when it was last compacted (`_write_index`).
+        self._compacted_at = (0, 0)
         self._owners: dict[tuple[Any, ...], Any] = {}
         self._names: set[str] | None = None
         self.prints = Fingerprints(origins, self._known_prints() if origins else None)
@@ -472,6 +474,9 @@ class PageCache:
                 log.info(f"Page cache: {INDEX}: index unreadable; drawing every page ({error})")
             else:
                 self.entries, self.table, self._fresh = entries, table, [None] * len(table)
+                with contextlib.suppress(TypeError, ValueError):
+                    reads, kept = saved.get("compacted")
+                    self._compacted_at = (int(reads), int(kept))
 
     def _known_prints(self) -> dict[bytes, bytes]:
         """The last build's fingerprints of papers as loaded (Fingerprints.known); none
@@ -971,7 +976,11 @@ class PageCache:
     def _write_index(self, pages: set[str], suffix: str = "") -> list[str]:
         """Write the index and the fingerprints (each name with `suffix`); the names written."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        table, entries = _compacted(self.table, self._kept_entries(pages))
+        table, entries = self.table, self._kept_entries(pages)
+        compacted = self._compacted_at
+        if len(table) > compacted[0] * COMPACT_GROWN or len(entries) < compacted[1] * COMPACT_KEPT:
+            table, entries = _compacted(table, entries)
+            compacted = (len(table), len(entries))
         _pickled(
             self.folder / (INDEX + suffix),
             {
@@ -979,6 +988,7 @@ class PageCache:
                 "key": self.key,
                 "reads": table,
                 "entries": {uri: tuple(entry) for uri, entry in entries.items()},
+                "compacted": compacted,
             },
         )
         written = [INDEX]
@@ -1008,6 +1018,16 @@ class PageCache:
         for folder in folders[KEEP_KEYS:]:
             if max(_mtime(folder), _mtime(folder / INDEX)) < unused:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The table of reads is compacted (`_compacted`) when it has grown to this many times its
+#: length when last compacted, or the entries kept have fallen to this share of theirs
+#: then (pages gone take their reads with them). A read no kept entry makes is never asked
+#: (entries name theirs), so until then it only takes room; compacting renumbered ten
+#: years of reads and entries in 1 s of every re-build (in the fork that writes the index),
+#: where publishing a meeting adds some 1% to the table.
+COMPACT_GROWN = 1.25
+COMPACT_KEPT = 0.8
 
 
 def _compacted(
