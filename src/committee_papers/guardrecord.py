@@ -20,7 +20,6 @@ unchanged pages that hold it. Such a fragment is no withheld text reaching the p
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import hashlib
 import json
@@ -85,15 +84,10 @@ def run_digests(runs: Iterable[bytes]) -> list[int]:
 
 
 def within(old: array, new: array) -> bool:
-    """Every digest of `old` is in `new` (both sorted, without repeats)."""
-    if len(old) > len(new):
-        return False
-    at = 0
-    for digest in old:
-        at = bisect.bisect_left(new, digest, at)
-        if at == len(new) or new[at] != digest:
-            return False
-    return True
+    """Every digest of `old` is in `new` (both sorted, without repeats). By a set: a walk of
+    both in order, bisecting, took 0.3 s at ten years of papers (375,000 digests), in the
+    build process and in its fork alike, where a set takes a fifth of that."""
+    return len(old) <= len(new) and set(new).issuperset(old)
 
 
 def load(folder: Path) -> Record | None:
