@@ -212,9 +212,24 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     site = feed(papers, policy, every=every)
     yield OutputFile(feed_url(), site.atom_str(pretty=True))
     yield OutputFile(feed_url(rss=True), site.rss_str(pretty=True))
+    newest = _newest_by_body(every)
     for body in sorted(papers.bodies.values(), key=lambda b: b.id):
-        body_feed = feed(papers, policy, body, every=every)
+        body_feed = feed(papers, policy, body, every=newest.get(body.id, []))
         yield OutputFile(feed_url(body), body_feed.atom_str(pretty=True))
+
+
+def _newest_by_body(
+    every: list[FeedEntry], limit: int = FEED_ENTRIES
+) -> dict[str, list[FeedEntry]]:
+    """The first `limit` entries of each body in `every` (newest first), in one pass: a
+    pass over ten years of entries for each of forty bodies took 0.2 s of every build."""
+    newest: dict[str, list[FeedEntry]] = {}
+    for entry in every:
+        for body in entry.bodies:
+            listed = newest.setdefault(body, [])
+            if len(listed) < limit:
+                listed.append(entry)
+    return newest
 
 
 GENERATORS.append(files)
