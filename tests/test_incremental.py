@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -365,6 +366,67 @@ def test_no_early_reading_once_the_search_index_is_made(
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
 
 
+@pytest.mark.parametrize("first", ["read", "written"])
+def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, first: str
+) -> None:
+    """The fork is told to read the site for the guard before the build process writes its
+    part of the outputs (the feeds), so it may read before or after one is written: a leak
+    in such a file stops the build either way (read by the guard's last step, or by the
+    fork), and the live site is left as it was."""
+    from mkdocs.exceptions import Abort
+
+    from committee_papers import buildfork, sitefinish
+
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    folder = data / "meetings" / "2027-01-12-planning"
+    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
+    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
+    live = tmp_path / "live"
+    before = file_digests(live)
+    read, written = tmp_path / "read", tmp_path / "written"
+    real_scan_early = buildfork.scan_early
+
+    def scan_early(*args, **kwargs):  # type: ignore[no-untyped-def]  # in the fork
+        if first == "written":
+            _wait_for(written)
+        found = real_scan_early(*args, **kwargs)
+        read.touch()
+        return found
+
+    real_made = sitefinish.made_beside_fork
+
+    def made_beside_fork(staging, policy, cache):  # type: ignore[no-untyped-def]
+        linked = real_made(staging, policy, cache)
+        if first == "read":
+            _wait_for(read)
+        (staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
+        written.touch()
+        return linked
+
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
+    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    monkeypatch.setattr(buildfork, "scan_early", scan_early)
+    monkeypatch.setattr(sitefinish, "made_beside_fork", made_beside_fork)
+    with (
+        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
+        pytest.raises(Abort),
+    ):
+        build_site(live, data_dir=data)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("feed-extra.xml: contains text of report 'depot-sale-terms'" in m for m in messages)
+    assert any("read by the fork while Pagefind" in m for m in messages)
+    assert file_digests(live) == before
+
+
+def _wait_for(path: Path, seconds: float = 120) -> None:
+    """Wait until `path` exists (another process makes it)."""
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never came"
+        time.sleep(0.01)
+
+
 def test_a_rebuild_with_nothing_changed_makes_no_output_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -452,11 +514,11 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     data = copy_data(tmp_path / "data")
     early: list[bool] = []
-    real_result = buildfork.BuildFork.result
+    real_read_early = buildfork.BuildFork.read_early
 
-    def result(self, read_early=None):  # type: ignore[no-untyped-def]
-        early.append(read_early is not None)
-        return real_result(self, read_early)
+    def read_early(self):  # type: ignore[no-untyped-def]
+        early.append(real_read_early(self))
+        return early[-1]
 
     niced = tmp_path / "niced"
 
@@ -468,7 +530,7 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     # re-build's.
     monkeypatch.setattr(buildfork, "FIRST_BUILD_AHEAD_FROM", 1)
     monkeypatch.setattr(buildfork, "REBUILD_FROM", 1)
-    monkeypatch.setattr(buildfork.BuildFork, "result", result)
+    monkeypatch.setattr(buildfork.BuildFork, "read_early", read_early)
     monkeypatch.setattr(buildfork.os, "nice", nice)
     monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):

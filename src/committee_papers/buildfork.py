@@ -128,7 +128,7 @@ class BuildFork:
     same cache with `open_cache(key)` and makes a re-build's outputs through it into
     `staging`; told None (a first build: the build process makes them), or without
     `open_cache` (a build without a page cache), it ends. After the outputs, told to
-    (`result`'s `read_early`), it reads the site for the guard with the secrets it worked
+    (`read_early`), it reads the site for the guard with the secrets it worked
     out and `guard_cache`, the guard's record.
 
     Each answer is taken once, in order: `first_answer` for `first()`, `result` for the
@@ -182,7 +182,7 @@ class BuildFork:
                 self.stop()
 
     def early_read(self) -> EarlyScan | None:
-        """What the fork read early (`result`'s `read_early`), waited for; None when it was
+        """What the fork read early (told to: `read_early`), waited for; None when it was
         not asked or did not answer (the guard then reads every file itself)."""
         if not self._reading:
             return None
@@ -210,26 +210,32 @@ class BuildFork:
                 self.stop()  # no outputs to wait for
         return self._first_taken
 
-    def result(self, read_early: Callable[[], bool] | None = None) -> Linked:
-        """Wait for the fork, take what the cache learnt in it; the output files linked
-        from the cache's copies, by path. Made here when the fork did not answer.
+    def read_early(self) -> bool:
+        """Tell the fork to read the site for the guard once its outputs are in (its
+        answer is `early_read`'s); whether it was told: only in a re-build whose outputs
+        it makes, with the secrets it worked out. Told before the build process writes its
+        own part of the outputs (the feeds), so that the fork goes on from its outputs to
+        the reading without waiting: a file written after the fork listed the site, or not
+        what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
+        go = self._go
+        if go is None or not self._first or self._cache is None or not self.reads_early:
+            return False
+        with contextlib.suppress(OSError):
+            go.send(True)
+            self._reading = True
+        self._close_go()
+        return self._reading
 
-        `read_early()`, asked once the outputs are in, says whether the fork then reads the
-        site for the guard (every file but the search index is in place, and Pagefind is
-        still indexing: `leakscan.scan_early`); its answer is `early_read`'s. Otherwise the
-        fork ends: with the index made already, reading early would only be read twice."""
+    def result(self) -> Linked:
+        """Wait for the fork, take what the cache learnt in it; the output files linked
+        from the cache's copies, by path. Made here when the fork did not answer. The fork
+        then ends, unless told to `read_early`."""
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         if self._first:
             self.first_answer()
         done, answer = self._next()
-        go = self._go
-        if done and go is not None and self._first and read_early is not None and read_early():
-            with contextlib.suppress(OSError):
-                go.send(True)
-                self._reading = True
-            self._close_go()
-        else:
+        if not self._reading:
             self.stop()
         if not done or answer is None:
             return made_here(self._staging, self._policy, cache, generators=fork_generators())
@@ -316,7 +322,7 @@ def _ahead(
         # unpickle, while the guard's early reading waited for its go.
         yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
         try:
-            go.recv()  # every file but the search index is in place (result's read_early)
+            go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):
             return
     if isinstance(found, Secrets) and len(found) and guard_cache is not None:

@@ -132,19 +132,21 @@ class SiteFinish:
         try:
             if self.policy is not None:
                 if early is not None:
-                    # The build process's part first, while the fork makes the rest.
-                    linked.update(made_beside_fork(staging, self.policy, self.page_cache))
                     outputs.write(staging, self.pdf_files, linked)
-                    # Every file but the search index is in place: the fork reads them
-                    # for the guard if Pagefind is still indexing (`_early_read`).
+                    # The fork reads the site for the guard once its outputs are in, while
+                    # Pagefind indexes (`_early_read`); told now, so that it does not wait
+                    # for the feeds: what it did not read is read by the guard's last step.
                     reads = (
                         search is not None
+                        and search.running()
                         and self._public()
                         and self.guard_cache is not None
-                        and early.reads_early
+                        and early.read_early()
                     )
                     self.early_reader = early if reads else None
-                    linked.update(early.result(search.running if reads else None))
+                    # The build process's part, while the fork makes the rest.
+                    linked.update(made_beside_fork(staging, self.policy, self.page_cache))
+                    linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while
@@ -179,8 +181,8 @@ class SiteFinish:
         wait for the search index, so the guard's last step reads only the index's files
         and what changed since (`leakscan.scan_early`). Only in a re-build, with the
         guard's record, and only while Pagefind was still indexing when the outputs were
-        in (in a full build Pagefind keeps both cores busy, and the guard then reads every
-        file on both; with the index made, reading early would only read twice)."""
+        written (in a full build Pagefind keeps both cores busy, and the guard then reads
+        every file on both; with the index made, reading early would only read twice)."""
         reader, self.early_reader = self.early_reader, None
         early = reader.early_read() if reader is not None else None
         if early is not None:
