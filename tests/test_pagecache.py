@@ -13,8 +13,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import os
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -207,6 +209,27 @@ def test_reads_no_page_makes_are_kept_until_the_table_has_grown_a_quarter(
     ]
     _, plan, specs = plan_for(tmp_path, DATA, AS_OF)
     assert len(plan.hits) == len(specs)
+
+
+def test_copies_in_use_are_marked_when_last_marked_hours_ago_and_gone_ones_drawn(
+    tmp_path: Path,
+) -> None:
+    """Another build's clean-up removes copies it does not name once a day old: a build
+    marks the copies it reuses as in use, but only those marked hours ago (marking every
+    one cost 0.5 s at ten years of papers), and draws again a page whose copy is gone."""
+    fill(tmp_path, DATA, AS_OF)
+    entries = saved_index(tmp_path)["entries"]
+    (folder,) = (path for path in tmp_path.iterdir() if path.is_dir())
+    recent, old, gone = [uri for uri in sorted(entries) if uri.startswith("reports/")][:3]
+    now = time.time()
+    hours = {recent: 2, old: 7}
+    for uri, ago in hours.items():
+        os.utime(folder / entries[uri].blob, (now - ago * 3600, now - ago * 3600))
+    (folder / entries[gone].blob).unlink()
+    _, plan, specs = plan_for(tmp_path, DATA, AS_OF)
+    assert set(plan.hits) == {spec.src_uri for spec in specs} - {gone}
+    assert now - (folder / entries[recent].blob).stat().st_mtime > 3600
+    assert now - (folder / entries[old].blob).stat().st_mtime < 600
 
 
 def test_an_index_of_another_shape_only_costs_drawing_again(tmp_path: Path) -> None:
