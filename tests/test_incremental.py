@@ -419,6 +419,61 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
     assert file_digests(live) == before
 
 
+def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fork's early reading leaves `api/all.json` (265 MB at ten years of papers) to
+    the build process, which reads it meanwhile; a leak in it stops the build, and without
+    one the site is a full build's."""
+    from mkdocs.exceptions import Abort
+
+    from committee_papers import buildfork, sitefinish
+
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    folder = data / "meetings" / "2027-01-12-planning"
+    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
+    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
+    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    fork_read = tmp_path / "fork-read"
+    real_scan_early = buildfork.scan_early
+
+    def scan_early(*args, **kwargs):  # type: ignore[no-untyped-def]  # in the fork
+        found = real_scan_early(*args, **kwargs)
+        fork_read.write_text("\n".join(found.files))
+        return found
+
+    bulk_read: list[list[str]] = []
+    real_bulk = buildfork.read_bulk_early
+
+    def read_bulk_early(staging, found, guard_cache):  # type: ignore[no-untyped-def]
+        if plant:
+            with (staging / buildfork.BULK).open("a") as bulk:
+                bulk.write(f'\n"{SECRET_TERMS}"')
+        early = real_bulk(staging, found, guard_cache)
+        bulk_read.append(sorted(early.files) if early is not None else [])
+        return early
+
+    monkeypatch.setattr(buildfork, "scan_early", scan_early)
+    monkeypatch.setattr(sitefinish, "read_bulk_early", read_bulk_early)
+    plant = True
+    with (
+        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
+        pytest.raises(Abort),
+    ):
+        build_site(tmp_path / "live", data_dir=data)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("api/all.json: contains text of report 'depot-sale-terms'" in m for m in messages)
+    plant = False
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert bulk_read == [["api/all.json"], ["api/all.json"]]
+    fork_names = fork_read.read_text().splitlines()
+    assert "api/all.json" not in fork_names and any(n.startswith("api/") for n in fork_names)
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
 def _wait_for(path: Path, seconds: float = 120) -> None:
     """Wait until `path` exists (another process makes it)."""
     deadline = time.monotonic() + seconds

@@ -573,7 +573,7 @@ def site_files(
 
     `inodes`, when given, is filled with each file's inode number (free: the folder listing
     holds it); a symbolic link to a file gets none, so it is always read. The folders
-    `leave` (relative, ending in "/") are not listed."""
+    `leave` (relative, ending in "/") are not listed, nor the files it names."""
     found: list[str] = []
     _walk_files(str(site_dir), "", found, inodes, leave)
     return sorted(found)
@@ -589,9 +589,12 @@ def _walk_files(
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_file():
-                found.append(prefix + entry.name)
+                name = prefix + entry.name
+                if leave and name in leave:
+                    continue
+                found.append(name)
                 if inodes is not None and not entry.is_symlink():
-                    inodes[prefix + entry.name] = entry.inode()
+                    inodes[name] = entry.inode()
             elif entry.is_dir(follow_symlinks=False):
                 inside = f"{prefix}{entry.name}/"
                 if inside not in leave:
@@ -795,6 +798,10 @@ class EarlyScan:
     files: dict[str, tuple[Identity, str | None, set[str]]] = field(default_factory=dict)
     learnt: set[int] = field(default_factory=set)
 
+    def joined(self, other: EarlyScan) -> EarlyScan:
+        """This reading and `other` (of other files, by another process) as one."""
+        return EarlyScan({**self.files, **other.files}, self.learnt | other.learnt)
+
 
 #: What `scan_early` read, or how to get it: a callable is asked once the scan has listed
 #: the site and loaded its record, so the build process does that while its fork still
@@ -810,6 +817,7 @@ def scan_early(
     public: array | None = None,
     leave: tuple[str, ...] = (),
     linked_from: Mapping[int, str] | None = None,
+    only: Iterable[str] | None = None,
 ) -> EarlyScan:
     """`scan_cached`'s reading begun while the build still writes the files below the
     folders `leave` (the search index): every other file is read now (by the build's
@@ -818,10 +826,15 @@ def scan_early(
     reads the search index's new files and what changed since, not the open data's 265
     MB: it never takes a result for a file without that file's inode, size and time of
     change being those it had before it was read. `linked_from` (a store's files: inode ->
-    stored name) adds to `stored` each site file that is one of them."""
+    stored name) adds to `stored` each site file that is one of them. With `only`, just
+    those files (the ones there) are read, the site not listed: another process reads the
+    rest early, leaving them (`leave` names folders, or files)."""
     inodes: dict[str, int] = {}
-    # Not even listed: the search index's folders are moved in while this reads.
-    names = site_files(site_dir, inodes, leave)
+    if only is None:
+        # Not even listed: the search index's folders are moved in while this reads.
+        names = site_files(site_dir, inodes, leave)
+    else:
+        names = [name for name in only if os.path.isfile(os.path.join(site_dir, name))]
     stored = dict(stored or {})
     if linked_from:
         for name, inode in inodes.items():

@@ -43,6 +43,7 @@ class SecretsAhead:
         self._args = (full, shown, list(also_public), memory)
         self._answer: Callable[[], tuple[bool, Secrets | None]] | None = None
         self._stop_answer: Callable[[], None] | None = None
+        self._found: Secrets | None = None
 
     def work(self) -> Secrets:
         """The secrets worked out (in whichever process calls this)."""
@@ -57,12 +58,13 @@ class SecretsAhead:
         self._answer, self._stop_answer = answer, stop
 
     def secrets(self) -> Secrets:
-        """The secrets: the fork's answer (waited for), or worked out here without one."""
-        answer, self._answer, self._stop_answer = self._answer, None, None
-        if answer is None:
-            return self.work()
-        done, found = answer()
-        return found if done and found is not None else self.work()
+        """The secrets: the fork's answer (waited for), or worked out here without one;
+        kept, for whoever asks again."""
+        if self._found is None:
+            answer, self._answer, self._stop_answer = self._answer, None, None
+            done, found = answer() if answer is not None else (False, None)
+            self._found = found if done and found is not None else self.work()
+        return self._found
 
     def stop(self) -> None:
         """Stop the work that would answer, wanted no more (the build failed before its

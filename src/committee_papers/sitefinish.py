@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs, siteskeleton
-from .buildfork import BuildFork, made_beside_fork, made_here, stored_outputs
+from .buildfork import BuildFork, made_beside_fork, made_here, read_bulk_early, stored_outputs
 from .guard import check_site
 from .leakscan import EarlyScan, Stored
 from .pagecache import PageCache, Plan, named_digest
@@ -76,8 +76,10 @@ class SiteFinish:
     #: The search index's files kept in the search store, as the guard's `stored`.
     search_files: Stored = field(default_factory=dict)
     search_store: SearchStore | None = None
-    #: The build's fork when it reads the site for the guard while Pagefind indexes.
+    #: The build's fork when it reads the site for the guard while Pagefind indexes, and
+    #: what this process read meanwhile (`read_bulk_early`).
     early_reader: BuildFork | None = field(default=None, init=False)
+    bulk_early: EarlyScan | None = field(default=None, init=False)
 
     def run(self) -> None:
         """Outputs, search index and guard; the staging folder live when all passed."""
@@ -162,6 +164,7 @@ class SiteFinish:
                         f"({made_by}{len(self.page_cache.outputs_made)} made)"
                     )
             self.timer.lap("outputs")
+            self._read_bulk_early()
         finally:
             if beside is not None:  # the outputs were never written: end the fork
                 beside.stop()
@@ -175,6 +178,15 @@ class SiteFinish:
         """Whether this is a public build, which the guard reads."""
         return self.policy is not None and not self.policy.members
 
+    def _read_bulk_early(self) -> None:
+        """While the fork reads the site early and Pagefind indexes, the open data's bulk
+        file read here for the guard (`buildfork.read_bulk_early`): the fork's reading
+        ended a re-build, this process waiting for it once the search index was made."""
+        ahead = self.secrets_ahead
+        if self.early_reader is None or ahead is None or self.guard_cache is None:
+            return
+        self.bulk_early = read_bulk_early(self.staging, ahead.secrets(), self.guard_cache)
+
     def _early_read(self) -> EarlyScan | None:
         """What the build's fork read for the guard while Pagefind indexed, if it did: the
         open data's 265 MB at ten years of papers, read while this process would otherwise
@@ -187,7 +199,10 @@ class SiteFinish:
         early = reader.early_read() if reader is not None else None
         if early is not None:
             log.info(f"Guard: {len(early.files)} files read by the fork while Pagefind indexed")
-        return early
+        bulk, self.bulk_early = self.bulk_early, None
+        if bulk is None:
+            return early
+        return bulk if early is None else early.joined(bulk)
 
     def _guard(self, stored: Stored) -> None:
         """The guard reads the site; a leak stops the build. The page cache's index is
