@@ -100,11 +100,7 @@ def test_the_guard_of_a_rebuild_scans_only_the_files_whose_bytes_changed(
         assert page.stat().st_ino in stored, f"{page} is not the page cache's copy"
 
     before = file_digests(live)
-    folder = data / "meetings" / "2027-01-12-planning"
-    folder.mkdir()
-    # With a Part 2 item: new withheld text, which the guard has never looked for.
-    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
-    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
+    _add_meeting(data, part_2=True)
     scanned: list[str] = []  # the files the guard scanned (its theme is learnt apart)
     scan = leakscan.Reader.find
     monkeypatch.setattr(
@@ -378,10 +374,7 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
 
     from committee_papers import buildfork, sitefinish
 
-    data = _built_then_new_meeting(tmp_path, monkeypatch)
-    folder = data / "meetings" / "2027-01-12-planning"
-    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
-    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
+    data = _built_then_new_meeting(tmp_path, monkeypatch, part_2=True)
     live = tmp_path / "live"
     before = file_digests(live)
     read, written = tmp_path / "read", tmp_path / "written"
@@ -404,8 +397,7 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
         written.touch()
         return linked
 
-    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
-    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    _fork_reads_early(monkeypatch)
     monkeypatch.setattr(buildfork, "scan_early", scan_early)
     monkeypatch.setattr(sitefinish, "made_beside_fork", made_beside_fork)
     with (
@@ -429,12 +421,8 @@ def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_th
 
     from committee_papers import buildfork, sitefinish
 
-    data = _built_then_new_meeting(tmp_path, monkeypatch)
-    folder = data / "meetings" / "2027-01-12-planning"
-    (folder / "meeting.yml").write_text(NEW_MEETING + PART_2_ITEM)
-    (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
-    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
-    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    data = _built_then_new_meeting(tmp_path, monkeypatch, part_2=True)
+    _fork_reads_early(monkeypatch)
     fork_read = tmp_path / "fork-read"
     real_scan_early = buildfork.scan_early
 
@@ -543,17 +531,35 @@ def test_a_rebuild_run_from_another_folder_draws_nothing_again(
     assert again == first
 
 
-def _built_then_new_meeting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _built_then_new_meeting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part_2: bool = False
+) -> Path:
     """The fixture's papers built live into tmp_path/live with the page and search caches
-    on, then a new meeting added to them; their folder."""
+    on, then a new meeting added to them (`_add_meeting`); their folder."""
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
+    _add_meeting(data, part_2)
+    return data
+
+
+def _add_meeting(data: Path, part_2: bool = False) -> None:
+    """The new planning meeting, with a Part 2 item and its report (`SECRET_TERMS`) if
+    `part_2`: withheld text the guard has never looked for."""
     folder = data / "meetings" / "2027-01-12-planning"
     folder.mkdir()
-    (folder / "meeting.yml").write_text(NEW_MEETING)
-    return data
+    (folder / "meeting.yml").write_text(NEW_MEETING + (PART_2_ITEM if part_2 else ""))
+    if part_2:
+        (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
+
+
+def _fork_reads_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build a re-build whose fork reads the site early, Pagefind still indexing."""
+    from committee_papers import buildfork, sitefinish
+
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
+    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
 
 
 def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
