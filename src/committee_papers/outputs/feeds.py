@@ -167,8 +167,9 @@ def feed(
 ) -> FeedGenerator:
     """The feed object, for Atom (`atom_str`) or, for the whole site, RSS (`rss_str`).
 
-    `every` is the site's entries when the caller has them already (`entries()`), so the
-    feeds of forty bodies do not gather ten years of papers forty times.
+    `every` is the entries when the caller has them already (the site's, `entries()`, or
+    a body's, `_newest_by_body`), so the feeds of forty bodies do not gather ten years of
+    papers forty times.
     """
     council = papers.site.council
     if every is None:
