@@ -8,8 +8,10 @@ the line maps later checks use.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -210,15 +212,23 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     the forks started."""
     from committee_papers import loadfork
 
+    return _forks_of(loadfork.Fork, monkeypatch)
+
+
+def _forks_of(kind: type, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the forks each `kind` (of loadfork.py) starts, with a fork for loads
+    however few their folders."""
+    from committee_papers import loadfork
+
     monkeypatch.setattr(loadfork, "FORK_UNITS", 2)
     pids: list[int] = []
-    start = loadfork.Fork.__init__
+    start = kind.__init__
 
-    def recorded(self: loadfork.Fork, *args: Any) -> None:
+    def recorded(self: Any, *args: Any) -> None:
         start(self, *args)
         pids.append(self.child.pid)
 
-    monkeypatch.setattr(loadfork.Fork, "__init__", recorded)
+    monkeypatch.setattr(kind, "__init__", recorded)
     return pids
 
 
@@ -269,6 +279,91 @@ def _failing(*args: Any) -> None:
     raise MemoryError("a fork out of memory")
 
 
+@pytest.fixture
+def read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every warm load of meeting folders reads ahead (loadfork.ReadAhead), however few;
+    the pids of the key forks started."""
+    from committee_papers import loadfork
+
+    pids = _forks_of(loadfork.ReadAhead, monkeypatch)
+    take = loadfork.ReadAhead.take
+
+    def taken(self: loadfork.ReadAhead, name: str) -> Any:
+        unit = take(self, name)
+        if unit is not None:
+            TAKEN.append(name)
+        return unit
+
+    TAKEN.clear()
+    monkeypatch.setattr(loadfork.ReadAhead, "take", taken)
+    return pids
+
+
+#: The units the last loads took from a read-ahead (the `read_ahead` fixture).
+TAKEN: list[str] = []
+
+
+def _warm_in_one_process(demo: Path, cache: Path) -> tuple[Any, list[str], Any]:
+    from committee_papers import loadfork
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loadfork, "FORK_UNITS", 10**9)
+        return loaded(demo, cache)
+
+
+def test_a_warm_load_reads_the_stored_units_while_a_fork_works_out_their_keys(
+    demo: Path, tmp_path: Path, read_ahead: list[int]
+) -> None:
+    """A re-build's load: the stored units unpickled ahead, each taken only where the key
+    fork found its files unchanged. With one report edited, one folder with an error and
+    one folder a link to outside the data folder, the papers, problems, line maps and cache
+    counts are those of the same load in one process, and the edit is read."""
+    council = "meetings/2026-12-16-council/meeting.yml"
+    edit(demo / council, "venue:", "venue: [unclosed")
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(demo / "meetings/2026-01-28-audit-governance", outside)
+    shutil.rmtree(demo / "meetings/2026-01-28-audit-governance")
+    (demo / "meetings/2026-01-28-audit-governance").symlink_to(outside)
+    age(demo)
+    for cache in (tmp_path / "two", tmp_path / "one"):
+        loaded(demo, cache)  # cold (its own fork): every clean folder stored
+    assert not read_ahead
+    report = next((demo / "meetings/2026-06-16-cabinet").glob("*.md"))
+    edit(report, "title:", "title: Edited,")
+    two = loaded(demo, tmp_path / "two")
+    assert len(read_ahead) == 1
+    one = _warm_in_one_process(demo, tmp_path / "one")
+    assert len(read_ahead) == 1
+    assert two[0] == one[0] and two[1] == one[1] and two[2][0] == one[2][0]
+    # Hits, misses, units stored, in order; the edited report is hashed by the fork and
+    # again by the build process, which loads its folder.
+    assert replace(two[2][1], hashed=0) == replace(one[2][1], hashed=0)
+    assert (two[2][1].hashed, one[2][1].hashed) == (2, 1)
+    assert two[2][1].missed == ["meeting:2026-06-16-cabinet", "meeting:2026-12-16-council"]
+    # Every other meeting folder (the link is never cached) was taken from the read-ahead.
+    assert len(TAKEN) == len(list((demo / "meetings").iterdir())) - 3
+    assert any(council in problem for problem in two[1])
+    assert any("symbolic link to a folder outside" in problem for problem in two[1])
+    assert any(title.startswith("Edited,") for title in _titles(two[0]))
+
+
+def test_a_key_fork_that_fails_leaves_every_folder_to_the_build_process(
+    demo: Path, tmp_path: Path, read_ahead: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for cache in (tmp_path / "two", tmp_path / "one"):
+        loaded(demo, cache)
+    monkeypatch.setattr(LoadCache, "detach", _failing)  # in the fork only: no answer
+    two = loaded(demo, tmp_path / "two")
+    assert len(read_ahead) == 1
+    one = _warm_in_one_process(demo, tmp_path / "one")
+    assert two[0] == one[0] and two[1] == one[1] and two[2][1] == one[2][1]
+    assert two[2][1].hits > 0 and two[2][1].misses == 0 and not TAKEN
+
+
+def _titles(papers: Any) -> list[str]:
+    return [report[1]["title"] for report in papers[1]["reports"].values()]
+
+
 def inner_keys(data: Path, cache: Path) -> dict[tuple[str, str, int], bytes]:
     """The origin key (load.origins) of every agenda item, minute, resolution and attendee,
     by meeting, kind and place; a paper without a key is missing from the result."""
@@ -308,3 +403,35 @@ def test_papers_inside_a_meeting_are_keyed_by_its_files(data: Path, tmp_path: Pa
     edited = MEETING.split("/")[1]
     for place, key in before.items():
         assert (after[place] == key) == (place[0] != edited), place
+
+
+def test_a_cache_stored_by_a_relative_data_path_serves_an_absolute_one(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`papers check --data data` and a build (which names the folder from mkdocs.yml's,
+    absolutely) share one load cache: the "TO DO" warnings kept with each meeting folder
+    serve either, so no unchanged meeting folder is read again for them (a folder with a
+    warning is never stored), and each warning is reported once."""
+    from committee_papers.clerk import todo
+
+    marked = demo / "meetings/2026-06-16-cabinet/revenue-outturn-2025-26.md"
+    edit(marked, "title: Revenue", "title: TO DO: a title. Revenue")
+    monkeypatch.chdir(demo.parent)
+    cache = tmp_path / "cache"
+    relative = load_with_problems(Path(demo.name), cache)[1]
+    read: list[Path] = []
+    scan = todo.placeholders_in
+
+    def recorded(paths: Any) -> list[Any]:
+        paths = list(paths)
+        read.extend(paths)
+        return scan(paths)
+
+    monkeypatch.setattr(todo, "placeholders_in", recorded)
+    absolute, sources = load_with_problems(demo.resolve(), cache)[1:]
+    assert sources.cache.hits > 20 and sources.cache.missed == ["meeting:2026-06-16-cabinet"]
+    warnings = [str(p) for p in absolute if "TO DO: a title" in str(p)]
+    assert (
+        len(warnings) == 1 and [str(p) for p in relative if "TO DO: a title" in str(p)] == warnings
+    )
+    assert not [path for path in read if "meetings" in path.parts], read

@@ -394,10 +394,15 @@ def _merged(
     loaded_units: dict[str, _Unit] = {}
     plain = True
     fork = None if touched is not None or computed else _forked(folder, names, root, units)
+    ahead = None
+    if fork is None and touched is None and not computed:
+        ahead = _read_ahead(folder, names, root, units)
     for folder_name in names:
         name = f"meeting:{folder_name}"
         # Kept only for a plain folder (never a link) in which nothing changed since.
         unit = None if touched is None or folder_name in touched else units.kept_unit(name)
+        if unit is None and ahead is not None:
+            unit = ahead.take(name)
         if unit is None:
             handed = fork.take(name) if fork is not None else None
             if handed is not None:
@@ -438,6 +443,22 @@ def _forked(folder: Path, names: list[str], root: Path, units: LoadCache) -> loa
         return unit, problems.found
 
     return loadfork.start([f"meeting:{n}" for n in names], units, load)
+
+
+def _read_ahead(
+    folder: Path, names: list[str], root: Path, units: LoadCache
+) -> loadfork.ReadAhead | None:
+    """The stored units of the meeting folders read while a fork works out their keys, on
+    a warm load (loadfork.ReadAhead)."""
+
+    def key_of(name: str) -> bytes | None:
+        meeting_dir = folder / name.removeprefix("meeting:")
+        if datafiles.outside(meeting_dir, root):
+            return None  # loaded by the build process, which reports it
+        files = unit_files(meeting_dir)
+        return None if files is None else units.key_of(files)
+
+    return loadfork.read_ahead([f"meeting:{n}" for n in names], units, key_of)
 
 
 def _patched(

@@ -22,15 +22,18 @@ def placeholders(data: Path, done: Mapping[Path, list[Problem]] | None = None) -
     `done` holds the warnings of folders already scanned (as the loader read them, or from
     its cache): they are not read again.
     """
-    # By their paths as text: ten years of papers are 3,200 folders to look up.
-    known = {os.fspath(folder): warnings for folder, warnings in (done or {}).items()}
+    # By their absolute paths as text: ten years of papers are 3,200 folders to look up,
+    # and the load cache keeps the folders as the load that stored them named the data
+    # folder (`papers check --data data` and a build's absolute path share one cache).
+    known = {os.path.abspath(folder): warnings for folder, warnings in (done or {}).items()}
     found: list[Problem] = []
     paths: list[Path] = []
     # What Path.rglob("*.yml") and ("*.md") find (no descent into linked folders), pruned.
     for top, folders, names in os.walk(data):
         kept = []
+        inside = os.path.abspath(top)
         for name in folders:
-            warnings = known.get(os.path.join(top, name))
+            warnings = known.get(os.path.join(inside, name))
             if warnings is not None:
                 found.extend(warnings)
             else:
