@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -117,3 +118,17 @@ def file_digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def forks_started(kind: type, monkeypatch: Any) -> list[int]:
+    """The pids of the forks each object of `kind` starts (as its `child`), from now on
+    (e.g. loadfork.Fork: a load's fork); `monkeypatch` is the test's."""
+    pids: list[int] = []
+    start = kind.__init__
+
+    def recorded(self: Any, *args: Any) -> None:
+        start(self, *args)
+        pids.append(self.child.pid)
+
+    monkeypatch.setattr(kind, "__init__", recorded)
+    return pids

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from support import DATA, build_site, copy_data, edit, file_digests
+from support import DATA, build_site, copy_data, edit, file_digests, forks_started
 
 from committee_papers.load import load_with_problems
 from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
@@ -221,15 +221,7 @@ def _forks_of(kind: type, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from committee_papers import loadfork
 
     monkeypatch.setattr(loadfork, "FORK_UNITS", 2)
-    pids: list[int] = []
-    start = kind.__init__
-
-    def recorded(self: Any, *args: Any) -> None:
-        start(self, *args)
-        pids.append(self.child.pid)
-
-    monkeypatch.setattr(kind, "__init__", recorded)
-    return pids
+    return forks_started(kind, monkeypatch)
 
 
 @pytest.fixture

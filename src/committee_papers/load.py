@@ -75,6 +75,9 @@ class Sources:
     # The papers loaded from a unit whose files the load cache knows, by id: the paper and
     # a key naming it by those files and its place in the unit (`origins`).
     origins: dict[int, tuple[Any, bytes]] = field(default_factory=dict)
+    # The checks between files, still running in a fork (`load_with_problems`'s
+    # `checks_beside`): their problems are not yet among the load's.
+    checks_beside: loadfork.ChecksBeside | None = None
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -126,7 +129,11 @@ def load(data_dir: Path | str, cache: Path | str | None = None) -> Papers:
 
 
 def load_with_problems(
-    data_dir: Path | str, cache: Path | str | None = None, memory: UnitMemory | None = None
+    data_dir: Path | str,
+    cache: Path | str | None = None,
+    memory: UnitMemory | None = None,
+    *,
+    checks_beside: bool = False,
 ) -> tuple[Papers | None, Problems, Sources]:
     """Load and validate everything below `data_dir`, returning every problem found.
 
@@ -134,10 +141,14 @@ def load_with_problems(
     unchanged since an earlier load are not read, parsed or validated again. The result is
     the same with or without it. `memory` keeps the units in this process for the next
     load (`mkdocs serve`), which then reads no cache file (`loadcache.UnitMemory`).
+    With `checks_beside` (a build's load), the checks between files may still be running
+    in a fork when this returns (`sources.checks_beside`, loadfork.ChecksBeside): the
+    problems returned are then those found reading the files, and the caller takes the
+    rest from it before it uses the papers for anything that is kept.
     """
     data = Path(data_dir)
     with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:
-        papers, problems, sources = _load_all(data, units)
+        papers, problems, sources = _load_all(data, units, checks_beside)
         sources.cache = units.stats
         sources.origins = origins(units.kept)
         remember_plain_text(sources.plain_texts)
@@ -198,7 +209,9 @@ def _inside(meeting: Meeting, key: bytes, found: dict[int, tuple[Any, bytes]]) -
             )
 
 
-def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, Sources]:
+def _load_all(
+    data: Path, units: LoadCache, checks_beside: bool = False
+) -> tuple[Papers | None, Problems, Sources]:
     problems, sources = Problems(), Sources(root=data)
     if not data.is_dir():
         problems.add(display_path(data), (), "the data folder does not exist")
@@ -226,12 +239,25 @@ def _load_all(data: Path, units: LoadCache) -> tuple[Papers | None, Problems, So
         notices=load_notices(data / "notices.yml", read, problems),
     )
     memo = units.memory.checks if units.memory else None
+    checks = partial(_checked, papers, sources, data, memo)
+    if checks_beside and memo is None:
+        sources.checks_beside = loadfork.checks_beside(checks)
+    if sources.checks_beside is None:
+        problems.extend(checks())
+    return papers, problems, sources
+
+
+def _checked(
+    papers: Papers, sources: Sources, data: Path, memo: dict[str, Any] | None
+) -> list[Problem]:
+    """What the checks between files find: they read the papers and add problems."""
+    problems = Problems()
     check_links(papers, sources, problems, memo)
     check_markdown_links(papers, sources, problems, memo)
     check_deadlines(papers, sources, problems, memo)
     check_year_addresses(papers, data, problems)
     problems.extend(placeholders(data, sources.placeholders))
-    return papers, problems, sources
+    return problems.found
 
 
 def _read_yaml(path: Path, sources: Sources, problems: Problems) -> tuple[Any, LineMap]:

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from . import namedmemo
-from .load import load_with_problems
+from .load import Sources, load_with_problems
 from .loadcache import UnitMemory
 from .model import Papers
 from .policy import Audience, Policy
-from .problems import DataError, Problem
+from .problems import DataError, Problem, Problems
 from .projection import project
 from .serveslice import slice_papers
 from .steps import StepTimer
@@ -40,6 +40,16 @@ class Prepared:
     warnings: list[Problem]
     #: Meetings and reports loaded and checked but left out of serve's slice.
     beyond_slice: frozenset[str] = frozenset()
+
+
+def _checked(problems: Problems, sources: Sources) -> None:
+    """The problems of the checks between files run beside the projection (load.py's
+    `checks_beside`) taken into `problems`; `DataError` when there are any."""
+    beside, sources.checks_beside = sources.checks_beside, None
+    if beside is not None:
+        problems.extend(beside.found())
+    if problems:
+        raise DataError(problems)
 
 
 def prepare(
@@ -61,9 +71,13 @@ def prepare(
     (serveslice.py). `site_url` is the address feeds and open data link back to when
     site.yml names none. `traced`: the as-of date reports how each page uses it, for the
     page cache (tracing.TracedDate)."""
-    papers, problems, sources = load_with_problems(data_dir, load_cache, memory)
+    # A build's checks between files run in a fork while its papers are projected.
+    papers, problems, sources = load_with_problems(
+        data_dir, load_cache, memory, checks_beside=memory is None
+    )
     timer.lap("load")
     if problems or papers is None:
+        _checked(problems, sources)  # every problem listed at once
         raise DataError(problems)
     beyond: frozenset[str] = frozenset()
     if serve_meetings is not None:
@@ -82,7 +96,13 @@ def prepare(
     named = None
     if load_cache is not None and memory is None:
         named = namedmemo.load(load_cache, sources.origins, papers.people)
-    shown = project(papers, full_policy, named)
+    try:
+        shown = project(papers, full_policy, named)
+    except Exception:
+        # Papers the checks reject may be what the projection could not take.
+        _checked(problems, sources)
+        raise
+    _checked(problems, sources)
     if named is not None:
         namedmemo.save(load_cache, named)
     day = TracedDate.of(full_policy.as_of) if traced else full_policy.as_of

@@ -1,0 +1,124 @@
+"""A build's checks between files run in a fork while the papers are projected
+(loadfork.ChecksBeside): a build still stops on every problem they find, listed with the
+problems of reading the files, as when they ran before the projection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import DATA, copy_data, edit, forks_started
+
+from committee_papers import loadfork, preparation
+from committee_papers.load import load_with_problems
+from committee_papers.policy import Audience
+from committee_papers.problems import DataError
+from committee_papers.steps import StepTimer
+
+AS_OF = dt.date(2026, 11, 23)
+MEETING = "meetings/2026-06-16-cabinet/meeting.yml"
+
+
+@pytest.fixture
+def beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the check forks started."""
+    return forks_started(loadfork.ChecksBeside, monkeypatch)
+
+
+def prepared_problems(data: Path, tmp_path: Path) -> list[str] | None:
+    """The problems a build's preparation stops on (None: it did not stop)."""
+    try:
+        preparation.prepare(
+            data, Audience.public, AS_OF, timer=StepTimer(), load_cache=tmp_path / "cache"
+        )
+    except DataError as error:
+        return [str(problem) for problem in error.problems]
+    return None
+
+
+def checked_in_one_process(data: Path) -> list[str]:
+    return [str(problem) for problem in load_with_problems(data)[1]]
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return copy_data(tmp_path / "data", DATA)
+
+
+def test_a_build_stops_on_what_the_checks_beside_find_with_every_other_problem(
+    data: Path, tmp_path: Path, beside: list[int]
+) -> None:
+    """A report named on an agenda that no folder holds (a check between files) and a
+    meeting file that cannot be read (found reading the files): both listed, as the same
+    load in one process lists them; and a "TO DO" (a warning) does not stop a build."""
+    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    edit(data / "meetings/2026-12-16-council/meeting.yml", "venue:", "venue: [unclosed")
+    found = prepared_problems(data, tmp_path)
+    assert len(beside) == 1
+    assert found is not None and found == checked_in_one_process(data)
+    assert any("no-such-report" in problem for problem in found)
+    assert any("2026-12-16-council/meeting.yml" in problem for problem in found)
+
+
+def test_the_checks_beside_alone_stop_a_build(
+    data: Path, tmp_path: Path, beside: list[int]
+) -> None:
+    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(data, tmp_path)
+    assert len(beside) == 1
+    assert found is not None and found == checked_in_one_process(data)
+    assert any("no-such-report" in problem for problem in found)
+
+
+def test_papers_that_pass_build_and_a_warning_is_kept(
+    data: Path, tmp_path: Path, beside: list[int]
+) -> None:
+    report = data / "meetings/2026-06-16-cabinet/revenue-outturn-2025-26.md"
+    report.write_text(report.read_text() + "\nTO DO: a title.\n", encoding="utf-8")
+    prepared = preparation.prepare(
+        data, Audience.public, AS_OF, timer=StepTimer(), load_cache=tmp_path / "cache"
+    )
+    assert len(beside) == 1
+    assert any("TO DO: a title" in str(warning) for warning in prepared.warnings)
+
+
+def test_a_projection_that_fails_on_papers_the_checks_reject_reports_their_problems(
+    data: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The projection now runs before the checks' answer: where it fails on papers the
+    checks reject, the build lists their problems, not a traceback; on papers they pass,
+    its error is the projection's own."""
+
+    def failing(*args: Any) -> Any:
+        raise KeyError("no-such-report")
+
+    monkeypatch.setattr(preparation, "project", failing)
+    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(data, tmp_path)
+    assert found is not None and any("no-such-report" in problem for problem in found)
+    edit(data / MEETING, "report: no-such-report", "report: revenue-outturn-2025-26")
+    with pytest.raises(KeyError):
+        prepared_problems(data, tmp_path)
+
+
+def test_a_check_fork_that_fails_leaves_the_checks_to_the_build_process(
+    data: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from committee_papers import links
+
+    here, check = os.getpid(), links.check_links
+
+    def only_here(*args: Any) -> None:
+        if os.getpid() != here:
+            raise MemoryError("a fork out of memory")
+        check(*args)
+
+    monkeypatch.setattr("committee_papers.load.check_links", only_here)
+    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(data, tmp_path)
+    assert len(beside) == 1
+    assert found is not None and any("no-such-report" in problem for problem in found)
