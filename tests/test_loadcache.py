@@ -7,6 +7,7 @@ the line maps later checks use.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -427,3 +428,24 @@ def test_a_cache_stored_by_a_relative_data_path_serves_an_absolute_one(
         len(warnings) == 1 and [str(p) for p in relative if "TO DO: a title" in str(p)] == warnings
     )
     assert not [path for path in read if "meetings" in path.parts], read
+
+
+def test_the_table_of_files_keeps_each_file_seen_and_only_those(demo: Path, tmp_path: Path) -> None:
+    """A load writes only the rows of the files whose stat changed, are new or gone (a
+    re-build sees some 40,000 files, nearly all as they were): the table is then every
+    file of the data folder's units, each with its hash, as writing it whole gives."""
+    cache = tmp_path / "cache"
+    loaded(demo, cache)
+    shutil.rmtree(demo / "meetings/2025-12-10-planning")
+    added = demo / "meetings/2026-06-16-cabinet/added.md"
+    added.write_text("---\ntitle: Added\n---\nText\n", encoding="utf-8")
+    load_with_problems(demo, cache)
+    (db,) = cache.glob("*.sqlite")
+    with sqlite3.connect(db) as connection:
+        rows = {path: sha for path, _, sha in connection.execute("SELECT * FROM files")}
+    units = [*(demo / "meetings").iterdir(), *(demo / "bodies").iterdir()]
+    files = {path for unit in units for path in (unit_files(unit) if unit.is_dir() else [unit])}
+    assert set(rows) == {os.path.relpath(path, demo) for path in files}
+    assert (
+        rows["meetings/2026-06-16-cabinet/added.md"] == hashlib.sha256(added.read_bytes()).digest()
+    )

@@ -396,10 +396,19 @@ class LoadCache:
             if self.db is None:
                 return
             with self.db:
-                self.db.execute("DELETE FROM files")
+                # Only the rows that changed: a re-build of ten years of papers sees some
+                # 40,000 files, nearly all as they were (rewriting all took 0.1 s).
+                known, seen = self.files, self.seen_files
                 self.db.executemany(
-                    "INSERT INTO files VALUES (?, ?, ?)",
-                    [(path, stat, sha) for path, (stat, sha) in self.seen_files.items()],
+                    "DELETE FROM files WHERE path = ?", [(path,) for path in known - seen.keys()]
+                )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                    [
+                        (path, stat, sha)
+                        for path, (stat, sha) in seen.items()
+                        if known.get(path) != (stat, sha)
+                    ],
                 )
                 names = {row[0] for row in self.db.execute("SELECT name FROM units")}
                 self.db.executemany(
