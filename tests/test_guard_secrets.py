@@ -42,3 +42,41 @@ def test_shared_objects_passed_over_give_the_same_secrets(folder: Path) -> None:
     found = guard.secrets(full, shown)
     assert found.papers == every_object_walked(full, shown)
     assert found.papers  # the demo and the fixture withhold papers
+
+
+def walked_by_calls(value: object, found: list[str], shared: dict[int, object]) -> None:
+    """The public walk as one call per object (as it was before its loop over a stack)."""
+    if type(value) is str:
+        found.append(value)  # type: ignore[arg-type]
+    elif type(value) in guard._ATOMS or isinstance(value, guard.Enum):
+        return  # a str Enum too: a label, never text of the papers
+    elif isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, guard.BaseModel):
+        shared[id(value)] = value
+        for item in value.__dict__.values():
+            walked_by_calls(item, found, shared)
+    elif isinstance(value, list | tuple | set | frozenset):
+        shared[id(value)] = value
+        for item in value:
+            walked_by_calls(item, found, shared)
+    elif isinstance(value, dict):
+        shared[id(value)] = value
+        for key, item in value.items():
+            walked_by_calls(key, found, shared)
+            walked_by_calls(item, found, shared)
+
+
+@pytest.mark.parametrize("folder", [DATA, FIXTURE], ids=["demo", "fixture"])
+def test_the_public_walk_finds_every_string_and_object_a_call_per_object_finds(
+    folder: Path,
+) -> None:
+    full = load(folder)
+    shown = project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
+    roots = guard._roots(shown)
+    looped: tuple[list[str], dict[int, object]] = ([], {})
+    called: tuple[list[str], dict[int, object]] = ([], {})
+    guard._walk_public(roots, *looped)
+    walked_by_calls(roots, *called)
+    assert sorted(looped[0]) == sorted(called[0]) and len(looped[0]) > 300
+    assert looped[1].keys() == called[1].keys()

