@@ -79,27 +79,28 @@ def prepare(
     if problems or papers is None:
         _checked(problems, sources)  # every problem listed at once
         raise DataError(problems)
-    beyond: frozenset[str] = frozenset()
-    if serve_meetings is not None:
-        # Checked whole, drawn in part: the newest meetings and what they need.
-        whole = papers
-        papers = slice_papers(papers, serve_meetings, memory.checks if memory else None)
-        beyond = frozenset(
-            (set(whole.meetings) - set(papers.meetings))
-            | (set(whole.reports) - set(papers.reports))
-        )
-    # Feeds, calendars and open data link back with absolute addresses.
-    if papers.site.site_url is None and site_url:
-        papers.site.site_url = site_url
-    full_policy = Policy(papers, audience, as_of)
-    # A build keeps whom each paper as loaded names (namedmemo.py); serve slices anyway.
-    named = None
-    if load_cache is not None and memory is None:
-        named = namedmemo.load(load_cache, sources.origins, papers.people)
+    # What follows runs before the checks beside have answered: where it fails on papers
+    # they reject, their problems are what the clerk is shown.
     try:
+        beyond: frozenset[str] = frozenset()
+        if serve_meetings is not None:
+            # Checked whole, drawn in part: the newest meetings and what they need.
+            whole = papers
+            papers = slice_papers(papers, serve_meetings, memory.checks if memory else None)
+            beyond = frozenset(
+                (set(whole.meetings) - set(papers.meetings))
+                | (set(whole.reports) - set(papers.reports))
+            )
+        # Feeds, calendars and open data link back with absolute addresses.
+        if papers.site.site_url is None and site_url:
+            papers.site.site_url = site_url
+        full_policy = Policy(papers, audience, as_of)
+        # A build keeps whom each paper as loaded names (namedmemo.py); serve slices anyway.
+        named = None
+        if load_cache is not None and memory is None:
+            named = namedmemo.load(load_cache, sources.origins, papers.people)
         shown = project(papers, full_policy, named)
     except Exception:
-        # Papers the checks reject may be what the projection could not take.
         _checked(problems, sources)
         raise
     _checked(problems, sources)
