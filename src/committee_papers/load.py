@@ -141,10 +141,11 @@ def load_with_problems(
     unchanged since an earlier load are not read, parsed or validated again. The result is
     the same with or without it. `memory` keeps the units in this process for the next
     load (`mkdocs serve`), which then reads no cache file (`loadcache.UnitMemory`).
-    With `checks_beside` (a build's load), the checks between files may still be running
-    in a fork when this returns (`sources.checks_beside`, loadfork.ChecksBeside): the
-    problems returned are then those found reading the files, and the caller takes the
-    rest from it before it uses the papers for anything that is kept.
+    With `checks_beside`, the checks between files may still be running in a fork when
+    this returns (`sources.checks_beside`, loadfork.ChecksBeside; never with a `memory`,
+    whose memo of checks lives in this process): the problems returned are then those
+    found reading the files, and the caller takes the rest from it before it uses the
+    papers for anything that is kept.
     """
     data = Path(data_dir)
     with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:

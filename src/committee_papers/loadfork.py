@@ -95,17 +95,17 @@ class Fork:
         return self.answer
 
 
+def _second_core() -> bool:
+    """Whether a fork can work beside the build process: the system forks, and has a
+    second core for it (on one, a fork only splits the same core and costs its start)."""
+    return (os.cpu_count() or 1) >= 2 and forked.available()
+
+
 def start(names: list[str], units: LoadCache, load: Callable[[str], Loaded]) -> Fork | None:
     """A fork reading the last part of `names`, when the load is cold and large enough.
     Not in `mkdocs serve` (a load with a memory): its server's threads are running, and a
     fork copies none of them, only the locks they may hold; it loads cold once a start."""
-    if (
-        len(names) < FORK_UNITS
-        or not units.cold
-        or units.memory is not None
-        or (os.cpu_count() or 1) < 2
-        or not forked.available()
-    ):
+    if len(names) < FORK_UNITS or not units.cold or units.memory is not None or not _second_core():
         return None
     share = names[len(names) - int(len(names) * FORK_SHARE) :]
     try:
@@ -179,8 +179,7 @@ def read_ahead(
         or units.cold
         or units.db is None
         or units.memory is not None
-        or (os.cpu_count() or 1) < 2
-        or not forked.available()
+        or not _second_core()
     ):
         return None
     try:
@@ -216,7 +215,7 @@ class ChecksBeside:
 def checks_beside(check: Callable[[], list[Problem]]) -> ChecksBeside | None:
     """A `ChecksBeside`, where the system forks and has a second core; None elsewhere
     (the caller checks there and then)."""
-    if (os.cpu_count() or 1) < 2 or not forked.available():
+    if not _second_core():
         return None
     try:
         return ChecksBeside(check)

@@ -71,10 +71,9 @@ def prepare(
     (serveslice.py). `site_url` is the address feeds and open data link back to when
     site.yml names none. `traced`: the as-of date reports how each page uses it, for the
     page cache (tracing.TracedDate)."""
-    # A build's checks between files run in a fork while its papers are projected.
-    papers, problems, sources = load_with_problems(
-        data_dir, load_cache, memory, checks_beside=memory is None
-    )
+    # The checks between files run in a fork while the papers are projected (where the
+    # load can: not with serve's memory of checks).
+    papers, problems, sources = load_with_problems(data_dir, load_cache, memory, checks_beside=True)
     timer.lap("load")
     if problems or papers is None:
         _checked(problems, sources)  # every problem listed at once
