@@ -197,7 +197,7 @@ class LoadCache:
         errors). `paths=None` means the unit cannot be cached (it holds a symbolic link).
         """
         cached = self.path is not None or self.memory is not None
-        key = self._key(paths) if cached and paths is not None else None
+        key = self.key_of(paths) if cached and paths is not None else None
         if key is None:
             self.stats.uncached += 1
             return compute()[0]
@@ -206,8 +206,7 @@ class LoadCache:
         if stored is None and not self.warm:
             stored = self._stored(name, key)
         if stored is not None:
-            self.stats.hits += 1
-            self.kept[name] = (key, stored)
+            self.take_stored(name, key, stored)
             return stored
         self.stats.misses += 1
         self.stats.missed.append(name)
@@ -274,9 +273,7 @@ class LoadCache:
         known = self.memory.units.get(name) if self.warm and self.memory is not None else None
         if known is None:
             return None
-        self.seen_units.add(name)
-        self.stats.hits += 1
-        self.kept[name] = known
+        self.take_stored(name, *known)
         return known[1]
 
     def keep_units(self, names: Iterable[str]) -> None:
@@ -312,14 +309,9 @@ class LoadCache:
             pass
         return found
 
-    def key_of(self, paths: list[Path]) -> bytes | None:
-        """The key of a unit made of the files `paths` (as `unit` works it out), or None
-        when one cannot be read."""
-        return self._key(paths)
-
     def take_stored(self, name: str, key: bytes, value: Any) -> None:
-        """Keep the stored unit `name` read ahead (`stored_units`), whose files were found
-        to have its key `key`, as `unit` keeps a unit it finds stored."""
+        """Keep the unit `name`, stored or remembered under the key `key` its files still
+        have: `unit` and `kept_unit` take theirs so, and a read-ahead (`stored_units`) its."""
         self.seen_units.add(name)
         self.stats.hits += 1
         self.kept[name] = (key, value)
@@ -341,7 +333,9 @@ class LoadCache:
         except Exception:  # a damaged row or file: compute it again, never trust it
             return None
 
-    def _key(self, paths: list[Path]) -> bytes | None:
+    def key_of(self, paths: list[Path]) -> bytes | None:
+        """The key of a unit made of the files `paths`: the SHA-256 of each by its path, or
+        None when one cannot be read."""
         digest = hashlib.sha256()
         for path in sorted(paths):
             sha = self._sha(path)
