@@ -25,3 +25,9 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site(demo_site: Path) -> Site:
     return Site(demo_site)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A private copy of the demo council's data (twenty meetings) that a test may change."""
+    return copy_data(tmp_path / "demo", DATA)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import DATA, copy_data, edit, forks_started
+from support import edit, forks_started
 
 from committee_papers import loadfork, preparation
 from committee_papers.load import load_with_problems
@@ -42,50 +42,45 @@ def checked_in_one_process(data: Path) -> list[str]:
     return [str(problem) for problem in load_with_problems(data)[1]]
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return copy_data(tmp_path / "data", DATA)
-
-
 def test_a_build_stops_on_what_the_checks_beside_find_with_every_other_problem(
-    data: Path, tmp_path: Path, beside: list[int]
+    demo: Path, tmp_path: Path, beside: list[int]
 ) -> None:
     """A report named on an agenda that no folder holds (a check between files) and a
     meeting file that cannot be read (found reading the files): both listed, as the same
     load in one process lists them; and a "TO DO" (a warning) does not stop a build."""
-    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
-    edit(data / "meetings/2026-12-16-council/meeting.yml", "venue:", "venue: [unclosed")
-    found = prepared_problems(data, tmp_path)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    edit(demo / "meetings/2026-12-16-council/meeting.yml", "venue:", "venue: [unclosed")
+    found = prepared_problems(demo, tmp_path)
     assert len(beside) == 1
-    assert found is not None and found == checked_in_one_process(data)
+    assert found is not None and found == checked_in_one_process(demo)
     assert any("no-such-report" in problem for problem in found)
     assert any("2026-12-16-council/meeting.yml" in problem for problem in found)
 
 
 def test_the_checks_beside_alone_stop_a_build(
-    data: Path, tmp_path: Path, beside: list[int]
+    demo: Path, tmp_path: Path, beside: list[int]
 ) -> None:
-    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
-    found = prepared_problems(data, tmp_path)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(demo, tmp_path)
     assert len(beside) == 1
-    assert found is not None and found == checked_in_one_process(data)
+    assert found is not None and found == checked_in_one_process(demo)
     assert any("no-such-report" in problem for problem in found)
 
 
 def test_papers_that_pass_build_and_a_warning_is_kept(
-    data: Path, tmp_path: Path, beside: list[int]
+    demo: Path, tmp_path: Path, beside: list[int]
 ) -> None:
-    report = data / "meetings/2026-06-16-cabinet/revenue-outturn-2025-26.md"
+    report = demo / "meetings/2026-06-16-cabinet/revenue-outturn-2025-26.md"
     report.write_text(report.read_text() + "\nTO DO: a title.\n", encoding="utf-8")
     prepared = preparation.prepare(
-        data, Audience.public, AS_OF, timer=StepTimer(), load_cache=tmp_path / "cache"
+        demo, Audience.public, AS_OF, timer=StepTimer(), load_cache=tmp_path / "cache"
     )
     assert len(beside) == 1
     assert any("TO DO: a title" in str(warning) for warning in prepared.warnings)
 
 
 def test_a_projection_that_fails_on_papers_the_checks_reject_reports_their_problems(
-    data: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The projection now runs before the checks' answer: where it fails on papers the
     checks reject, the build lists their problems, not a traceback; on papers they pass,
@@ -95,16 +90,16 @@ def test_a_projection_that_fails_on_papers_the_checks_reject_reports_their_probl
         raise KeyError("no-such-report")
 
     monkeypatch.setattr(preparation, "project", failing)
-    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
-    found = prepared_problems(data, tmp_path)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(demo, tmp_path)
     assert found is not None and any("no-such-report" in problem for problem in found)
-    edit(data / MEETING, "report: no-such-report", "report: revenue-outturn-2025-26")
+    edit(demo / MEETING, "report: no-such-report", "report: revenue-outturn-2025-26")
     with pytest.raises(KeyError):
-        prepared_problems(data, tmp_path)
+        prepared_problems(demo, tmp_path)
 
 
 def test_a_check_fork_that_fails_leaves_the_checks_to_the_build_process(
-    data: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, beside: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
 
@@ -118,7 +113,7 @@ def test_a_check_fork_that_fails_leaves_the_checks_to_the_build_process(
         check(*args)
 
     monkeypatch.setattr("committee_papers.load.check_links", only_here)
-    edit(data / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
-    found = prepared_problems(data, tmp_path)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    found = prepared_problems(demo, tmp_path)
     assert len(beside) == 1
     assert found is not None and any("no-such-report" in problem for problem in found)

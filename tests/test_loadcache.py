@@ -12,13 +12,13 @@ import os
 import shutil
 import sqlite3
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from support import DATA, build_site, copy_data, edit, file_digests, forks_started
+from support import build_site, copy_data, edit, file_digests, forks_started
 
 from committee_papers.load import load_with_problems
 from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
@@ -225,12 +225,6 @@ def _forks_of(kind: type, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return forks_started(kind, monkeypatch)
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    """The demo council's twenty meetings: enough folders for the fork to have some."""
-    return copy_data(tmp_path / "demo", DATA)
-
-
 def test_a_cold_load_read_by_two_processes_is_the_same_load(
     demo: Path, tmp_path: Path, forked: list[int]
 ) -> None:
@@ -272,28 +266,31 @@ def _failing(*args: Any) -> None:
     raise MemoryError("a fork out of memory")
 
 
+@dataclass
+class ReadAheads:
+    """The read-aheads of the loads since the fixture began: their key forks' pids, and
+    the units they handed over."""
+
+    pids: list[int]
+    taken: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every warm load of meeting folders reads ahead (loadfork.ReadAhead), however few;
-    the pids of the key forks started."""
+def read_ahead(monkeypatch: pytest.MonkeyPatch) -> ReadAheads:
+    """Every warm load of meeting folders reads ahead (loadfork.ReadAhead), however few."""
     from committee_papers import loadfork
 
-    pids = _forks_of(loadfork.ReadAhead, monkeypatch)
+    seen = ReadAheads(_forks_of(loadfork.ReadAhead, monkeypatch))
     take = loadfork.ReadAhead.take
 
     def taken(self: loadfork.ReadAhead, name: str) -> Any:
         unit = take(self, name)
         if unit is not None:
-            TAKEN.append(name)
+            seen.taken.append(name)
         return unit
 
-    TAKEN.clear()
     monkeypatch.setattr(loadfork.ReadAhead, "take", taken)
-    return pids
-
-
-#: The units the last loads took from a read-ahead (the `read_ahead` fixture).
-TAKEN: list[str] = []
+    return seen
 
 
 def _warm_in_one_process(demo: Path, cache: Path) -> tuple[Any, list[str], Any]:
@@ -305,7 +302,7 @@ def _warm_in_one_process(demo: Path, cache: Path) -> tuple[Any, list[str], Any]:
 
 
 def test_a_warm_load_reads_the_stored_units_while_a_fork_works_out_their_keys(
-    demo: Path, tmp_path: Path, read_ahead: list[int]
+    demo: Path, tmp_path: Path, read_ahead: ReadAheads
 ) -> None:
     """A re-build's load: the stored units unpickled ahead, each taken only where the key
     fork found its files unchanged. With one report edited, one folder with an error and
@@ -320,13 +317,13 @@ def test_a_warm_load_reads_the_stored_units_while_a_fork_works_out_their_keys(
     age(demo)
     for cache in (tmp_path / "two", tmp_path / "one"):
         loaded(demo, cache)  # cold (its own fork): every clean folder stored
-    assert not read_ahead
+    assert not read_ahead.pids
     report = next((demo / "meetings/2026-06-16-cabinet").glob("*.md"))
     edit(report, "title:", "title: Edited,")
     two = loaded(demo, tmp_path / "two")
-    assert len(read_ahead) == 1
+    assert len(read_ahead.pids) == 1
     one = _warm_in_one_process(demo, tmp_path / "one")
-    assert len(read_ahead) == 1
+    assert len(read_ahead.pids) == 1
     assert two[0] == one[0] and two[1] == one[1] and two[2][0] == one[2][0]
     # Hits, misses, units stored, in order; the edited report is hashed by the fork and
     # again by the build process, which loads its folder.
@@ -334,23 +331,23 @@ def test_a_warm_load_reads_the_stored_units_while_a_fork_works_out_their_keys(
     assert (two[2][1].hashed, one[2][1].hashed) == (2, 1)
     assert two[2][1].missed == ["meeting:2026-06-16-cabinet", "meeting:2026-12-16-council"]
     # Every other meeting folder (the link is never cached) was taken from the read-ahead.
-    assert len(TAKEN) == len(list((demo / "meetings").iterdir())) - 3
+    assert len(read_ahead.taken) == len(list((demo / "meetings").iterdir())) - 3
     assert any(council in problem for problem in two[1])
     assert any("symbolic link to a folder outside" in problem for problem in two[1])
     assert any(title.startswith("Edited,") for title in _titles(two[0]))
 
 
 def test_a_key_fork_that_fails_leaves_every_folder_to_the_build_process(
-    demo: Path, tmp_path: Path, read_ahead: list[int], monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, read_ahead: ReadAheads, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for cache in (tmp_path / "two", tmp_path / "one"):
         loaded(demo, cache)
     monkeypatch.setattr(LoadCache, "detach", _failing)  # in the fork only: no answer
     two = loaded(demo, tmp_path / "two")
-    assert len(read_ahead) == 1
+    assert len(read_ahead.pids) == 1
     one = _warm_in_one_process(demo, tmp_path / "one")
     assert two[0] == one[0] and two[1] == one[1] and two[2][1] == one[2][1]
-    assert two[2][1].hits > 0 and two[2][1].misses == 0 and not TAKEN
+    assert two[2][1].hits > 0 and two[2][1].misses == 0 and not read_ahead.taken
 
 
 def _titles(papers: Any) -> list[str]:
