@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,15 +69,17 @@ def start_fork(
     template_text: list[str],
     guard_cache: Path | None,
     open_cache: Callable[[bytes], PageCache] | None,
+    origins: Mapping[int, tuple[Any, bytes]] | None = None,
 ) -> tuple[SecretsAhead | None, BuildFork | None]:
     """The guard's secrets (none for a members' build, which has no guard) and the fork
     that works them out, then makes a re-build's outputs through the page cache opened by
     `open_cache` (None: no page cache). Either may be None: without a fork (a system that
     does not fork, or nothing for it to do) the secrets are worked out when the guard
-    wants them and the outputs after the pages."""
+    wants them and the outputs after the pages. `origins` (load.origins) lets the secrets
+    take each unchanged paper's public values from the guard's memo (publicmemo.py)."""
     secrets = None
     if not policy.members:
-        secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache)
+        secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache, origins)
     if not forked.available() or (secrets is None and open_cache is None):
         return secrets, None
     fork = BuildFork(

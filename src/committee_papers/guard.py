@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import guardrecord, secretsmemo
+from . import guardrecord, publicmemo, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
 from .leakscan import Early, scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
@@ -139,7 +139,78 @@ def _public_words(shown: Papers, shared: dict[int, Any] | None = None) -> Iterat
     found: list[str] = []
     _walk_public(_roots(shown), found, {} if shared is None else shared)
     yield from found
-    for meeting in shown.meetings.values():
+    yield from _dates(shown)
+
+
+@dataclass
+class PublicValues:
+    """Every value of the public papers (`_public_values`): those walked in this build as
+    strings, with their digests in the same order, and those of papers taken from the memo
+    (publicmemo.py) by digest only."""
+
+    walked: set[str]
+    #: The walked values in a fixed order, and their digests in that order.
+    values: list[str]
+    digests: list[int]
+    taken: set[int]
+    #: Every object walked, and every paper taken, by id (`_public_words`).
+    shared: dict[int, Any]
+    #: Each paper as loaded: the digests of its values, by its load key, for the memo.
+    units: dict[bytes, bytes]
+
+    def holds(self, value: str) -> bool:
+        if value in self.walked:
+            return True
+        return bool(self.taken) and guardrecord.value_digests([value])[0] in self.taken
+
+
+def _public_values(
+    shown: Papers,
+    also_public: Iterable[str],
+    origins: Mapping[int, tuple[Any, bytes]],
+    kept: Mapping[bytes, bytes],
+) -> PublicValues:
+    """The values `_public_words` gives (and `also_public`), each paper as loaded walked
+    on its own (`origins`), or its digests taken from `kept` when its key is there."""
+    shared: dict[int, Any] = {}
+    loose: list[str] = [*also_public]
+    fresh: dict[bytes, list[str]] = {}
+    units: dict[bytes, bytes] = {}
+    taken: set[int] = set()
+    rest: list[Any] = [shown.site, shown.people]
+    for mapping in (shown.bodies, shown.meetings, shown.reports):
+        shared[id(mapping)] = mapping
+        loose.extend(dict.keys(mapping))
+        for paper in dict.values(mapping):
+            origin = origins.get(id(paper))
+            if origin is None or origin[0] is not paper:
+                rest.append(paper)
+            elif (known := kept.get(origin[1])) is not None:
+                shared[id(paper)] = paper
+                units[origin[1]] = known
+                taken.update(memoryview(known).cast("Q"))
+            else:
+                strings = fresh[origin[1]] = []
+                _walk_public(paper, strings, shared)
+    rest.extend(_decision_roots(shown))
+    _walk_public(rest, loose, shared)
+    loose.extend(_dates(shown))
+    walked = set(loose)
+    for strings in fresh.values():
+        walked.update(strings)
+    values = list(walked)
+    each = guardrecord.value_digests(values)
+    if fresh:
+        digest_of = dict(zip(values, each, strict=True))
+        for key, strings in fresh.items():
+            found = array("Q", sorted({digest_of[value] for value in strings}))
+            units[key] = found.tobytes()
+    return PublicValues(walked, values, each, taken, shared, units)
+
+
+def _dates(shown: Papers) -> Iterator[str]:
+    """The dates of the public meetings in the forms pages print them."""
+    for meeting in dict.values(shown.meetings):
         for day in (meeting.date, meeting.published):
             if day is not None:
                 yield f"{day.isoformat()} {day:%A} {day.day} {day:%B %Y}"
@@ -251,47 +322,108 @@ def secrets(
     also_public: Iterable[str] = (),
     digested: bool = False,
     memory: Path | None = None,
+    origins: Mapping[int, tuple[Any, bytes]] | None = None,
 ) -> Secrets:
     """Every fragment of the withheld papers that the public papers do not also contain;
     `digested` adds the digests of every public value, for a re-build's scan. With
     `memory` (a folder), what the last build found is kept there and used (secretsmemo.py):
-    the same result, without searching ten years of public text again."""
-    shared: dict[int, Any] = {}
-    public_values = set(_public_words(shown, shared)) | set(also_public)
+    the same result, without searching ten years of public text again; with `origins`
+    too (load.origins), the public values of each paper as loaded are kept there and not
+    walked again while its files are unchanged (publicmemo.py)."""
+    kept = publicmemo.load(memory) if memory is not None and origins else {}
+    if kept:
+        found = _secrets(full, shown, also_public, digested, memory, origins or {}, kept)
+        if found is not None:
+            return found
+    # No memo, or values kept only by digest that the secrets memo does not hold: walk all.
+    found = _secrets(full, shown, also_public, digested, memory, origins or {}, {})
+    assert found is not None  # nothing taken by digest: every value can be searched
+    return found
+
+
+def _secrets(
+    full: Papers,
+    shown: Papers,
+    also_public: Iterable[str],
+    digested: bool,
+    memory: Path | None,
+    origins: Mapping[int, tuple[Any, bytes]],
+    kept: Mapping[bytes, bytes],
+) -> Secrets | None:
+    """`secrets`, taking the papers of `kept` (publicmemo.py) by their digests; None when
+    that cannot give the answer searching every value gives (the secrets memo lacks them)."""
+    public = _public_values(shown, also_public, origins, kept)
+    named = {person for person in full.people if public.holds(person)}
+    pairs = [
+        (paper, value)
+        for paper, value in _withheld_candidates(full, public.shared, named)
+        if value not in public.walked
+    ]
+    if public.taken:
+        each = guardrecord.value_digests(value for _, value in pairs)
+        taken = public.taken
+        pairs = [pair for pair, digest in zip(pairs, each, strict=True) if digest not in taken]
     candidates: dict[str, str] = {}
-    for paper, value in _withheld_candidates(full, shared, public_values):
-        if value in public_values:
-            continue
+    for paper, value in pairs:
         for fragment in fragments(value):
             candidates.setdefault(fragment, paper)
+    found = _searched(candidates, public, digested, memory)
+    if found is not None and memory is not None and origins and public.units.keys() != kept.keys():
+        publicmemo.save(memory, public.units)
+    return found
+
+
+def _searched(
+    candidates: dict[str, str], public: PublicValues, digested: bool, memory: Path | None
+) -> Secrets | None:
+    """The candidates not in any public value (`secrets`); None when some public values
+    are known by digest only and the secrets memo cannot stand in for searching them."""
+    values = public.values
     if memory is not None and candidates:
         try:
-            return _remembered(candidates, list(public_values), memory)
+            return _remembered(candidates, values, memory, public.digests, public.taken)
         except OSError:  # the folder unwritable, or a kept file gone while read: search all
             pass
-    public = guardrecord.digests(public_values) if digested else None
+    if public.taken and candidates:
+        return None
+    digests = None
+    if digested:
+        digests = array("Q", sorted(set(public.digests) | public.taken))
     if not candidates:
-        return Secrets(candidates, public=public)
+        return Secrets(candidates, public=digests)
     everything = Matcher(list(candidates))
-    found = _found_in(everything, sorted(public_values))
+    found = _found_in(everything, sorted(values))
     # The same automaton serves: fragments that turned out public are dropped when found.
-    return Secrets(_unfound(candidates, found), everything, public)
+    return Secrets(_unfound(candidates, found), everything, digests)
 
 
-def _remembered(candidates: dict[str, str], values: list[str], memory: Path) -> Secrets:
+def _remembered(
+    candidates: dict[str, str],
+    values: list[str],
+    memory: Path,
+    each: list[int] | None = None,
+    taken: set[int] | frozenset[int] = frozenset(),
+) -> Secrets | None:
     """`secrets` from the last build's memo: while the public values only grew, a fragment
     found then is public still, and one looked for then is public now only if an added
     value holds it; only fragments never looked for are searched for in the kept text.
 
-    `values` in any order: only the few added since are sorted (ten years of public values
-    took 0.3 s to sort, on every build), and the long way sorts them all."""
-    each = guardrecord.value_digests(values)
+    `values` in any order (`each`: their digests, when known): only the few added since are
+    sorted (ten years of public values took 0.3 s to sort, on every build), and the long
+    way sorts them all. `taken` are the digests of public values not among `values`
+    (publicmemo.py): they must all be in the memo, which has searched them; if not, or
+    when there is no memo to stand in for them, None."""
+    if each is None:
+        each = guardrecord.value_digests(values)
     now = set(each)
+    now |= taken
     public = array("Q", sorted(now))
     memo = secretsmemo.load(memory)
     before = set(memo.public) if memo is not None else set()
     if memo is None or not before <= now:
-        return _searched_all(candidates, values, public, memory)
+        return None if taken else _searched_all(candidates, values, public, memory)
+    if not taken <= before:
+        return None
     added = sorted(v for v, digest in zip(values, each, strict=True) if digest not in before)
     matcher, engine = _matcher(candidates, memory, memo)
     found = {fragment for fragment in candidates if fragment in memo.found}

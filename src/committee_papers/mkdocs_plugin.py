@@ -326,6 +326,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.template_text,
             self.guard_cache,
             open_cache,
+            self.origins,
         )
 
     def _stop_secrets(self) -> None:

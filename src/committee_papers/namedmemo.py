@@ -17,15 +17,12 @@ other code, or made with other people's ids, only means walking everything again
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .loadcache import code_fingerprint
+from . import codememo
 
 _FORMAT = 1
 
@@ -63,22 +60,24 @@ class NamedMemo:
         self.learnt[key] = names
 
 
+_PREFIX = "people-named-"
+
+
 def path_for(folder: Path) -> Path:
-    return folder / f"people-named-{code_fingerprint()[:16]}.pickle"
+    return codememo.path_for(folder, _PREFIX)
 
 
 def load(folder: Path, origins: dict[int, tuple[Any, bytes]], people: Iterable[str]) -> NamedMemo:
     """The memo kept in `folder`, or an empty one (none, damaged, other people's ids)."""
     memo = NamedMemo(origins, people)
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        saved = pickle.loads(path_for(folder).read_bytes())
-        if isinstance(saved, dict) and (saved.get("format"), saved.get("people")) == (
-            _FORMAT,
-            memo.people,
-        ):
-            kept = saved.get("named")
-            if isinstance(kept, dict):
-                memo.kept = kept
+    saved = codememo.load(folder, _PREFIX)
+    if isinstance(saved, dict) and (saved.get("format"), saved.get("people")) == (
+        _FORMAT,
+        memo.people,
+    ):
+        kept = saved.get("named")
+        if isinstance(kept, dict):
+            memo.kept = kept
     return memo
 
 
@@ -88,21 +87,7 @@ def save(folder: Path, memo: NamedMemo) -> None:
     gone stays in it, under a key no paper will have, until a build walks one)."""
     if not memo.walked:
         return
-    payload = {"format": _FORMAT, "people": memo.people, "named": memo.learnt}
-    target = path_for(folder)
-    temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        return
-    for old in folder.glob("people-named-*.pickle"):
-        if old != target:
-            with contextlib.suppress(OSError):
-                old.unlink()
+    codememo.save(folder, _PREFIX, {"format": _FORMAT, "people": memo.people, "named": memo.learnt})
 
 
 def _people_key(people: Iterable[str]) -> bytes:

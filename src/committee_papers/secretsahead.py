@@ -21,8 +21,9 @@ works the secrets out itself when the guard needs them: the same result, later.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from .guard import Secrets, secrets
 from .model import Papers
@@ -39,8 +40,9 @@ class SecretsAhead:
         shown: Papers,
         also_public: Iterable[str] = (),
         memory: Path | None = None,
+        origins: Mapping[int, tuple[Any, bytes]] | None = None,
     ) -> None:
-        self._args = (full, shown, list(also_public), memory)
+        self._args = (full, shown, list(also_public), memory, origins)
         self._answer: Callable[[], tuple[bool, Secrets | None]] | None = None
         self._stop_answer: Callable[[], None] | None = None
         self._found: Secrets | None = None
@@ -74,6 +76,13 @@ class SecretsAhead:
             stop()
 
 
-def _secrets(full: Papers, shown: Papers, also_public: list[str], memory: Path | None) -> Secrets:
+def _secrets(
+    full: Papers,
+    shown: Papers,
+    also_public: list[str],
+    memory: Path | None,
+    origins: Mapping[int, tuple[Any, bytes]] | None,
+) -> Secrets:
     """`guard.secrets` as the guard asks for them: digested where a memory folder is kept."""
-    return secrets(full, shown, also_public, digested=memory is not None, memory=memory)
+    digested = memory is not None
+    return secrets(full, shown, also_public, digested=digested, memory=memory, origins=origins)
