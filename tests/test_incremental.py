@@ -256,14 +256,14 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     parent, real, here = os.getpid(), ahead.made_here, []
 
-    def made_here(staging: Path, policy, cache, generators=None):  # type: ignore[no-untyped-def]
+    def made_here(staging: Path, policy, cache, generators=None, made=()):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
             here.append(staging)
         elif fork == "fails halfway":
-            files = list(ahead.all_files(policy.papers, policy, generators))
+            files = [*made, *ahead.all_files(policy.papers, policy, generators)]
             ahead.write(staging, files[: len(files) // 2])
             raise OSError("the fork was lost")
-        return real(staging, policy, cache, generators=generators)
+        return real(staging, policy, cache, generators=generators, made=made)
 
     monkeypatch.setattr(ahead, "REBUILD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
@@ -295,11 +295,12 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
         take(self, done)
 
     monkeypatch.setattr(pagecache.PageCache, "take_outputs", take_outputs)
-    feeds_made_in: list[int] = []  # the feeds are the build process's part, either way
+    feeds_made = tmp_path / "feeds-made-in"  # by the fork ahead, and here if it is lost
+    feeds_made.mkdir()
     real_entries = feeds.entries
 
     def entries(*args, **kwargs):  # type: ignore[no-untyped-def]
-        feeds_made_in.append(os.getpid())
+        (feeds_made / str(os.getpid())).touch()
         return real_entries(*args, **kwargs)
 
     monkeypatch.setattr(feeds, "entries", entries)
@@ -316,7 +317,9 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     monkeypatch.setattr(sitefinish, "stored_outputs", stored_outputs)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
         incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
-    assert feeds_made_in == [parent]
+    made_in = {int(made.name) for made in feeds_made.iterdir()}
+    assert len(made_in - {parent}) == 1  # the fork, before the page cache was open
+    assert (parent in made_in) == (fork == "fails halfway")
     # Every output linked from the cache's copies (not a data folder's image), by the fork
     # or here, is known to the guard without reading it (the fork hands back strings).
     assert len(known) == 1 and known[0][0] > 0 and known[0][1] == known[0][0]
@@ -366,13 +369,13 @@ def test_no_early_reading_once_the_search_index_is_made(
 def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, first: str
 ) -> None:
-    """The fork is told to read the site for the guard before the build process writes its
-    part of the outputs (the feeds), so it may read before or after one is written: a leak
-    in such a file stops the build either way (read by the guard's last step, or by the
-    fork), and the live site is left as it was."""
+    """The fork is told to read the site for the guard while the build process still
+    writes to it (Pagefind's index, beside), so it may read before or after a file is
+    written: a leak in such a file stops the build either way (read by the guard's last
+    step, or by the fork), and the live site is left as it was."""
     from mkdocs.exceptions import Abort
 
-    from committee_papers import buildfork, sitefinish
+    from committee_papers import buildfork
 
     data = _built_then_new_meeting(tmp_path, monkeypatch, part_2=True)
     live = tmp_path / "live"
@@ -387,19 +390,18 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
         read.touch()
         return found
 
-    real_made = sitefinish.made_beside_fork
+    real_result = buildfork.BuildFork.result
 
-    def made_beside_fork(staging, policy, cache):  # type: ignore[no-untyped-def]
-        linked = real_made(staging, policy, cache)
+    def result(self):  # type: ignore[no-untyped-def]  # the build process, once told
         if first == "read":
             _wait_for(read)
-        (staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
+        (self._staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
         written.touch()
-        return linked
+        return real_result(self)
 
     _fork_reads_early(monkeypatch)
     monkeypatch.setattr(buildfork, "scan_early", scan_early)
-    monkeypatch.setattr(sitefinish, "made_beside_fork", made_beside_fork)
+    monkeypatch.setattr(buildfork.BuildFork, "result", result)
     with (
         caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
         pytest.raises(Abort),

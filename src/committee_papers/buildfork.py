@@ -17,9 +17,9 @@ same cache, makes the outputs through it and puts them in the staging folder, wh
 build process plans and draws the pages. It answers with which files are links to the
 cache's copies (the guard knows those without reading them) and with what the cache learnt
 (`pagecache.OutputsMade`: the files made afresh, with their reads, are taken into the
-build process's index). The feeds are not the fork's (`outputs.BUILD_PROCESS`): they list
-the decisions register, which the build process has made for the pages and the fork would
-make again, so the build process writes them while it waits for the fork. The paths do not
+build process's index). Outputs that depend on the papers alone (`outputs.AHEAD`: the
+feeds, made afresh by every build) are made by the fork as soon as the secrets are worked
+out, while it waits for the cache's key, and written with the others. The paths do not
 meet MkDocs' own: the outputs are the open data, feeds, calendars and files beside a
 paper, never a page, a theme file or the sitemap.
 
@@ -34,8 +34,9 @@ is drawn.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +44,12 @@ from . import forked
 from .guard import Secrets
 from .leakscan import EarlyScan, Stored, scan_early
 from .outputs import (
-    BUILD_PROCESS,
+    AHEAD,
     Generator,
     Linked,
+    OutputFile,
+    after_cache,
     all_files,
-    fork_generators,
     remembered,
     write,
 )
@@ -232,10 +234,10 @@ class BuildFork:
     def read_early(self) -> bool:
         """Tell the fork to read the site for the guard once its outputs are in (its
         answer is `early_read`'s); whether it was told: only in a re-build whose outputs
-        it makes, with the secrets it worked out. Told before the build process writes its
-        own part of the outputs (the feeds), so that the fork goes on from its outputs to
-        the reading without waiting: a file written after the fork listed the site, or not
-        what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
+        it makes, with the secrets it worked out. Told before the fork's outputs are taken,
+        so that the fork goes on from its outputs to the reading without waiting, while
+        Pagefind writes the search index: a file written after the fork listed the site, or
+        not what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
         go = self._go
         if go is None or not self._first or self._cache is None or not self.reads_early:
             return False
@@ -257,7 +259,7 @@ class BuildFork:
         if not self._reading:
             self.stop()
         if not done or answer is None:
-            return made_here(self._staging, self._policy, cache, generators=fork_generators())
+            return made_here(self._staging, self._policy, cache)
         linked, learnt = answer
         cache.take_outputs(learnt)
         return linked
@@ -281,29 +283,16 @@ def made_here(
     cache: PageCache | None,
     beside: Beside | None = None,
     generators: list[Generator] | None = None,
+    made: Iterable[OutputFile] = (),
 ) -> Linked:
-    """Every output file of `policy`'s papers (or those of `generators`) written into
-    `staging`, through `cache` when there is one (`beside`, a fork that puts them in place,
-    is ended either way); the files linked from the cache's copies, by path."""
-    return _written(staging, policy, cache, beside, generators)
-
-
-def made_beside_fork(staging: Path, policy: Policy, cache: PageCache | None) -> Linked:
-    """The output files the build process makes while its fork makes the others
-    (`outputs.BUILD_PROCESS`), as `made_here` makes them."""
-    return _written(staging, policy, cache, None, BUILD_PROCESS)
-
-
-def _written(
-    staging: Path,
-    policy: Policy,
-    cache: PageCache | None,
-    beside: Beside | None,
-    generators: list[Generator] | None,
-) -> Linked:
+    """Every output file of `policy`'s papers (or those of `generators`, after the files
+    `made` already) written into `staging`, through `cache` when there is one (`beside`, a
+    fork that puts them in place, is ended either way); the files linked from the cache's
+    copies, by path."""
     linked: Linked = {}
     with remembered(cache):
-        write(staging, all_files(policy.papers, policy, generators), linked, beside)
+        files = all_files(policy.papers, policy, generators)
+        write(staging, itertools.chain(made, files), linked, beside)
     return linked
 
 
@@ -322,6 +311,8 @@ def _ahead(
         found = first() if first is not None else None
         if first is not None:
             yield found
+        # While the build process makes the page specs, before the cache is open.
+        made = list(all_files(policy.papers, policy, AHEAD)) if open_cache is not None else []
         try:
             key = go.recv()
         except (EOFError, OSError):
@@ -336,7 +327,7 @@ def _ahead(
         # What the cache knew when opened, the build process knows: only what is learnt
         # goes back.
         before = set(cache.prints.learnt)
-        linked = made_here(staging, policy, cache, generators=fork_generators())
+        linked = made_here(staging, policy, cache, generators=after_cache(), made=made)
         # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
         # unpickle, while the guard's early reading waited for its go.
         yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)

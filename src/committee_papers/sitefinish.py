@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs, siteskeleton
-from .buildfork import BuildFork, made_beside_fork, made_here, read_bulk_early, stored_outputs
+from .buildfork import BuildFork, made_here, read_bulk_early, stored_outputs
 from .guard import check_site
 from .leakscan import EarlyScan, Stored
 from .pagecache import PageCache, Plan, named_digest
@@ -127,8 +127,8 @@ class SiteFinish:
         beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
         if self.search_index:
             # The pages' inodes listed here first: in the thread, 45,000 `stat` calls each
-            # waited for this process's Python (the feeds) to let go of the interpreter,
-            # and Pagefind began a second later.
+            # waited for this process's Python to let go of the interpreter (it made the
+            # feeds then), and Pagefind began a second later.
             search = Background(self._index, pages, page_inodes(staging, self.search_groups))
         linked: outputs.Linked = {}
         try:
@@ -136,8 +136,8 @@ class SiteFinish:
                 if early is not None:
                     outputs.write(staging, self.pdf_files, linked)
                     # The fork reads the site for the guard once its outputs are in, while
-                    # Pagefind indexes (`_early_read`); told now, so that it does not wait
-                    # for the feeds: what it did not read is read by the guard's last step.
+                    # Pagefind indexes (`_early_read`); told now, so that it goes on to read
+                    # without waiting: what it did not read is read by the guard's last step.
                     reads = (
                         search is not None
                         and search.running()
@@ -146,8 +146,6 @@ class SiteFinish:
                         and early.read_early()
                     )
                     self.early_reader = early if reads else None
-                    # The build process's part, while the fork makes the rest.
-                    linked.update(made_beside_fork(staging, self.policy, self.page_cache))
                     linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:

@@ -99,11 +99,11 @@ Generator = Callable[["Papers", "Policy"], Iterable[OutputFile]]
 
 #: Every output generator, in the order they run. Each module adds itself here.
 GENERATORS: list[Generator] = []
-#: The generators the build process runs itself while a re-build's fork makes the other
-#: outputs (buildfork.py). What they need it has worked out already for the pages (the
-#: decisions register), where the fork works it out again, and the build process has time
-#: to spare while the fork writes ten years of open data. A module adds itself here too.
-BUILD_PROCESS: list[Generator] = []
+#: Generators whose files depend on the papers alone, never on the page cache's memo: a
+#: re-build's fork makes them while it waits for the cache (buildfork.py), once the guard's
+#: secrets are worked out and while the build process makes the page specs, and writes them
+#: with the others. A module adds itself here too.
+AHEAD: list[Generator] = []
 
 
 def all_files(
@@ -114,9 +114,10 @@ def all_files(
         yield from generate(papers, policy)
 
 
-def fork_generators() -> list[Generator]:
-    """The generators a re-build's fork runs: all but BUILD_PROCESS, in order."""
-    return [generate for generate in GENERATORS if generate not in BUILD_PROCESS]
+def after_cache() -> list[Generator]:
+    """The generators a re-build's fork runs once it has the page cache: all but AHEAD,
+    in order."""
+    return [generate for generate in GENERATORS if generate not in AHEAD]
 
 
 #: Output files linked from a kept copy: site path -> the copy (a path, as a string where a
