@@ -132,3 +132,13 @@ def forks_started(kind: type, monkeypatch: Any) -> list[int]:
 
     monkeypatch.setattr(kind, "__init__", recorded)
     return pids
+
+
+def loaded_with_keys(data: Path, cache: Path) -> tuple[Any, dict[int, tuple[Any, bytes]]]:
+    """The papers of `data` through the load cache in `cache`, with each paper's load key
+    (load.origins), as a build has them for the memos kept by those keys."""
+    from committee_papers.load import load_with_problems
+
+    papers, problems, sources = load_with_problems(data, cache)
+    assert papers is not None, problems
+    return papers, sources.origins

@@ -16,9 +16,29 @@ from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 
 
+def public_roots(shown: Papers) -> list[object]:
+    """Every collection of the public papers, as the guard walks them."""
+    return [
+        shown.site,
+        shown.people,
+        shown.bodies,
+        shown.meetings,
+        shown.reports,
+        *guard._decision_roots(shown),
+    ]
+
+
+def every_public_value(shown: Papers, shared: dict[int, object] | None = None) -> list[str]:
+    """Everything the public papers say, in one walk of them all (no paper taken from a
+    memo), dates as pages print them included; `shared` receives the objects walked."""
+    found: list[str] = []
+    guard._walk_public(public_roots(shown), found, {} if shared is None else shared)
+    return found + list(guard._dates(shown))
+
+
 def every_object_walked(full: Papers, shown: Papers) -> dict[str, str]:
     """`guard.secrets` as it was before objects were passed over: each walk whole."""
-    public_values = set(guard._public_words(shown))
+    public_values = set(every_public_value(shown))
     candidates: dict[str, str] = {}
     for paper, value in guard._withheld_candidates(full):
         if value in public_values:
@@ -37,7 +57,7 @@ def test_shared_objects_passed_over_give_the_same_secrets(folder: Path) -> None:
     full = load(folder)
     shown = project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
     shared: dict[int, object] = {}
-    list(guard._public_words(shown, shared))
+    every_public_value(shown, shared)
     assert shared  # the projection keeps objects as they are: some are passed over
     found = guard.secrets(full, shown)
     assert found.papers == every_object_walked(full, shown)
@@ -73,7 +93,7 @@ def test_the_public_walk_finds_every_string_and_object_a_call_per_object_finds(
 ) -> None:
     full = load(folder)
     shown = project(full, Policy(full, Audience.public, dt.date.fromisoformat(AS_OF)))
-    roots = guard._roots(shown)
+    roots = public_roots(shown)
     looped: tuple[list[str], dict[int, object]] = ([], {})
     called: tuple[list[str], dict[int, object]] = ([], {})
     guard._walk_public(roots, *looped)

@@ -8,18 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import AS_OF, DATA
+from support import AS_OF, DATA, loaded_with_keys
 
 from committee_papers import namedmemo
-from committee_papers.load import load_with_problems
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
-
-
-def loaded(data: Path, cache: Path):
-    papers, problems, sources = load_with_problems(data, cache)
-    assert papers is not None, problems
-    return papers, sources.origins
 
 
 def projected(papers, memo=None):
@@ -36,7 +29,7 @@ def data(tmp_path: Path) -> Path:
 
 def test_a_second_build_takes_whom_unchanged_papers_name(data: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    papers, origins = loaded(data, cache)
+    papers, origins = loaded_with_keys(data, cache)
     expected = set(projected(papers).people)
     assert expected
 
@@ -45,7 +38,7 @@ def test_a_second_build_takes_whom_unchanged_papers_name(data: Path, tmp_path: P
     assert first.walked > 0
     namedmemo.save(cache, first)
 
-    papers, origins = loaded(data, cache)  # the same files: every paper from the cache
+    papers, origins = loaded_with_keys(data, cache)  # the same files: every paper from the cache
     second = namedmemo.load(cache, origins, papers.people)
     assert set(projected(papers, second).people) == expected
     assert second.walked == 0
@@ -63,7 +56,7 @@ def test_a_changed_paper_is_walked_again(data: Path, tmp_path: Path) -> None:
         " ward: Abbey}\n",
         encoding="utf-8",
     )
-    papers, origins = loaded(data, cache)
+    papers, origins = loaded_with_keys(data, cache)
     memo = namedmemo.load(cache, origins, papers.people)
     assert "zara-quill" not in projected(papers, memo).people  # named by nothing yet
     walked_all = memo.walked
@@ -77,7 +70,7 @@ def test_a_changed_paper_is_walked_again(data: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
 
-    papers, origins = loaded(data, cache)
+    papers, origins = loaded_with_keys(data, cache)
     memo = namedmemo.load(cache, origins, papers.people)
     assert "zara-quill" in projected(papers, memo).people
     assert 0 < memo.walked < walked_all
@@ -86,7 +79,7 @@ def test_a_changed_paper_is_walked_again(data: Path, tmp_path: Path) -> None:
 
 def test_other_people_or_a_damaged_file_mean_walking_everything(data: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    papers, origins = loaded(data, cache)
+    papers, origins = loaded_with_keys(data, cache)
     namedmemo.save(cache, _filled(papers, origins))
     fewer = dict(papers.people)
     fewer.pop(next(iter(fewer)))

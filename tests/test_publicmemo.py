@@ -8,20 +8,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support import AS_OF
+from support import AS_OF, loaded_with_keys
 
 from committee_papers import guard, publicmemo, secretsmemo
-from committee_papers.load import load_with_problems
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
 
 
 def loaded(data: Path, cache: Path):
     """The full papers, the public ones and the load keys, as a build has them."""
-    papers, problems, sources = load_with_problems(data, cache)
-    assert papers is not None, problems
+    papers, origins = loaded_with_keys(data, cache)
     shown = project(papers, Policy(papers, Audience.public, dt.date.fromisoformat(AS_OF)))
-    return papers, shown, sources.origins
+    return papers, shown, origins
 
 
 class Walks:

@@ -129,31 +129,20 @@ def _walk(
             _walk(item, owner, found, public)
 
 
-def _public_words(shown: Papers, shared: dict[int, Any] | None = None) -> Iterator[str]:
-    """Everything the public papers say, including dates in the forms pages print them.
-
-    `shared`, when given, receives every model and container walked, by id (held, so no id
-    is reused while it is): the projection keeps most of the papers' objects as they are
-    (three in four strings of the full papers lie under one), and every string under such
-    an object is public."""
-    found: list[str] = []
-    _walk_public(_roots(shown), found, {} if shared is None else shared)
-    yield from found
-    yield from _dates(shown)
-
-
 @dataclass
 class PublicValues:
-    """Every value of the public papers (`_public_values`): those walked in this build as
-    strings, with their digests in the same order, and those of papers taken from the memo
-    (publicmemo.py) by digest only."""
+    """Everything the public papers say, dates in the forms pages print them included
+    (`_public_values`): the values walked in this build as strings, with their digests in
+    the same order, and those of papers taken from the memo (publicmemo.py) by digest only."""
 
     walked: set[str]
     #: The walked values in a fixed order, and their digests in that order.
     values: list[str]
     digests: list[int]
     taken: set[int]
-    #: Every object walked, and every paper taken, by id (`_public_words`).
+    #: Every model and container walked, and every paper taken, by id (held, so no id is
+    #: reused while it is): the projection keeps most of the papers' objects as they are,
+    #: and every string under such an object is public (`_withheld_candidates`).
     shared: dict[int, Any]
     #: Each paper as loaded: the digests of its values, by its load key, for the memo.
     units: dict[bytes, bytes]
@@ -170,8 +159,9 @@ def _public_values(
     origins: Mapping[int, tuple[Any, bytes]],
     kept: Mapping[bytes, bytes],
 ) -> PublicValues:
-    """The values `_public_words` gives (and `also_public`), each paper as loaded walked
-    on its own (`origins`), or its digests taken from `kept` when its key is there."""
+    """Every value of the public papers (and `also_public`): each paper as loaded walked on
+    its own (`origins`), or its digests taken from `kept` when its key is there; the rest
+    (the site, people, papers the projection made, decisions outside meetings) walked."""
     shared: dict[int, Any] = {}
     loose: list[str] = [*also_public]
     fresh: dict[bytes, list[str]] = {}
@@ -254,17 +244,6 @@ def _walk_public(value: Any, found: list[str], shared: dict[int, Any]) -> None:
             extend(value.values())
 
 
-def _roots(papers: Papers) -> list[Any]:
-    return [
-        papers.site,
-        papers.people,
-        papers.bodies,
-        papers.meetings,
-        papers.reports,
-        *_decision_roots(papers),
-    ]
-
-
 def _decision_roots(papers: Papers) -> list[Any]:
     return [papers.decisions, papers.forward_plan, papers.notices]
 
@@ -275,10 +254,10 @@ def _withheld_candidates(
     """(paper, string) of the papers, and of the people some paper names, in one walk.
 
     A person named by nothing is no secret: they are simply not shown. With `public` (the
-    ids `_public_words` walked) and `public_values` (the strings it found), the objects
-    the public papers hold as they are are passed over: every string under them is public,
-    so none of them could be a candidate, and a person they name is named in
-    `public_values`.
+    ids of the public objects: PublicValues.shared) and `public_values` (the public
+    strings, or at least the people's ids among them), the objects the public papers hold
+    as they are are passed over: every string under them is public, so none of them could
+    be a candidate, and a person they name is named in `public_values`.
     """
     roots = [full.site, full.bodies, full.meetings, full.reports, *_decision_roots(full)]
     found: list[tuple[str, str]] = []
