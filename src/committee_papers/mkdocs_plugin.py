@@ -33,7 +33,7 @@ from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
 from .buildfork import BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
-from .jinjacache import MemoryBytecodeCache
+from .jinjacache import MemoryBytecodeCache, on_disk
 from .loadcache import UnitMemory
 from .model import Site
 from .pagecache import (
@@ -145,6 +145,9 @@ class PapersConfig(base.Config):
     #: Where the papers are kept as loaded (loadcache.py), relative to mkdocs.yml: unchanged
     #: files are not parsed again. An empty value loads every file every time.
     load_cache = opt.Type(str, default=".cache/load")
+    #: Where the theme's and the papers' templates are kept compiled (jinjacache.on_disk);
+    #: false compiles them in every build.
+    template_cache = opt.Type((str, bool), default=".cache/templates")
 
 
 class _WarningCounter(logging.Handler):
@@ -207,6 +210,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.build_fork: BuildFork | None = None
         #: Where the page cache is kept (None: no page cache).
         self.page_cache_folder: Path | None = None
+        #: Where a build keeps its compiled templates (None: not kept; serve keeps them in
+        #: memory).
+        self.compiled_folder: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -263,11 +269,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if not _USER_EPOCH:
             noon = dt.datetime.combine(policy.as_of, dt.time(12), tzinfo=dt.UTC)
             os.environ["SOURCE_DATE_EPOCH"] = str(int(noon.timestamp()))
+        self.compiled_folder = (
+            writable(
+                cache_folder(root, self.config.template_cache, ".cache/templates"),
+                "Compiled templates",
+            )
+            if self.command == "build"
+            else None
+        )
         self.render_inputs = RenderInputs(
             shown,
             policy,
             (root / self.config.templates_dir,),
             frozenset(withheld_ids(papers, shown)),
+            compiled=self.compiled_folder,
         )
         self.renderer = self.render_inputs.renderer()
         if self.command == "serve":
@@ -572,6 +587,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         env.auto_reload = False
         if self.command == "serve":
             env.bytecode_cache = self.compiled["theme"]
+        else:
+            on_disk(env, self.compiled_folder)
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page

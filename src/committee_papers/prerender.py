@@ -49,6 +49,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import jinjacache
 from .model import Papers
 from .pages import PageSpec, page_specs
 from .policy import Policy
@@ -79,9 +80,12 @@ class RenderInputs:
     withheld: frozenset[str]
     #: The laid-out PDFs' index (outputs.packs.PdfIndex), or None when packs are off.
     pdfs: Any = None
+    #: Where compiled templates are kept between builds (jinjacache.on_disk), if anywhere.
+    compiled: Path | None = None
 
     def renderer(self) -> Renderer:
         made = Renderer(self.papers, self.policy, list(self.template_dirs), self.withheld)
+        jinjacache.on_disk(made.env, self.compiled)
         if self.pdfs is not None:
             made.view = replace(made.view, pdfs=self.pdfs)
         return made
