@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import subprocess
 import sys
 
@@ -48,7 +49,12 @@ def test_page_specs_for_the_public_leave_out_exempt_papers() -> None:
 def test_page_front_matter_turns_macros_off_for_data_pages() -> None:
     r = renderer()
     spec = next(s for s in page_specs(r.papers, r.policy, r) if s.kind == "report")
-    assert "render_macros: false" in spec.front_matter()
+    # Read as MkDocs reads a page's front matter.
+    from mkdocs.utils.meta import get_data
+
+    body, meta = get_data(spec.front_matter())
+    assert body == "" and meta["render_macros"] is False and meta["cp_kind"] == "report"
+    assert meta["title"] == html.escape(spec.title)
 
 
 def test_macro_output_matches_the_meeting_page() -> None:

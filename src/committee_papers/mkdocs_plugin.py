@@ -556,8 +556,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         cache = self.page_cache
         if cache is None or cache.verify:
             return
+        # By the address as given: a spec's src_uri is already what `get_file_from_path`
+        # would make of it (a POSIX path), which cost a `PurePath` each of 45,000 pages.
+        by_uri = files.src_uris
         for uri, entry in self.plan.hits.items():
-            file = files.get_file_from_path(uri)
+            file = by_uri.get(uri)
             if uri in _IN_NAV or file is None or not file.inclusion.is_not_in_nav():
                 continue
             page = file.page if file.page is not None else Page(None, file, config)
