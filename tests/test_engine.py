@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from support import FIXTURE, ROOT
 
 from committee_papers.load import load
+from committee_papers.model import Papers
 from committee_papers.pages import page_specs
 from committee_papers.policy import Audience, Policy
 from committee_papers.render import Renderer
@@ -84,3 +85,25 @@ def test_markdown_from_data_is_escaped_and_numbered() -> None:
 def test_officer_headings_never_take_the_page_section_ids() -> None:
     html = str(to_html("## Summary\n\ntext\n\n## Summary\n\nmore", numbered=True, shift=1))
     assert 'id="summary-2"' in html and 'id="summary-3"' in html and 'id="summary"' not in html
+
+
+def test_a_meetings_item_is_found_by_its_ref_numbered_or_not(papers: Papers) -> None:
+    """`Meeting.item` compares numbers without `ref`'s property: the same item as the first
+    whose `ref` is asked for, unnumbered items (by kind, or by a slug of the title) too."""
+    from committee_papers.model.meetings import ItemKind
+
+    meeting = papers.meetings["2026-01-28-audit-governance"]
+    first = meeting.agenda[0]
+    unnumbered = [
+        first.model_copy(update={"number": None, "kind": ItemKind.apologies}),
+        first.model_copy(update={"number": None, "kind": ItemKind.other, "title": "Chair's news"}),
+        first.model_copy(update={"number": None, "kind": ItemKind.other, "title": None}),
+    ]
+    mixed = meeting.model_copy(update={"agenda": [*meeting.agenda, *unnumbered]})
+    assert [i.ref for i in unnumbered] == ["apologies", "chair-s-news", "item"]
+    for each in [*papers.meetings.values(), mixed]:
+        for item in each.agenda:
+            assert each.item(item.ref) is next(i for i in each.agenda if i.ref == item.ref)
+        assert each.item("no such item") is None
+        assert each.item("") is None
+    assert mixed.item("chair-s-news") is unnumbered[1]

@@ -341,7 +341,17 @@ class Meeting(Strict):
         return sorted(found, key=lambda n: (len(n), n))
 
     def item(self, number: str) -> AgendaItem | None:
-        return next((i for i in self.agenda if i.ref == number), None)
+        """The item minutes and anchors name `number` (its `ref`), if any."""
+        for item in self.agenda:
+            # `ref` is the number when there is one: compared without the property's call
+            # (the register and the policy ask some 60,000 times at ten years of papers).
+            own = item.number
+            if own:
+                if own == number:
+                    return item
+            elif item.ref == number:
+                return item
+        return None
 
     @property
     def part1(self) -> list[AgendaItem]:
