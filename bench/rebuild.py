@@ -17,15 +17,28 @@ before by this script, or any folder holding `data/`, `mkdocs.yml` and `site/`) 
 again, `--meetings N` times. `--profile FILE` runs the last of those builds under cProfile
 counting CPU seconds (bench/cpuprofile.py; its children, Pagefind and the guard's workers,
 are not profiled; CPU figures then include the profiler's cost).
+
+`--again WORK --codes TREE [TREE ...]` compares versions of the code on one archive, as
+the machine is shared and its pace moves by seconds within the hour: each round adds a
+meeting and builds it with each tree in turn (its own `src/`, templates and theme, from its
+own `bench/build.py`), `--rounds N` times, and prints each build, then each tree's mean
+and its ratio to the first tree's, last. A tree's first build in an archive builds its
+caches (a full build, for code the archive has not seen), so round 1 is left out of the
+means. `git worktree add /tmp/before COMMIT` makes a tree of another commit. (Trees older
+than the commit that added `--codes` remove every other version's memo files beside the
+load cache, `codememo.py`: a rotation with one of them walks every paper in each build.)
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
+import statistics
 import sys
 from pathlib import Path
+from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
 SHOWN = ("Steps:", "Page cache:", "Search index:", "Output files:", "Guard")
@@ -39,7 +52,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--again", type=Path, help="a built WORK folder: add a meeting, build")
     parser.add_argument("--meetings", type=int, default=1, help="with --again: how many times")
     parser.add_argument("--profile", type=Path, help="cProfile output of the build process")
+    parser.add_argument("--codes", type=Path, nargs="+", help="with --again: trees in turn")
+    parser.add_argument("--rounds", type=int, default=4, help="with --codes: rounds of builds")
     args = parser.parse_args(argv)
+    if args.codes:
+        if args.again is None:
+            parser.error("--codes needs --again WORK, a built archive")
+        rotate(args.again, args.codes, args.rounds)
+        return
     os.environ["PYTHONPATH"] = str(args.code / "src")
     sys.path.insert(0, str(args.code / "bench"))
     import build as bench  # the tree's own: its mkdocs.yml, templates and theme
@@ -69,6 +89,44 @@ def main(argv: list[str] | None = None) -> None:
         for line in log.read_text().splitlines():
             if any(mark in line for mark in SHOWN):
                 print("  ", line.strip())
+
+
+def rotate(work: Path, codes: list[Path], rounds: int) -> None:
+    """Builds of one new meeting each, by each tree in turn, `rounds` times (see above)."""
+    original = (work / "mkdocs.yml").read_text()
+    trees = [_tree(code, number, work) for number, code in enumerate(codes)]
+    (work / "mkdocs.yml").write_text(original)  # each tree has its own; WORK's stays
+    walls: list[list[float]] = [[] for _ in trees]
+    for round_ in range(1, rounds + 1):
+        for number, (tree, config) in enumerate(trees):
+            meeting = trees[0][0].add_meeting(work / "data")
+            log = work / f"rotate-{number}.log"
+            seconds, peak = tree.measured(tree.papers_build(config, work / "site"), work, log)
+            walls[number].append(seconds)
+            print(
+                f"round {round_} {codes[number]}: {seconds:.2f} s wall, "
+                f"{tree.LAST_CPU[0]:.1f} s CPU, peak {peak:.0f} MB ({meeting})",
+                flush=True,
+            )
+    counted = slice(1, None) if rounds > 1 else slice(None)
+    means = [statistics.mean(each[counted]) for each in walls]
+    for code, mean in zip(codes, means, strict=True):
+        print(f"{code}: mean {mean:.2f} s, {mean / means[0]:.3f} of {codes[0]}'s")
+
+
+def _tree(code: Path, number: int, work: Path) -> tuple[ModuleType, Path]:
+    """A tree's own bench/build.py (its mkdocs.yml, templates, theme), running its `src/`,
+    with its configuration for WORK as `mkdocs-<number>.yml`."""
+    spec = importlib.util.spec_from_file_location(
+        f"bench_build_{number}", code / "bench" / "build.py"
+    )
+    assert spec is not None and spec.loader is not None
+    tree = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # its dataclasses
+    spec.loader.exec_module(tree)
+    tree.ENV = {**tree.ENV, "PYTHONPATH": str(code.resolve() / "src")}
+    config = work / f"mkdocs-{number}.yml"
+    config.write_text(tree.project_config(work, work / "data").read_text())
+    return tree, config
 
 
 if __name__ == "__main__":

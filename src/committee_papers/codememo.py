@@ -3,8 +3,11 @@
 The memos keyed by papers as loaded (namedmemo.py, publicmemo.py) hold what this code made
 of them: another version of the code must not take them. So each file's name carries the
 code's fingerprint (loadcache.code_fingerprint); it is written whole under another name and
-put in place in one step, and a file of other code is removed once this code has written
-its own. A file that cannot be read or written only means working everything out again.
+put in place in one step. The files of the `KEPT` codes that wrote last are kept, older
+ones removed: builds by two versions in turn (a branch and main, or `bench/rebuild.py
+--codes`) each find their own, where keeping only the last writer's made each of them
+work everything out again. A file that cannot be read or written only means working
+everything out again.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .loadcache import code_fingerprint
+
+#: How many versions of the code keep their file beside a cache (the newest writers').
+KEPT = 3
 
 
 def path_for(folder: Path, prefix: str) -> Path:
@@ -41,7 +48,19 @@ def save(folder: Path, prefix: str, payload: Any) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         return
-    for old in folder.glob(f"{prefix}*.pickle"):
+    for old in _by_age(folder.glob(f"{prefix}*.pickle"))[KEPT:]:
         if old != target:
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def _by_age(paths: Iterable[Path]) -> list[Path]:
+    """`paths` newest first by the time each was written (one gone meanwhile: oldest)."""
+    return sorted(paths, key=_written, reverse=True)
+
+
+def _written(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
