@@ -75,9 +75,6 @@ class Sources:
     # The papers loaded from a unit whose files the load cache knows, by id: the paper and
     # a key naming it by those files and its place in the unit (`origins`).
     origins: dict[int, tuple[Any, bytes]] = field(default_factory=dict)
-    # The checks between files, still running in a fork (`load_with_problems`'s
-    # `checks_beside`): their problems are not yet among the load's.
-    checks_beside: loadfork.ChecksBeside | None = None
 
     def new(self, path: Path) -> LineMap:
         where = LineMap(display_path(path))
@@ -132,8 +129,6 @@ def load_with_problems(
     data_dir: Path | str,
     cache: Path | str | None = None,
     memory: UnitMemory | None = None,
-    *,
-    checks_beside: bool = False,
 ) -> tuple[Papers | None, Problems, Sources]:
     """Load and validate everything below `data_dir`, returning every problem found.
 
@@ -141,19 +136,31 @@ def load_with_problems(
     unchanged since an earlier load are not read, parsed or validated again. The result is
     the same with or without it. `memory` keeps the units in this process for the next
     load (`mkdocs serve`), which then reads no cache file (`loadcache.UnitMemory`).
-    With `checks_beside`, the checks between files may still be running in a fork when
-    this returns (`sources.checks_beside`, loadfork.ChecksBeside; never with a `memory`,
-    whose memo of checks lives in this process): the problems returned are then those
-    found reading the files, and the caller takes the rest from it before it uses the
-    papers for anything that is kept.
     """
-    data = Path(data_dir)
+    papers, problems, sources, _ = _loaded(Path(data_dir), cache, memory, checks_beside=False)
+    return papers, problems, sources
+
+
+def load_with_checks_beside(
+    data_dir: Path | str, cache: Path | str | None = None, memory: UnitMemory | None = None
+) -> tuple[Papers | None, Problems, Sources, loadfork.ChecksBeside | None]:
+    """`load_with_problems`, but the checks between files may still be running in a fork
+    when this returns (the fourth value, loadfork.ChecksBeside; never with a `memory`, whose
+    memo of checks lives in this process): the problems returned are then those found
+    reading the files, and the caller takes the rest from the fork before it uses the
+    papers for anything that is kept."""
+    return _loaded(Path(data_dir), cache, memory, checks_beside=True)
+
+
+def _loaded(
+    data: Path, cache: Path | str | None, memory: UnitMemory | None, checks_beside: bool
+) -> tuple[Papers | None, Problems, Sources, loadfork.ChecksBeside | None]:
     with no_gc(), LoadCache(cache if data.is_dir() else None, data, memory) as units:
-        papers, problems, sources = _load_all(data, units, checks_beside)
+        papers, problems, sources, beside = _load_all(data, units, checks_beside)
         sources.cache = units.stats
         sources.origins = origins(units.kept)
         remember_plain_text(sources.plain_texts)
-    return papers, problems, sources
+    return papers, problems, sources, beside
 
 
 def origins(kept: dict[str, tuple[bytes, Any]]) -> dict[int, tuple[Any, bytes]]:
@@ -212,11 +219,11 @@ def _inside(meeting: Meeting, key: bytes, found: dict[int, tuple[Any, bytes]]) -
 
 def _load_all(
     data: Path, units: LoadCache, checks_beside: bool = False
-) -> tuple[Papers | None, Problems, Sources]:
+) -> tuple[Papers | None, Problems, Sources, loadfork.ChecksBeside | None]:
     problems, sources = Problems(), Sources(root=data)
     if not data.is_dir():
         problems.add(display_path(data), (), "the data folder does not exist")
-        return None, problems, sources
+        return None, problems, sources, None
     site = _load_site(data / "site.yml", sources, problems)
     if site is not None:
         check_site_settings(site, data, sources.get(display_path(data / "site.yml")), problems)
@@ -224,7 +231,7 @@ def _load_all(
     bodies = _load_bodies(data / "bodies", sources, problems, units)
     meetings, reports = _load_meetings(data / "meetings", sources, problems, units)
     if site is None:
-        return None, problems, sources
+        return None, problems, sources, None
 
     def read(path: Path) -> tuple[Any, LineMap]:
         return _read_yaml(path, sources, problems)
@@ -241,11 +248,10 @@ def _load_all(
     )
     memo = units.memory.checks if units.memory else None
     checks = partial(_checked, papers, sources, data, memo)
-    if checks_beside and memo is None:
-        sources.checks_beside = loadfork.checks_beside(checks)
-    if sources.checks_beside is None:
+    beside = loadfork.checks_beside(checks) if checks_beside and memo is None else None
+    if beside is None:
         problems.extend(checks())
-    return papers, problems, sources
+    return papers, problems, sources, beside
 
 
 def _checked(

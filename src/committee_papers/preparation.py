@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import namedmemo
-from .load import Sources, load_with_problems
+from .load import load_with_checks_beside
 from .loadcache import UnitMemory
+from .loadfork import ChecksBeside
 from .model import Papers
 from .policy import Audience, Policy
 from .problems import DataError, Problem, Problems
@@ -42,10 +43,10 @@ class Prepared:
     beyond_slice: frozenset[str] = frozenset()
 
 
-def _checked(problems: Problems, sources: Sources) -> None:
-    """The problems of the checks between files run beside the projection (load.py's
-    `checks_beside`) taken into `problems`; `DataError` when there are any."""
-    beside, sources.checks_beside = sources.checks_beside, None
+def _checked(problems: Problems, beside: ChecksBeside | None) -> None:
+    """The problems of the checks between files run beside the projection
+    (`load_with_checks_beside`) taken into `problems`; `DataError` when there are any.
+    Called once on each way out of `prepare`."""
     if beside is not None:
         problems.extend(beside.found())
     if problems:
@@ -73,10 +74,10 @@ def prepare(
     page cache (tracing.TracedDate)."""
     # The checks between files run in a fork while the papers are projected (where the
     # load can: not with serve's memory of checks).
-    papers, problems, sources = load_with_problems(data_dir, load_cache, memory, checks_beside=True)
+    papers, problems, sources, beside = load_with_checks_beside(data_dir, load_cache, memory)
     timer.lap("load")
     if problems or papers is None:
-        _checked(problems, sources)  # every problem listed at once
+        _checked(problems, beside)  # every problem listed at once
         raise DataError(problems)
     # What follows runs before the checks beside have answered: where it fails on papers
     # they reject, their problems are what the clerk is shown.
@@ -100,9 +101,9 @@ def prepare(
             named = namedmemo.load(load_cache, sources.origins, papers.people)
         shown = project(papers, full_policy, named)
     except Exception:
-        _checked(problems, sources)
+        _checked(problems, beside)
         raise
-    _checked(problems, sources)
+    _checked(problems, beside)
     if named is not None:
         namedmemo.save(load_cache, named)
     day = TracedDate.of(full_policy.as_of) if traced else full_policy.as_of
