@@ -216,7 +216,9 @@ def build_payload_site(folder: Path, audience: str) -> Path:
     assert not missing, f"no demo data carries these fields, so they were not attacked: {missing}"
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setattr(
-        preparation, "load_with_problems", lambda *_, **__: (papers, Problems(), Sources())
+        preparation,
+        "load_with_checks_beside",
+        lambda *_, **__: (papers, Problems(), Sources(), None),  # no checks left running
     )
     try:
         return build_site(folder / "site", audience=audience, as_of=AS_OF)
