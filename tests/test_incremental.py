@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import ROOT, build_site, copy_data, file_digests
@@ -194,14 +196,14 @@ def test_cache_folders_that_cannot_be_written_cost_only_work(
     assert built == file_digests(build_site(tmp_path / "plain"))
 
 
-@pytest.mark.parametrize("fork", ["answers", "fails halfway"])
-def test_cached_pages_placed_by_forks_make_the_same_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: str
+@pytest.mark.parametrize("helper", ["answers", "fails halfway"])
+def test_cached_pages_placed_by_helpers_make_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str
 ) -> None:
-    """A re-build places its cached pages in forks, each a share, while MkDocs draws the
-    others (PageCache.place_beside); a fork lost halfway has its share placed by the build,
-    and only its share."""
-    from committee_papers import forked, pagecache
+    """A re-build places its cached pages by helper processes, each a share, while MkDocs
+    draws the others (PageCache.place_beside, placing.py); a helper that fails halfway has
+    its share placed by the build, and only its share."""
+    from committee_papers import pagecache, placing
 
     data = copy_data(tmp_path / "data")
     build_site(tmp_path / "live", data_dir=data)
@@ -209,34 +211,53 @@ def test_cached_pages_placed_by_forks_make_the_same_site(
     folder.mkdir()
     (folder / "meeting.yml").write_text(NEW_MEETING)
 
-    parent, real = os.getpid(), pagecache.PageCache.place
+    real_place, real_command = pagecache.PageCache.place, placing.command
     shares: list[list[str]] = []
     here: list[list[str]] = []
+    helpers: list[int] = []
+    listings: list[str] = []
 
     def place(self: pagecache.PageCache, pages: dict) -> None:
-        if os.getpid() == parent:
-            here.append(sorted(pages))
-        elif fork == "fails halfway" and list(pages) == shares[1]:
-            real(self, dict(list(pages.items())[: len(pages) // 2]))
-            raise OSError("the fork was lost")
-        real(self, pages)
+        here.append(sorted(pages))
+        real_place(self, pages)
 
-    real_beside = pagecache.PageCache.place_beside
+    def command(folder: Path | str, listing: str) -> list[str]:
+        listings.append(listing)
+        names = Path(listing).read_bytes().split(b"\0")[1::2]
+        shares.append(sorted(os.fsdecode(name) for name in names))
+        if helper == "fails halfway" and len(shares) == 2:
+            # Places the first half of its share, then fails.
+            half = (
+                "import sys; from pathlib import Path; from committee_papers import placing; "
+                "parts = Path(sys.argv[2]).read_bytes().split(b'\\0'); "
+                "pairs = list(zip(parts[0::2], parts[1::2]))[: len(parts) // 4]; "
+                "placing.place_files(sys.argv[1], [(a.decode(), b.decode()) for a, b in pairs]); "
+                "sys.exit(1)"
+            )
+            return [sys.executable, "-c", half, os.fspath(folder), listing]
+        return real_command(folder, listing)
 
-    def place_beside(self: pagecache.PageCache, pages: dict) -> None:
-        shares.extend(forked.runs(list(pages), pagecache.PLACE_FORKS))
-        real_beside(self, pages)
+    real_start = placing.start
+
+    def start(folder: Path | str, pages: Any) -> placing.Helper:
+        started = real_start(folder, pages)
+        helpers.append(started.process.pid if started.process else 0)
+        return started
 
     monkeypatch.setattr(pagecache, "PLACE_APART", 0)
     monkeypatch.setattr(pagecache.PageCache, "place", place)
-    monkeypatch.setattr(pagecache.PageCache, "place_beside", place_beside)
+    monkeypatch.setattr(placing, "command", command)
+    monkeypatch.setattr(placing, "start", start)
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
-    # Every share had its fork; the build process placed nothing when they answered, and
-    # the lost fork's share (all of it again) when one did not.
+    # Every share had its own process (not this one, nor a fork of it: each ran the
+    # command), the build process placed nothing when they answered, and the failed
+    # helper's share (all of it again) when one did not.
     assert len(shares) == pagecache.PLACE_FORKS and all(shares)
-    assert here == ([] if fork == "answers" else [sorted(shares[1])])
+    assert len(helpers) == pagecache.PLACE_FORKS and os.getpid() not in helpers
+    assert here == ([] if helper == "answers" else [shares[1]])
     monkeypatch.undo()
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+    assert listings and not any(Path(listing).exists() for listing in listings)
 
 
 @pytest.mark.parametrize("fork", ["answers", "fails halfway"])

@@ -46,8 +46,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from . import forked, tracing
-from .filelinks import link_or_copy
+from . import forked, placing, tracing
 from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -94,11 +93,11 @@ PRINTS = "prints.pickle"
 #: the build has passed (`save_beside`).
 PENDING = ".pending"
 VERIFY_ENV = "PAPERS_PAGE_CACHE_VERIFY"
-#: Cached pages placed by forks (`PageCache.place_beside`) from this many on.
+#: Cached pages placed by helper processes (`PageCache.place_beside`) from this many on.
 PLACE_APART = 2_000
-#: Forks placing them, each a share of the pages in order. A link waits for the disk when
+#: Helpers placing them, each a share of the pages in order. A link waits for the disk when
 #: the files are no longer in the system's memory (the cache's folder, the copy's inode,
-#: the page's folder): at ten years of papers one fork took 4.7 s to place 45,000 pages
+#: the page's folder): at ten years of papers one process took 4.7 s to place 45,000 pages
 #: after the system had dropped its cached files, while a re-build's pages step waited.
 PLACE_FORKS = 4
 
@@ -363,6 +362,11 @@ class Fingerprints:
             self._feed(h, cell.cell_contents, depth + 1)
 
 
+def _named(pages: dict[str, Entry]) -> Iterable[tuple[str, str]]:
+    """Each page's (name of the cache's copy, path in the site), for `placing`."""
+    return ((entry.blob, path) for path, entry in pages.items())
+
+
 @functools.cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(item.name for item in dataclasses.fields(kind))
@@ -461,7 +465,7 @@ class PageCache:
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
         #: The forks placing cached pages (`place_beside`), each with its pages.
-        self._placing: list[tuple[forked.Forked[None], dict[str, Entry]]] = []
+        self._placing: list[tuple[placing.Helper, dict[str, Entry]]] = []
         #: A fork writing the index (`save_beside`), with the pages, if one is begun.
         self._saving: tuple[forked.Forked[list[str]] | None, set[str], str] | None = None
         #: Output files made through the cache in this build, and how many were reused.
@@ -735,41 +739,28 @@ class PageCache:
         written), or a copy where the two folders are on different file systems. Nothing
         writes into either in place: cache files are written once under their own hash, and
         every later write to the site replaces a file instead of changing it (outputs.write).
-        A file already there (placed by a fork that did not finish) is replaced.
+        A file already there (placed by a helper that did not finish) is replaced.
         """
-        made: set[str] = set()
-        for path, entry in pages.items():
-            folder = os.path.dirname(path)
-            if folder not in made:
-                try:  # one system call where the parent exists (nearly always)
-                    os.mkdir(folder)
-                except FileExistsError:
-                    pass
-                except FileNotFoundError:
-                    os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            link_or_copy(self.folder / entry.blob, path)
+        placing.place_files(self.folder, _named(pages))
 
     def place_beside(self, pages: dict[str, Entry]) -> None:
-        """`place(pages)` in forks of this process while this one goes on (MkDocs draws
-        the changed pages meanwhile): 45,000 links are some 0.8 s of system calls at ten
-        years of papers, which a thread could not overlap with drawing (each call would
-        wait for the interpreter's lock), and more when they wait for the disk, which
-        `PLACE_FORKS` forks keep busier than one. `placed` waits for them; few pages are
-        placed here at once."""
-        if len(pages) < PLACE_APART or not forked.available():
+        """`place(pages)` by `PLACE_FORKS` helper processes while this one goes on (MkDocs
+        draws the changed pages meanwhile: placing.py says why not here, in a thread or in
+        forks); several keep the disk busier than one when links wait for it. `placed`
+        waits for them; few pages are placed here at once."""
+        if len(pages) < PLACE_APART:
             self.place(pages)
             return
         for run in forked.runs(list(pages.items()), PLACE_FORKS):
             share = dict(run)
-            self._placing.append((forked.Forked(self.place, share, name="place-pages"), share))
+            self._placing.append((placing.start(self.folder, _named(share)), share))
 
     def placed(self) -> None:
-        """Wait for `place_beside`'s forks; the pages of a fork that did not finish are
-        placed here (each replacing what is there)."""
-        placing, self._placing = self._placing, []
-        for fork, share in placing:
-            fork.result(lambda share=share: self.place(share))
+        """Wait for `place_beside`'s helpers; the pages of one that did not place its whole
+        share are placed here (each replacing what is there)."""
+        helpers, self._placing = self._placing, []
+        for helper, share in helpers:
+            helper.wait(lambda share=share: self.place(share))
 
     def stored_inodes(self) -> dict[str, int]:
         """The inode of every file of the cache's folder, by name (one listing of the folder:
@@ -976,11 +967,12 @@ class PageCache:
 
     def stop_forks(self) -> None:
         """Stop the forks still placing pages or writing the index (the build failed)."""
-        placing, self._placing = self._placing, []
+        helpers, self._placing = self._placing, []
         saving, self._saving = self._saving, None
-        for fork in [*(fork for fork, _ in placing), saving and saving[0]]:
-            if fork is not None:
-                fork.stop()
+        for helper, _ in helpers:
+            helper.stop()
+        if saving:
+            saving[0].stop()
 
     def _kept_entries(self, pages: set[str]) -> dict[str, Entry]:
         wanted = pages | self.outputs
