@@ -252,8 +252,8 @@ def test_cached_pages_placed_by_helpers_make_the_same_site(
     # Every share had its own process (not this one, nor a fork of it: each ran the
     # command), the build process placed nothing when they answered, and the failed
     # helper's share (all of it again) when one did not.
-    assert len(shares) == pagecache.PLACE_FORKS and all(shares)
-    assert len(helpers) == pagecache.PLACE_FORKS and os.getpid() not in helpers
+    assert len(shares) == pagecache.PLACE_HELPERS and all(shares)
+    assert len(helpers) == pagecache.PLACE_HELPERS and os.getpid() not in helpers
     assert here == ([] if helper == "answers" else [shares[1]])
     monkeypatch.undo()
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -40,3 +40,11 @@ def writable(folder: Path | None, what: str) -> Path | None:
         )
         return None
     return folder
+
+
+def modified(path: Path) -> float:
+    """When `path` was last written; 0 when it is gone (so it sorts and ages as the oldest)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .cachefolders import modified
 from .loadcache import code_fingerprint
 
 #: How many versions of the code keep their file beside a cache (the newest writers').
@@ -56,11 +57,4 @@ def save(folder: Path, prefix: str, payload: Any) -> None:
 
 def _by_age(paths: Iterable[Path]) -> list[Path]:
     """`paths` newest first by the time each was written (one gone meanwhile: oldest)."""
-    return sorted(paths, key=_written, reverse=True)
-
-
-def _written(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
+    return sorted(paths, key=modified, reverse=True)

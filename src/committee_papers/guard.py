@@ -365,9 +365,7 @@ def _searched(
             pass
     if public.taken and candidates:
         return None
-    digests = None
-    if digested:
-        digests = array("Q", sorted(set(public.digests) | public.taken))
+    digests = _every_digest(public.digests, public.taken)[1] if digested else None
     if not candidates:
         return Secrets(candidates, public=digests)
     everything = Matcher(list(candidates))
@@ -394,9 +392,7 @@ def _remembered(
     when there is no memo to stand in for them, None."""
     if each is None:
         each = guardrecord.value_digests(values)
-    now = set(each)
-    now |= taken
-    public = array("Q", sorted(now))
+    now, public = _every_digest(each, taken)
     memo = secretsmemo.load(memory)
     before = set(memo.public) if memo is not None else set()
     if memo is None or not before <= now:
@@ -420,6 +416,14 @@ def _remembered(
     segments = secretsmemo.joined(memory, segments)
     secretsmemo.save(memory, public, candidates, found, segments, engine)
     return Secrets(_unfound(candidates, found), matcher, public)
+
+
+def _every_digest(each: Iterable[int], taken: Iterable[int]) -> tuple[set[int], array]:
+    """The digests of every public value: those walked (`each`) and those taken from the
+    memo (publicmemo.py), as a set and sorted, as the guard's record keeps them."""
+    every = set(each)
+    every.update(taken)
+    return every, array("Q", sorted(every))
 
 
 def _searched_all(

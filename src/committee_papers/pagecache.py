@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from . import forked, placing, tracing
+from .cachefolders import modified
 from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -99,7 +100,7 @@ PLACE_APART = 2_000
 #: the files are no longer in the system's memory (the cache's folder, the copy's inode,
 #: the page's folder): at ten years of papers one process took 4.7 s to place 45,000 pages
 #: after the system had dropped its cached files, while a re-build's pages step waited.
-PLACE_FORKS = 4
+PLACE_HELPERS = 4
 
 
 class OutputsMade(NamedTuple):
@@ -464,7 +465,7 @@ class PageCache:
         self.collections: dict[str, dict[Any, Any]] = {}
         self.verify = os.environ.get(VERIFY_ENV, "") not in ("", "0", "false")
         self.stored = 0
-        #: The forks placing cached pages (`place_beside`), each with its pages.
+        #: The helpers placing cached pages (`place_beside`), each with its pages.
         self._placing: list[tuple[placing.Helper, dict[str, Entry]]] = []
         #: A fork writing the index (`save_beside`), with the pages, if one is begun.
         self._saving: tuple[forked.Forked[list[str]] | None, set[str], str] | None = None
@@ -744,14 +745,14 @@ class PageCache:
         placing.place_files(self.folder, _named(pages))
 
     def place_beside(self, pages: dict[str, Entry]) -> None:
-        """`place(pages)` by `PLACE_FORKS` helper processes while this one goes on (MkDocs
+        """`place(pages)` by `PLACE_HELPERS` helper processes while this one goes on (MkDocs
         draws the changed pages meanwhile: placing.py says why not here, in a thread or in
         forks); several keep the disk busier than one when links wait for it. `placed`
         waits for them; few pages are placed here at once."""
         if len(pages) < PLACE_APART:
             self.place(pages)
             return
-        for run in forked.runs(list(pages.items()), PLACE_FORKS):
+        for run in forked.runs(list(pages.items()), PLACE_HELPERS):
             share = dict(run)
             self._placing.append((placing.start(self.folder, _named(share)), share))
 
@@ -966,7 +967,8 @@ class PageCache:
         return self._saving is not None
 
     def stop_forks(self) -> None:
-        """Stop the forks still placing pages or writing the index (the build failed)."""
+        """Stop the helpers still placing pages and the fork writing the index (the build
+        failed)."""
         helpers, self._placing = self._placing, []
         saving, self._saving = self._saving, None
         for helper, _ in helpers:
@@ -1020,12 +1022,12 @@ class PageCache:
                     pass
         folders = sorted(
             (p for p in self.root.iterdir() if p.is_dir()),
-            key=lambda p: max(_mtime(p), _mtime(p / INDEX)),
+            key=lambda p: max(modified(p), modified(p / INDEX)),
             reverse=True,
         )
         unused = time.time() - STALE_KEY_SECONDS
         for folder in folders[KEEP_KEYS:]:
-            if max(_mtime(folder), _mtime(folder / INDEX)) < unused:
+            if max(modified(folder), modified(folder / INDEX)) < unused:
                 shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             stamp.touch()
@@ -1125,13 +1127,6 @@ def _share(dest: str, stored: Path) -> bool:
 
 def _why(src_uri: str, reason: str) -> None:
     log.debug(f"Page cache: drawing {src_uri}: {reason}")
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def engine_key(papers: Papers, folders: Iterable[Path], settings: Iterable[str]) -> bytes:
