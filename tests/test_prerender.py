@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,27 +50,41 @@ def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, 
     assert made == {uri: spec.html() for uri, spec in specs.items()}
 
 
-def test_pages_waiting_for_their_turn_are_files_not_memory(inputs: RenderInputs) -> None:
-    """The worker runs ahead: what it made waits in a temporary folder, each page read back
-    (and its file removed) when asked for, the same HTML; the folder goes at close."""
+def test_pages_waiting_for_their_turn_are_in_one_spool_file_not_memory(
+    inputs: RenderInputs,
+) -> None:
+    """The worker runs ahead: what it made waits in one spool file (no file a page: each
+    file made and removed makes later ones dearer on a file system without a journal),
+    each page read back from its place when asked for, the same HTML; the file goes at
+    close, and the worker made no other file in the system's temporary folder."""
     specs = specs_of(inputs)
     order = list(specs)
+    before = _spools()
     pages = PageHtml(specs, order, inputs, workers=1, start="fork")
-    folder = pages.spill
+    spool = pages.spill
     try:
         while not pages.finished:
             pages._drain(block=True)
-        assert folder is not None and len(pages.ready) == len(order)
+        assert spool is not None and os.path.isfile(spool)
+        assert len(pages.ready) == len(order)
         assert not any(
             isinstance(value, str) for waiting in pages.ready.values() for value in waiting
         )
-        assert len(os.listdir(folder)) == len(order)
-        first = pages.html(order[0])
-        assert len(os.listdir(folder)) == len(order) - 1
+        html = {uri: spec.html() for uri, spec in specs.items()}
+        assert os.path.getsize(spool) == sum(len(text.encode()) for text in html.values())
+        assert _spools() - before == {os.path.basename(spool)}
+        made = [pages.html(uri) for uri in (order[0], order[-1], order[len(order) // 2])]
     finally:
         pages.close()
-    assert first == specs[order[0]].html()
-    assert not os.path.exists(folder)
+    assert made == [html[order[0]], html[order[-1]], html[order[len(order) // 2]]]
+    assert pages.by_worker == 3
+    assert not os.path.exists(spool)
+
+
+def _spools() -> set[str]:
+    """The worker's spool files in the system's temporary folder."""
+    folder = tempfile.gettempdir()
+    return {name for name in os.listdir(folder) if name.startswith("committee-papers-pages-")}
 
 
 def test_the_two_processes_meet_in_the_middle(inputs: RenderInputs) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 from support import Site
 
+from committee_papers import scratch
+from committee_papers.filelinks import link_or_copy
 from committee_papers.searchindex import (
     INDEX_DIR,
     MANIFEST,
@@ -267,11 +269,15 @@ def test_indexing_pages_whole_gives_the_bytes_of_their_indexed_parts(
     built = site.root / INDEX_DIR / group
     pages = sorted(json.loads((built / MANIFEST).read_text(encoding="utf-8")))
     assert pages
-    tree, out = tmp_path / "whole", tmp_path / "index"
-    for rel in pages:
-        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.link(site.root / rel, tree / rel)
-    _run_pagefind(tree, out)
+    out = tmp_path / "index"
+    # Laid out as the build lays out its parts: in a scratch folder, in the pages' order
+    # (Pagefind numbers pages in the order it lists the folder).
+    with tempfile.TemporaryDirectory(dir=scratch.folder()) as scratch_tree:
+        tree = Path(scratch_tree)
+        for rel in pages:
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(site.root / rel, tree / rel)
+        _run_pagefind(tree, out)
     canonical_order(out)
 
     def files(root: Path) -> dict[str, bytes]:

@@ -26,9 +26,12 @@ and content fingerprints, the same in either process, so the build process keeps
 exactly as if it had drawn it. Pages the cache serves are never given to the worker.
 
 The worker runs far ahead of the build process (it made 36,000 of 45,000 pages at ten
-years), so its pages wait for their turn: each waits in a file of a temporary folder, and
-only its name and record of reads in memory (held as strings, they were some 300 MB of the
-build's peak at ten years). The file is read and removed when the page's turn comes.
+years), so its pages wait for their turn: each waits in one spool file the worker appends
+to, and only its place there and record of reads in memory (held as strings, they were some
+300 MB of the build's peak at ten years). The page is read from its place when its turn
+comes; the file goes when the pages step ends. One file, not a file a page: on a file
+system without a journal each file made and removed makes every later file of the build
+dearer to create (scratch.py says why).
 
 Whichever process renders a page, its HTML is the same function of the same data, so the
 bytes of the site do not depend on timing (tests/test_prerender.py builds with and without
@@ -38,11 +41,11 @@ process renders the rest itself, and so reports any error exactly as without a w
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import queue
-import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -142,24 +145,23 @@ def _work_forked(
     """The forked worker: the build's own specs and drawing, from the last page backwards
     (also the spawned worker's loop, once it has made its own). It stops where the build
     process has reached, or when `parent` (if given) is gone. Each page's HTML goes into a
-    file of the folder `spill`, named by its position, and the queue says it is there."""
+    goes to the end of the spool file `spill`, and the queue says where it is."""
     try:
-        for position in range(len(order) - 1, -1, -1):
-            reached.value = position
-            if position <= claimed.value or (parent is not None and os.getppid() != parent):
-                break
-            html, reads = draw(specs[order[position]].html)
-            with open(_spilled(spill, position), "wb") as file:
-                file.write(html.encode("utf-8", "surrogatepass"))
-            out.put((order[position], position, reads))
+        with open(spill, "ab", buffering=0) as file:
+            offset = file.seek(0, os.SEEK_END)
+            for position in range(len(order) - 1, -1, -1):
+                reached.value = position
+                if position <= claimed.value or (parent is not None and os.getppid() != parent):
+                    break
+                html, reads = draw(specs[order[position]].html)
+                data = html.encode("utf-8", "surrogatepass")
+                file.write(data)
+                out.put((order[position], offset, len(data), reads))
+                offset += len(data)
     except Exception:  # the build process renders what is left and reports the error itself
         pass
     finally:
         out.put(None)
-
-
-def _spilled(folder: str, position: int) -> str:
-    return os.path.join(folder, f"{position}.html")
 
 
 def start_method() -> str:
@@ -191,9 +193,12 @@ class PageHtml:
         self.order = list(order)
         self.position = {uri: index for index, uri in enumerate(self.order)}
         self.draw = draw or _plain
-        #: Pages the worker has made, waiting for their turn: uri -> (position, reads).
-        self.ready: dict[str, tuple[int, Any]] = {}
+        #: Pages the worker has made, waiting for their turn: uri -> (their place in the
+        #: spool file: offset and length, and their reads).
+        self.ready: dict[str, tuple[int, int, Any]] = {}
+        #: The spool file the worker appends pages to, and this process's reading end.
         self.spill: str | None = None
+        self.spool = -1
         self.by_worker = 0
         self.process: Any = None
         self.finished = True
@@ -202,7 +207,8 @@ class PageHtml:
         if workers <= 0 or not self.order or (start == "spawn" and inputs is None):
             return
         context = multiprocessing.get_context(start)
-        self.spill = tempfile.mkdtemp(prefix="committee-papers-pages-")
+        descriptor, self.spill = tempfile.mkstemp(prefix="committee-papers-pages-")
+        self.spool = descriptor
         #: The last position the build process has taken on; the worker stops there.
         self.claimed = context.RawValue("q", -1)
         #: The lowest position the worker has started (it starts at the end).
@@ -265,18 +271,16 @@ class PageHtml:
         waiting = self.ready.pop(uri, None)
         return self._unspill(*waiting) if waiting is not None else None
 
-    def _unspill(self, position: int, reads: Any) -> Drawn | None:
-        """A page the worker made: its HTML read back from its file (then removed), or
-        None if the file cannot be read (the page is then drawn here)."""
-        assert self.spill is not None
-        path = _spilled(self.spill, position)
+    def _unspill(self, offset: int, length: int, reads: Any) -> Drawn | None:
+        """A page the worker made: its HTML read back from its place in the spool file, or
+        None if it cannot be read whole (the page is then drawn here)."""
         try:
-            with open(path, "rb") as file:
-                html = file.read().decode("utf-8", "surrogatepass")
-            os.unlink(path)
+            data = os.pread(self.spool, length, offset)
         except OSError:
             return None
-        return html, reads
+        if len(data) != length:
+            return None
+        return data.decode("utf-8", "surrogatepass"), reads
 
     def _drain(self, block: bool) -> None:
         while not self.finished:
@@ -289,7 +293,7 @@ class PageHtml:
             if item is None:
                 self.finished = True
                 return
-            self.ready[item[0]] = (item[1], item[2])
+            self.ready[item[0]] = item[1:]
             if block:
                 return
 
@@ -314,8 +318,12 @@ class PageHtml:
         self._remove_spill()
 
     def _remove_spill(self) -> None:
+        if self.spool >= 0:
+            os.close(self.spool)
+            self.spool = -1
         if self.spill is not None:
-            shutil.rmtree(self.spill, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                os.unlink(self.spill)
             self.spill = None
 
     def _unfreeze(self) -> None:

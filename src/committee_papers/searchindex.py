@@ -45,6 +45,7 @@ from typing import Any
 
 import cbor2
 
+from . import scratch
 from .filelinks import link_or_copy
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 from .pagecache import content_digest
@@ -397,7 +398,7 @@ def _indexed(
     site: Path, group: str, pages: list[str], out: Path, manifest: str, start: float
 ) -> IndexRun:
     """Pagefind's index of `pages` in `out`, with its manifest."""
-    with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-", dir=scratch.folder()) as tmp:
         tree = Path(tmp)
         for rel in pages:
             target = tree / rel
