@@ -302,3 +302,28 @@ def test_an_unchanged_index_moves_between_the_store_and_the_site_without_links(
     assert not [target for target in links if "/pagefind/people/" in target]
     # The links that were made: the changed groups' new indexes, kept.
     assert [target for target in links if target.startswith(str(store))]
+
+
+def test_an_index_another_version_made_is_made_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live site's index of a group is reused only if this version of the code and of
+    Pagefind made it (`cp-made-by.txt`): after an upgrade, a group whose pages are the same
+    is indexed again, as a full build would index it."""
+    from committee_papers import searchindex, searchstore
+
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")  # the live site's indexes only
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    made_by = live / "pagefind" / "people" / searchindex.MADE_BY
+    assert made_by.read_text(encoding="utf-8") == searchstore.made_by()
+    made_by.unlink()
+    made_by.write_text("an older version", encoding="utf-8")
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
+    caplog.clear()
+    build_site(tmp_path / "live", data_dir=data)
+    runs = index_runs(caplog)
+    assert runs.pop("people") is True
+    assert runs and not any(runs.values())
+    assert made_by.read_text(encoding="utf-8") == searchstore.made_by()

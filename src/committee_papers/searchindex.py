@@ -49,7 +49,7 @@ from . import scratch
 from .filelinks import link_or_copy
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 from .pagecache import content_digest
-from .searchstore import SearchStore, Stored
+from .searchstore import SearchStore, Stored, made_by
 from .searchstore import key as store_key
 
 #: Where the indexes go inside the site: pagefind/<group>/.
@@ -91,6 +91,9 @@ SIGNATURE = b"pagefind_dcd"
 #: Beside each index: the hash of every page it was made from, so an unchanged group's index
 #: is reused by the next build.
 MANIFEST = "cp-pages.json"
+#: Beside each index: what made it (`searchstore.made_by`). An index made otherwise is
+#: never reused, though its pages be the same.
+MADE_BY = "cp-made-by.txt"
 #: The kind of paper a reader filters by, for each kind of generated page.
 #: An earlier version of a report is a report too (its title says which version).
 PAPER_KINDS = {
@@ -407,6 +410,7 @@ def _indexed(
         peak, cpu = _run_pagefind(tree, out)
     canonical_order(out)
     (out / MANIFEST).write_text(manifest, encoding="utf-8")
+    (out / MADE_BY).write_text(made_by(), encoding="utf-8")
     return IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu)
 
 
@@ -438,8 +442,14 @@ def _page_digest(
 
 
 def _manifest(index: Path) -> str | None:
-    path = index / MANIFEST
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    """The manifest of the index in folder `index`, if this version of the code and of
+    Pagefind made it; else None."""
+    try:
+        if (index / MADE_BY).read_text(encoding="utf-8") != made_by():
+            return None
+        return (index / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _encode(value: Any) -> bytes:

@@ -58,6 +58,14 @@ def _salt() -> bytes:
     return version.encode() + b"\x00" + hashlib.sha256(code).digest()
 
 
+@functools.cache
+def made_by() -> str:
+    """What makes indexes now, as text (`_salt`'s hash). Written beside each index made, so
+    that an index made by another version of this code or of Pagefind (the live site's,
+    just after an upgrade) is never taken for one this version would make."""
+    return hashlib.sha256(_salt()).hexdigest()[:32]
+
+
 def key(group: str, manifest: str) -> str:
     """The key of a group's index: its name, the hashes of its pages and `_salt`."""
     digest = hashlib.sha256(_salt())
