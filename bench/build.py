@@ -454,6 +454,21 @@ def compile_package(cwd: Path) -> None:
     )
 
 
+def wait_for_background(work: Path, limit: float = 300.0) -> float:
+    """Wait until no job a build left running in the background (publish.py: an old site's
+    deletion, the next build's folders) works in `work`, so that none runs beside the next
+    measurement; the seconds waited."""
+    from committee_papers.publish import _deletions_running
+
+    start = time.perf_counter()
+    inside = str(work.resolve()) + os.sep
+    while time.perf_counter() - start < limit:
+        if not any(folder.startswith(inside) for folder in _deletions_running()):
+            break
+        time.sleep(0.2)
+    return time.perf_counter() - start
+
+
 def set_aside(work: Path) -> Path | None:
     """Move an earlier run's folder `work` out of the way (a rename: no file is freed), to
     be removed once every figure is measured (`remove`); the folder it went to, if any."""
@@ -498,6 +513,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== {meetings} meetings: building with committee-papers ...", flush=True)
         ours = build_project(work, data)
         print(f"committee-papers build: {ours.seconds:.1f} s wall, {LAST_CPU[0]:.1f} s CPU")
+        waited = wait_for_background(work)
+        print(f"its jobs in the background (the next build's folders) ended {waited:.1f} s later")
         steps = [line for line in ours.log.splitlines() if "Steps:" in line or "Pagefind" in line]
         print("\n".join(steps))
         if args.skip_material:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from support import ROOT, build_site, copy_data, file_digests, mkdocs_build, papers_command
+from test_siteskeleton import wait_for_skeleton
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
@@ -75,6 +76,8 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     site = build_site(tmp_path / "site", data_dir=data)
     before = file_digests(site)
+    # The first build leaves its folders for the next build (siteskeleton.copy_of).
+    skeleton = wait_for_skeleton(site)
     meeting = data / MEETING / "meeting.yml"
     meeting.write_text(meeting.read_text().replace("date: 2026-01-28", "date: 2026-02-30"))
     result = papers_command("build", "-d", str(site), "--data", str(data), "--as-of", "2026-11-23")
@@ -83,8 +86,13 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "was left as it was" in result.stderr
     assert file_digests(site) == before
-    # Only the lock file stays beside the site (it records which audience's site is there).
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [".site.lock"]
+    # Beside the site stay only the lock file (it records which audience's site is there)
+    # and the first build's skeleton for the next one: nothing of the failed build.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [
+        ".site.lock",
+        skeleton.name,
+        skeleton.name + ".dirs",
+    ]
 
 
 def test_mkdocs_build_strict_passes_with_no_warnings(tmp_path: Path) -> None:

@@ -100,3 +100,27 @@ def test_a_rebuild_writes_into_the_old_site_s_folders_and_publishes_no_empty_one
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
     assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_a_first_build_leaves_its_folders_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no old site to empty, the first build's folders are made again beside the live
+    site once it is live, so the second build places its pages into made folders too."""
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    data = copy_data(tmp_path / "data")
+    live = build_site(tmp_path / "live", data_dir=data)
+    skeleton = wait_for_skeleton(live)
+    folders = {str(p.relative_to(live)) for p in live.rglob("*") if p.is_dir()}
+    assert {str(p.relative_to(skeleton)) for p in skeleton.rglob("*")} == folders
+    assert not [p for p in skeleton.rglob("*") if not p.is_dir()]
+    assert not list(tmp_path.glob(".live.old-*"))  # the job's working name is gone
+    page = next(p.parent for p in sorted((skeleton / "reports").rglob("*")))
+    made = page.stat().st_ino
+
+    build_site(tmp_path / "live", data_dir=data)
+    assert (live / page.relative_to(skeleton)).stat().st_ino == made
+    assert empty_folders(live) == []
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
+    assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))

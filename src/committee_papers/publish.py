@@ -146,9 +146,14 @@ def _deletions_running() -> set[str]:
             continue
         if len(words) >= 4 and words[1:3] == [b"-rf", b"--"] and words[0].endswith(b"rm"):
             running.add(os.fsdecode(words[3]))
-        elif len(words) >= 5 and words[1:3] == [b"-c", siteskeleton.JOB]:
-            running.add(os.fsdecode(words[4]))  # made a skeleton of (siteskeleton.retire)
+        elif len(words) >= 5 and words[1] == b"-c" and words[2] in _SKELETON_JOBS:
+            # made a skeleton of (siteskeleton.retire), or into (siteskeleton.copy_of)
+            running.add(os.fsdecode(words[4]))
     return running
+
+
+#: The skeleton jobs' scripts, as their command lines show them.
+_SKELETON_JOBS = (siteskeleton.JOB, siteskeleton.COPY)
 
 
 def swap_into_place(
@@ -164,7 +169,8 @@ def swap_into_place(
     `retired` is handed the old site's folder once the new site is live, before it is
     deleted: what it moves out of it is kept (the search store takes its indexes back).
     With `keep_folders` (and `background`) the old site's files are deleted and its folders
-    kept for the next build (siteskeleton.py).
+    kept for the next build (siteskeleton.py); where there was no old site, the new one's
+    folders are made again beside it for the next build (`siteskeleton.copy_of`).
 
     With `background`, the old site is renamed aside (`.site.old-<pid>-<n>`) and deleted by
     a process of its own once the new one is live: at ten years of papers that is some
@@ -173,6 +179,8 @@ def swap_into_place(
     """
     if not target.exists() and not target.is_symlink():
         os.rename(staging, target)
+        if background and keep_folders:
+            siteskeleton.copy_of(target)
         return
     _exchange(staging, target)
     # The old site is now where the staging folder was; a kill here leaves it for the next

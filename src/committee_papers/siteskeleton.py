@@ -35,6 +35,15 @@ JOB_TEXT = (
 )
 #: How the job shows in /proc/<pid>/cmdline (publish.clean_leftovers leaves it be).
 JOB = JOB_TEXT.encode()
+#: Make `$1` the folders of the live site `$4` (none of its files), list them into `$2` and
+#: rename `$1` to `$3`: the skeleton a first build leaves, having no old site to empty.
+COPY_TEXT = (
+    'find "$4" -mindepth 1 -type d -printf "%P\\0" > "$2.tmp"'
+    ' && mkdir -- "$1" && cd -- "$1" && xargs -0 -r mkdir -p -- < "$2.tmp"'
+    ' && cd / && mv -f "$2.tmp" "$2" && mv -T "$1" "$3"'
+    ' || { cd /; rm -rf -- "$1"; rm -f "$2.tmp" "$2"; }'
+)
+COPY = COPY_TEXT.encode()
 
 
 def _prefix(target: Path) -> str:
@@ -50,6 +59,28 @@ def retire(old: Path, target: Path) -> bool:
     listing, skeleton = target.parent / f"{name}.dirs", target.parent / name
     subprocess.Popen(
         ["sh", "-c", JOB_TEXT, "sh", str(old), str(listing), str(skeleton)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
+
+
+def copy_of(target: Path) -> bool:
+    """Start making a skeleton of the site just published at `target` for its next build,
+    when no old site was retired to make one of (the first build into `target`): that
+    build then places its pages into folders already made, as every later one does. The
+    folders are made in a process of its own once the site is live, under a name the next
+    build's clean-up leaves alone while the job runs. False when this system cannot (no sh,
+    find, xargs, mkdir or mv)."""
+    if not all(shutil.which(tool) for tool in ("sh", "find", "xargs", "mkdir", "mv")):
+        return False
+    name = f"{_prefix(target)}{os.getpid()}-{time.monotonic_ns()}"
+    work = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+    listing, skeleton = target.parent / f"{name}.dirs", target.parent / name
+    subprocess.Popen(
+        ["sh", "-c", COPY_TEXT, "sh", str(work), str(listing), str(skeleton), str(target)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
