@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers import leakscan
+from committee_papers import guardrecord, leakscan
 from committee_papers.guard import fragments
 from committee_papers.guardrecord import byte_digests, digests, load, within
 from committee_papers.leakscan import Matcher, scan_cached
@@ -335,10 +335,10 @@ def test_an_early_reading_still_going_on_is_asked_for_once_the_site_is_listed(
     site(tmp_path, {"park.html": f"{PARK} {DEPOT}", "depot.html": LAND})
     early = leakscan.scan_early(folder, matcher(LAND), cache, public=public, leave=("x/",))
     steps: list[str] = []
-    listed, loaded = leakscan.site_files, leakscan.guardrecord.load
+    listed, loaded = leakscan.site_files, leakscan.guardrecord.recorded
     monkeypatch.setattr(leakscan, "site_files", lambda *a: steps.append("list") or listed(*a))
     monkeypatch.setattr(
-        leakscan.guardrecord, "load", lambda *a: steps.append("record") or loaded(*a)
+        leakscan.guardrecord, "recorded", lambda *a: steps.append("record") or loaded(*a)
     )
 
     def asked() -> leakscan.EarlyScan:
@@ -393,3 +393,26 @@ def test_the_early_reading_knows_a_store_s_copies_by_their_inode(
     assert scanned == [] and early.files == {}
     leakscan.scan_early(folder, matcher(LAND), cache, public=public)
     assert scanned == ["park.html"]  # without it: read, as a file of unknown bytes
+
+
+def test_the_record_is_loaded_once_while_it_stays_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-build's build process asks for the record twice (the open data read early,
+    then the guard's last step): the second time it is not read again, unless the file,
+    the fragments or the public digests changed."""
+    cache = tmp_path / "cache"
+    public = digests([PARK, DEPOT])
+    guardrecord.save(cache, ["land"], ["a", "b"], public, monotone=True)
+    loads: list[Path] = []
+    load = guardrecord.load
+    monkeypatch.setattr(guardrecord, "load", lambda folder: loads.append(folder) or load(folder))
+    first = guardrecord.recorded(cache, ["land"], public)
+    assert first[1:] == ({"a", "b"}, True)
+    assert guardrecord.recorded(cache, ["land"], public) is first
+    assert len(loads) == 1
+    assert guardrecord.recorded(cache, ["land", "new"], public)[1:] == ({"a", "b"}, True)
+    assert guardrecord.recorded(cache, ["land"], digests([PARK]))[1:] == ({"a", "b"}, False)
+    guardrecord.save(cache, ["land"], ["c"], public, monotone=True)
+    assert guardrecord.recorded(cache, ["land"], public)[1:] == ({"c"}, True)
+    assert len(loads) == 4

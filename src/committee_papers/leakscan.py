@@ -840,8 +840,7 @@ def scan_early(
         for name, inode in inodes.items():
             if inode in linked_from:
                 stored[name] = (linked_from[inode], inode)
-    record = guardrecord.load(cache_dir)
-    clean, _ = guardrecord.kept(record, matcher.fragments, public)
+    record, clean, _ = guardrecord.recorded(cache_dir, matcher.fragments, public)
     known = record.strings if record is not None and clean else set()
     early = EarlyScan()
     _, _, early.learnt = _scan_share(
@@ -935,8 +934,7 @@ def scan_cached(
     elif stored:
         site_files(site_dir, inodes)
     stored = stored or {}
-    record = guardrecord.load(cache_dir)
-    clean, monotone = guardrecord.kept(record, matcher.fragments, public)
+    record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
     every_file_read = not clean
     # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
     known = record.strings if record is not None and clean else set()
