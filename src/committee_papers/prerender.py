@@ -144,8 +144,9 @@ def _work_forked(
 ) -> None:
     """The forked worker: the build's own specs and drawing, from the last page backwards
     (also the spawned worker's loop, once it has made its own). It stops where the build
-    process has reached, or when `parent` (if given) is gone. Each page's HTML goes into a
-    goes to the end of the spool file `spill`, and the queue says where it is."""
+    process has reached, or when `parent` (if given) is gone. Each page's HTML goes to the
+    end of the spool file `spill`, and the queue says where it is. A write that falls short
+    (a full disk) stops the worker: no later page's place could be trusted."""
     try:
         with open(spill, "ab", buffering=0) as file:
             offset = file.seek(0, os.SEEK_END)
@@ -155,7 +156,8 @@ def _work_forked(
                     break
                 html, reads = draw(specs[order[position]].html)
                 data = html.encode("utf-8", "surrogatepass")
-                file.write(data)
+                if file.write(data) != len(data):
+                    break
                 out.put((order[position], offset, len(data), reads))
                 offset += len(data)
     except Exception:  # the build process renders what is left and reports the error itself
