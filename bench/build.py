@@ -458,12 +458,12 @@ def wait_for_background(work: Path, limit: float = 300.0) -> float:
     """Wait until no job a build left running in the background (publish.py: an old site's
     deletion, the next build's folders) works in `work`, so that none runs beside the next
     measurement; the seconds waited."""
-    from committee_papers.publish import _deletions_running
+    from committee_papers.publish import jobs_running
 
     start = time.perf_counter()
     inside = str(work.resolve()) + os.sep
     while time.perf_counter() - start < limit:
-        if not any(folder.startswith(inside) for folder in _deletions_running()):
+        if not any(folder.startswith(inside) for folder in jobs_running()):
             break
         time.sleep(0.2)
     return time.perf_counter() - start

@@ -272,7 +272,7 @@ def test_an_old_site_still_being_deleted_is_not_deleted_twice(
     retired = tmp_path / ".site.old-123-456"
     (retired / "b").mkdir(parents=True)
     started: list[Path] = []
-    monkeypatch.setattr(publish, "_deletions_running", lambda: {str(retired)})
+    monkeypatch.setattr(publish, "jobs_running", lambda: {str(retired)})
     monkeypatch.setattr(publish, "_delete_in_background", lambda f: started.append(f) or True)
     monkeypatch.setattr(publish.shutil, "rmtree", lambda *a, **k: started.append(a[0]))
     publish.clean_leftovers(target)

@@ -28,7 +28,6 @@ import fcntl
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
@@ -113,7 +112,7 @@ def clean_leftovers(target: Path) -> None:
             _retire(stale, target)
         else:
             stale.unlink(missing_ok=True)
-    running = _deletions_running()
+    running = jobs_running()
     for retired in target.parent.glob(f".{target.name}.old-*"):
         if str(retired) not in running and not _delete_in_background(retired):
             shutil.rmtree(retired, ignore_errors=True)
@@ -122,7 +121,7 @@ def clean_leftovers(target: Path) -> None:
 def _retire(folder: Path, target: Path, keep_folders: bool = False) -> None:
     """Rename `folder` aside as an old site and delete it in the background (its files
     only, with `keep_folders`: siteskeleton.py)."""
-    retired = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+    retired = siteskeleton.aside(target)
     os.rename(folder, retired)
     if keep_folders and siteskeleton.retire(retired, target):
         return
@@ -130,9 +129,10 @@ def _retire(folder: Path, target: Path, keep_folders: bool = False) -> None:
         shutil.rmtree(retired)
 
 
-def _deletions_running() -> set[str]:
-    """The folders that an `rm -rf -- FOLDER` started by _delete_in_background is deleting
-    now (from /proc; empty where there is none)."""
+def jobs_running() -> set[str]:
+    """The folders a job of a build works on now (from /proc; empty where there is none):
+    an `rm -rf -- FOLDER` started by _delete_in_background, or a skeleton job
+    (siteskeleton.retire, siteskeleton.copy_of)."""
     running: set[str] = set()
     try:
         pids = [name for name in os.listdir("/proc") if name.isdigit()]

@@ -50,21 +50,17 @@ def _prefix(target: Path) -> str:
     return f".{target.name}.skeleton-"
 
 
+def aside(target: Path) -> Path:
+    """A new name beside `target` for a folder set aside: an old site being deleted or
+    emptied, or a skeleton being made (`.<site>.old-<pid>-<n>`: publish.clean_leftovers
+    removes such folders unless their job still runs)."""
+    return target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+
+
 def retire(old: Path, target: Path) -> bool:
     """Start emptying `old` (the site just replaced, renamed aside) into a skeleton for
     the next build of `target`; False when this system cannot (no sh, find or mv)."""
-    if not all(shutil.which(tool) for tool in ("sh", "find", "mv")):
-        return False
-    name = f"{_prefix(target)}{os.getpid()}-{time.monotonic_ns()}"
-    listing, skeleton = target.parent / f"{name}.dirs", target.parent / name
-    subprocess.Popen(
-        ["sh", "-c", JOB_TEXT, "sh", str(old), str(listing), str(skeleton)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    return True
+    return _start(("sh", "find", "mv"), JOB_TEXT, old, target)
 
 
 def copy_of(target: Path) -> bool:
@@ -74,13 +70,19 @@ def copy_of(target: Path) -> bool:
     folders are made in a process of its own once the site is live, under a name the next
     build's clean-up leaves alone while the job runs. False when this system cannot (no sh,
     find, xargs, mkdir or mv)."""
-    if not all(shutil.which(tool) for tool in ("sh", "find", "xargs", "mkdir", "mv")):
+    tools = ("sh", "find", "xargs", "mkdir", "mv")
+    return _start(tools, COPY_TEXT, aside(target), target, target)
+
+
+def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more: Path) -> bool:
+    """Start `script` in a session of its own on `work`, a new skeleton's list and its
+    name beside `target`, and `more`; False when a tool it needs is missing."""
+    if not all(shutil.which(tool) for tool in tools):
         return False
     name = f"{_prefix(target)}{os.getpid()}-{time.monotonic_ns()}"
-    work = target.parent / f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}"
     listing, skeleton = target.parent / f"{name}.dirs", target.parent / name
     subprocess.Popen(
-        ["sh", "-c", COPY_TEXT, "sh", str(work), str(listing), str(skeleton), str(target)],
+        ["sh", "-c", script, "sh", *map(str, (work, listing, skeleton, *more))],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
