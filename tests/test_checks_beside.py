@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import edit, forks_started
+from support import build_site, edit, file_digests, forks_started
 
 from committee_papers import loadfork, preparation
 from committee_papers.load import load_with_problems
@@ -117,3 +117,61 @@ def test_a_check_fork_that_fails_leaves_the_checks_to_the_build_process(
     found = prepared_problems(demo, tmp_path)
     assert len(beside) == 1
     assert found is not None and any("no-such-report" in problem for problem in found)
+
+
+def test_the_projected_papers_are_told_before_the_checks_beside_answer(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's fork begins once the papers are projected (`projected`), while the
+    checks beside still run (their last 0.3 s at ten years of papers); their problems
+    still stop the preparation after it."""
+    order: list[str] = []
+    real_found = loadfork.ChecksBeside.found
+
+    def found(self: loadfork.ChecksBeside) -> Any:
+        order.append("checks answered")
+        return real_found(self)
+
+    def projected(papers: Any, policy: Any, origins: Any) -> None:
+        order.append("projected")
+        assert set(policy.papers.meetings) <= set(papers.meetings) and origins
+
+    monkeypatch.setattr(loadfork.ChecksBeside, "found", found)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    with pytest.raises(DataError) as stopped:
+        preparation.prepare(
+            demo,
+            Audience.public,
+            AS_OF,
+            timer=StepTimer(),
+            load_cache=tmp_path / "cache",
+            projected=projected,
+        )
+    assert order == ["projected", "checks answered"]
+    assert any("no-such-report" in str(problem) for problem in stopped.value.problems)
+
+
+def test_a_build_the_checks_stop_after_its_fork_began_leaves_the_site_and_no_fork(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    from committee_papers import buildfork
+
+    site = build_site(tmp_path / "site", data_dir=demo)
+    before = file_digests(site)
+    forks: list[Any] = []
+    real_init = buildfork.BuildFork.__init__
+
+    def init(self: buildfork.BuildFork, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        assert self._fork is not None
+        forks.append(self._fork._process)
+
+    monkeypatch.setattr(buildfork.BuildFork, "__init__", init)
+    edit(demo / MEETING, "report: revenue-outturn-2025-26", "report: no-such-report")
+    with pytest.raises(Abort):
+        build_site(site, data_dir=demo)
+    assert len(forks) == 1  # begun before the checks had answered
+    assert forks[0].exitcode is not None  # and ended with the build
+    assert file_digests(site) == before

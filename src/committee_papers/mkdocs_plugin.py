@@ -35,7 +35,7 @@ from .buildfork import BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
 from .jinjacache import MemoryBytecodeCache, on_disk
 from .loadcache import UnitMemory
-from .model import Site
+from .model import Papers, Site
 from .pagecache import (
     PageCache,
     Plan,
@@ -236,6 +236,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
         serve = self.command == "serve"
+        packs = bool(self.config.packs) and self.command == "build"
+        # The build's fork begins as soon as the papers are projected, while the checks
+        # between files still run; with packs, once they are laid out (the pages and
+        # outputs the fork makes print their page ranges).
+        fork_early = self.command == "build" and not packs
+
+        def projected(papers: Papers, policy: Policy, origins: dict[int, Any]) -> None:
+            self._take_papers(config, root, papers, policy, origins)
+            if fork_early:
+                self._begin_output(config)
+
         try:
             prepared = prepare(
                 self.data_dir,
@@ -247,15 +258,45 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 serve_meetings=self.config.serve_meetings if serve else None,
                 site_url=config.site_url,
                 traced=bool(self.config.page_cache),
+                projected=projected,
             )
         except DataError as error:
             raise PluginError(str(error)) from None
-        papers, policy, shown = prepared.papers, prepared.policy, prepared.policy.papers
-        self.origins, self.beyond_slice = prepared.origins, prepared.beyond_slice
-        self._apply_identity(config, papers.site)
+        shown, policy = prepared.policy.papers, prepared.policy
+        self.beyond_slice = prepared.beyond_slice
         # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
         for warning in prepared.warnings:
             log.info(f"papers check: {warning}")
+        if self.command == "serve":
+            self.renderer.env.bytecode_cache = self.compiled["papers"]
+        if packs:
+            # Packs are laid out before any page is drawn: the agendas print their page ranges.
+            self.pdf_files = self._build_pdfs(config, root)
+            self.timer.lap("packs")
+        if self.command == "build" and not fork_early:
+            self._begin_output(config)
+        specs = page_specs(shown, policy, self.renderer)
+        if self.command == "serve" and self.config.serve_meetings > 0:
+            specs = _newest_slice(specs, shown, self.config.serve_meetings)
+        self.specs = {spec.src_uri: spec for spec in specs}
+        self.timer.lap("specs")
+        if self.command == "build":
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def _take_papers(
+        self,
+        config: MkDocsConfig,
+        root: Path,
+        papers: Papers,
+        policy: Policy,
+        origins: dict[int, Any],
+    ) -> None:
+        """The projected papers taken in: the council's identity, the renderer and the
+        settings every later step reads (all before the build's fork begins: it is a
+        copy of this process as it is then)."""
+        self.origins = origins
+        self._apply_identity(config, papers.site)
         self.policy = policy
         self.full_papers = papers
         # Words of the templates themselves ("Apologies for absence") are public by nature.
@@ -277,6 +318,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if self.command == "build"
             else None
         )
+        shown = policy.papers
         self.render_inputs = RenderInputs(
             shown,
             policy,
@@ -285,34 +327,22 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             compiled=self.compiled_folder,
         )
         self.renderer = self.render_inputs.renderer()
-        if self.command == "serve":
-            self.renderer.env.bytecode_cache = self.compiled["papers"]
         # Theme templates (overrides/main.html) mark every page of a members' build noindex.
         config.extra["papers_audience"] = policy.audience.value
         config.extra["papers_language"] = papers.site.language
         # MkDocs reuses plugin instances across builds in one process: forget the last PDFs.
         self.pdf_files = []
-        if self.config.packs and self.command == "build":
-            # Packs are laid out before any page is drawn: the agendas print their page ranges.
-            self.pdf_files = self._build_pdfs(config, root)
-            self.timer.lap("packs")
         self.page_cache_folder = writable(
             cache_folder(root, self.config.page_cache, ".cache/pages"), "Page cache"
         )
-        if self.command == "build":
-            # Build beside the live site and swap it in only when everything has passed, so
-            # a failed build never destroys the last good site.
-            self._lock_output(Path(config.site_dir), root, config)
-            config.site_dir = str(staging_dir_for(self.target))
-            self._start_ahead(config)
-        specs = page_specs(shown, policy, self.renderer)
-        if self.command == "serve" and self.config.serve_meetings > 0:
-            specs = _newest_slice(specs, shown, self.config.serve_meetings)
-        self.specs = {spec.src_uri: spec for spec in specs}
-        self.timer.lap("specs")
-        if self.command == "build":
-            logging.getLogger("mkdocs").addHandler(self.warnings)
-        return config
+
+    def _begin_output(self, config: MkDocsConfig) -> None:
+        """Build beside the live site and swap it in only when everything has passed, so a
+        failed build never destroys the last good site; the build's fork begun."""
+        root = Path(config.config_file_path).parent
+        self._lock_output(Path(config.site_dir), root, config)
+        config.site_dir = str(staging_dir_for(self.target))
+        self._start_ahead(config)
 
     def _start_ahead(self, config: MkDocsConfig) -> None:
         """Start the fork that works while the pages are drawn, as soon as the papers are

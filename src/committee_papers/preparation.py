@@ -12,6 +12,7 @@ Nothing here knows MkDocs: its adapter (mkdocs_plugin.py) hands over the setting
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ class Prepared:
     beyond_slice: frozenset[str] = frozenset()
 
 
+#: Told the papers as loaded, the audience's policy and the papers' keys (`Prepared`'s)
+#: once they are projected, before the checks beside have answered.
+Projected = Callable[[Papers, Policy, dict[int, tuple[Any, bytes]]], None]
+
+
 def _checked(problems: Problems, beside: ChecksBeside | None) -> None:
     """The problems of the checks between files run beside the projection
     (`load_with_checks_beside`) taken into `problems`; `DataError` when there are any.
@@ -64,6 +70,7 @@ def prepare(
     serve_meetings: int | None = None,
     site_url: str | None = None,
     traced: bool = False,
+    projected: Projected | None = None,
 ) -> Prepared:
     """The papers of `data_dir` for `audience` on `as_of`; `DataError` lists every problem.
 
@@ -71,7 +78,9 @@ def prepare(
     `serve_meetings` the papers are checked whole but only the newest meetings are drawn
     (serveslice.py). `site_url` is the address feeds and open data link back to when
     site.yml names none. `traced`: the as-of date reports how each page uses it, for the
-    page cache (tracing.TracedDate)."""
+    page cache (tracing.TracedDate). `projected` is told the papers as soon as they are
+    projected, while the checks beside still run (the build's fork begins there: the
+    checks' last 0.3 s at ten years of papers); a `DataError` may follow it."""
     # The checks between files run in a fork while the papers are projected (where the
     # load can: not with serve's memory of checks).
     papers, problems, sources, beside = load_with_checks_beside(data_dir, load_cache, memory)
@@ -100,17 +109,14 @@ def prepare(
         if load_cache is not None and memory is None:
             named = namedmemo.load(load_cache, sources.origins, papers.people)
         shown = project(papers, full_policy, named)
+        day = TracedDate.of(full_policy.as_of) if traced else full_policy.as_of
+        policy = Policy(shown, full_policy.audience, day)
+        if projected is not None:
+            projected(papers, policy, sources.origins)
     except Exception:
-        _checked(problems, beside)
+        _checked(problems, beside)  # the data's problems first, as ever
         raise
     _checked(problems, beside)
     if named is not None:
         namedmemo.save(load_cache, named)
-    day = TracedDate.of(full_policy.as_of) if traced else full_policy.as_of
-    return Prepared(
-        papers,
-        Policy(shown, full_policy.audience, day),
-        sources.origins,
-        list(problems.warnings),
-        beyond,
-    )
+    return Prepared(papers, policy, sources.origins, list(problems.warnings), beyond)
