@@ -608,6 +608,13 @@ def _cache_of(folder: Path, pages: int) -> PageCache:
     return cache
 
 
+def _saved_whole(root: Path) -> tuple[list[str], Path]:
+    """A cache of 100 pages saved in `root`, its index whole: the pages and the folder."""
+    pages = [f"p{n}/index.md" for n in range(100)]
+    _cache_of(root, 100).save(pages)
+    return pages, next(p for p in root.iterdir() if p.is_dir())
+
+
 def _reads_of(cache: PageCache) -> dict[str, list[tuple[Any, Any]]]:
     """Each entry's reads as (read, fingerprint) pairs, whatever their numbers."""
     return {uri: [cache.table[n] for n in e.reads] for uri, e in cache.entries.items()}
@@ -621,9 +628,7 @@ def test_a_re_build_writes_only_the_index_s_changes_and_the_next_build_reads_the
     (pagecache.DELTA), which the next build applies. A whole index written since (by a
     build of another site sharing the folder) makes the changes stale: they are passed
     over, not applied to an index they were not made against."""
-    pages = [f"p{n}/index.md" for n in range(100)]
-    _cache_of(tmp_path, 100).save(pages)
-    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    pages, folder = _saved_whole(tmp_path)
     whole = (folder / pagecache.INDEX).read_bytes()
     assert not (folder / pagecache.DELTA).exists()
 
@@ -660,9 +665,7 @@ def test_a_re_build_writes_only_the_index_s_changes_and_the_next_build_reads_the
 def test_the_index_is_written_whole_again_once_its_changes_are_a_tenth_of_it(
     tmp_path: Path,
 ) -> None:
-    pages = [f"p{n}/index.md" for n in range(100)]
-    _cache_of(tmp_path, 100).save(pages)
-    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    pages, folder = _saved_whole(tmp_path)
     whole = (folder / pagecache.INDEX).read_bytes()
     small = PageCache(tmp_path, KEY)
     for n in range(5):
@@ -686,9 +689,7 @@ def test_the_index_is_written_whole_again_once_its_changes_are_a_tenth_of_it(
 def test_changes_written_beside_the_guard_are_put_in_place_only_if_it_passes(
     tmp_path: Path,
 ) -> None:
-    pages = [f"p{n}/index.md" for n in range(100)]
-    _cache_of(tmp_path, 100).save(pages)
-    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    pages, folder = _saved_whole(tmp_path)
     for passed in (False, True):
         cache = PageCache(tmp_path, KEY)
         cache._store("p7/index.md", b"changed", (), b"made", b"<p>7</p>")

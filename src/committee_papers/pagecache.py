@@ -974,8 +974,7 @@ class PageCache:
         # Named by this build: builds into other sites may share the cache's folder.
         suffix = f"{PENDING}-{uuid.uuid4().hex}"
         fork: forked.Forked[list[str]] | _Written | None
-        entries = self._kept_entries(pages)
-        delta = None if self._must_compact(entries) else self._delta(self.table, entries)
+        delta = self._delta(self._kept_entries(pages))
         if delta is not None:  # a few changes: written here at once
             fork = _Written(self._write_delta(delta, suffix))
         elif forked.available():
@@ -1033,18 +1032,18 @@ class PageCache:
             or len(entries) < compacted[1] * COMPACT_KEPT
         )
 
-    def _delta(self, table: list[Any], entries: dict[str, Entry]) -> dict[str, Any] | None:
-        """The index's changes since it was last written whole, to write as `DELTA`; None
-        when it must be written whole (none was, or the changes have reached `DELTA_SHARE`
-        of it)."""
-        if self._whole is None:
+    def _delta(self, entries: dict[str, Entry]) -> dict[str, Any] | None:
+        """The index's changes since it was last written whole (the kept `entries`), to
+        write as `DELTA`; None when it must be written whole: none was, its table is to be
+        compacted (numbered afresh), or the changes have reached `DELTA_SHARE` of it."""
+        if self._whole is None or self._must_compact(entries):
             return None
         token, length, whole = self._whole
         changed = {uri: tuple(e) for uri, e in entries.items() if whole.get(uri) is not e}
         gone = [uri for uri in whole if uri not in entries]
-        added = table[length:]
+        added = self.table[length:]  # the table only grows between compactions
         limit = DELTA_SHARE * max(length, 1), DELTA_SHARE * max(len(whole), 1)
-        if len(table) < length or len(added) > limit[0] or len(changed) + len(gone) > limit[1]:
+        if len(added) > limit[0] or len(changed) + len(gone) > limit[1]:
             return None
         return {
             "format": FORMAT,
@@ -1059,16 +1058,15 @@ class PageCache:
     def _write_index(self, pages: set[str], suffix: str = "") -> list[str]:
         """Write the index, whole or its changes (`DELTA`), and the fingerprints (each name
         with `suffix`); the names written. Without a suffix they are in place at once."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         table, entries = self.table, self._kept_entries(pages)
+        delta = self._delta(entries)
+        if delta is not None:
+            return self._write_delta(delta, suffix)
         compacted = self._compacted_at
-        if self._must_compact(entries):  # numbered afresh: written whole
+        if self._must_compact(entries):
             table, entries = _compacted(table, entries)
             compacted = (len(table), len(entries))
-        else:
-            delta = self._delta(table, entries)
-            if delta is not None:
-                return self._write_delta(delta, suffix)
+        self.folder.mkdir(parents=True, exist_ok=True)
         _pickled(
             self.folder / (INDEX + suffix),
             {
