@@ -36,8 +36,11 @@ class BodyAttendance:
 
     @property
     def absent(self) -> list[Meeting]:
-        """Expected, neither present nor sending apologies."""
-        return [m for m in self.expected if m not in self.present and m not in self.apologies]
+        """Expected, neither present nor sending apologies. Meetings are told apart by id:
+        a pydantic model's `==` compares every field, minutes and agenda included, and a
+        member of ten years was compared hundreds of times over."""
+        seen = {m.id for m in self.present} | {m.id for m in self.apologies}
+        return [m for m in self.expected if m.id not in seen]
 
     @property
     def rate(self) -> int | None:
