@@ -145,3 +145,25 @@ def test_statuses_in_the_demo_cover_every_calendar_case(papers: Papers) -> None:
 def test_calendar_files_are_in_the_built_site(demo_site: Path, papers: Papers) -> None:
     assert (demo_site / "calendar/meetings.ics").is_file()
     assert len(list(demo_site.glob("meetings/*/meeting.ics"))) == len(papers.meetings)
+
+
+def test_kept_zone_gives_the_bytes_icalendar_writes(papers: Papers) -> None:
+    """Each calendar's VTIMEZONE is made once per span of years and written from its kept
+    bytes (calendars.ical): the file must be what icalendar itself writes for a calendar
+    whose zone add_missing_timezones worked out, for one meeting, a body's and all."""
+    policy = Policy(papers, as_of=dt.date(2026, 11, 23))
+    every = papers.meetings_in_date_order()
+    chosen = [[m] for m in every] + [papers.meetings_of(b) for b in papers.bodies] + [every]
+    zoned = 0
+    for meetings in chosen:
+        cal = calendars.calendar(papers, policy, meetings, "name")
+        plain = icalendar.Calendar(cal)
+        plain.subcomponents = [c for c in cal.subcomponents if c.name != "VTIMEZONE"]
+        if len(plain.subcomponents) < len(cal.subcomponents):
+            years = [m.date.year for m in meetings]
+            plain.add_missing_timezones(
+                first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 1, 1, 1)
+            )
+            zoned += 1
+        assert calendars.ical(cal) == plain.to_ical() == cal.to_ical()
+    assert zoned > len(every) // 2

@@ -12,6 +12,7 @@ changed (agenda or minutes published), never the clock, so a build is byte-ident
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 
 import icalendar
@@ -123,15 +124,44 @@ def calendar(
     for meeting in chosen:
         cal.add_component(event(papers, policy, meeting))
     if any(start_time(m) is not None for m in chosen):
+        # The one zone events name (LONDON), where add_missing_timezones would put it.
         years = [m.date.year for m in chosen]
-        cal.add_missing_timezones(
-            first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 1, 1, 1)
-        )
+        cal.subcomponents.insert(0, _zone(min(years), max(years) + 1))
     return cal
 
 
+#: The bytes of each zone `_zone` made, by its id (the cache keeps the zone alive).
+_ZONE_BYTES: dict[int, bytes] = {}
+
+
+@functools.cache
+def _zone(first: int, last: int) -> icalendar.Timezone:
+    """The VTIMEZONE of LONDON from 1 January of year `first` to that of `last`: the same
+    for every calendar of those years, where working it out and writing its lines (folded
+    one by one) was most of the cost of each meeting's calendar. Never changed once made:
+    calendars share it, and its bytes are kept."""
+    zone = icalendar.Timezone.from_tzid(
+        LONDON.key, first_date=dt.date(first, 1, 1), last_date=dt.date(last, 1, 1)
+    )
+    _ZONE_BYTES[id(zone)] = zone.to_ical()
+    return zone
+
+
+def ical(cal: icalendar.Calendar) -> bytes:
+    """`cal.to_ical()`, with a zone of `_zone` written from its kept bytes. icalendar
+    writes a calendar's own lines, then its components in order, and the zone is the
+    first of them (`calendar`): its bytes go before the first event's."""
+    kept = _ZONE_BYTES.get(id(cal.subcomponents[0])) if cal.subcomponents else None
+    if kept is None:
+        return cal.to_ical()
+    rest = icalendar.Calendar(cal)
+    rest.subcomponents = cal.subcomponents[1:]
+    head, event, tail = rest.to_ical().partition(b"BEGIN:VEVENT\r\n")
+    return head + kept + event + tail
+
+
 def _file(path: str, cal: icalendar.Calendar) -> OutputFile:
-    return OutputFile(path, cal.to_ical())
+    return OutputFile(path, ical(cal))
 
 
 #: The subscribed calendars (all meetings, each body's) hold meetings from this many days
@@ -164,13 +194,13 @@ def body_calendar(papers: Papers, policy: Policy, body: Body) -> icalendar.Calen
 
 
 def body_ical(papers: Papers, policy: Policy, body_id: str) -> bytes:
-    return body_calendar(papers, policy, papers.bodies[body_id]).to_ical()
+    return ical(body_calendar(papers, policy, papers.bodies[body_id]))
 
 
 def meeting_ical(papers: Papers, policy: Policy, meeting_id: str) -> bytes:
     meeting = papers.meetings[meeting_id]
     name = f"{papers.bodies[meeting.body].name}, {meeting.date.isoformat()}"
-    return calendar(papers, policy, [meeting], name).to_ical()
+    return ical(calendar(papers, policy, [meeting], name))
 
 
 GENERATORS.append(files)
