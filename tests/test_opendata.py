@@ -206,3 +206,19 @@ def test_output_paths_are_written_below_the_site_normalised(tmp_path: Path) -> N
     assert outputs.write(site, made) == 2
     assert (site / "api/people/a.json").read_bytes() == b"1"
     assert (site / "b.ics").read_bytes() == b"2"
+
+
+def test_to_json_writes_the_standard_librarys_indented_layout() -> None:
+    """The open data's files are written by orjson in the layout of json.dumps(indent=2,
+    ensure_ascii=False), which all.json's runs nest (opendata._run_text)."""
+    value = {
+        "name": "Cllr Siân O'Neill — “Chair”",
+        "text": 'tab\there, quote " and backslash \\ and\nnew line, bell \x07, \u2028',
+        "empty": {"list": [], "object": {}},
+        "items": [{"n": 1, "x": 1.5, "ok": True, "none": None}, [0, -2, [3]]],
+        "markup": "</script><!-- & {{ '{{' }}",
+    }
+    expected = (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert opendata.to_json(value) == expected
+    huge = {"n": 2**70}  # beyond orjson's 64 bits: the standard library writes it
+    assert opendata.to_json(huge) == (json.dumps(huge, indent=2) + "\n").encode("utf-8")
