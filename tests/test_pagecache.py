@@ -468,6 +468,43 @@ def test_a_rebuild_takes_unchanged_papers_fingerprints_from_the_last_build(
     assert meetings == {"2026-01-28-audit-governance"}
 
 
+def test_a_first_build_fingerprints_each_paper_once_before_its_processes_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no fingerprints kept from a last build, the build process, the pages' worker
+    and the fork making the outputs each fingerprinted every paper they read. A first
+    build now fingerprints the papers once, before it forks (Fingerprints.prime): no other
+    process makes a paper's fingerprint field by field. A re-build does not prime: it
+    knows its papers' fingerprints."""
+    data = copy_data(tmp_path / "data")
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERS_PAGE_WORKERS", "1")  # the demo is small: a worker all the same
+    calls = tmp_path / "calls.txt"
+    field_by_field = pagecache.Fingerprints._model
+
+    def recorded(self: pagecache.Fingerprints, obj: Any) -> bytes:
+        with calls.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return field_by_field(self, obj)
+
+    primed: list[int] = []
+    prime = pagecache.Fingerprints.prime
+    monkeypatch.setattr(pagecache.Fingerprints, "_model", recorded)
+    monkeypatch.setattr(
+        pagecache.Fingerprints, "prime", lambda self, p: primed.append(1) or prime(self, p)
+    )
+    assert pagecache.never_kept_prints(tmp_path / "cache")
+    live = site_build(tmp_path / "live", data)
+    by_process = calls.read_text().split()
+    assert primed == [1] and len(by_process) > 50
+    assert set(by_process) == {str(os.getpid())}
+    assert not pagecache.never_kept_prints(tmp_path / "cache")
+
+    edit(audit_report(data), "had completed 14 of the 22", "had completed 15 of the 22")
+    site_build(live, data)
+    assert primed == [1]
+
+
 def test_a_template_edit_redraws_every_page_that_uses_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

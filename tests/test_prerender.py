@@ -51,12 +51,14 @@ def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, 
 
 
 def test_pages_waiting_for_their_turn_are_in_one_spool_file_not_memory(
-    inputs: RenderInputs,
+    inputs: RenderInputs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker runs ahead: what it made waits in one spool file (no file a page: each
     file made and removed makes later ones dearer on a file system without a journal),
     each page read back from its place when asked for, the same HTML; the file goes at
-    close, and the worker made no other file in the system's temporary folder."""
+    close, and the worker made no other file in the system's temporary folder (a folder
+    of this test's own: the suite's other processes make spool files of their own)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     specs = specs_of(inputs)
     order = list(specs)
     before = _spools()

@@ -37,11 +37,13 @@ from .jinjacache import MemoryBytecodeCache, on_disk
 from .loadcache import UnitMemory
 from .model import Papers, Site
 from .pagecache import (
+    Fingerprints,
     PageCache,
     Plan,
     StaleCacheError,
     engine_key,
     folder_digest,
+    never_kept_prints,
 )
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
@@ -210,6 +212,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.build_fork: BuildFork | None = None
         #: Where the page cache is kept (None: no page cache).
         self.page_cache_folder: Path | None = None
+        #: A first build's fingerprints of every paper, made before the forks (None: none).
+        self.primed: Fingerprints | None = None
         #: Where a build keeps its compiled templates (None: not kept; serve keeps them in
         #: memory).
         self.compiled_folder: Path | None = None
@@ -364,6 +368,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 "Guard record",
             )
         open_cache = self._opened_cache if self.page_cache_folder is not None else None
+        self.primed = None
+        if self.page_cache_folder is not None and never_kept_prints(self.page_cache_folder):
+            self.primed = Fingerprints(self.origins)
+            self.primed.prime(self.policy.papers)
         self.secrets_ahead, self.build_fork = start_fork(
             Path(config.site_dir),
             self.policy,
@@ -665,7 +673,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         outputs: buildfork.py), reporting the projected papers' reads."""
         assert self.page_cache_folder is not None
         assert self.policy is not None and self.renderer is not None
-        cache = PageCache(self.page_cache_folder, key, self.origins)
+        cache = PageCache(self.page_cache_folder, key, self.origins, self.primed)
         cache.trace(self.policy.papers, self.renderer.view)
         return cache
 
