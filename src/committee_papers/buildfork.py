@@ -195,8 +195,11 @@ class BuildFork:
             return
         self._cache = cache
         self.reads_early = rebuild(cache)
+        # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
+        # after the fork began: as `known`, the fork's cache need not make them again.
+        learnt = cache.prints.learnt if cache is not None and not cache.prints.known else {}
         with contextlib.suppress(OSError):
-            self._go.send(None if cache is None else cache.key)
+            self._go.send(None if cache is None else (cache.key, learnt))
         if cache is None:
             self._close_go()
             if not self._first:
@@ -314,19 +317,21 @@ def _ahead(
         # While the build process makes the page specs, before the cache is open.
         made = list(all_files(policy.papers, policy, AHEAD)) if open_cache is not None else []
         try:
-            key = go.recv()
+            told = go.recv()
         except (EOFError, OSError):
             return
-        if key is None or open_cache is None:
+        if told is None or open_cache is None:
             return
+        key, learnt = told
         cache = open_cache(key)
+        cache.prints.known.update(learnt)
         if not rebuild(cache):
             # A first build's pages keep both cores busy while their HTML is drawn in a
             # second process, then leave one idle: the outputs take what the pages leave.
             os.nice(NICER)
         # What the cache knew when opened, the build process knows: only what is learnt
         # goes back.
-        before = set(cache.prints.learnt)
+        before = set(cache.prints.learnt) | set(learnt)
         linked = made_here(staging, policy, cache, generators=after_cache(), made=made)
         # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
         # unpickle, while the guard's early reading waited for its go.

@@ -369,9 +369,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             )
         open_cache = self._opened_cache if self.page_cache_folder is not None else None
         self.primed = None
-        if self.page_cache_folder is not None and never_kept_prints(self.page_cache_folder):
-            self.primed = Fingerprints(self.origins)
-            self.primed.prime(self.policy.papers)
         self.secrets_ahead, self.build_fork = start_fork(
             Path(config.site_dir),
             self.policy,
@@ -381,6 +378,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             open_cache,
             self.origins,
         )
+        # A first build's papers fingerprinted once, while the fork works out the secrets:
+        # the pages' worker is forked later and shares them, and the fork is told those of
+        # papers as loaded with the cache's key (BuildFork.go).
+        if self.page_cache_folder is not None and never_kept_prints(self.page_cache_folder):
+            self.primed = Fingerprints(self.origins)
+            self.primed.prime(self.policy.papers)
 
     def _stop_secrets(self) -> None:
         if self.secrets_ahead is not None:
