@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -497,6 +498,14 @@ def test_a_first_build_fingerprints_each_paper_once_before_its_processes_fork(
     monkeypatch.setattr(
         pagecache.Fingerprints, "prime", lambda self, p: primed.append(1) or prime(self, p)
     )
+    # The fingerprints are handed to the fork in a scratch file: here, in a folder to see.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    handed: list[str] = []
+    hand = buildfork._hand
+    monkeypatch.setattr(buildfork, "_hand", lambda prints: handed.append(1) or hand(prints))
     assert pagecache.never_kept_prints(tmp_path / "cache")
     live = site_build(tmp_path / "live", data)
     made = collections.Counter(calls.read_text().split())
@@ -505,6 +514,7 @@ def test_a_first_build_fingerprints_each_paper_once_before_its_processes_fork(
     elsewhere = {call for call in made if not call.startswith(f"{here}:")}
     assert all(call.endswith(":False") for call in elsewhere)
     assert not pagecache.never_kept_prints(tmp_path / "cache")
+    assert handed and not list(scratch.iterdir())  # the fork removed the file it read
 
     edit(audit_report(data), "had completed 14 of the 22", "had completed 15 of the 22")
     site_build(live, data)

@@ -36,11 +36,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import forked
+from . import forked, scratch
 from .guard import Secrets
 from .leakscan import EarlyScan, Stored, scan_early
 from .outputs import (
@@ -174,6 +176,8 @@ class BuildFork:
         #: every file on both cores once Pagefind is done, and Pagefind keeps both busy
         #: before; the cache's entries grow as the pages are drawn).
         self.reads_early = False
+        #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
+        self._handed: str | None = None
         go_receive, self._go = forked.pipe()
         self._fork: forked.Series | None = forked.Series(
             _ahead,
@@ -197,9 +201,12 @@ class BuildFork:
         self.reads_early = rebuild(cache)
         # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
         # after the fork began: as `known`, the fork's cache need not make them again.
-        learnt = cache.prints.learnt if cache is not None and not cache.prints.known else {}
+        # Handed in a file: the fork reads its pipe only once its secrets are worked out,
+        # and six megabytes sent down the pipe held the build process until then.
+        if cache is not None and not cache.prints.known and cache.prints.learnt:
+            self._handed = _hand(cache.prints.learnt)
         with contextlib.suppress(OSError):
-            self._go.send(None if cache is None else (cache.key, learnt))
+            self._go.send(None if cache is None else (cache.key, self._handed))
         if cache is None:
             self._close_go()
             if not self._first:
@@ -273,6 +280,10 @@ class BuildFork:
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
+        if self._handed is not None:  # the fork removes it once read
+            with contextlib.suppress(OSError):
+                os.remove(self._handed)
+            self._handed = None
 
     def _next(self) -> tuple[bool, Any]:
         if self._fork is None:
@@ -322,7 +333,8 @@ def _ahead(
             return
         if told is None or open_cache is None:
             return
-        key, learnt = told
+        key, handed = told
+        learnt = _taken(handed)
         cache = open_cache(key)
         cache.prints.known.update(learnt)
         if not rebuild(cache):
@@ -344,6 +356,31 @@ def _ahead(
         # A site file that is a page cache's copy (the same inode) is known by its name.
         linked_from = {inode: name for name, inode in cache.stored_inodes().items()}
         yield scan_early(staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from)
+
+
+def _hand(prints: dict[bytes, bytes]) -> str:
+    """`prints` pickled into a scratch file (`scratch.folder`: memory where there is room),
+    for the fork to read (`_taken`); its name."""
+    descriptor, name = tempfile.mkstemp(prefix="cp-prints-", dir=scratch.folder())
+    with os.fdopen(descriptor, "wb") as out:
+        pickle.dump(prints, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _taken(name: str | None) -> dict[bytes, bytes]:
+    """The fingerprints handed in the file `name` (`_hand`), which is then removed; none
+    when there is no file or it cannot be read (the fork makes them itself)."""
+    if name is None:
+        return {}
+    try:
+        with open(name, "rb") as file:
+            prints = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(name)
+    return prints if isinstance(prints, dict) else {}
 
 
 def stored_outputs(cache: PageCache, linked: Linked) -> Stored:
