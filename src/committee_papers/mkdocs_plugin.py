@@ -212,7 +212,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.build_fork: BuildFork | None = None
         #: Where the page cache is kept (None: no page cache).
         self.page_cache_folder: Path | None = None
-        #: A first build's fingerprints of every paper, made before the forks (None: none).
+        #: A first build's fingerprints of every paper (`_prime_prints`; None: none).
         self.primed: Fingerprints | None = None
         #: Where a build keeps its compiled templates (None: not kept; serve keeps them in
         #: memory).
@@ -347,6 +347,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self._lock_output(Path(config.site_dir), root, config)
         config.site_dir = str(staging_dir_for(self.target))
         self._start_ahead(config)
+        self._prime_prints()
 
     def _start_ahead(self, config: MkDocsConfig) -> None:
         """Start the fork that works while the pages are drawn, as soon as the papers are
@@ -357,6 +358,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         fork keeps the guard's memo)."""
         self._stop_secrets()
         self._stop_fork()
+        self.primed = None  # the fork is a copy of this process: none from a last build
         if self.command != "build" or self.policy is None:
             return
         self.guard_cache = None
@@ -368,7 +370,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 "Guard record",
             )
         open_cache = self._opened_cache if self.page_cache_folder is not None else None
-        self.primed = None
         self.secrets_ahead, self.build_fork = start_fork(
             Path(config.site_dir),
             self.policy,
@@ -378,10 +379,14 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             open_cache,
             self.origins,
         )
-        # A first build's papers fingerprinted once, while the fork works out the secrets:
-        # the pages' worker is forked later and shares them, and the fork is told those of
-        # papers as loaded with the cache's key (BuildFork.go).
-        if self.page_cache_folder is not None and never_kept_prints(self.page_cache_folder):
+
+    def _prime_prints(self) -> None:
+        """A first build's papers fingerprinted once, while the fork works out the secrets:
+        the pages' worker is forked later and shares them, and the fork is handed those of
+        papers as loaded with the cache's key (BuildFork.go)."""
+        if self.command != "build" or self.policy is None or self.page_cache_folder is None:
+            return
+        if never_kept_prints(self.page_cache_folder):
             self.primed = Fingerprints(self.origins)
             self.primed.prime(self.policy.papers)
 

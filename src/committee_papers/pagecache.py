@@ -229,8 +229,9 @@ class Fingerprints:
         A first build has no fingerprints from a last one, and three processes drew from
         the same papers (the build process, the pages' worker, the fork making the
         outputs): each fingerprinted every paper it read from scratch, some 3.3 s of CPU
-        each at ten years of papers. Primed once before the forks, the memo is theirs
-        too. A re-build knows its papers' fingerprints (`known`) and need not."""
+        each at ten years of papers. Primed once in the build process, the memo is the
+        worker's too (forked later), and the fork is handed what it learnt (`learnt`,
+        buildfork.BuildFork.go). A re-build knows its papers' fingerprints (`known`)."""
         for name in MODEL_COLLECTIONS:
             for value in dict.values(getattr(papers, name)):
                 self.of(value)
