@@ -86,11 +86,23 @@ def test_killed_builds_leave_the_old_or_the_new_site_never_none(project: Path) -
         time.sleep(delay)
         run.send_signal(signal.SIGKILL)
         run.wait()
-        assert file_digests(project / "site") in (old, new), f"killed after {delay} s"
+        site = file_digests(project / "site")
+        assert site in (old, new), f"killed after {delay} s: {_unlike(site, old, new)}"
     # The next build clears what the killed ones left and publishes.
     assert build(project).returncode == 0
     assert not (project / ".site.building").exists()
     assert file_digests(project / "site") == new
+
+
+def _unlike(site: dict[str, str], old: dict[str, str], new: dict[str, str]) -> str:
+    """Where a site left by a killed build differs from the old one and from the new one
+    (a few names of each), for the message when it is neither."""
+
+    def differing(other: dict[str, str]) -> list[str]:
+        names = site.keys() | other.keys()
+        return sorted(n for n in names if site.get(n) != other.get(n))[:8]
+
+    return f"unlike the old in {differing(old)}, unlike the new in {differing(new)}"
 
 
 def test_a_kill_between_exchange_and_cleanup_keeps_the_new_site(
