@@ -21,9 +21,9 @@ is read whole, as before.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: A segment of a composed file: its length, and the name of the stored part it is a copy
 #: of (None: text between parts, or a part not kept).
@@ -84,7 +84,7 @@ def proved(
                     return None
                 key = None
                 if stored is not None:
-                    if "/" in stored or _read(os.path.join(folder, stored)) != data:
+                    if "/" in stored or Path(folder, stored).read_bytes() != data:
                         return None
                     key = part_key(stored)
                     digest.update(b"p%d:%s;" % (length, stored.encode()))
@@ -103,8 +103,3 @@ def proved(
         return None
     proof.size, proof.hexdigest = offset, digest.hexdigest()
     return proof
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()

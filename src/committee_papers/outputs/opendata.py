@@ -585,8 +585,9 @@ def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> tuple[int, s
     kept = None
     if len(names) == len(run):
         key = hashlib.blake2b(f"{count > 0} {' '.join(names)}".encode(), digest_size=20)
-        text = piece(key.hexdigest(), lambda: _run_text(run, count))
-        kept = piece_name(key.hexdigest())
+        name = key.hexdigest()
+        text = piece(name, lambda: _run_text(run, count))
+        kept = piece_name(name)
     else:
         text = _run_text(run, count)
     if isinstance(text, Path):
