@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -92,6 +93,97 @@ def test_killed_builds_leave_the_old_or_the_new_site_never_none(project: Path) -
     assert build(project).returncode == 0
     assert not (project / ".site.building").exists()
     assert file_digests(project / "site") == new
+
+
+#: Pagefind held back by the test: the first run (the build to be killed) says it started
+#: and waits for the word `go`, then indexes and says `done`; a later run waits for `done`
+#: first, so the killed build's Pagefind writes while the next build is indexing.
+HELD_PAGEFIND = """#!/bin/sh
+wait_for() { while [ ! -e "$CTL/$1" ]; do sleep 0.05; done; }
+if mkdir "$CTL/held" 2>/dev/null; then
+    touch "$CTL/started"; wait_for go; "$REAL" "$@"; touch "$CTL/done"; exit 0
+fi
+[ -e "$CTL/done" ] || touch "$CTL/next-waiting"
+wait_for done
+exec "$REAL" "$@"
+"""
+#: `papers build` with Pagefind's binary as given in `PAPERS_TEST_PAGEFIND`.
+BUILD_WITH_PAGEFIND = (
+    "import os, sys; from pathlib import Path; import committee_papers.searchindex as index; "
+    "index._pagefind_binary = lambda: Path(os.environ['PAPERS_TEST_PAGEFIND']); "
+    "from committee_papers.cli import run; sys.argv = ['papers', *sys.argv[1:]]; run()"
+)
+
+
+def test_a_killed_builds_pagefind_writes_nothing_the_next_build_publishes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build killed while Pagefind runs leaves Pagefind running. Here it writes its
+    index only once the next build is indexing the same group: the next site is still
+    the one a fresh build makes, and the indexes kept between builds still hold the bytes
+    listed for them."""
+    from committee_papers.searchindex import _pagefind_binary
+
+    # A store of this test's own: another test's builds of the same data would have left
+    # every index this one needs kept, and Pagefind would not run.
+    store = tmp_path / "store"
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(store))
+    assert build(project).returncode == 0
+    meeting = project / "data/meetings/2026-01-28-audit-governance/meeting.yml"
+    meeting.write_text(meeting.read_text().replace("Committee Room 2", "Committee Room 3"))
+    control, held = tmp_path / "control", tmp_path / "pagefind"
+    control.mkdir()
+    held.write_text(HELD_PAGEFIND)
+    held.chmod(0o755)
+    env = {
+        **os.environ,
+        "CTL": str(control),
+        "REAL": str(_pagefind_binary()),
+        "PAPERS_TEST_PAGEFIND": str(held),
+    }
+    command = [sys.executable, "-c", BUILD_WITH_PAGEFIND, "build", "--as-of", AS_OF]
+    killed = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.DEVNULL)
+    _wait_for(control / "started")
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    following = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.PIPE)
+    _wait_for(control / "next-waiting")
+    time.sleep(0.5)  # the kept indexes moved into the staging folder meanwhile
+    (control / "go").touch()
+    assert following.wait(timeout=300) == 0, following.stderr.read().decode()  # type: ignore[union-attr]
+    assert (control / "done").exists()
+    fresh = subprocess.run(
+        [sys.executable, "-m", "committee_papers.cli", "build", "--as-of", AS_OF, "-d", "fresh"],
+        cwd=project,
+        env={**os.environ, "PAPERS_SEARCH_CACHE": str(tmp_path / "empty-store")},
+        capture_output=True,
+        text=True,
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    site, expected = file_digests(project / "site"), file_digests(project / "fresh")
+    assert site == expected, _unlike(site, expected, expected)
+    assert _kept_unlike_listed(store) == []
+
+
+def _wait_for(path: Path, seconds: float = 120.0) -> None:
+    end = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < end, f"{path.name} never came"
+        time.sleep(0.05)
+
+
+def _kept_unlike_listed(store: Path) -> list[str]:
+    """The files of the search store's kept indexes whose bytes are not those listed."""
+    from committee_papers.searchstore import file_digest
+
+    unlike = []
+    for listing in sorted(store.glob("[!.]*.json")):
+        folder = listing.with_suffix("")
+        for rel, (digest, _) in json.loads(listing.read_text())["files"].items():
+            path = folder / rel
+            if folder.is_dir() and file_digest(path.read_bytes()) != digest:
+                unlike.append(f"{folder.name}/{rel}")
+    return unlike
 
 
 def _unlike(site: dict[str, str], old: dict[str, str], new: dict[str, str]) -> str:
@@ -274,6 +366,24 @@ def test_the_next_build_finishes_a_deletion_left_unfinished(tmp_path: Path) -> N
     while retired.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not retired.exists() and target.exists()
+
+
+def test_the_next_build_deletes_what_a_killed_builds_pagefind_wrote_beside_it(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "site"
+    target.mkdir()
+    side = publish.side_folder(publish.staging_dir_for(target))
+    assert side.parent == tmp_path and side.name.startswith(".site.building.side-")
+    (side / "fragment").mkdir(parents=True)
+    (side / "fragment" / "a.pf_fragment").write_bytes(b"index")
+    unrelated = tmp_path / "site.side-1-2"  # not a name side_folder gives
+    unrelated.mkdir()
+    publish.clean_leftovers(target)
+    deadline = time.monotonic() + 30  # deleted in the background
+    while side.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not side.exists() and target.exists() and unrelated.exists()
 
 
 def test_an_old_site_still_being_deleted_is_not_deleted_twice(

@@ -12,8 +12,11 @@ only after the build, the checks and the leak guard have passed is it swapped in
   Linux's `renameat2(RENAME_EXCHANGE)`, which exchanges the two folders atomically; the old
   site, now in the staging folder's place, is deleted afterwards. `site/` stays a plain
   folder that a web server or a person can browse.
-- **Leftovers of a killed build** (a half-built staging folder, or an old site not yet
-  deleted) are removed by the next build, under the lock, never touching the live site.
+- **Leftovers of a killed build** (a half-built staging folder, an old site not yet
+  deleted, or a search index Pagefind was writing beside the staging folder) are removed by
+  the next build, under the lock, never touching the live site. What a killed build left
+  running writes nowhere the next build publishes: its forks end with it
+  (`forked.die_with`), and Pagefind writes into a folder of its own (`side_folder`).
 - **Output folders that would destroy something** (the data, templates, docs, theme or
   project folder, or a folder holding them) are refused before anything is written, as is
   a members' build into a folder that holds a public site.
@@ -28,6 +31,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
@@ -45,6 +49,20 @@ class PublishError(Exception):
 def staging_dir_for(target: Path) -> Path:
     """The folder a build writes into before it is published as `target`."""
     return target.parent / f".{target.name}.building"
+
+
+def side_folder(site: Path) -> Path:
+    """A new name beside `site` (the folder a build writes) for a folder that a process of
+    its own fills by path before the build renames it into the site (Pagefind's index):
+    never the name of anything a later build writes, so such a process left running by a
+    killed build writes nowhere that is published. `clean_leftovers` removes those left."""
+    name = site.name if site.name.startswith(".") else f".{site.name}"
+    return site.parent / f"{name}.side-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def _side_folders(target: Path) -> Iterable[Path]:
+    """The folders `side_folder` named beside the staging folder of `target`."""
+    return target.parent.glob(f"{staging_dir_for(target).name}.side-*")
 
 
 def lock_file_for(target: Path) -> Path:
@@ -113,7 +131,7 @@ def clean_leftovers(target: Path) -> None:
         else:
             stale.unlink(missing_ok=True)
     running = jobs_running()
-    for retired in target.parent.glob(f".{target.name}.old-*"):
+    for retired in [*target.parent.glob(f".{target.name}.old-*"), *_side_folders(target)]:
         if str(retired) not in running and not _delete_in_background(retired):
             shutil.rmtree(retired, ignore_errors=True)
 

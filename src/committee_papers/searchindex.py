@@ -49,6 +49,7 @@ from . import scratch
 from .filelinks import link_or_copy
 from .model import Appendix, DecisionRecord, Meeting, Papers, Person, Purpose, Report
 from .pagecache import content_digest
+from .publish import side_folder
 from .searchstore import SearchStore, Stored, made_by
 from .searchstore import key as store_key
 
@@ -400,17 +401,31 @@ def _in_site(out: Path, site: Path, files: dict[str, Stored]) -> dict[str, Store
 def _indexed(
     site: Path, group: str, pages: list[str], out: Path, manifest: str, start: float
 ) -> IndexRun:
-    """Pagefind's index of `pages` in `out`, with its manifest."""
-    with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-", dir=scratch.folder()) as tmp:
-        tree = Path(tmp)
-        for rel in pages:
-            target = tree / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _indexed_copy(site / rel, target)
-        peak, cpu = _run_pagefind(tree, out)
-    canonical_order(out)
-    (out / MANIFEST).write_text(manifest, encoding="utf-8")
-    (out / MADE_BY).write_text(made_by(), encoding="utf-8")
+    """Pagefind's index of `pages` in `out`, with its manifest.
+
+    Pagefind writes into a folder of its own beside the site (`publish.side_folder`), and
+    the finished index is renamed to `out`: a build killed while Pagefind runs leaves it
+    running (a child outlives a killed parent), and it goes on writing by the path it was
+    given. Given `out`, that path was inside the next build's staging folder, which has the
+    same name: its files landed in the next build's index, and where that build had taken
+    the group's index from the store, over the kept files themselves, hard links that the
+    live site shares (Pagefind truncates a file of the same name: written in place)."""
+    made = side_folder(site)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-", dir=scratch.folder()) as tmp:
+            tree = Path(tmp)
+            for rel in pages:
+                target = tree / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _indexed_copy(site / rel, target)
+            peak, cpu = _run_pagefind(tree, made)
+        canonical_order(made)
+        (made / MANIFEST).write_text(manifest, encoding="utf-8")
+        (made / MADE_BY).write_text(made_by(), encoding="utf-8")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(made, out)
+    finally:
+        shutil.rmtree(made, ignore_errors=True)  # gone unless Pagefind or the rest failed
     return IndexRun(group, len(pages), time.perf_counter() - start, peak, cpu)
 
 
