@@ -1,11 +1,22 @@
 """How work is cut into shares for forks: runs in order (placing files), or dealt in turn
-(the guard's reading)."""
+(the guard's reading); and a fork ends with the process that made it."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from committee_papers import forked
+
+#: A process that starts a fork that would sleep for a minute, says its pid, and waits.
+_FORKING = (
+    "import sys, time; from committee_papers import forked; "
+    "fork = forked.Forked(time.sleep, 60); print(fork.pid, flush=True); time.sleep(60)"
+)
 
 
 @pytest.mark.parametrize("length", [0, 1, 3, 4, 5, 17, 45_332])
@@ -38,3 +49,27 @@ def test_dealt_gives_every_item_once_in_turn(length: int) -> None:
     assert all(hand == items[start::2] for start, hand in enumerate(hands))
     if length >= 2:
         assert abs(len(hands[0]) - len(hands[1])) <= 1
+
+
+def test_a_fork_ends_when_the_process_that_made_it_is_killed() -> None:
+    """A build killed outright (no clean-up runs) takes its forks with it: some write into
+    the staging folder by its path, which the next build's staging folder has too."""
+    parent = subprocess.Popen([sys.executable, "-c", _FORKING], stdout=subprocess.PIPE)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
