@@ -28,13 +28,23 @@ os.environ["PAPERS_PACKS"] = "false"
 # Each test process keeps its page cache (pagecache.py) in a folder of its own, not in the
 # project's .cache/pages: builds of many data copies would crowd it out.
 # Removed when the process ends: a run of the suite left some 90 MB a worker behind.
-for _variable, _prefix in (
+# pytest-xdist's workers inherit the environment of the process that starts them, which
+# loads this module too: folders it made (`_CACHES_OF` names its pid) are not a worker's.
+# Shared, one worker's builds changed what another's reused, and a failure in one test
+# showed in another's.
+_CACHES_OF = "PAPERS_TEST_CACHES_OF"
+_CACHES = (
     ("PAPERS_PAGE_CACHE", "papers-page-cache-"),
     ("PAPERS_GUARD_CACHE", "papers-guard-cache-"),
     ("PAPERS_SEARCH_CACHE", "papers-search-cache-"),
-):
+)
+if os.environ.get(_CACHES_OF, str(os.getpid())) != str(os.getpid()):
+    for _variable, _ in _CACHES:
+        os.environ.pop(_variable, None)
+for _variable, _prefix in _CACHES:
     if _variable not in os.environ:
         os.environ[_variable] = tempfile.mkdtemp(prefix=_prefix)
+        os.environ[_CACHES_OF] = str(os.getpid())
         atexit.register(shutil.rmtree, os.environ[_variable], ignore_errors=True)
 
 
