@@ -160,10 +160,10 @@ def test_a_worker_that_fails_has_its_share_read_by_the_build_itself(
     parent = os.getpid()
     real = leakscan._scan_share
 
-    def dies_in_a_fork(*args: object) -> object:
+    def dies_in_a_fork(*args: object, **kwargs: object) -> object:
         if os.getpid() != parent:
             raise MemoryError("the system took the worker's memory")
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(leakscan, "_scan_share", dies_in_a_fork)
     folder = site(tmp_path, {"a.html": PARK, "b.html": DEPOT, "c.html": PARK, "d.html": LAND})

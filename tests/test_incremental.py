@@ -457,11 +457,11 @@ def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_th
     bulk_read: list[list[str]] = []
     real_bulk = buildfork.read_bulk_early
 
-    def read_bulk_early(staging, found, guard_cache):  # type: ignore[no-untyped-def]
-        if plant:
+    def read_bulk_early(staging, found, guard_cache, composed=None):  # type: ignore[no-untyped-def]
+        if plant:  # after the parts it was written from: the file is read whole
             with (staging / buildfork.BULK).open("a") as bulk:
                 bulk.write(f'\n"{SECRET_TERMS}"')
-        early = real_bulk(staging, found, guard_cache)
+        early = real_bulk(staging, found, guard_cache, composed)
         bulk_read.append(sorted(early.files) if early is not None else [])
         return early
 
@@ -480,6 +480,42 @@ def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_th
     assert bulk_read == [["api/all.json"], ["api/all.json"]]
     fork_names = fork_read.read_text().splitlines()
     assert "api/all.json" not in fork_names and any(n.startswith("api/") for n in fork_names)
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_the_bulk_open_data_is_proved_by_its_parts_and_only_new_parts_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`api/all.json` is written from the page cache's kept parts (runs of items): the
+    guard compares the file with them and reads only the parts it has not proved clean
+    (leakparts.py). The first build proves every part; a re-build with a new meeting reads
+    the parts the meeting changed, and its site is a full build's."""
+    from committee_papers import leakparts, leakscan
+
+    monkeypatch.setattr(leakscan, "_JSON_WINDOW", 4096)  # all.json is large, as at ten years
+    # A record of its own: another test's, of other papers, would leave nothing proved clean.
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", str(tmp_path / "guard"))
+    proofs: list[leakparts.Proof | None] = []
+    real_proved = leakparts.proved
+
+    def proved(name, *args):  # type: ignore[no-untyped-def]
+        proofs.append(real_proved(name, *args))
+        assert name == "api/all.json"
+        return proofs[-1]
+
+    monkeypatch.setattr(leakparts, "proved", proved)
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    first = proofs.pop()
+    assert first is not None and not first.known and len(first.to_read) > 3
+    parts = [key for _, _, key in first.to_read if key is not None]
+    _fork_reads_early(monkeypatch)
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    proof = proofs.pop()
+    assert proof is not None and not proofs
+    assert set(proof.known) <= set(parts) and len(proof.known) >= len(parts) - 2
+    assert 0 < sum(key is not None for _, _, key in proof.to_read) <= 2
     monkeypatch.undo()
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import forked, scratch
 from .guard import Secrets
+from .leakparts import Composed
 from .leakscan import EarlyScan, Stored, scan_early
 from .outputs import (
     AHEAD,
@@ -122,14 +123,19 @@ BULK = api_url("all")
 LEFT_EARLY = (f"{INDEX_DIR}/", BULK)
 
 
-def read_bulk_early(staging: Path, found: Secrets, guard_cache: Path) -> EarlyScan | None:
+def read_bulk_early(
+    staging: Path, found: Secrets, guard_cache: Path, composed: Composed | None = None
+) -> EarlyScan | None:
     """The open data's bulk file read for the guard by the build process, while the fork
     reads the rest of the site early (`LEFT_EARLY`): at ten years of papers it is 265 MB,
     1.4 s of the fork's reading, which ended the re-build while the build process waited
-    for it once the search index was made. None without secrets (nothing to look for)."""
+    for it once the search index was made. By its parts when the build wrote it from
+    stored ones (`composed`, leakparts.py). None without secrets (nothing to look for)."""
     if not len(found):
         return None
-    return scan_early(staging, found, guard_cache, None, found.public, only=[BULK])
+    return scan_early(
+        staging, found, guard_cache, None, found.public, only=[BULK], composed=composed
+    )
 
 
 #: How much less the fork's share of the processor is while it makes a first build's

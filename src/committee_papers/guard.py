@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from . import guardrecord, publicmemo, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
+from .leakparts import Composed
 from .leakscan import Early, scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
@@ -526,18 +527,20 @@ def scan(
     cache_dir: Path | None = None,
     stored: Mapping[str, tuple[str, int]] | None = None,
     early: Early = None,
+    composed: Composed | None = None,
 ) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears.
 
     With `cache_dir`, files found clean by an earlier scan (same bytes, no new secrets since)
     are not read again: see `leakscan.scan_cached`, which also explains `stored` (the files
     linked from the page cache, known by the name of the stored copy) and `early` (what
-    `leakscan.scan_early` read while the build was still writing).
+    `leakscan.scan_early` read while the build was still writing); `composed`, the files
+    the build wrote from stored parts (leakparts.py).
     """
     if not len(found):
         return []
     if cache_dir is not None:
-        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public, early)
+        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public, early, composed)
     else:
         names = site_files(site_dir)
         hits = scan_files(site_dir, names, found, theme_of(site_dir, names))
@@ -558,6 +561,7 @@ def check_site(
     stored: Mapping[str, tuple[str, int]] | None = None,
     found: Secrets | None = None,
     early: Early = None,
+    composed: Composed | None = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
@@ -565,8 +569,9 @@ def check_site(
     clean scan with the same or more secrets; without it every file is read. `stored`
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     `found` is `secrets` of the same papers, worked out already (secretsahead.py), and
-    `early` what was read with them before the site was whole, or how to get it (`scan`).
+    `early` what was read with them before the site was whole, or how to get it, and
+    `composed` the files written from stored parts (`scan`).
     """
     if found is None:
         found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
-    return scan(site_dir, found, cache_dir, stored, early)
+    return scan(site_dir, found, cache_dir, stored, early, composed)

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
-from . import forked, guardrecord
+from . import forked, guardrecord, leakparts
 from .forked import Forked
 from .leakmatch import APART, APART_B, Matcher, fold, fold_bytes, fold_text
+from .leakparts import Composed
 
 _T = TypeVar("_T")
 
@@ -284,11 +285,32 @@ class Reader:
     def find_json(self, matcher: Finder, name: str, file: Blocks) -> set[str]:
         """`find` of a large JSON file read from `file` a window at a time (`_json_windows`):
         a scan hands the file itself, so not even its bytes are held whole."""
-        found = matcher.find(fold_text(name))
+        return matcher.find(fold_text(name)) | self._json_hits(matcher, file)
+
+    def _json_hits(self, matcher: Finder, file: Blocks) -> set[str]:
+        found: set[str] = set()
         for window in _json_windows(file):
             strings = self._json_strings(window, large=True)
             found |= matcher.find(fold_bytes(_markup_apart(strings)))
         return found
+
+    def find_parts(
+        self, matcher: Finder, name: str, path: str, proof: leakparts.Proof
+    ) -> tuple[set[str], list[str]]:
+        """`find_json` of a composed file proved to be its parts (leakparts.proved): only
+        the segments not proved clean before are read, each as a JSON text of its own (it
+        starts and ends outside a string). The fragments found, and the keys of the parts
+        known or now proved clean."""
+        found = matcher.find(fold_text(name))
+        keys = list(proof.known)
+        with open(path, "rb") as file:
+            for offset, length, key in proof.to_read:
+                file.seek(offset)
+                hits = self._json_hits(matcher, io.BytesIO(file.read(length)))
+                found |= hits
+                if key is not None and not hits:
+                    keys.append(key)
+        return found, keys
 
     def _same_content(self, matcher: Finder, name: str, data: bytes) -> set[str]:
         """The hits in a file's content, read once for every file with the same bytes.
@@ -711,12 +733,14 @@ def _scan_share(
     known: set[int] | None = None,
     early: EarlyScan | None = None,
     noting: EarlyScan | None = None,
+    composed: Composed | None = None,
 ) -> tuple[dict[str, set[str]], list[str], set[int]]:
     """`scan_cached`'s reading of the files `share` (of the site's `names`): the fragments
     found in each file that has any, the keys of the files found or known clean, and the
     digests of the strings of large JSON files met (`Reader.known`). A file `early` read
     (`scan_early`) that is still what it was then is taken as read; `noting` receives
-    each file read or hashed here, with what it was before it was read."""
+    each file read or hashed here, with what it was before it was read. A large file
+    `composed` names is read by its parts when it is proved to be them (leakparts.py)."""
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
@@ -740,6 +764,8 @@ def _scan_share(
                 found[name] = hits
             elif key is not None:
                 now_clean.append(key)
+                if early is not None:
+                    now_clean.extend(early.parts.get(name, ()))
             continue
         large = _large_size(path, info.st_size)
         if key is None:  # not linked from a store: known by its bytes
@@ -758,6 +784,21 @@ def _scan_share(
         if reader is None:
             reader = Reader(theme_of(site_dir, names), frozenset(first_pages(names)))
             reader.known = known
+        proof = None
+        if large and composed is not None and name in composed:
+            proof = leakparts.proved(name, path, *composed[name], clean)
+        if proof is not None:
+            hits, parts = reader.find_parts(matcher, name, path, proof)
+            key = _large_key(proof.size, proof.hexdigest)
+            if noting is not None:
+                noting.files[name] = (_identity(info), key, hits)
+                noting.parts[name] = parts
+            if hits:
+                found[name] = hits
+            else:
+                now_clean.append(key)
+                now_clean.extend(parts)
+            continue
         if large:
             with open(path, "rb") as file:
                 reading = _KeyedReading(name, file)
@@ -797,10 +838,15 @@ class EarlyScan:
 
     files: dict[str, tuple[Identity, str | None, set[str]]] = field(default_factory=dict)
     learnt: set[int] = field(default_factory=set)
+    #: The keys of the parts of a composed file read by its parts (leakparts.py) known or
+    #: proved clean, by the file's name: they stand while the file is what it was.
+    parts: dict[str, list[str]] = field(default_factory=dict)
 
     def joined(self, other: EarlyScan) -> EarlyScan:
         """This reading and `other` (of other files, by another process) as one."""
-        return EarlyScan({**self.files, **other.files}, self.learnt | other.learnt)
+        return EarlyScan(
+            {**self.files, **other.files}, self.learnt | other.learnt, {**self.parts, **other.parts}
+        )
 
 
 #: What `scan_early` read, or how to get it: a callable is asked once the scan has listed
@@ -818,6 +864,7 @@ def scan_early(
     leave: tuple[str, ...] = (),
     linked_from: Mapping[int, str] | None = None,
     only: Iterable[str] | None = None,
+    composed: Composed | None = None,
 ) -> EarlyScan:
     """`scan_cached`'s reading begun while the build still writes the files below the
     folders `leave` (the search index): every other file is read now (by the build's
@@ -828,7 +875,8 @@ def scan_early(
     change being those it had before it was read. `linked_from` (a store's files: inode ->
     stored name) adds to `stored` each site file that is one of them. With `only`, just
     those files (the ones there) are read, the site not listed: another process reads the
-    rest early, leaving them (`leave` names folders, or files)."""
+    rest early, leaving them (`leave` names folders, or files). `composed` as in
+    `_scan_share`."""
     inodes: dict[str, int] = {}
     if only is None:
         # Not even listed: the search index's folders are moved in while this reads.
@@ -844,7 +892,16 @@ def scan_early(
     known = record.strings if record is not None and clean else set()
     early = EarlyScan()
     _, _, early.learnt = _scan_share(
-        site_dir, names, names, stored, inodes, clean, matcher, known, noting=early
+        site_dir,
+        names,
+        names,
+        stored,
+        inodes,
+        clean,
+        matcher,
+        known,
+        noting=early,
+        composed=composed,
     )
     return early
 
@@ -906,6 +963,7 @@ def scan_cached(
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
     early: Early = None,
+    composed: Composed | None = None,
 ) -> dict[str, set[str]]:
     """`scan_files` for an incremental build: files proved clean before are not read again.
 
@@ -927,6 +985,9 @@ def scan_cached(
     file still as it was then is taken as read there; the site is listed again here, so
     a file new or changed since is read, as is every file of a scan without it. Given as a
     callable, it is asked once the site is listed and the record loaded.
+
+    `composed` names large files the build wrote from stored parts (the open data's bulk
+    file): each is read by its parts when it is proved to be them (leakparts.py).
     """
     inodes: dict[str, int] = {}
     if names is None:
@@ -942,7 +1003,16 @@ def scan_cached(
 
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
         return _scan_share(
-            site_dir, names, share, stored, inodes, clean, matcher, known, read_early
+            site_dir,
+            names,
+            share,
+            stored,
+            inodes,
+            clean,
+            matcher,
+            known,
+            read_early,
+            composed=composed,
         )
 
     found: dict[str, set[str]] = {}

@@ -116,13 +116,15 @@ class OutputsMade(NamedTuple):
     back (buildfork.py, `PageCache.take_outputs`): each file made afresh (its static
     key, its reads as (read, fingerprint) pairs, its engine digest, its stored copy's
     name), every file made or reused, how many were reused, the larger outputs' parts
-    used, and the fingerprints of papers as loaded that were learnt on the way."""
+    used, the fingerprints of papers as loaded that were learnt on the way, and the
+    larger outputs' segments (`PageCache.compose`)."""
 
     made: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...], bytes, str]]
     outputs: set[str]
     reused: int
     pieces: set[str]
     learnt: dict[bytes, bytes]
+    composed: dict[str, tuple[tuple[int, str | None], ...]] | None = None
 
 
 _ABSENT = b"absent"
@@ -510,6 +512,9 @@ class PageCache:
         self.outputs_made: set[str] = set()
         #: Parts of larger outputs used in this build (`piece`), by file name.
         self.pieces: set[str] = set()
+        #: The larger outputs written from parts in this build (`compose`): site path ->
+        #: each segment's length, and the part it is a copy of, by file name (or None).
+        self.composed: dict[str, tuple[tuple[int, str | None], ...]] = {}
         #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
         #: site path -> (address, stored name, size in bytes).
         self.written: dict[str, tuple[str, str, int]] = {}
@@ -941,6 +946,7 @@ class PageCache:
             self.outputs_reused,
             set(self.pieces),
             learnt,
+            dict(self.composed),
         )
 
     def take_outputs(self, done: OutputsMade) -> None:
@@ -956,6 +962,7 @@ class PageCache:
         self.outputs_reused += done.reused
         self.pieces |= done.pieces
         self.prints.learnt.update(done.learnt)
+        self.composed.update(done.composed or {})
 
     def _listed(self) -> set[str]:
         """The names of the folder's files as last listed (`stored_inodes`, or now when it
@@ -969,7 +976,7 @@ class PageCache:
     def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path:
         """A part of a larger output (outputs.piece), kept under `key` while builds use it:
         the kept file, or the bytes `make` gives (kept for the next build)."""
-        name = f"piece-{key}.json"
+        name = self.piece_name(key)
         self.pieces.add(name)
         path = self.folder / name
         if path.is_file():
@@ -978,6 +985,17 @@ class PageCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         _written(path, data)
         return data
+
+    @staticmethod
+    def piece_name(key: str) -> str:
+        """The name of the file a part is kept in (`piece`), in the cache's folder."""
+        return f"piece-{key}.json"
+
+    def compose(self, path: str, segments: Iterable[tuple[int, str | None]]) -> None:
+        """Note that the output `path` was written as `segments`, each a copy of the kept
+        part it names (or None): the guard proves the file against them and reads only
+        the parts it has not proved clean before (leakparts.py)."""
+        self.composed[path] = tuple(segments)
 
     def save(self, pages: Iterable[str]) -> None:
         """Write the index (entries of this build's pages only) and clear out what no build

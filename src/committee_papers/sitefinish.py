@@ -23,6 +23,7 @@ from typing import Any
 from . import outputs, siteskeleton
 from .buildfork import BuildFork, made_here, read_bulk_early, stored_outputs
 from .guard import check_site
+from .leakparts import Composed
 from .leakscan import EarlyScan, Stored
 from .pagecache import PageCache, Plan, named_digest
 from .pages import PageSpec
@@ -183,7 +184,18 @@ class SiteFinish:
         ahead = self.secrets_ahead
         if self.early_reader is None or ahead is None or self.guard_cache is None:
             return
-        self.bulk_early = read_bulk_early(self.staging, ahead.secrets(), self.guard_cache)
+        self.bulk_early = read_bulk_early(
+            self.staging, ahead.secrets(), self.guard_cache, self._composed()
+        )
+
+    def _composed(self) -> Composed | None:
+        """The files the outputs wrote from the page cache's stored parts (the open data's
+        bulk file), for the guard to prove and read by their parts (leakparts.py)."""
+        cache = self.page_cache
+        if cache is None or not cache.composed:
+            return None
+        folder = str(cache.folder)
+        return {name: (folder, segments) for name, segments in cache.composed.items()}
 
     def _early_read(self) -> EarlyScan | None:
         """What the build's fork read for the guard while Pagefind indexed, if it did: the
@@ -221,6 +233,7 @@ class SiteFinish:
                 stored=stored,
                 found=ahead.secrets() if ahead is not None else None,
                 early=self._early_read,
+                composed=self._composed(),
             )
         finally:
             if self.early_reader is not None:  # not asked for: no secrets, or a failure

@@ -50,6 +50,10 @@ class Memo(Protocol):
 
     def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path: ...
 
+    def piece_name(self, key: str) -> str: ...
+
+    def compose(self, path: str, segments: Iterable[tuple[int, str | None]]) -> None: ...
+
 
 #: The memo of the build that is writing its outputs, or None (every file is made).
 _memo: Memo | None = None
@@ -78,6 +82,19 @@ def piece(key: str, make: Callable[[], bytes]) -> bytes | Path:
     names of the stored files it is made of): the memo's kept file of it, which a re-build
     copies instead of making the part again, or the bytes made (and kept by the memo)."""
     return make() if _memo is None else _memo.piece(key, make)
+
+
+def piece_name(key: str) -> str | None:
+    """The name of the file the memo keeps the part `key` in (`piece`), or None (no memo)."""
+    return None if _memo is None else _memo.piece_name(key)
+
+
+def compose(path: str, segments: Iterable[tuple[int, str | None]]) -> None:
+    """Tell the memo that the output `path` was written as `segments`: each one's length,
+    and the kept part it is a copy of (`piece_name`), or None. The guard proves the file
+    against the parts and reads only those it has not proved clean (leakparts.py)."""
+    if _memo is not None:
+        _memo.compose(path, segments)
 
 
 def unit(path: str, make: Callable[[], bytes], handed: Any = None) -> OutputFile:

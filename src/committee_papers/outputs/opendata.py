@@ -31,7 +31,7 @@ from ..model import Person as PersonData
 from ..policy import Policy
 from ..urls import api_url, calendar_url, feed_url, meeting_ics_url, url_for
 from ..view import View
-from . import GENERATORS, OutputFile, piece, unit
+from . import GENERATORS, OutputFile, compose, piece, piece_name, unit
 from .address import LONDON, absolute
 from .calendars import start_time
 
@@ -537,9 +537,10 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     between, end = _shell_pieces(shell.model_dump(mode="json"), [name for name, _ in made])
     with tempfile.TemporaryDirectory(prefix="committee-papers-api-") as folder:
         bulk = Path(folder) / "all.json"
+        segments = _Segments()
         with bulk.open("wb") as out:
             for before, (_, items) in zip(between, made, strict=True):
-                out.write(before)
+                segments.add(out.write(before))
                 run: list[OutputFile] = []
                 count = 0
                 for path, make, handed in items:
@@ -547,11 +548,12 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
                     yield item
                     run.append(item)
                     if _ends_run(item, len(run)):
-                        _write_run(out, run, count)
+                        segments.add(*_write_run(out, run, count))
                         count, run = count + len(run), []
-                _write_run(out, run, count)
-                out.write(b"\n  ]" if count + len(run) else b"[]")
-            out.write(end)
+                segments.add(*_write_run(out, run, count))
+                segments.add(out.write(b"\n  ]" if count + len(run) else b"[]"))
+            segments.add(out.write(end))
+        compose(api_url("all"), segments.done)
         # The temporary folder goes when the next file is asked for: written by then.
         yield OutputFile(api_url("all"), b"", bulk, transient=True)
     for name in SCHEMAS:
@@ -571,24 +573,45 @@ def _ends_run(item: OutputFile, length: int) -> bool:
     return item.source is not None and int(item.source.name[:2], 16) < _RUN_CUT
 
 
-def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> None:
+def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> tuple[int, str | None]:
     """Items of a list of `all.json`, the `count`-th first, as json.dumps nests them. With
     the page cache every item is a stored file: the run's text is kept under their names
     (outputs.piece), so a re-build copies ten years of runs and makes only the new ones,
-    instead of reading 53,000 files and indenting 265 MB."""
+    instead of reading 53,000 files and indenting 265 MB. The bytes written, and the name
+    of the kept part they are a copy of (None when there is none)."""
     if not run:
-        return
+        return 0, None
     names = [item.source.name for item in run if item.source is not None]
+    kept = None
     if len(names) == len(run):
         key = hashlib.blake2b(f"{count > 0} {' '.join(names)}".encode(), digest_size=20)
-        text = piece(key.hexdigest(), lambda: _run_text(run, count))
+        name = key.hexdigest()
+        text = piece(name, lambda: _run_text(run, count))
+        kept = piece_name(name)
     else:
         text = _run_text(run, count)
     if isinstance(text, Path):
+        start = out.tell()
         with text.open("rb") as source:
             shutil.copyfileobj(source, out, 1 << 20)
-    else:
-        out.write(text)
+        return out.tell() - start, kept
+    return out.write(text), kept
+
+
+class _Segments:
+    """The segments of a file as written (outputs.compose): each one's length, and the kept
+    part it is a copy of, or None; text between parts is one segment."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[int, str | None]] = []
+
+    def add(self, length: int, kept: str | None = None) -> None:
+        if not length:
+            return
+        if kept is None and self.done and self.done[-1][1] is None:
+            self.done[-1] = (self.done[-1][0] + length, None)
+        else:
+            self.done.append((length, kept))
 
 
 def _run_text(run: list[OutputFile], count: int) -> bytes:
