@@ -9,8 +9,8 @@ caller does that part itself: the result is the same either way.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import pickle
@@ -127,6 +127,7 @@ def _started(
     """A fork running `target(work, args, send)`, and the end of the pipe it answers on."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    _prctl()  # looked up here: a fork of a process of several threads never loads a library
     bound = (os.getpid(), target, work, args, send)
     process = context.Process(target=_with_parent, args=bound, daemon=True, name=name)
     process.start()
@@ -148,15 +149,24 @@ def die_with(parent: int) -> None:
     forks write into the staging folder by its path (buildfork.py, outputs/beside.py). The
     next build's staging folder has the same path, so such a fork's files would land in
     it. Without Linux's `prctl` the fork is left as before."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(0)
 
 
 #: Linux's prctl option: the signal this process gets when its parent ends.
 _PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """The C library's `prctl`, or None where there is none."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def _answers(work: Callable[..., Iterator[Any]], args: tuple[Any, ...], send: Any) -> None:
