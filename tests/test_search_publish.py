@@ -179,12 +179,13 @@ def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:
     assert searchindex._page_digest(tmp_path, "p.html", known, moved) == other
 
 
-def test_groups_to_index_start_before_the_kept_indexes_are_moved(
+def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A re-build keeps a hundred and more indexes and indexes two or three groups; those
-    are begun first (Pagefind is the slow part), and the runs come back in the groups'
-    order all the same."""
+    """A re-build keeps a hundred and more indexes and indexes two or three groups, those of
+    the pages it drew: those are begun first (Pagefind is the slow part), the kept indexes
+    are moved in while they run, a group not kept though none of its pages was drawn is
+    indexed too, and the runs come back in the groups' order all the same."""
     import threading
     import time
 
@@ -192,26 +193,40 @@ def test_groups_to_index_start_before_the_kept_indexes_are_moved(
     from committee_papers.searchstore import SearchStore
 
     store = SearchStore(tmp_path / "store")
-    groups = {name: [f"{name}.html"] for name in ("2024", "2025", "2026")}
+    groups = {name: [f"{name}.html"] for name in ("2023", "2024", "2025", "2026")}
     for name, pages in groups.items():
         (tmp_path / pages[0]).write_text(f"<p>{name}</p>")
-    manifest = searchindex._manifest_of(tmp_path, ["2024.html"], {}, {})
-    store.keep(searchindex.store_key("2024", manifest), _an_index(tmp_path / "kept-2024"))
-    manifest = searchindex._manifest_of(tmp_path, ["2025.html"], {}, {})
-    store.keep(searchindex.store_key("2025", manifest), _an_index(tmp_path / "kept-2025"))
+    for name in ("2024", "2025"):
+        manifest = searchindex._manifest_of(tmp_path, [f"{name}.html"], {}, {})
+        store.keep(searchindex.store_key(name, manifest), _an_index(tmp_path / f"kept-{name}"))
     begun: list[str] = []
+    told: list[str] = []
     lock = threading.Lock()
 
     def index_group(site, group, pages, manifest, previous, store):  # type: ignore[no-untyped-def]
         with lock:
             begun.append(group)
-        time.sleep(0.3)  # both workers busy: the third group waits for one
+        time.sleep(0.3)  # Pagefind at work
         return searchindex.IndexRun(group, 1, 0.3, 0.0)
 
     monkeypatch.setattr(searchindex, "_index_group", index_group)
-    runs = searchindex.build_indexes(tmp_path, groups, store=store, jobs=2)
-    assert "2026" in begun[:2]  # the one group not kept: begun at once
-    assert [run.group for run in runs] == ["2024", "2025", "2026"]
+    reused = {"2023.html", "2024.html", "2025.html"}  # 2026.html was drawn
+    runs = searchindex.build_indexes(
+        tmp_path,
+        groups,
+        store=store,
+        jobs=2,
+        reused=reused,
+        progress=lambda r: told.append(r.group),
+    )
+    assert begun == ["2026", "2023"]  # the drawn group first; 2023 once found not kept
+    assert told[:2] == ["2024", "2025"]  # moved in while 2026 was being indexed
+    assert [run.group for run in runs] == ["2023", "2024", "2025", "2026"]
+    assert [sorted(run.files) for run in runs[1:3]] == [
+        ["pagefind/2024/pagefind.js"],
+        ["pagefind/2025/pagefind.js"],
+    ]
+    assert (tmp_path / "pagefind/2025/pagefind.js").read_text() == "code"
 
 
 def _an_index(folder: Path) -> Path:

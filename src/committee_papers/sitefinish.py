@@ -74,6 +74,8 @@ class SiteFinish:
     #: The secrets worked out while the pages were drawn, and the build's fork.
     secrets_ahead: SecretsAhead | None = None
     build_fork: BuildFork | None = None
+    #: The pages placed from the page cache by the build itself, by their names in the site.
+    reused: set[str] = field(default_factory=set)
     #: The search index's files kept in the search store, as the guard's `stored`.
     search_files: Stored = field(default_factory=dict)
     search_store: SearchStore | None = None
@@ -267,17 +269,19 @@ class SiteFinish:
             return {}
         adopted, inodes = cache.adopt(), cache.stored_inodes()
         found: Stored = {}
-        pages = [(path, entry.blob) for path, entry in self.placed.items()]
+        placed = [(path, entry.blob, True) for path, entry in self.placed.items()]
         inside = os.path.join(os.path.abspath(self.staging), "")
-        for path, blob in [*pages, *adopted.items()]:
+        for path, blob, reused in [*placed, *((p, b, False) for p, b in adopted.items())]:
             inode = inodes.get(blob)
             if inode is not None:
                 # 45,000 pages at ten years of papers: their names cut, not worked out.
-                name = path[len(inside) :] if path.startswith(inside) else None
-                found[name or Path(os.path.relpath(path, self.staging)).as_posix()] = (
-                    blob,
-                    inode,
-                )
+                cut = path[len(inside) :] if path.startswith(inside) else None
+                name = cut or Path(os.path.relpath(path, self.staging)).as_posix()
+                found[name] = (blob, inode)
+                if reused:
+                    self.reused.add(name)
+                else:
+                    self.reused.discard(name)  # drawn again since it was placed
         return found
 
     def _stored_outputs(self, linked: outputs.Linked) -> Stored:
@@ -304,6 +308,7 @@ class SiteFinish:
                 known=known,
                 store=self.search_store,
                 inodes=inodes,
+                reused=self.reused,
             )
         except SearchIndexError as error:
             raise BuildStopped(str(error)) from error
