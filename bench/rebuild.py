@@ -27,6 +27,9 @@ caches (a full build, for code the archive has not seen), so round 1 is left out
 means. `git worktree add /tmp/before COMMIT` makes a tree of another commit. (Trees older
 than the commit that added `--codes` remove every other version's memo files beside the
 load cache, `codememo.py`: a rotation with one of them walks every paper in each build.)
+`--apart` gives each tree after the first a copy of WORK's data of its own
+(`WORK.code-<n>`, its first build a full one): needed when the trees' search index code
+differs, as a kept index is found only by the code that made it.
 """
 
 from __future__ import annotations
@@ -54,11 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=Path, help="cProfile output of the build process")
     parser.add_argument("--codes", type=Path, nargs="+", help="with --again: trees in turn")
     parser.add_argument("--rounds", type=int, default=4, help="with --codes: rounds of builds")
+    parser.add_argument("--apart", action="store_true", help="with --codes: a copy a tree")
     args = parser.parse_args(argv)
     if args.codes:
         if args.again is None:
             parser.error("--codes needs --again WORK, a built archive")
-        rotate(args.again, args.codes, args.rounds)
+        rotate(args.again, args.codes, args.rounds, args.apart)
         return
     os.environ["PYTHONPATH"] = str(args.code / "src")
     sys.path.insert(0, str(args.code / "bench"))
@@ -91,27 +95,44 @@ def main(argv: list[str] | None = None) -> None:
                 print("  ", line.strip())
 
 
-def rotate(work: Path, codes: list[Path], rounds: int) -> None:
-    """Builds of one new meeting each, by each tree in turn, `rounds` times (see above)."""
+def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> None:
+    """Builds of one new meeting each, by each tree in turn, `rounds` times (see above).
+    With `apart`, each tree after the first builds its own copy of WORK's data (see
+    `_apart`)."""
     original = (work / "mkdocs.yml").read_text()
-    trees = [_tree(code, number, work) for number, code in enumerate(codes)]
+    works = [work if n == 0 or not apart else _apart(work, n) for n in range(len(codes))]
+    trees = [_tree(code, number, works[number]) for number, code in enumerate(codes)]
     (work / "mkdocs.yml").write_text(original)  # each tree has its own; WORK's stays
     walls: list[list[float]] = [[] for _ in trees]
     for round_ in range(1, rounds + 1):
         for number, (tree, config) in enumerate(trees):
-            meeting = trees[0][0].add_meeting(work / "data")
-            log = work / f"rotate-{number}.log"
-            seconds, peak = tree.measured(tree.papers_build(config, work / "site"), work, log)
+            folder = works[number]
+            meeting = trees[0][0].add_meeting(folder / "data")
+            log = folder / f"rotate-{number}.log"
+            seconds, peak = tree.measured(tree.papers_build(config, folder / "site"), folder, log)
             walls[number].append(seconds)
             print(
                 f"round {round_} {codes[number]}: {seconds:.2f} s wall, "
                 f"{tree.LAST_CPU[0]:.1f} s CPU, peak {peak:.0f} MB ({meeting})",
                 flush=True,
             )
+            steps = [line for line in log.read_text().splitlines() if "Steps:" in line]
+            print("  ", steps[-1].split("Steps:")[-1].split(";")[0].strip() if steps else "")
     counted = slice(1, None) if rounds > 1 else slice(None)
     means = [statistics.mean(each[counted]) for each in walls]
     for code, mean in zip(codes, means, strict=True):
         print(f"{code}: mean {mean:.2f} s, {mean / means[0]:.3f} of {codes[0]}'s")
+
+
+def _apart(work: Path, number: int) -> Path:
+    """`WORK.code-<number>`, holding a copy of WORK's data (made once): a tree's own site
+    and caches. Trees whose search index code differs share no kept index (the store's
+    keys hold that code's hash), so in one WORK each would index every group again
+    whenever the other built last."""
+    folder = work.with_name(f"{work.name}.code-{number}")
+    if not (folder / "data").is_dir():
+        shutil.copytree(work / "data", folder / "data")
+    return folder
 
 
 def _tree(code: Path, number: int, work: Path) -> tuple[ModuleType, Path]:
