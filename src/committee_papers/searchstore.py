@@ -104,10 +104,6 @@ class SearchStore:
         self.used.add(name)
         return listing
 
-    def keeps(self, name: str) -> bool:
-        """Whether an index is kept under `name` (`take` may still find it changed)."""
-        return (self.folder / f"{name}.json").is_file()
-
     def recover(self, name: str, folder: Path) -> bool:
         """Move `folder` (a group's index in the old site, retired once the new one is live)
         back in under `name`, when the store lacks it and its files are still those listed
