@@ -202,13 +202,24 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
     begun: list[str] = []
     told: list[str] = []
     lock = threading.Lock()
+    drawn_begun = threading.Event()
+    made = searchindex._manifest_of
+    waited: list[bool] = []
+
+    def manifest_of(site, pages, known, inodes):  # type: ignore[no-untyped-def]
+        if pages != ["2026.html"]:  # another group's manifest: only once 2026 is indexing
+            waited.append(drawn_begun.wait(10))
+        return made(site, pages, known, inodes)
 
     def index_group(site, group, pages, manifest, previous, store):  # type: ignore[no-untyped-def]
         with lock:
             begun.append(group)
-        time.sleep(0.3)  # Pagefind at work
-        return searchindex.IndexRun(group, 1, 0.3, 0.0)
+        if group == "2026":
+            drawn_begun.set()
+        time.sleep(1.0)  # Pagefind at work
+        return searchindex.IndexRun(group, 1, 1.0, 0.0)
 
+    monkeypatch.setattr(searchindex, "_manifest_of", manifest_of)
     monkeypatch.setattr(searchindex, "_index_group", index_group)
     reused = {"2023.html", "2024.html", "2025.html"}  # 2026.html was drawn
     runs = searchindex.build_indexes(
@@ -217,9 +228,10 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
         store=store,
         jobs=2,
         reused=reused,
-        progress=lambda r: told.append(r.group),
+        progress=lambda run: told.append(run.group),
     )
-    assert begun == ["2026", "2023"]  # the drawn group first; 2023 once found not kept
+    assert waited == [True, True, True]  # the drawn group began before any other manifest
+    assert sorted(begun) == ["2023", "2026"]  # 2023 too, once found not kept
     assert told[:2] == ["2024", "2025"]  # moved in while 2026 was being indexed
     assert [run.group for run in runs] == ["2023", "2024", "2025", "2026"]
     assert [sorted(run.files) for run in runs[1:3]] == [
