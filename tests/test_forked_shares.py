@@ -1,8 +1,9 @@
 """How work is cut into shares for forks: runs in order (placing files), or dealt in turn
-(the guard's reading); and a fork ends with the process that made it."""
+(the guard's reading); and a fork, or a helper placing pages, ends with the build process."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from committee_papers import forked
+from committee_papers import forked, placing
 
 #: A process that starts a fork that would sleep for a minute, says its pid, and waits.
 _FORKING = (
@@ -73,3 +74,27 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_a_page_placing_helper_whose_build_has_ended_places_nothing(tmp_path: Path) -> None:
+    """A helper (placing.py) started by a build killed meanwhile would link pages into a
+    staging folder of the next build's name: it ends instead."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    (cache / "a.html").write_text("page")
+    listing = tmp_path / "share.list"
+    listing.write_bytes(b"a.html\0" + os.fsencode(site / "a.html"))
+    command = placing.command(cache, str(listing))
+    assert command[-1] == str(os.getpid())
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    command[-1] = ended.stdout.strip()  # as if started by a build that has ended
+    assert subprocess.run(command).returncode != 0
+    assert not site.exists()
+    command[-1] = str(os.getpid())
+    assert subprocess.run(command).returncode == 0
+    assert (site / "a.html").read_text() == "page"

@@ -9,17 +9,16 @@ caller does that part itself: the result is the same either way.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import multiprocessing
 import os
 import pickle
 import queue
-import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar
+
+from . import parentdeath
 
 T = TypeVar("T")
 
@@ -127,7 +126,7 @@ def _started(
     """A fork running `target(work, args, send)`, and the end of the pipe it answers on."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    _prctl()  # looked up here: a fork of a process of several threads never loads a library
+    parentdeath.prctl()  # looked up before the fork, never in it
     bound = (os.getpid(), target, work, args, send)
     process = context.Process(target=_with_parent, args=bound, daemon=True, name=name)
     process.start()
@@ -136,37 +135,9 @@ def _started(
 
 
 def _with_parent(parent: int, target: Callable[..., None], *args: Any) -> None:
-    """`target(*args)` in a fork that ends with the build process (`die_with`)."""
-    die_with(parent)
+    """`target(*args)` in a fork that ends with the build process (parentdeath.py)."""
+    parentdeath.end_with(parent)
     target(*args)
-
-
-def die_with(parent: int) -> None:
-    """Have the kernel kill this fork when the process `parent`, which made it, ends; end
-    it now if that process has ended already.
-
-    Why: a fork outlives a build killed outright (SIGKILL: no clean-up runs), and some
-    forks write into the staging folder by its path (buildfork.py, outputs/beside.py). The
-    next build's staging folder has the same path, so such a fork's files would land in
-    it. Without Linux's `prctl` the fork is left as before."""
-    prctl = _prctl()
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:
-        os._exit(0)
-
-
-#: Linux's prctl option: the signal this process gets when its parent ends.
-_PR_SET_PDEATHSIG = 1
-
-
-@functools.cache
-def _prctl() -> Callable[..., int] | None:
-    """The C library's `prctl`, or None where there is none."""
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
 
 
 def _answers(work: Callable[..., Iterator[Any]], args: tuple[Any, ...], send: Any) -> None:

@@ -6,11 +6,11 @@ they wait for the disk, and a thread could not overlap them with drawing (each c
 wait for the interpreter's lock), so the work goes to other processes. Forks of the build
 process cost it about 75 ms each to copy its page tables (1.2 GB of memory at that size),
 and while they lived every page either side wrote was copied; a helper started afresh
-(`python -m committee_papers.placing`, some 30 ms, importing nothing but this module and
-`filelinks`) shares nothing with it. Each helper is handed its share as a file of NUL-
-separated names (the cache's copy, the page's path) and says by its exit status whether it
-placed them all; a share whose helper did not is placed by the build process (`Helper.wait`),
-each page replacing what is there.
+(`python -m committee_papers.placing`, some 30 ms, importing nothing but this module,
+`filelinks` and `parentdeath`) shares nothing with it, and ends with the build process.
+Each helper is handed its share as a file of NUL-separated names (the cache's copy, the
+page's path) and says by its exit status whether it placed them all; a share whose helper
+did not is placed by the build process (`Helper.wait`), each page replacing what is there.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import parentdeath
 from .filelinks import link_or_copy
 
 
@@ -97,13 +98,18 @@ def start(folder: Path | str, pages: Iterable[tuple[str, str]]) -> Helper:
 
 
 def command(folder: Path | str, listing: str) -> list[str]:
-    """The helper's command line: this interpreter, running this module."""
-    return [sys.executable, "-m", "committee_papers.placing", os.fspath(folder), listing]
+    """The helper's command line: this interpreter, running this module, told this
+    process's id (it ends with this process: parentdeath.py)."""
+    module = "committee_papers.placing"
+    return [sys.executable, "-m", module, os.fspath(folder), listing, str(os.getpid())]
 
 
 def main(argv: list[str]) -> int:
-    """Place the pages listed in the file `argv[1]` from the folder `argv[0]`."""
-    folder, listing = argv
+    """Place the pages listed in the file `argv[1]` from the folder `argv[0]`, ending with
+    the process `argv[2]` (the build that started it), when given."""
+    folder, listing, *parent = argv
+    if parent:
+        parentdeath.end_with(int(parent[0]))
     try:
         data = Path(listing).read_bytes()
         parts = [os.fsdecode(part) for part in data.split(b"\0")] if data else []

@@ -15,8 +15,8 @@ only after the build, the checks and the leak guard have passed is it swapped in
 - **Leftovers of a killed build** (a half-built staging folder, an old site not yet
   deleted, or a search index Pagefind was writing beside the staging folder) are removed by
   the next build, under the lock, never touching the live site. What a killed build left
-  running writes nowhere the next build publishes: its forks end with it
-  (`forked.die_with`), and Pagefind writes into a folder of its own (`side_folder`).
+  running writes nowhere the next build publishes: its forks and page placers end with it
+  (parentdeath.py), and Pagefind writes into a folder of its own (`side_folder`).
 - **Output folders that would destroy something** (the data, templates, docs, theme or
   project folder, or a folder holding them) are refused before anything is written, as is
   a members' build into a folder that holds a public site.
