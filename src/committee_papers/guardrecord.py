@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 from array import array
@@ -30,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 RECORD = "leakscan.json"
 _DIGESTS = "leakscan-public-"
@@ -94,7 +95,7 @@ def within(old: array, new: array) -> bool:
 def load(folder: Path) -> Record | None:
     """The record of the last clean scan, or None (none yet, or unreadable: read all)."""
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        saved = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        saved = orjson.loads((folder / RECORD).read_bytes())
         record = Record(frozenset(saved["fragments"]), set(saved["clean"]))
         public = _digests_file(folder, saved.get("public"), _DIGESTS)
         if public is not None:
@@ -173,7 +174,9 @@ def save(
     if public is not None:
         payload.update(public=_digests_stored(folder, public, _DIGESTS), monotone=monotone)
     payload["strings"] = _digests_stored(folder, array("Q", sorted(strings)), _STRINGS)
-    write_whole(folder, json.dumps(payload).encode("utf-8"), RECORD)
+    # orjson: the record names every clean file of the site (some 150,000 keys at ten years
+    # of papers); json.dumps took 0.18 s of the guard's last step, the build's last wait.
+    write_whole(folder, orjson.dumps(payload), RECORD)
     for prefix, kept in ((_DIGESTS, payload.get("public")), (_STRINGS, payload["strings"])):
         for old in folder.glob(f"{prefix}*.bin"):
             if old.name != kept:
