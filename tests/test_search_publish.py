@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import ROOT, Site, build_site, copy_data, file_digests
+from support import ROOT, build_site, copy_data, file_digests
 
 #: Already live: a planning meeting in November.
 NOVEMBER = """body: planning
@@ -211,7 +211,7 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
             waited.append(drawn_begun.wait(10))
         return made(site, pages, known, inodes)
 
-    def index_group(site, group, pages, manifest, previous, store, keep_parts=False):  # type: ignore[no-untyped-def]
+    def index_group(site, group, pages, manifest, previous, store):  # type: ignore[no-untyped-def]
         with lock:
             begun.append(group)
         if group == "2026":
@@ -239,82 +239,6 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
         ["pagefind/2025/pagefind.js"],
     ]
     assert (tmp_path / "pagefind/2025/pagefind.js").read_text() == "code"
-
-
-def test_a_month_indexed_again_copies_its_unchanged_pages_parts(
-    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A re-build indexes its month again for one new meeting: the parts of the month's
-    other pages, cut out when the month was last indexed again, are copied from the search
-    store, not cut out of their pages again; the index is the bytes of one made without.
-    A first build's groups (no page placed unchanged) keep no parts."""
-    from committee_papers import searchindex
-    from committee_papers.filelinks import link_or_copy
-    from committee_papers.searchstore import PARTS, SearchStore, made_by
-
-    built = site.root / searchindex.INDEX_DIR / "2026"
-    pages = sorted(json.loads((built / searchindex.MANIFEST).read_text(encoding="utf-8")))
-    assert len(pages) > 10
-
-    def copied(name: str, changed: bool = False) -> Path:
-        root = tmp_path / name
-        for rel in pages:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(site.root / rel, root / rel)
-        if changed:  # the new meeting: one page of the month is new
-            page = root / pages[0]
-            data = page.read_bytes()
-            page.unlink()
-            page.write_bytes(data.replace(b"</article>", b"<p>Zyxwvut.</p></article>", 1))
-        return root
-
-    cut: list[int] = []
-    real = searchindex.indexed_part
-
-    def counted(html: bytes) -> bytes | None:
-        cut.append(len(html))
-        return real(html)
-
-    monkeypatch.setattr(searchindex, "indexed_part", counted)
-    store = SearchStore(tmp_path / "store")
-    parts = tmp_path / "store" / PARTS / made_by()
-    first = copied("first")
-    searchindex.build_indexes(first, {"2026": pages}, store=store, jobs=1, reused=set())
-    assert len(cut) == len(pages) and not parts.exists()  # a first build: none kept
-
-    cut.clear()
-    again = copied("again")
-    searchindex.build_indexes(
-        again, {"2026": pages}, store=SearchStore(tmp_path / "store2"), jobs=1, reused={pages[1]}
-    )
-    # (store2: its own store, so the group is indexed again, not taken as kept)
-    assert len(cut) == len(pages)
-    kept = tmp_path / "store2" / PARTS / made_by()
-    assert len(list(kept.iterdir())) == len({p.read_bytes() for p in map(again.joinpath, pages)})
-
-    cut.clear()
-    later = copied("later", changed=True)
-    store2 = SearchStore(tmp_path / "store2")
-    searchindex.build_indexes(later, {"2026": pages}, store=store2, jobs=1, reused=set(pages[1:]))
-    assert len(cut) == 1  # the new page only
-    fresh = copied("fresh", changed=True)
-    searchindex.build_indexes(fresh, {"2026": pages}, jobs=1)
-
-    def files(root: Path) -> dict[str, bytes]:
-        index = root / searchindex.INDEX_DIR / "2026"
-        return {
-            p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()
-        }
-
-    assert files(later) == files(fresh)
-    assert (
-        b"zyxwvut"
-        in b"".join(
-            searchindex.decode(data)
-            for name, data in files(later).items()
-            if name.endswith(".pf_fragment")
-        ).lower()
-    )
 
 
 def _an_index(folder: Path) -> Path:

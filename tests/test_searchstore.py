@@ -7,14 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from committee_papers.searchstore import (
-    KEEP_SECONDS,
-    PARTS,
-    SearchStore,
-    file_digest,
-    key,
-    made_by,
-)
+from committee_papers.searchstore import KEEP_SECONDS, SearchStore, file_digest, key
 
 
 def index(folder: Path) -> Path:
@@ -107,31 +100,3 @@ def test_indexes_unused_for_a_day_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [f"{used}.json", recent, f"{recent}.json"]
     )
-
-
-def test_a_part_is_kept_whole_and_removed_once_unused_for_a_day(tmp_path: Path) -> None:
-    """Pages' indexed parts (`SearchStore.part`): given back as kept, marked used when
-    given, and removed a day after their last use; another version's parts go with their
-    folder once it is empty."""
-    folder = tmp_path / "store"
-    store = SearchStore(folder)
-    assert store.part("abc") is None
-    store.keep_part("abc", b"<p>part</p>")
-    store.keep_part("old", b"<p>old</p>")
-    kept = store.part("abc")
-    assert kept is not None and Path(kept).read_bytes() == b"<p>part</p>"
-    here = folder / PARTS / made_by()
-    assert sorted(p.name for p in here.iterdir()) == ["abc", "old"]  # no temporary left
-    day_ago = time.time() - KEEP_SECONDS - 60
-    for name in ("abc", "old"):
-        os.utime(here / name, (day_ago, day_ago))
-    other = folder / PARTS / "another-version"
-    other.mkdir()
-    (other / "x").write_bytes(b"x")
-    os.utime(other / "x", (day_ago, day_ago))
-
-    later = SearchStore(folder)
-    assert later.part("abc") is not None  # used again: marked, so kept
-    later.prune()
-    assert sorted(p.name for p in here.iterdir()) == ["abc"]
-    assert not other.exists()

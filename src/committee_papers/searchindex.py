@@ -319,11 +319,7 @@ def build_indexes(
     def index(group: str, pages: list[str], manifest: str | None = None) -> IndexRun | None:
         if manifest is None:
             manifest = _manifest_of(site, pages, known, inodes)
-        # A group indexed again though some of its pages were placed unchanged: a
-        # re-build's month, indexed again at the next meeting, its pages' parts kept.
-        parts = store is not None and reused is not None and not reused.isdisjoint(pages)
-        run = _index_group(site, group, pages, manifest, previous, store, keep_parts=parts)
-        return told(run)
+        return told(_index_group(site, group, pages, manifest, previous, store))
 
     def told(run: IndexRun | None) -> IndexRun | None:
         if run is not None and progress:
@@ -371,11 +367,9 @@ def _index_group(
     manifest: str,
     previous: Path | None,
     store: SearchStore | None,
-    keep_parts: bool = False,
 ) -> IndexRun | None:
     """One group's index: the kept one or the live site's when its pages (`manifest`) are
-    unchanged, else Pagefind's; kept in `store` for the next build, with its pages' indexed
-    parts when `keep_parts` (`_indexed`)."""
+    unchanged, else Pagefind's; kept in `store` for the next build."""
     taken = _taken(site, group, manifest, store)
     if taken is not None or not pages:
         return taken
@@ -386,8 +380,7 @@ def _index_group(
         shutil.copytree(old, out, copy_function=link_or_copy)
         kept = store.keep(name, out) if store is not None else {}
         return IndexRun(group, 0, time.perf_counter() - start, 0.0, files=_in_site(out, site, kept))
-    parts = store if keep_parts else None
-    run = _indexed(site, group, pages, out, manifest, start, parts)
+    run = _indexed(site, group, pages, out, manifest, start)
     if store is not None:
         run.files = _in_site(out, site, store.keep(name, out))
     return run
@@ -427,18 +420,9 @@ def _in_site(out: Path, site: Path, files: dict[str, Stored]) -> dict[str, Store
 
 
 def _indexed(
-    site: Path,
-    group: str,
-    pages: list[str],
-    out: Path,
-    manifest: str,
-    start: float,
-    parts: SearchStore | None = None,
+    site: Path, group: str, pages: list[str], out: Path, manifest: str, start: float
 ) -> IndexRun:
     """Pagefind's index of `pages` in `out`, with its manifest.
-
-    With `parts`, each page's indexed part is copied from there when kept (by the hash of
-    the page's bytes, which the manifest gives), and kept there when cut out now.
 
     Pagefind writes into a folder of its own beside the site (`publish.side_folder`), and
     the finished index is renamed to `out`: a build killed while Pagefind runs leaves it
@@ -451,14 +435,10 @@ def _indexed(
     try:
         with tempfile.TemporaryDirectory(prefix=f"cp-search-{group}-", dir=scratch.folder()) as tmp:
             tree = Path(tmp)
-            digests = json.loads(manifest) if parts is not None else {}
             for rel in pages:
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if parts is None:
-                    _indexed_copy(site / rel, target)
-                else:
-                    _part_copy(site / rel, target, digests[rel], parts)
+                _indexed_copy(site / rel, target)
             peak, cpu = _run_pagefind(tree, made)
         canonical_order(made)
         (made / MANIFEST).write_text(manifest, encoding="utf-8")
@@ -647,23 +627,6 @@ def _indexed_copy(source: Path, target: Path) -> None:
         link_or_copy(source, target)
     else:
         target.write_bytes(part)
-
-
-def _part_copy(source: Path, target: Path, digest: str, parts: SearchStore) -> None:
-    """`_indexed_copy`, the part copied from `parts` when kept there and kept there when
-    not (the whole page when it has no part, as Pagefind is then given)."""
-    kept = parts.part(digest)
-    if kept is not None:
-        try:
-            shutil.copyfile(kept, target)
-            return
-        except OSError:  # removed by another build's clean-up meanwhile: cut out again
-            pass
-    page = source.read_bytes()
-    part = indexed_part(page)
-    data = page if part is None else part
-    target.write_bytes(data)
-    parts.keep_part(digest, data)
 
 
 def _run_pagefind(tree: Path, out: Path) -> tuple[float, float]:

@@ -17,12 +17,6 @@ a listing `<key>.json` (each file's hash and inode), written last: a folder with
 listing is never used. Files here are never changed in place; a folder is made whole under a
 temporary name and renamed. Keys unused for a day are removed.
 
-Beside the indexes, `parts/<made_by>/` keeps the indexed part of each page of a group that
-a re-build indexed again (`searchindex.indexed_part`), named by the hash of the page's
-bytes: publishing a meeting re-indexes its month, some 680 pages at ten years of papers, of
-which 25 are new. Reading each page and cutting out its part was 0.5 s of the search step,
-before Pagefind could begin; a kept part is copied. A part unused for a day is removed.
-
 A folder is not linked into the new site file by file: it is moved there whole (`take`,
 one rename), and the same index in the old site, retired once the new one is live, is moved
 back (`recover`). The live site and the store then hold the same files (the same inodes)
@@ -50,10 +44,6 @@ from .leakscan import site_files
 KEEP_SECONDS = 24 * 3600
 #: The name of a file beside a site's file in the guard's terms: (its bytes' hash, inode).
 Stored = tuple[str, int]
-#: The folder of pages' indexed parts (`SearchStore.part`), one sub-folder per `made_by`.
-PARTS = "parts"
-#: A part used is marked so (its time set to now) when last marked longer ago than this.
-MARK_PART_SECONDS = KEEP_SECONDS // 4
 
 
 @functools.cache
@@ -131,31 +121,6 @@ class SearchStore:
         self.used.add(name)
         return True
 
-    def part(self, digest: str) -> str | None:
-        """The kept indexed part of the page whose bytes have hash `digest`, if any (marked
-        used, so that `prune` leaves it)."""
-        path = os.path.join(self.folder, PARTS, made_by(), digest)
-        try:
-            if time.time() - os.stat(path).st_mtime > MARK_PART_SECONDS:
-                os.utime(path)
-        except OSError:
-            return None
-        return path
-
-    def keep_part(self, digest: str, data: bytes) -> None:
-        """Keep `data`, the indexed part of the page whose bytes have hash `digest`: written
-        whole under a temporary name and renamed, never changed in place."""
-        folder = os.path.join(self.folder, PARTS, made_by())
-        temporary = os.path.join(folder, f".{digest}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        try:
-            os.makedirs(folder, exist_ok=True)
-            with open(temporary, "xb") as file:
-                file.write(data)
-            os.rename(temporary, os.path.join(folder, digest))
-        except OSError:  # unwritable: the part is cut out again next time
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
     def keep(self, name: str, out: Path) -> dict[str, Stored]:
         """Keep the index in `out` under `name` (hard links); its files as `take` gives them
         (none when it could not be kept: the guard then reads them)."""
@@ -203,9 +168,6 @@ class SearchStore:
         except OSError:  # none yet, or unreadable
             return
         for entry in entries:
-            if entry.name == PARTS:
-                _prune_parts(entry.path, now)
-                continue
             with contextlib.suppress(OSError):
                 if now - entry.stat(follow_symlinks=False).st_mtime < KEEP_SECONDS:
                     continue
@@ -225,29 +187,6 @@ class SearchStore:
             return {rel: (str(d), int(i)) for rel, (d, i) in files["files"].items()}
         except (OSError, ValueError, KeyError, TypeError):
             return None
-
-
-def _prune_parts(folder: str, now: float) -> None:
-    """Remove the parts unused for a day (and what a stopped build left), and the folders of
-    other versions' parts once they hold none."""
-    try:
-        with os.scandir(folder) as listing:
-            versions = [entry.path for entry in listing if entry.is_dir(follow_symlinks=False)]
-    except OSError:
-        return
-    for version in versions:
-        try:
-            with os.scandir(version) as listing:
-                parts = list(listing)
-        except OSError:
-            continue
-        for entry in parts:
-            with contextlib.suppress(OSError):
-                if now - entry.stat(follow_symlinks=False).st_mtime >= KEEP_SECONDS:
-                    os.unlink(entry.path)
-        if os.path.basename(version) != made_by():
-            with contextlib.suppress(OSError):
-                os.rmdir(version)  # only once empty
 
 
 def _inodes(folder: Path) -> dict[str, int]:
