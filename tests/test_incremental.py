@@ -277,14 +277,14 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     parent, real, here = os.getpid(), ahead.made_here, []
 
-    def made_here(staging: Path, policy, cache, generators=None, made=(), written=None):  # type: ignore[no-untyped-def]
+    def made_here(staging: Path, policy, cache, generators=None, made=()):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
             here.append(staging)
         elif fork == "fails halfway":
             files = [*made, *ahead.all_files(policy.papers, policy, generators)]
             ahead.write(staging, files[: len(files) // 2])
             raise OSError("the fork was lost")
-        return real(staging, policy, cache, generators=generators, made=made, written=written)
+        return real(staging, policy, cache, generators=generators, made=made)
 
     monkeypatch.setattr(ahead, "REBUILD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
@@ -394,6 +394,7 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
     writes to it (Pagefind's index, beside), so it may read before or after a file is
     written: a leak in such a file stops the build either way (read by the guard's last
     step, or by the fork), and the live site is left as it was."""
+    from mkdocs.exceptions import Abort
 
     from committee_papers import buildfork
 
@@ -422,7 +423,12 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
     _fork_reads_early(monkeypatch)
     monkeypatch.setattr(buildfork, "scan_early", scan_early)
     monkeypatch.setattr(buildfork.BuildFork, "result", result)
-    messages = _stopped_by_a_leak(live, data, caplog)
+    with (
+        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
+        pytest.raises(Abort),
+    ):
+        build_site(live, data_dir=data)
+    messages = [r.getMessage() for r in caplog.records]
     assert any("feed-extra.xml: contains text of report 'depot-sale-terms'" in m for m in messages)
     assert any("read by the fork while Pagefind" in m for m in messages)
     assert file_digests(live) == before
@@ -434,6 +440,7 @@ def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_th
     """The fork's early reading leaves `api/all.json` (265 MB at ten years of papers) to
     the build process, which reads it meanwhile; a leak in it stops the build, and without
     one the site is a full build's."""
+    from mkdocs.exceptions import Abort
 
     from committee_papers import buildfork, sitefinish
 
@@ -461,7 +468,12 @@ def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_th
     monkeypatch.setattr(buildfork, "scan_early", scan_early)
     monkeypatch.setattr(sitefinish, "read_bulk_early", read_bulk_early)
     plant = True
-    messages = _stopped_by_a_leak(tmp_path / "live", data, caplog)
+    with (
+        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
+        pytest.raises(Abort),
+    ):
+        build_site(tmp_path / "live", data_dir=data)
+    messages = [r.getMessage() for r in caplog.records]
     assert any("api/all.json: contains text of report 'depot-sale-terms'" in m for m in messages)
     plant = False
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
@@ -507,18 +519,6 @@ def test_the_bulk_open_data_is_proved_by_its_parts_and_only_new_parts_are_read(
     monkeypatch.undo()
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
-
-
-def _stopped_by_a_leak(live: Path, data: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Build `data` into `live`: the guard must stop it. The build's messages."""
-    from mkdocs.exceptions import Abort
-
-    with (
-        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
-        pytest.raises(Abort),
-    ):
-        build_site(live, data_dir=data)
-    return [r.getMessage() for r in caplog.records]
 
 
 def _wait_for(path: Path, seconds: float = 120) -> None:
@@ -625,10 +625,9 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A first build of an archive (`FIRST_BUILD_AHEAD_FROM` pages or more) has the fork make its
-    outputs while the pages are drawn, at a lower priority, as a re-build does, and read
-    them for the guard at once, untold (the build process then draws the last pages'
-    theme alone), not the rest of the site: the site is the one the build process makes,
-    and the next build reuses every output the fork kept."""
+    outputs while the pages are drawn, at a lower priority, as a re-build does, but not
+    read the site early (Pagefind then keeps both cores busy): the site is the one the
+    build process makes, and the next build reuses every output the fork kept."""
     from committee_papers import buildfork, sitefinish
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
@@ -649,14 +648,6 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
 
     # Every page count an archive's, an empty page cache a first build's, a kept one a
     # re-build's.
-    read_early_list = tmp_path / "read-early"
-    real_scan_early = buildfork.scan_early
-
-    def scan_early(*args, **kwargs):  # type: ignore[no-untyped-def]  # in the fork
-        read_early_list.write_text("\n".join(kwargs["only"]))
-        return real_scan_early(*args, **kwargs)
-
-    monkeypatch.setattr(buildfork, "scan_early", scan_early)
     monkeypatch.setattr(buildfork, "FIRST_BUILD_AHEAD_FROM", 1)
     monkeypatch.setattr(buildfork, "REBUILD_FROM", 1)
     monkeypatch.setattr(buildfork.BuildFork, "read_early", read_early)
@@ -666,13 +657,8 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
         ahead = file_digests(build_site(tmp_path / "ahead", data_dir=data))
     messages = [r.message for r in caplog.records]
     assert any("reused from the page cache (by a fork," in m for m in messages)
-    assert early == [True]  # the fork made the outputs and read them
-    read = [m for m in messages if m.startswith("Guard: ") and "files read by the fork" in m]
-    assert len(read) == 1 and read[0].endswith("while the pages were drawn")
-    given = read_early_list.read_text().split("\n")  # what the fork was given to read
-    assert int(read[0].split()[1]) == len(given) > 20
-    assert {"api/all.json", "feed.xml"} <= set(given)
-    assert not [name for name in given if name.startswith("pagefind/")]
+    assert early == [False]  # the fork made the outputs and was not asked to read
+    assert not any("read by the fork while Pagefind" in m for m in messages)
     assert niced.read_text() == str(buildfork.NICER)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
@@ -683,36 +669,3 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
     assert ahead == file_digests(build_site(tmp_path / "here", data_dir=data))
-
-
-@pytest.mark.parametrize("given", ["read early", "left"])
-def test_a_first_builds_leak_in_an_output_stops_it_read_early_or_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, given: str
-) -> None:
-    """A first build's fork reads the outputs it wrote for the guard while the pages are
-    drawn: a leak in one of them stops the build whether the fork read it early or left
-    it to the guard's last step (a file it did not write), and nothing is published."""
-
-    from committee_papers import buildfork, sitefinish
-
-    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
-    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
-    data = copy_data(tmp_path / "data")
-    _add_meeting(data, part_2=True)
-    real = buildfork.made_here
-
-    def made_here(staging, policy, cache, generators=None, made=(), written=None):  # type: ignore[no-untyped-def]
-        linked = real(staging, policy, cache, generators=generators, made=made, written=written)
-        (staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
-        if written is not None and given == "read early":
-            written.append("feed-extra.xml")
-        return linked
-
-    monkeypatch.setattr(buildfork, "made_here", made_here)
-    monkeypatch.setattr(buildfork, "FIRST_BUILD_AHEAD_FROM", 1)
-    monkeypatch.setattr(buildfork, "REBUILD_FROM", 10**6)
-    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
-    messages = _stopped_by_a_leak(tmp_path / "live", data, caplog)
-    assert any("feed-extra.xml: contains text of report 'depot-sale-terms'" in m for m in messages)
-    assert any("read by the fork while the pages were drawn" in m for m in messages)
-    assert not (tmp_path / "live").exists()

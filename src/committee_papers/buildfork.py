@@ -177,18 +177,11 @@ class BuildFork:
         self._first_taken: tuple[bool, Any] | None = None
         self._cache: PageCache | None = None
         self._reading = False
-        self._guard_cache = guard_cache
         #: Whether the fork may read the site early for the guard once its outputs are in:
-        #: a re-build's, as the cache was when `go` was told (the cache's entries grow as
-        #: the pages are drawn).
+        #: a re-build's, as the cache was when `go` was told (a first build's guard reads
+        #: every file on both cores once Pagefind is done, and Pagefind keeps both busy
+        #: before; the cache's entries grow as the pages are drawn).
         self.reads_early = False
-        #: Whether the fork reads its own outputs for the guard as soon as they are written,
-        #: untold: a first build's. It makes them at a lower priority while the build
-        #: process draws the pages; the page worker done, the build process then draws the
-        #: theme of the last pages alone (20 s at ten years of papers, the second core
-        #: idle), and the guard's last step read the outputs on both cores once Pagefind
-        #: was done: the open data, 520 MB, some 16 s of reading.
-        self.reads_own = False
         #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
         self._handed: str | None = None
         go_receive, self._go = forked.pipe()
@@ -212,9 +205,6 @@ class BuildFork:
             return
         self._cache = cache
         self.reads_early = rebuild(cache)
-        self.reads_own = (
-            cache is not None and not self.reads_early and self._first and bool(self._guard_cache)
-        )
         # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
         # after the fork began: as `known`, the fork's cache need not make them again.
         # Handed in a file: the fork reads its pipe only once its secrets are worked out,
@@ -260,15 +250,10 @@ class BuildFork:
     def read_early(self) -> bool:
         """Tell the fork to read the site for the guard once its outputs are in (its
         answer is `early_read`'s); whether it was told: only in a re-build whose outputs
-        it makes, with the secrets it worked out. A first build's fork reads its outputs
-        untold (`reads_own`): True, its answer to be taken. Told before the fork's outputs
-        are taken, so that the fork goes on from its outputs to the reading without
-        waiting, while Pagefind writes the search index: a file written after the fork
-        listed the site, or not what it was when read, is read by the guard's last step
-        (`leakscan.scan_early`)."""
-        if self.reads_own:
-            self._reading = True  # it reads its outputs once written, untold
-            return True
+        it makes, with the secrets it worked out. Told before the fork's outputs are taken,
+        so that the fork goes on from its outputs to the reading without waiting, while
+        Pagefind writes the search index: a file written after the fork listed the site, or
+        not what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
         go = self._go
         if go is None or not self._first or self._cache is None or not self.reads_early:
             return False
@@ -319,16 +304,15 @@ def made_here(
     beside: Beside | None = None,
     generators: list[Generator] | None = None,
     made: Iterable[OutputFile] = (),
-    written: list[str] | None = None,
 ) -> Linked:
     """Every output file of `policy`'s papers (or those of `generators`, after the files
     `made` already) written into `staging`, through `cache` when there is one (`beside`, a
     fork that puts them in place, is ended either way); the files linked from the cache's
-    copies, by path. `written` gets every file's path."""
+    copies, by path."""
     linked: Linked = {}
     with remembered(cache):
         files = all_files(policy.papers, policy, generators)
-        write(staging, itertools.chain(made, files), linked, beside, written)
+        write(staging, itertools.chain(made, files), linked, beside)
     return linked
 
 
@@ -359,26 +343,17 @@ def _ahead(
         learnt = _taken(handed)
         cache = open_cache(key)
         cache.prints.known.update(learnt)
-        first_build = not rebuild(cache)
-        if first_build:
+        if not rebuild(cache):
             # A first build's pages keep both cores busy while their HTML is drawn in a
             # second process, then leave one idle: the outputs take what the pages leave.
             os.nice(NICER)
         # What the cache knew when opened, the build process knows: only what is learnt
         # goes back.
         before = set(cache.prints.learnt) | set(learnt)
-        written: list[str] = []
-        linked = made_here(
-            staging, policy, cache, generators=after_cache(), made=made, written=written
-        )
+        linked = made_here(staging, policy, cache, generators=after_cache(), made=made)
         # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
         # unpickle, while the guard's early reading waited for its go.
         yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
-        if first_build:
-            # Its outputs read for the guard at once (`BuildFork.reads_own`), untold.
-            if isinstance(found, Secrets) and len(found) and guard_cache is not None:
-                yield scan_early(staging, found, guard_cache, None, found.public, only=written)
-            return
         try:
             go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):

@@ -933,37 +933,26 @@ def _read_cost(name: str, size: int) -> int:
     return size * per_byte + FILE_NS
 
 
-def _shares(
-    names: list[str], site_dir: Path | None = None, early: EarlyScan | None = None
-) -> list[list[str]]:
+def _shares(names: list[str], site_dir: Path | None = None) -> list[list[str]]:
     """The files to read, as one share per process: every other file to each of two, so
     each gets pages, open data and index files alike; or, given `site_dir` (a scan that
     reads every file), shares of about the same cost (`_even_shares`)."""
     two = len(names) >= PARALLEL_FILES and (os.cpu_count() or 1) >= 2 and forked.available()
     if not two:
         return [names]
-    if site_dir is None:
-        return forked.dealt(names, 2)
-    return _even_shares(names, site_dir, early)
+    return forked.dealt(names, 2) if site_dir is None else _even_shares(names, site_dir)
 
 
-def _even_shares(
-    names: list[str], site_dir: Path, early: EarlyScan | None = None
-) -> list[list[str]]:
+def _even_shares(names: list[str], site_dir: Path) -> list[list[str]]:
     """Two shares of `names` of about the same cost of reading (`_read_cost`), each in the
     order of `names`: the dearest files first, each to the share costing less so far.
     Dealt in turn, the open data's bulk file (265 MB at ten years of papers,
     8 s of reading) made the build process's share 5 s longer than its fork's in a full
     build, with the second core idle meanwhile. One `stat` a file: 0.4 s for 153,000 files,
-    done only when every file is read (else most are known without reading). A file read
-    `early` costs nothing more to read while it is what it was (taken as read)."""
+    done only when every file is read (else most are known without reading)."""
     root = _root(site_dir)
     costs: list[int] = []
-    taken = early.files if early is not None else {}
     for name in names:
-        if name in taken:
-            costs.append(FILE_NS)
-            continue
         try:
             size = os.stat(root + name).st_size
         except OSError:  # gone since listed: reading it will say so
@@ -1077,7 +1066,7 @@ def scan_cached(
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     strings: set[int] = set(read_early.learnt) if read_early is not None else set()
-    shares = _shares(names, site_dir if every_file_read else None, read_early)
+    shares = _shares(names, site_dir if every_file_read else None)
     for hits, keys, learnt in _in_forks(scan_share, shares):
         found.update(hits)
         now_clean.extend(keys)

@@ -141,10 +141,9 @@ class SiteFinish:
                     # The fork reads the site for the guard once its outputs are in, while
                     # Pagefind indexes (`_early_read`); told now, so that it goes on to read
                     # without waiting: what it did not read is read by the guard's last step.
-                    # (A first build's fork reads its own outputs, as soon as written.)
-                    indexing = search is not None and search.running()
                     reads = (
-                        (indexing or early.reads_own)
+                        search is not None
+                        and search.running()
                         and self._public()
                         and self.guard_cache is not None
                         and early.read_early()
@@ -184,9 +183,9 @@ class SiteFinish:
         """While the fork reads the site early and Pagefind indexes, the open data's bulk
         file read here for the guard (`buildfork.read_bulk_early`): the fork's reading
         ended a re-build, this process waiting for it once the search index was made."""
-        ahead, reader = self.secrets_ahead, self.early_reader
-        if reader is None or not reader.reads_early or ahead is None or self.guard_cache is None:
-            return  # (a first build's fork read the bulk file with its other outputs)
+        ahead = self.secrets_ahead
+        if self.early_reader is None or ahead is None or self.guard_cache is None:
+            return
         self.bulk_early = read_bulk_early(
             self.staging, ahead.secrets(), self.guard_cache, self._composed()
         )
@@ -210,9 +209,8 @@ class SiteFinish:
         every file on both; with the index made, reading early would only read twice)."""
         reader, self.early_reader = self.early_reader, None
         early = reader.early_read() if reader is not None else None
-        if early is not None and reader is not None:
-            meanwhile = "the pages were drawn" if reader.reads_own else "Pagefind indexed"
-            log.info(f"Guard: {len(early.files)} files read by the fork while {meanwhile}")
+        if early is not None:
+            log.info(f"Guard: {len(early.files)} files read by the fork while Pagefind indexed")
         bulk, self.bulk_early = self.bulk_early, None
         if bulk is None:
             return early

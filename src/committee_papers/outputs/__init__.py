@@ -147,14 +147,13 @@ def write(
     files: Iterable[OutputFile],
     linked: Linked | None = None,
     beside: Beside | None = None,
-    written: list[str] | None = None,
 ) -> int:
     """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
 
     `linked`, when given, gets the path of each file made as a hard link to its `source`
     (and loses it again if a later file of the same path replaces it). `beside`, when given,
     is a fork that puts the files in place while they are made (beside.py); it is ended
-    either way. `written`, when given, gets each file's path (relative to the site)."""
+    either way."""
     # Paths as strings: ten years of papers make some 57,000 files, most of them one link
     # each, where making and hashing `Path` objects cost more than the system calls.
     root = os.path.join(site_dir.resolve(), "")
@@ -183,8 +182,6 @@ def write(
             made = put((item.path, target, item.source, data))
             if made is not False and linked is not None and item.source is not None:
                 linked[item.path] = item.source
-            if written is not None:
-                written.append(target[len(root) :])
             count += 1
         if fork is not None:
             _not_linked(linked, fork.finish())
