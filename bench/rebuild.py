@@ -21,8 +21,10 @@ are not profiled; CPU figures then include the profiler's cost).
 `--again WORK --codes TREE [TREE ...]` compares versions of the code on one archive, as
 the machine is shared and its pace moves by seconds within the hour: each round adds a
 meeting and builds it with each tree in turn (its own `src/`, templates and theme, from its
-own `bench/build.py`), `--rounds N` times, and prints each build, then each tree's mean
-and its ratio to the first tree's, last. A tree's first build in an archive builds its
+own `bench/build.py`), `--rounds N` times, and prints each build (its steps, and the
+search groups Pagefind indexed), then each tree's mean, median and ratio to the first
+tree's, and each step's mean, last: the whole moves by seconds with the machine's pace,
+the step a change moved less. A tree's first build in an archive builds its
 caches (a full build, for code the archive has not seen), so round 1 is left out of the
 means. `git worktree add /tmp/before COMMIT` makes a tree of another commit. (Trees older
 than the commit that added `--codes` remove every other version's memo files beside the
@@ -37,6 +39,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -104,6 +107,7 @@ def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> N
     trees = [_tree(code, number, works[number]) for number, code in enumerate(codes)]
     (work / "mkdocs.yml").write_text(original)  # each tree has its own; WORK's stays
     walls: list[list[float]] = [[] for _ in trees]
+    steps_of: list[list[dict[str, float]]] = [[] for _ in trees]
     for round_ in range(1, rounds + 1):
         for number, (tree, config) in enumerate(trees):
             folder = works[number]
@@ -116,12 +120,43 @@ def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> N
                 f"{tree.LAST_CPU[0]:.1f} s CPU, peak {peak:.0f} MB ({meeting})",
                 flush=True,
             )
-            steps = [line for line in log.read_text().splitlines() if "Steps:" in line]
-            print("  ", steps[-1].split("Steps:")[-1].split(";")[0].strip() if steps else "")
+            text = log.read_text()
+            steps = [line for line in text.splitlines() if "Steps:" in line]
+            walled = steps[-1].split("Steps:")[-1].split(";")[0].strip() if steps else ""
+            print("  ", walled)
+            steps_of[number].append(_steps(walled))
+            indexed = INDEXED.findall(text)
+            if indexed:
+                print("   indexed:", "; ".join(f"{g} {n} pages {t} s" for g, n, t in indexed))
     counted = slice(1, None) if rounds > 1 else slice(None)
     means = [statistics.mean(each[counted]) for each in walls]
-    for code, mean in zip(codes, means, strict=True):
-        print(f"{code}: mean {mean:.2f} s, {mean / means[0]:.3f} of {codes[0]}'s")
+    for code, mean, each in zip(codes, means, walls, strict=True):
+        median = statistics.median(each[counted])
+        ratio = mean / means[0]
+        print(f"{code}: mean {mean:.2f} s (median {median:.2f} s), {ratio:.3f} of {codes[0]}'s")
+    # Each step's mean, to tell which step a change moved (the whole moves by seconds
+    # with the machine's pace).
+    for code, rounds_steps in zip(codes, steps_of, strict=True):
+        kept = rounds_steps[counted]
+        names = [name for name in (kept[0] if kept else {}) if all(name in r for r in kept)]
+        means_by_step = ", ".join(
+            f"{name} {statistics.mean(r[name] for r in kept):.2f} s" for name in names
+        )
+        print(f"{code}: steps' means: {means_by_step}")
+
+
+#: A group Pagefind indexed, in a build's log: its name, pages and seconds.
+INDEXED = re.compile(r"Search index: (\S+): (\d+) pages in ([\d.]+) s")
+
+
+def _steps(line: str) -> dict[str, float]:
+    """The build's "Steps:" wall times (`load 2.2 s, specs 2.7 s, ...`) by step."""
+    found: dict[str, float] = {}
+    for part in line.split(","):
+        words = part.split()
+        if len(words) == 3 and words[2] == "s":
+            found[words[0]] = float(words[1])
+    return found
 
 
 def _apart(work: Path, number: int) -> Path:
