@@ -48,6 +48,7 @@ from pydantic import BaseModel
 
 from . import forked, placing, tracing
 from .cachefolders import modified
+from .leakparts import Segment
 from .model import Papers
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
@@ -124,7 +125,7 @@ class OutputsMade(NamedTuple):
     reused: int
     pieces: set[str]
     learnt: dict[bytes, bytes]
-    composed: dict[str, tuple[tuple[int, str | None], ...]] | None = None
+    composed: dict[str, tuple[Segment, ...]] | None = None
 
 
 _ABSENT = b"absent"
@@ -514,7 +515,7 @@ class PageCache:
         self.pieces: set[str] = set()
         #: The larger outputs written from parts in this build (`compose`): site path ->
         #: each segment's length, and the part it is a copy of, by file name (or None).
-        self.composed: dict[str, tuple[tuple[int, str | None], ...]] = {}
+        self.composed: dict[str, tuple[Segment, ...]] = {}
         #: Pages drawn in this build whose site file becomes their cache copy (`adopt`):
         #: site path -> (address, stored name, size in bytes).
         self.written: dict[str, tuple[str, str, int]] = {}
@@ -991,7 +992,7 @@ class PageCache:
         """The name of the file a part is kept in (`piece`), in the cache's folder."""
         return f"piece-{key}.json"
 
-    def compose(self, path: str, segments: Iterable[tuple[int, str | None]]) -> None:
+    def compose(self, path: str, segments: Iterable[Segment]) -> None:
         """Note that the output `path` was written as `segments`, each a copy of the kept
         part it names (or None): the guard proves the file against them and reads only
         the parts it has not proved clean before (leakparts.py)."""

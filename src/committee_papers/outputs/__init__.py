@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import forked
+from ..leakparts import Segment
 from .beside import Beside, apply
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Memo(Protocol):
 
     def piece_name(self, key: str) -> str: ...
 
-    def compose(self, path: str, segments: Iterable[tuple[int, str | None]]) -> None: ...
+    def compose(self, path: str, segments: Iterable[Segment]) -> None: ...
 
 
 #: The memo of the build that is writing its outputs, or None (every file is made).
@@ -89,7 +90,7 @@ def piece_name(key: str) -> str | None:
     return None if _memo is None else _memo.piece_name(key)
 
 
-def compose(path: str, segments: Iterable[tuple[int, str | None]]) -> None:
+def compose(path: str, segments: Iterable[Segment]) -> None:
     """Tell the memo that the output `path` was written as `segments`: each one's length,
     and the kept part it is a copy of (`piece_name`), or None. The guard proves the file
     against the parts and reads only those it has not proved clean (leakparts.py)."""

@@ -25,6 +25,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import decisions
+from ..leakparts import Segment
 from ..model import Body, Meeting, MeetingStatus, Papers, Report, Vote
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
@@ -573,7 +574,7 @@ def _ends_run(item: OutputFile, length: int) -> bool:
     return item.source is not None and int(item.source.name[:2], 16) < _RUN_CUT
 
 
-def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> tuple[int, str | None]:
+def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> Segment:
     """Items of a list of `all.json`, the `count`-th first, as json.dumps nests them. With
     the page cache every item is a stored file: the run's text is kept under their names
     (outputs.piece), so a re-build copies ten years of runs and makes only the new ones,
@@ -603,7 +604,7 @@ class _Segments:
     part it is a copy of, or None; text between parts is one segment."""
 
     def __init__(self) -> None:
-        self.done: list[tuple[int, str | None]] = []
+        self.done: list[Segment] = []
 
     def add(self, length: int, kept: str | None = None) -> None:
         if not length:
