@@ -211,9 +211,12 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
             waited.append(drawn_begun.wait(10))
         return made(site, pages, known, inodes)
 
-    def index_group(site, group, pages, manifest, previous, store):  # type: ignore[no-untyped-def]
+    tries: dict[str, bool] = {}
+
+    def index_group(site, group, pages, manifest, previous, store, tried=False):  # type: ignore[no-untyped-def]
         with lock:
             begun.append(group)
+            tries[group] = tried
         if group == "2026":
             drawn_begun.set()
         time.sleep(1.0)  # Pagefind at work
@@ -232,6 +235,7 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
     )
     assert waited == [True, True, True]  # the drawn group began before any other manifest
     assert sorted(begun) == ["2023", "2026"]  # 2023 too, once found not kept
+    assert tries == {"2023": True, "2026": False}  # not looked for in the store twice
     assert told[:2] == ["2024", "2025"]  # moved in while 2026 was being indexed
     assert [run.group for run in runs] == ["2023", "2024", "2025", "2026"]
     assert [sorted(run.files) for run in runs[1:3]] == [

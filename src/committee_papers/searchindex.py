@@ -317,9 +317,11 @@ def build_indexes(
     known = known or {}
 
     def index(group: str, pages: list[str], manifest: str | None = None) -> IndexRun | None:
+        # Given its manifest, the group was looked for in the store already (`_taken`).
+        tried = manifest is not None
         if manifest is None:
             manifest = _manifest_of(site, pages, known, inodes)
-        return told(_index_group(site, group, pages, manifest, previous, store))
+        return told(_index_group(site, group, pages, manifest, previous, store, tried=tried))
 
     def told(run: IndexRun | None) -> IndexRun | None:
         if run is not None and progress:
@@ -367,10 +369,12 @@ def _index_group(
     manifest: str,
     previous: Path | None,
     store: SearchStore | None,
+    tried: bool = False,
 ) -> IndexRun | None:
     """One group's index: the kept one or the live site's when its pages (`manifest`) are
-    unchanged, else Pagefind's; kept in `store` for the next build."""
-    taken = _taken(site, group, manifest, store)
+    unchanged, else Pagefind's; kept in `store` for the next build. `tried`: `_taken`
+    found none kept already (and emptied the group's folder)."""
+    taken = None if tried else _taken(site, group, manifest, store)
     if taken is not None or not pages:
         return taken
     start = time.perf_counter()
