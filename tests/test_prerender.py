@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,13 @@ from committee_papers.load import load
 from committee_papers.pagecache import PageCache
 from committee_papers.pages import page_specs
 from committee_papers.policy import Audience, Policy
-from committee_papers.prerender import ENV_WORKERS, PageHtml, RenderInputs, workers_for
+from committee_papers.prerender import (
+    ENV_WORKERS,
+    BothEnds,
+    PageHtml,
+    RenderInputs,
+    workers_for,
+)
 from committee_papers.projection import project, withheld_ids
 
 AS_OF = dt.date(2026, 11, 23)
@@ -153,7 +160,7 @@ def test_a_build_with_the_worker_has_the_bytes_of_one_without(
     monkeypatch.setenv(ENV_WORKERS, "1")
     with caplog.at_level(logging.INFO):
         with_worker = file_digests(build_site(tmp_path / "with", data_dir=data))
-    assert "Rendering the papers' HTML on two cores" in caplog.text
+    assert "Drawing the pages on two cores" in caplog.text
     monkeypatch.setenv(ENV_WORKERS, "0")
     without = file_digests(build_site(tmp_path / "without", data_dir=data))
     assert with_worker == without
@@ -199,7 +206,7 @@ def test_pages_the_worker_drew_are_reused_and_an_edit_redraws_them(
     monkeypatch.setenv(ENV_WORKERS, "1")
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.committee_papers")
     live = build_site(tmp_path / "live", data_dir=data)
-    assert "Rendering the papers' HTML on two cores" in caplog.text
+    assert "Drawing the pages on two cores" in caplog.text
     by_worker = [r.getMessage() for r in caplog.records if "by the worker" in r.getMessage()]
     assert by_worker and int(by_worker[-1].split()[-1]) > 0
 
@@ -215,3 +222,54 @@ def test_pages_the_worker_drew_are_reused_and_an_edit_redraws_them(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv(ENV_WORKERS, "0")
     assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def _drawn_by(folder: Path) -> Callable[[str], int]:
+    """A page's whole drawing, standing in for MkDocs': its file written by the process
+    that draws it, named by that process."""
+
+    def work(uri: str) -> int:
+        (folder / uri).write_text(str(os.getpid()))
+        return len(uri)
+
+    return work
+
+
+def test_both_ends_draw_every_page_once_and_meet(tmp_path: Path) -> None:
+    order = [f"page-{n:03}" for n in range(400)]
+    work = _drawn_by(tmp_path)
+    both = BothEnds(order, work)
+    mine = []
+    for uri in order:  # as MkDocs' loop reaches each page, drawing it as it goes
+        if both.mine(uri):
+            work(uri)
+            mine.append(uri)
+    records = both.finish()
+    assert sorted(mine + list(records)) == order  # each page once, by one process
+    assert not set(mine) & set(records)
+    assert records == {uri: len(uri) for uri in records}
+    # This process took the first pages, the fork the last ones, and they met in between.
+    assert mine == order[: len(mine)] and records
+    by_fork = {(tmp_path / uri).read_text() for uri in records}
+    assert by_fork and str(os.getpid()) not in by_fork
+    assert both.mine("not-in-the-order")
+    assert all(both.mine(uri) for uri in mine) and not any(both.mine(uri) for uri in records)
+
+
+def test_a_page_the_fork_fails_on_is_drawn_here(tmp_path: Path) -> None:
+    order = [f"page-{n:03}" for n in range(400)]
+    here = os.getpid()
+    drawn = _drawn_by(tmp_path)
+
+    def work(uri: str) -> int:
+        if os.getpid() != here and uri == "page-390":
+            raise RuntimeError("this page cannot be drawn")
+        return drawn(uri)
+
+    both = BothEnds(order, work)
+    deadline = time.monotonic() + 30
+    while both._top.value > 390 and time.monotonic() < deadline:
+        time.sleep(0.01)  # the fork takes page 390 before this process starts
+    mine = [uri for uri in order if both.mine(uri)]
+    assert set(both.records) == {f"page-{n:03}" for n in range(391, 400)}
+    assert mine == order[:391]  # the failed page and every page below it, drawn here

@@ -108,6 +108,10 @@ class Series:
             self._end()
         return done, answer
 
+    def waiting(self) -> bool:
+        """Whether an answer (or the fork's end) can be taken now without waiting."""
+        return not self._ended and self._receive.poll()
+
     def stop(self) -> None:
         """End the fork, no answer of it wanted any more."""
         if not self._ended:

@@ -13,13 +13,14 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from mkdocs.commands.build import _build_page
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -44,11 +45,12 @@ from .pagecache import (
     engine_key,
     folder_digest,
     never_kept_prints,
+    written_record,
 )
 from .pages import PageSpec, page_specs
 from .policy import Audience, Policy
 from .preparation import prepare
-from .prerender import PageHtml, RenderInputs, workers_for
+from .prerender import BothEnds, PageHtml, RenderInputs, start_method, workers_for
 from .problems import DataError
 from .projection import withheld_ids
 from .publish import BuildLock, PublishError, lock_output, staging_dir_for
@@ -104,14 +106,37 @@ class _PageFiles(Files):
         super().__init__(files)
         #: Addresses (src_uri) of the pages the plugin writes itself.
         self.skip: set[str] = set()
+        #: Once the pages' fork draws pages whole (prerender.BothEnds): whether this process
+        #: draws a page, asked as MkDocs reaches it.
+        self.in_turn: Callable[[str], bool] | None = None
 
     def documentation_pages(self, *, inclusion: Any = None) -> Sequence[File]:
         if inclusion is None:
             return super().documentation_pages()
+        pages = self.to_build(inclusion)
+        return pages if self.in_turn is None else _PagesInTurn(pages, self.in_turn)
+
+    def to_build(self, inclusion: Any) -> list[File]:
+        """The pages MkDocs reads and draws, whichever process draws them."""
         pages = super().documentation_pages(inclusion=inclusion)
         if not self.skip:
-            return pages
+            return list(pages)
         return [file for file in pages if file.src_uri not in self.skip]
+
+
+class _PagesInTurn(list):
+    """The pages MkDocs draws, a page the pages' fork drew whole passed over as MkDocs
+    reaches it (its second loop, and its check of anchors after). Only MkDocs walks this
+    list: the theme's templates are given it as `pages`, and none of them walks it."""
+
+    def __init__(self, pages: list[File], in_turn: Callable[[str], bool]) -> None:
+        super().__init__(pages)
+        self.in_turn = in_turn
+
+    def __iter__(self) -> Iterator[File]:
+        for file in super().__iter__():
+            if self.in_turn(file.src_uri):
+                yield file
 
 
 class PapersConfig(base.Config):
@@ -183,6 +208,18 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: What the engine's renderer is made from, for the pages' worker process.
         self.render_inputs: RenderInputs | None = None
         self.page_html: PageHtml | None = None
+        #: Where the system forks: the pages a fork of the build draws whole with this
+        #: process (prerender.BothEnds), begun once MkDocs has read every page ...
+        self.whole_order: list[str] = []
+        self.both_ends: BothEnds | None = None
+        #: ... what it needs to draw them (MkDocs' config, pages to build, nav, theme) ...
+        self.whole_args: tuple[Any, ...] = ()
+        #: ... and, in that fork, what the page cache must know of each page it drew.
+        self.in_fork = False
+        self.kept_in_fork: dict[str, Any] = {}
+        self.whole_files: dict[str, File] = {}
+        self.warnings_before = 0
+        self.nav: Any = None
         self.page_cache: PageCache | None = None
         self.plan = Plan()
         #: Pages drawn in this build: address -> (their recorded reads, their engine HTML).
@@ -572,6 +609,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if f.src_uri in self.specs and f.src_uri not in self.plan.hits
         ]
         workers = workers_for(len(order)) if self.command == "build" else 0
+        self.whole_order = []
+        if workers and start_method() == "fork":
+            self.whole_order = order  # begun in on_env, once MkDocs has read every page
+            log.info("Drawing the pages on two cores")
+            return
         inputs = self.render_inputs
         if inputs is not None and self.renderer is not None:
             inputs = replace(inputs, pdfs=self.renderer.view.pdfs)
@@ -584,6 +626,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # Once the configuration is final (every plugin's on_config has run) and before any page
     # is drawn: which generated pages the page cache can serve as they are.
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
         self._plan_pages()
         self._skip_cached_pages(files, config)
         self._place_cached_pages()
@@ -641,7 +684,51 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({_CACHED_TEMPLATE: ""})])
         if theme_memo.enabled() and self.command == "build":
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
+        self._start_both_ends(env, config, files)
         return env
+
+    def _start_both_ends(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """The fork that draws pages whole from the last backwards (prerender.BothEnds):
+        made now that MkDocs has read every page and the theme is ready, so it draws a page
+        exactly as this process would."""
+        if not self.whole_order or not isinstance(files, _PageFiles):
+            return
+        inclusion = InclusionLevel.is_included
+        pages = files.to_build(inclusion)
+        self.whole_args = (config, pages, self.nav, env)
+        self.whole_files = {file.src_uri: file for file in pages}
+        self.warnings_before = self.warnings.count
+        self.both_ends = BothEnds(self.whole_order, self._draw_whole)
+        files.in_turn = self._in_turn
+
+    def _draw_whole(self, uri: str) -> tuple[Any, int]:
+        """In the pages' fork: MkDocs draws the page (its content in on_page_context, its
+        theme) and writes its file; what the page cache keeps of it, and the warnings logged
+        so far, go back to the build process."""
+        self.in_fork = True
+        config, pages, nav, env = self.whole_args
+        file = self.whole_files[uri]
+        _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+        return self.kept_in_fork.pop(uri, None), self.warnings.count - self.warnings_before
+
+    def _in_turn(self, uri: str) -> bool:
+        """Whether this process draws the page; once the fork has ended, what it drew is
+        taken into the page cache as if drawn here."""
+        assert self.both_ends is not None
+        mine = self.both_ends.mine(uri)
+        if self.both_ends.done is not None and self.whole_order:
+            self._take_whole_pages(self.both_ends.records)
+        return mine
+
+    def _take_whole_pages(self, records: dict[str, tuple[Any, int]]) -> None:
+        self.whole_order = []
+        # Each answer gives the warnings the fork had logged by then.
+        self.warnings.count += max((warned for _, warned in records.values()), default=0)
+        for uri, (kept, _) in records.items():
+            if kept is not None and self.page_cache is not None:
+                dest = self.whole_files[uri].abs_dest_path
+                self.page_cache.keep_written(uri, self.plan.statics[uri], dest, *kept)
+        log.info(f"Pages drawn whole by the worker: {len(records)}")
 
     def _open_page_cache(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
@@ -739,7 +826,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # Served from the cache: no theme to draw (on_post_page puts the HTML in).
             page.meta["template"] = _CACHED_TEMPLATE
             return ""
-        if self.page_html is not None and self.page_html.parallel:
+        if self.whole_order or (self.page_html is not None and self.page_html.parallel):
             return html  # made in on_page_context, while the worker renders other pages
         if cache is None:
             content = spec.html()
@@ -754,18 +841,30 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
-        parallel = self.page_html is not None and self.page_html.parallel
         uri = page.file.src_uri
-        if parallel and uri in self.specs and uri not in self.plan.hits:
-            assert self.page_html is not None
+        if uri not in self.specs or uri in self.plan.hits:
+            return context
+        if self.page_html is not None and self.page_html.parallel:
             content, reads = self.page_html.page(uri)
-            if self.page_cache is not None:
-                self.drawn[uri] = (reads, content)
-            page.content = content
-            page.toc = get_toc(_toc_tokens(content))
+        elif self.whole_args:  # drawn here, by whichever process draws the page (BothEnds)
+            if self.page_cache is None:
+                content, reads = self.specs[uri].html(), None
+            else:
+                content, reads = self.page_cache.draw(self.specs[uri].html)
+        else:
+            return context
+        if self.page_cache is not None:
+            self.drawn[uri] = (reads, content)
+        page.content = content
+        page.toc = get_toc(_toc_tokens(content))
         return context
 
     def _stop_page_html(self) -> None:
+        if self.both_ends is not None:
+            if self.both_ends.done is None:
+                self.both_ends.stop()
+            self.both_ends = None
+        self.whole_order, self.whole_args, self.whole_files = [], (), {}
         if self.page_html is not None:
             if self.page_html.parallel:
                 log.info(f"Pages rendered by the worker: {self.page_html.by_worker}")
@@ -792,7 +891,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if uri in self.plan.hits:
             return cache.reuse(uri, self.plan.hits[uri], dest)
         drawn = self.drawn.pop(uri, None)
-        if drawn is not None:
+        if drawn is not None and self.in_fork:
+            self.kept_in_fork[uri] = written_record(uri, drawn[0], drawn[1], output)
+        elif drawn is not None:
             cache.keep(uri, self.plan.statics[uri], drawn[0], drawn[1], output, dest)
         return output
 

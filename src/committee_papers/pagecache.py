@@ -858,14 +858,29 @@ class PageCache:
         writes each page once, and the guard knows the site's file by its stored name from
         the first build on (otherwise the first re-build reads every page once again).
         """
+        if dest is not None:
+            record = written_record(src_uri, reads, engine, output)
+            self.keep_written(src_uri, static, dest, *record)
+            return
         data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
-        made = _digest(engine.encode())
-        if dest is None:
-            self._store(src_uri, static, reads, made, data)
-        else:
-            blob = _blob_name(src_uri, data)
-            self.entries[src_uri] = Entry(static, self._numbered(reads), made, blob)
-            self.written[dest] = (src_uri, blob, len(data))
+        self._store(src_uri, static, reads, _digest(engine.encode()), data)
+        self.stored += 1
+
+    def keep_written(
+        self,
+        src_uri: str,
+        static: bytes,
+        dest: str,
+        reads: tuple[Any, ...],
+        made: bytes,
+        blob: str,
+        size: int,
+    ) -> None:
+        """`keep` with a `dest`, from the page's `written_record`: made here, or by the
+        process that drew and wrote the page (prerender.BothEnds), since the reads are
+        numbered in this process's table."""
+        self.entries[src_uri] = Entry(static, self._numbered(reads), made, blob)
+        self.written[dest] = (src_uri, blob, size)
         self.stored += 1
 
     def adopt(self) -> dict[str, str]:
@@ -1245,6 +1260,15 @@ def content_digest(data: bytes) -> str:
 def named_digest(blob: str) -> str:
     """The hash of a cache file's bytes (`content_digest`), read from its name."""
     return blob.partition(".")[0]
+
+
+def written_record(
+    src_uri: str, reads: tuple[Any, ...], engine: str, output: str
+) -> tuple[tuple[Any, ...], bytes, str, int]:
+    """What `PageCache.keep_written` needs of a page about to be written with `output`:
+    its reads, the digest of its engine HTML, its stored name and its size."""
+    data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
+    return reads, _digest(engine.encode()), _blob_name(src_uri, data), len(data)
 
 
 def _blob_name(name: str, data: bytes) -> str:

@@ -1,9 +1,18 @@
-"""The engine's HTML of generated pages, made on two cores while MkDocs draws the theme.
+"""Generated pages drawn on two cores.
 
 MkDocs 1.6 builds a site on one core in two passes: every page's content, then every page's
 theme. At 100 meetings the engine's HTML of a page (Jinja macros, Markdown with numbered
 paragraphs) costs about as much as material's theme around it, so a second core halves the
-pages step. A worker process renders the pages from the last one backwards; the build
+pages step.
+
+Where the system can fork, `BothEnds` splits the pages whole: once MkDocs has read every
+page, a fork of the build draws pages (content, theme, file) from the last backwards while
+the build process draws them from the first forwards (its class says how). Elsewhere
+`PageHtml` splits only the engine's HTML, as described below, and the theme of every page
+is drawn by the build process: at ten years that left a core idle for the last 25 s of the
+pages step, which `BothEnds` fills.
+
+In `PageHtml`, a worker process renders the pages from the last one backwards; the build
 process renders from the first one forwards, as MkDocs asks for each page, and takes a page
 from the worker when the worker has made it. The two meet in the middle, so neither waits
 for the other.
@@ -47,12 +56,12 @@ import multiprocessing
 import os
 import queue
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import jinjacache
+from . import forked, jinjacache
 from .model import Papers
 from .pages import PageSpec, page_specs
 from .policy import Policy
@@ -332,3 +341,117 @@ class PageHtml:
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
+
+
+class BothEnds:
+    """Pages drawn whole, each by one of two processes: this one takes them from the first
+    forwards, a fork from the last backwards, until the two meet.
+
+    `PageHtml`'s worker makes only the engine's HTML; the theme around it (MkDocs' second
+    loop) was then drawn here alone, and a first build of ten years left the other core
+    idle for some 25 s at the end of the pages step while it did (`bench/RESULTS.md`). Here
+    the fork runs `work(uri)` for each page it takes: the caller's whole drawing of the
+    page, theme and file included, returning what this process must know of it (the page
+    cache's record). A page is taken under a lock shared by the two, so no page is drawn
+    twice and none is missed. `mine(uri)` says whether this process draws the page, asked
+    in `order` as MkDocs reaches each; the first page the fork has taken ends the fork's
+    work (`finish`), and a page the fork took but did not finish (it failed, or died) is
+    this process's again, which then draws it and reports any error itself.
+
+    The fork is made when this is: after the pages are read, so it has the theme, the
+    navigation and every page as this process has them, and a page's bytes are the same
+    whichever process draws it (tests/test_prerender.py builds with and without it).
+    """
+
+    def __init__(self, order: Sequence[str], work: Callable[[str], Any]) -> None:
+        self.order = list(order)
+        self.position = {uri: index for index, uri in enumerate(self.order)}
+        #: What `work` returned for each page the fork drew, as its answers come.
+        self.records: dict[str, Any] = {}
+        #: Once the fork has ended: the pages it drew.
+        self.done: frozenset[str] | None = None
+        context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        #: The first position this process has not taken yet ...
+        self._next = context.RawValue("q", 0)
+        #: ... and the last position the fork has not taken yet, plus one.
+        self._top = context.RawValue("q", len(self.order))
+        # Everything made so far lives through the pages step: neither process's collector
+        # need walk it again, nor the fork copy its memory by touching it (see PageHtml).
+        gc.freeze()
+        try:
+            self._fork: forked.Series | None = forked.Series(
+                _from_the_end,
+                self.order,
+                work,
+                self._lock,
+                self._next,
+                self._top,
+                name="committee-papers-pages",
+            )
+        except OSError:  # no second process to be had: every page is drawn here
+            self._fork = None
+            self.done = frozenset()
+            gc.unfreeze()
+
+    def mine(self, uri: str) -> bool:
+        """Whether this process draws `uri`: asked in the order given, as each is reached.
+        A page not in the order is always this process's."""
+        position = self.position.get(uri)
+        if position is None:
+            return True
+        if self.done is None:
+            self._take_ready()
+            with self._lock:
+                if position < self._top.value:
+                    self._next.value = position + 1
+                    return True
+            self.finish()
+        assert self.done is not None
+        return uri not in self.done
+
+    def finish(self) -> dict[str, Any]:
+        """Wait for the fork to end (it takes no page after this is called); what `work`
+        returned for each page it drew."""
+        if self.done is None:
+            assert self._fork is not None
+            with self._lock:
+                self._next.value = len(self.order)
+            while True:
+                answered, item = self._fork.next()
+                if not answered:
+                    break
+                self.records[item[0]] = item[1]
+            self._fork.stop()
+            self.done = frozenset(self.records)
+            gc.unfreeze()
+        return self.records
+
+    def stop(self) -> None:
+        """End the fork, its pages wanted no more (a build that failed)."""
+        if self.done is None and self._fork is not None:
+            self._fork.stop()
+            self.done = frozenset(self.records)
+            gc.unfreeze()
+
+    def _take_ready(self) -> None:
+        """The answers already sent, so that they are not all unpickled at the end."""
+        assert self._fork is not None
+        while self._fork.waiting():
+            answered, item = self._fork.next()
+            if not answered:
+                return
+            self.records[item[0]] = item[1]
+
+
+def _from_the_end(
+    order: Sequence[str], work: Callable[[str], Any], lock: Any, first_free: Any, top: Any
+) -> Iterator[tuple[str, Any]]:
+    """The fork of `BothEnds`: take the last page nobody has taken, draw it, repeat."""
+    while True:
+        with lock:
+            position = top.value - 1
+            if position < first_free.value:
+                return
+            top.value = position
+        yield order[position], work(order[position])
