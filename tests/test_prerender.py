@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from support import FIXTURE, ROOT, build_site, copy_data, edit, file_digests
 
+from committee_papers import mkdocs_plugin
 from committee_papers.load import load
 from committee_papers.pagecache import PageCache
 from committee_papers.pages import page_specs
@@ -42,11 +43,10 @@ def specs_of(inputs: RenderInputs) -> dict:
     return {spec.src_uri: spec for spec in specs}
 
 
-@pytest.mark.parametrize("start", ["fork", "spawn"])
-def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs, start: str) -> None:
+def test_pages_made_by_the_worker_are_the_pages_made_here(inputs: RenderInputs) -> None:
     specs = specs_of(inputs)
     order = list(specs)
-    pages = PageHtml(specs, order, inputs, workers=1, start=start)
+    pages = PageHtml(specs, order, inputs, workers=1)
     try:
         while not pages.finished:  # let the worker render every page before asking for any
             pages._drain(block=True)
@@ -69,7 +69,7 @@ def test_pages_waiting_for_their_turn_are_in_one_spool_file_not_memory(
     specs = specs_of(inputs)
     order = list(specs)
     before = _spools()
-    pages = PageHtml(specs, order, inputs, workers=1, start="fork")
+    pages = PageHtml(specs, order, inputs, workers=1)
     spool = pages.spill
     try:
         while not pages.finished:
@@ -124,21 +124,7 @@ def test_a_failing_worker_leaves_the_pages_to_the_build(
     specs = specs_of(inputs)
     order = list(specs)
     broken = RenderInputs(inputs.papers, inputs.policy, (tmp_path,), inputs.withheld)
-    pages = PageHtml(specs, order, broken, workers=1, start="spawn")
-    _assert_the_build_drew_every_page(pages, specs, order)
-
-
-def test_a_forked_worker_that_fails_leaves_the_pages_to_the_build(inputs: RenderInputs) -> None:
-    specs = specs_of(inputs)
-    order = list(specs)
-    here = os.getpid()
-
-    def draw(render: Callable[[], str]) -> tuple[str, None]:
-        if os.getpid() != here:
-            raise RuntimeError("the worker fails at its first page")
-        return render(), None
-
-    pages = PageHtml(specs, order, inputs, workers=1, draw=draw, start="fork")
+    pages = PageHtml(specs, order, broken, workers=1)
     _assert_the_build_drew_every_page(pages, specs, order)
 
 
@@ -151,26 +137,34 @@ def test_the_worker_is_used_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) 
     assert workers_for(10) == 1
 
 
+@pytest.mark.parametrize(
+    ("start", "told"),
+    [("fork", "Drawing the pages on two cores"), ("spawn", "Rendering the papers' HTML")],
+)
 def test_a_build_with_the_worker_has_the_bytes_of_one_without(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    start: str,
+    told: str,
 ) -> None:
+    """Pages drawn whole by a fork (BothEnds), or their HTML by a spawned worker where the
+    system cannot fork (PageHtml): the site's bytes are those of a build on one core."""
     data = copy_data(tmp_path / "data")
     # Without the page cache: the worker's pages carry no record of reads.
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv(ENV_WORKERS, "1")
+    monkeypatch.setattr(mkdocs_plugin, "start_method", lambda: start)
     with caplog.at_level(logging.INFO):
         with_worker = file_digests(build_site(tmp_path / "with", data_dir=data))
-    assert "Drawing the pages on two cores" in caplog.text
+    assert told in caplog.text
     monkeypatch.setenv(ENV_WORKERS, "0")
     without = file_digests(build_site(tmp_path / "without", data_dir=data))
     assert with_worker == without
     assert sum(name.endswith(".html") for name in without) > 30
 
 
-@pytest.mark.parametrize("start", ["fork", "spawn"])
-def test_the_worker_records_each_page_s_reads_as_the_build_would(
-    tmp_path: Path, start: str
-) -> None:
+def test_the_worker_records_each_page_s_reads_as_the_build_would(tmp_path: Path) -> None:
     """With the page cache on, a page the worker drew is kept with the record of reads the
     build process would have made drawing it (same keys, same fingerprints)."""
     full = load(FIXTURE)
@@ -182,7 +176,7 @@ def test_the_worker_records_each_page_s_reads_as_the_build_would(
     cache = PageCache(tmp_path / "cache", b"key")
     cache.trace(shown, renderer.view)
     order = list(specs)
-    pages = PageHtml(specs, order, inputs, workers=1, draw=cache.draw, start=start)
+    pages = PageHtml(specs, order, inputs, workers=1, draw=cache.draw)
     try:
         while not pages.finished:  # every page from the worker
             pages._drain(block=True)

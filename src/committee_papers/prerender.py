@@ -17,20 +17,15 @@ process renders from the first one forwards, as MkDocs asks for each page, and t
 from the worker when the worker has made it. The two meet in the middle, so neither waits
 for the other.
 
-Where the system can fork (Linux), the worker is a fork of the build process made just
-before the first page: it starts with the build's renderer, page specs, compiled templates
-and page cache as they are, at no cost (a spawned worker spent about a second of CPU at 100
+The worker is spawned (`PageHtml` serves only where the system cannot fork) and rebuilds
+the renderer from the projected papers (`RenderInputs`): about a second of CPU at 100
 meetings, growing with the archive, importing the package, unpickling the papers and
-compiling the templates again). It inherits the build's open files, its lock among them,
-but touches none: it only draws and sends pages back, stops when it meets the build process
-or when the build process is gone, and is joined before the pages step ends. Elsewhere the
-worker is spawned and rebuilds the renderer from the projected papers (`RenderInputs`).
+compiling the templates again, which a fork (`BothEnds`) does not spend.
 
 With the page cache on (the default), every page drawn must come with its record of reads
 (tracing.py), or it could not be kept. The worker then draws as the build process does,
-through the page cache's `draw` (a forked worker through its copy of the build's; a spawned
-one through a PageCache of its own that loads and keeps nothing, over its copy of the
-papers), and hands back each page's HTML with that record. A record is a tuple of read keys
+through a PageCache of its own that loads and keeps nothing, over its copy of the papers,
+and hands back each page's HTML with that record. A record is a tuple of read keys
 and content fingerprints, the same in either process, so the build process keeps the page
 exactly as if it had drawn it. Pages the cache serves are never given to the worker.
 
@@ -138,30 +133,28 @@ def _work(
     except Exception:  # the build process renders every page and reports the error itself
         out.put(None)
         return
-    _work_forked(specs, draw, order, claimed, reached, out, None, spill)
+    _from_last(specs, draw, order, claimed, reached, out, spill)
 
 
-def _work_forked(
+def _from_last(
     specs: dict[str, PageSpec],
     draw: Callable[[Callable[[], str]], Drawn],
     order: Sequence[str],
     claimed: Any,
     reached: Any,
     out: Any,
-    parent: int | None,
     spill: str,
 ) -> None:
-    """The forked worker: the build's own specs and drawing, from the last page backwards
-    (also the spawned worker's loop, once it has made its own). It stops where the build
-    process has reached, or when `parent` (if given) is gone. Each page's HTML goes to the
-    end of the spool file `spill`, and the queue says where it is. A write that falls short
-    (a full disk) stops the worker: no later page's place could be trusted."""
+    """The worker's loop, once it has made its specs: from the last page backwards, until
+    it meets where the build process has reached. Each page's HTML goes to the end of the
+    spool file `spill`, and the queue says where it is. A write that falls short (a full
+    disk) stops the worker: no later page's place could be trusted."""
     try:
         with open(spill, "ab", buffering=0) as file:
             offset = file.seek(0, os.SEEK_END)
             for position in range(len(order) - 1, -1, -1):
                 reached.value = position
-                if position <= claimed.value or (parent is not None and os.getppid() != parent):
+                if position <= claimed.value:
                     break
                 html, reads = draw(specs[order[position]].html)
                 data = html.encode("utf-8", "surrogatepass")
@@ -176,7 +169,7 @@ def _work_forked(
 
 
 def start_method() -> str:
-    """ "fork" where the system has it (the worker starts at no cost), else "spawn"."""
+    """ "fork" where the system has it (`BothEnds`, at no cost), else "spawn" (`PageHtml`)."""
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
@@ -185,7 +178,8 @@ def _plain(render: Callable[[], str]) -> Drawn:
 
 
 class PageHtml:
-    """The HTML of each generated page, asked for in `order` by the build process."""
+    """The HTML of each generated page, asked for in `order` by the build process, a
+    spawned worker making pages from the last backwards."""
 
     def __init__(
         self,
@@ -194,12 +188,10 @@ class PageHtml:
         inputs: RenderInputs | None,
         workers: int,
         draw: Callable[[Callable[[], str]], Drawn] | None = None,
-        start: str | None = None,
     ):
         """`draw` draws a page here (given its spec's `html`); passing one (the page cache's
-        PageCache.draw) makes the worker record each page's reads too. `start` is the
-        worker's start method, "fork" or "spawn" (by default `start_method()`); a spawned
-        worker needs `inputs`."""
+        PageCache.draw) makes the worker record each page's reads too. Without `inputs`
+        there is no worker."""
         self.specs = specs
         self.order = list(order)
         self.position = {uri: index for index, uri in enumerate(self.order)}
@@ -213,11 +205,9 @@ class PageHtml:
         self.by_worker = 0
         self.process: Any = None
         self.finished = True
-        self.frozen = False
-        start = start or start_method()
-        if workers <= 0 or not self.order or (start == "spawn" and inputs is None):
+        if workers <= 0 or not self.order or inputs is None:
             return
-        context = multiprocessing.get_context(start)
+        context = multiprocessing.get_context("spawn")
         descriptor, self.spill = tempfile.mkstemp(prefix="committee-papers-pages-")
         self.spool = descriptor
         #: The last position the build process has taken on; the worker stops there.
@@ -226,25 +216,14 @@ class PageHtml:
         self.reached = context.RawValue("q", len(self.order))
         self.results = context.Queue()
         shared = (self.claimed, self.reached, self.results)
-        if start == "fork":
-            target: Callable[..., None] = _work_forked
-            args = (self.specs, self.draw, self.order, *shared, os.getpid(), self.spill)
-        else:
-            target, args = _work, (inputs, self.order, *shared, self.spill, draw is not None)
+        args = (inputs, self.order, *shared, self.spill, draw is not None)
         self.process = context.Process(
-            target=target, args=args, daemon=True, name="committee-papers-pages"
+            target=_work, args=args, daemon=True, name="committee-papers-pages"
         )
-        if start == "fork":
-            # Everything made so far (the papers, the renderer, the specs) lives through the
-            # pages step: the collector of either process need not walk it again (and the
-            # worker does not copy its memory by touching it). Given back in close().
-            gc.freeze()
-            self.frozen = True
         try:
             self.process.start()
         except OSError:  # no second process to be had: render every page here
             self.process = None
-            self._unfreeze()
             self._remove_spill()
             return
         self.finished = False
@@ -325,7 +304,6 @@ class PageHtml:
         self.results.join_thread()
         self.process = None
         self.ready.clear()
-        self._unfreeze()
         self._remove_spill()
 
     def _remove_spill(self) -> None:
@@ -336,11 +314,6 @@ class PageHtml:
             with contextlib.suppress(OSError):
                 os.unlink(self.spill)
             self.spill = None
-
-    def _unfreeze(self) -> None:
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
 
 
 class BothEnds:
@@ -377,7 +350,7 @@ class BothEnds:
         #: ... and the last position the fork has not taken yet, plus one.
         self._top = context.RawValue("q", len(self.order))
         # Everything made so far lives through the pages step: neither process's collector
-        # need walk it again, nor the fork copy its memory by touching it (see PageHtml).
+        # need walk it again, nor the fork copy its memory by touching it. Given back in finish.
         gc.freeze()
         try:
             self._fork: forked.Series | None = forked.Series(
