@@ -708,7 +708,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.in_fork = True
         config, pages, nav, env = self.whole_args
         file = self.whole_files[uri]
-        _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+        excluded = file.inclusion.is_excluded()
+        _build_page(file.page, config, pages, nav, env, self.dirty, excluded=excluded)
         return self.kept_in_fork.pop(uri, None), self.warnings.count - self.warnings_before
 
     def _in_turn(self, uri: str) -> bool:
