@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -35,3 +36,36 @@ def test_a_site_with_the_navigation_memo_has_the_bytes_of_one_without(
     without = file_digests(build_site(tmp_path / "without", data_dir=data))
     assert with_memo == without
     assert sum(name.endswith(".html") for name in without) > 30
+
+
+def test_a_table_of_contents_is_drawn_once_for_the_same_headings() -> None:
+    """Kept by what it shows of each heading (anchor, title, level, children), never by the
+    page: two reports with the same headings share one drawing, another heading or level
+    draws afresh, and a page without a table of contents is always drawn."""
+    drawn: list[Any] = []
+
+    def draw(context: dict[str, Any]) -> Any:
+        drawn.append(context["page"])
+        yield f"<nav>{len(drawn)}</nav>"
+
+    memo = theme_memo._by_headings(draw)
+
+    def heading(url: str, title: str, level: int = 2, children: tuple = ()) -> Any:
+        return SimpleNamespace(url=url, title=title, level=level, children=list(children))
+
+    def page(*toc: Any) -> Any:
+        return SimpleNamespace(toc=list(toc))
+
+    def shown(page: Any) -> str:
+        return "".join(memo({"page": page}))
+
+    same = [heading("#summary", "Summary"), heading("#background", "Background")]
+    first = shown(page(*same))
+    assert shown(page(*same)) == first and len(drawn) == 1
+    assert shown(page(same[0])) != first  # fewer headings
+    shown(page(heading("#summary", "Summary", 3), same[1]))  # another level
+    shown(page(heading("#summary", "Summary", children=same), same[1]))  # children
+    shown(page(heading("#summary", "Summary of the report"), same[1]))  # another title
+    shown(SimpleNamespace(toc=None))
+    shown(SimpleNamespace(toc=None))
+    assert len(drawn) == 7

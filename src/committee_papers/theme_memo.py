@@ -11,7 +11,15 @@ the others (all the reports of a site share one drawing).
 
 The same holds for the blocks of the page template that do not show the page itself
 (`PLACE_BLOCKS`: styles, scripts, footer, material's config script): about a quarter of the
-theme's time a page; they are kept with the navigation, by the same place.
+theme's time a page; they are kept with the navigation, by the same place. So is the
+header, but for the page's title: the house style's `partials/header.html` draws the title
+between two partials that show nothing of the page (`header-start.html`, `header-end.html`).
+
+A page's table of contents (material's `partials/toc.html`) shows its headings only: their
+titles, anchors and levels, never the page's address. Reports written to one template share
+their headings ("Summary", "Recommendations", "Background", ...), so it is kept by the
+headings themselves and drawn once for all the pages that have them (some 13% of the
+theme's time of a report's page).
 
 Pages in the nav (where an item is active) are always drawn. `PAPERS_THEME_MEMO=0` turns the
 memo off; tests/test_theme_memo.py builds a site both ways and compares every file. Nothing
@@ -26,8 +34,15 @@ from typing import Any
 
 import jinja2
 
-#: The theme's partial templates that draw the navigation (included by base.html).
-NAV_TEMPLATES = ("partials/nav.html", "partials/tabs.html")
+#: The theme's partial templates that draw the navigation (included by base.html), and the
+#: house style's header around the page's title (overrides/partials/header.html): each the
+#: same for every page of a place.
+NAV_TEMPLATES = (
+    "partials/nav.html",
+    "partials/tabs.html",
+    "partials/header-start.html",
+    "partials/header-end.html",
+)
 #: The theme's page templates and their blocks that draw the same HTML for every page of a
 #: place: the styles, scripts, footer and the config script (`__config`: the base URL and
 #: the translations, as JSON) depend on the build's config and the page's relative links
@@ -37,6 +52,8 @@ NAV_TEMPLATES = ("partials/nav.html", "partials/tabs.html")
 #: as compiled; what it calls in base.html is kept.
 PAGE_TEMPLATES = ("base.html",)
 PLACE_BLOCKS = ("styles", "libs", "fonts", "analytics", "footer", "config", "scripts")
+#: The theme's table of contents, kept by the page's headings (`_toc_key`).
+TOC_TEMPLATE = "partials/toc.html"
 #: `PAPERS_THEME_MEMO=0` draws the navigation of every page.
 ENV_MEMO = "PAPERS_THEME_MEMO"
 
@@ -70,6 +87,11 @@ def memoise_nav(env: jinja2.Environment) -> None:
         for block in PLACE_BLOCKS:
             if block in template.blocks:
                 template.blocks[block] = _memoised(template.blocks[block], url)
+    try:
+        toc = env.get_template(TOC_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        return
+    toc.root_render_func = _by_headings(toc.root_render_func)
 
 
 def _memoised(draw: Any, url: Any) -> Any:
@@ -86,6 +108,41 @@ def _memoised(draw: Any, url: Any) -> Any:
         yield found
 
     return render
+
+
+def _by_headings(draw: Any) -> Any:
+    """`draw` (the table of contents) kept by the headings of the page it is drawn for."""
+    memo: dict[tuple[Any, ...], str] = {}
+
+    def render(context: Any) -> Iterator[str]:
+        page = context.get("page")
+        toc = getattr(page, "toc", None)
+        if toc is None:
+            yield from draw(context)
+            return
+        key = _toc_key(toc)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = "".join(draw(context))
+        yield found
+
+    return render
+
+
+def _toc_key(items: Any) -> tuple[Any, ...]:
+    """Everything the table of contents shows of each heading, its children's included:
+    its anchor, title (and material's typeset title, when a plugin sets one) and level."""
+    return tuple(
+        (
+            item.url,
+            type(item.title).__name__,
+            str(item.title),
+            repr(getattr(item, "typeset", None)),
+            item.level,
+            _toc_key(item.children),
+        )
+        for item in items
+    )
 
 
 #: The place of the page being drawn: (page, nav, base_url, place). Every memoised template
