@@ -69,3 +69,21 @@ def test_a_table_of_contents_is_drawn_once_for_the_same_headings() -> None:
     shown(SimpleNamespace(toc=None))
     shown(SimpleNamespace(toc=None))
     assert len(drawn) == 7
+
+
+def test_only_the_tables_of_contents_last_used_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most agendas, minutes and reports have headings of their own: the memo keeps the
+    `TOC_KEPT` last used, not one for every page."""
+    monkeypatch.setattr(theme_memo, "TOC_KEPT", 2)
+    drawn: list[str] = []
+
+    def draw(context: dict[str, Any]) -> Any:
+        drawn.append(context["page"].toc[0].url)
+        yield context["page"].toc[0].url
+
+    memo = theme_memo._by_headings(draw)
+    for anchor in ["#a", "#b", "#a", "#c", "#a", "#b"]:
+        heading = SimpleNamespace(url=anchor, title="Title", level=2, children=[])
+        assert "".join(memo({"page": SimpleNamespace(toc=[heading])})) == anchor
+    # "#a", used again before "#c" came, stayed; "#b" was the oldest when "#c" came.
+    assert drawn == ["#a", "#b", "#c", "#b"]

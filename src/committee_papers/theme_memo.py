@@ -16,10 +16,12 @@ header, but for the page's title: the house style's `partials/header.html` draws
 between two partials that show nothing of the page (`header-start.html`, `header-end.html`).
 
 A page's table of contents (material's `partials/toc.html`) shows its headings only: their
-titles, anchors and levels, never the page's address. Reports written to one template share
-their headings ("Summary", "Recommendations", "Background", ...), so it is kept by the
-headings themselves and drawn once for all the pages that have them (some 13% of the
-theme's time of a report's page).
+titles, anchors and levels, never the page's address, so it is kept by the headings
+themselves and drawn once for all the pages that have them: every appendix and decision
+(none, or the same few), reports written to one template. Most agendas, minutes and
+reports have headings of their own (at ten years of the benchmark's papers, 2,612 tables
+of 3,000 reports differed), so only the `TOC_KEPT` last used are kept: some 2 KB each, kept
+for every page they would have held 50 MB in each process that draws pages.
 
 Pages in the nav (where an item is active) are always drawn. `PAPERS_THEME_MEMO=0` turns the
 memo off; tests/test_theme_memo.py builds a site both ways and compares every file. Nothing
@@ -29,6 +31,7 @@ here imports MkDocs: it wraps the compiled Jinja templates of the theme's enviro
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -52,8 +55,10 @@ NAV_TEMPLATES = (
 #: as compiled; what it calls in base.html is kept.
 PAGE_TEMPLATES = ("base.html",)
 PLACE_BLOCKS = ("styles", "libs", "fonts", "analytics", "footer", "config", "scripts")
-#: The theme's table of contents, kept by the page's headings (`_toc_key`).
+#: The theme's table of contents, kept by the page's headings (`_toc_key`) ...
 TOC_TEMPLATE = "partials/toc.html"
+#: ... the last this many used.
+TOC_KEPT = 256
 #: `PAPERS_THEME_MEMO=0` draws the navigation of every page.
 ENV_MEMO = "PAPERS_THEME_MEMO"
 
@@ -111,8 +116,9 @@ def _memoised(draw: Any, url: Any) -> Any:
 
 
 def _by_headings(draw: Any) -> Any:
-    """`draw` (the table of contents) kept by the headings of the page it is drawn for."""
-    memo: dict[tuple[Any, ...], str] = {}
+    """`draw` (the table of contents) kept by the headings of the page it is drawn for,
+    for the `TOC_KEPT` headings last used."""
+    memo: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 
     def render(context: Any) -> Iterator[str]:
         page = context.get("page")
@@ -124,6 +130,10 @@ def _by_headings(draw: Any) -> Any:
         found = memo.get(key)
         if found is None:
             found = memo[key] = "".join(draw(context))
+            if len(memo) > TOC_KEPT:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(key)
         yield found
 
     return render
