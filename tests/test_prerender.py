@@ -267,3 +267,15 @@ def test_a_page_the_fork_fails_on_is_drawn_here(tmp_path: Path) -> None:
     mine = [uri for uri in order if both.mine(uri)]
     assert set(both.records) == {f"page-{n:03}" for n in range(391, 400)}
     assert mine == order[:391]  # the failed page and every page below it, drawn here
+
+
+def test_asking_again_never_gives_the_fork_a_page_drawn_here(tmp_path: Path) -> None:
+    """MkDocs walks its pages twice (drawing, then checking anchors): a page this process
+    took is still its own when asked again, and the fork is never handed it."""
+    order = [f"page-{n:03}" for n in range(50)]
+    both = BothEnds(order, _drawn_by(tmp_path))
+    first = [uri for uri in order if both.mine(uri)]
+    again = [uri for uri in order if both.mine(uri)]
+    assert again == first
+    records = both.finish()
+    assert not set(records) & set(first) and sorted(first + list(records)) == order

@@ -377,7 +377,8 @@ class BothEnds:
             self._take_ready()
             with self._lock:
                 if position < self._top.value:
-                    self._next.value = position + 1
+                    # Never lowered: MkDocs walks its pages again to check anchors.
+                    self._next.value = max(self._next.value, position + 1)
                     return True
             self.finish()
         assert self.done is not None
