@@ -100,43 +100,42 @@ def memoise_nav(env: jinja2.Environment) -> None:
 
 
 def _memoised(draw: Any, url: Any) -> Any:
-    memo: dict[tuple[Any, ...], str] = {}
+    """`draw` kept by the place of the page it is drawn for (`_page_place`)."""
+    return _kept(draw, lambda context: _page_place(context, url))
+
+
+def _by_headings(draw: Any) -> Any:
+    """`draw` (the table of contents) kept by the headings of the page it is drawn for,
+    for the `TOC_KEPT` headings last used."""
+    return _kept(draw, _headings_of, TOC_KEPT)
+
+
+def _kept(draw: Any, key_of: Any, most: int | None = None) -> Any:
+    """`draw` (a compiled template or block), its HTML kept by `key_of(context)` and drawn
+    afresh when that is None; with `most`, only that many keys, the last used, are kept."""
+    memo: OrderedDict[Any, str] = OrderedDict()
 
     def render(context: Any) -> Iterator[str]:
-        key = _page_place(context, url)
+        key = key_of(context)
         if key is None:
             yield from draw(context)
             return
         found = memo.get(key)
         if found is None:
             found = memo[key] = "".join(draw(context))
-        yield found
-
-    return render
-
-
-def _by_headings(draw: Any) -> Any:
-    """`draw` (the table of contents) kept by the headings of the page it is drawn for,
-    for the `TOC_KEPT` headings last used."""
-    memo: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-
-    def render(context: Any) -> Iterator[str]:
-        page = context.get("page")
-        toc = getattr(page, "toc", None)
-        if toc is None:
-            yield from draw(context)
-            return
-        key = _toc_key(toc)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = "".join(draw(context))
-            if len(memo) > TOC_KEPT:
+            if most is not None and len(memo) > most:
                 memo.popitem(last=False)
-        else:
+        elif most is not None:
             memo.move_to_end(key)
         yield found
 
     return render
+
+
+def _headings_of(context: Any) -> tuple[Any, ...] | None:
+    """The key of the page's table of contents (`_toc_key`), or None when it has none."""
+    toc = getattr(context.get("page"), "toc", None)
+    return None if toc is None else _toc_key(toc)
 
 
 def _toc_key(items: Any) -> tuple[Any, ...]:
