@@ -374,7 +374,7 @@ class BothEnds:
         if position is None:
             return True
         if self.done is None:
-            self._take_ready()
+            self._take(wait=False)  # as they come, not all unpickled at the end
             with self._lock:
                 if position < self._top.value:
                     # Never lowered: MkDocs walks its pages again to check anchors.
@@ -391,27 +391,23 @@ class BothEnds:
             assert self._fork is not None
             with self._lock:
                 self._next.value = len(self.order)
-            while True:
-                answered, item = self._fork.next()
-                if not answered:
-                    break
-                self.records[item[0]] = item[1]
-            self._fork.stop()
-            self.done = frozenset(self.records)
-            gc.unfreeze()
+            self._take(wait=True)
+            self.stop()
         return self.records
 
     def stop(self) -> None:
-        """End the fork, its pages wanted no more (a build that failed)."""
+        """End the fork, the pages it has not answered for wanted no more (a build that
+        failed, or `finish` once every answer is taken)."""
         if self.done is None and self._fork is not None:
             self._fork.stop()
             self.done = frozenset(self.records)
             gc.unfreeze()
 
-    def _take_ready(self) -> None:
-        """The answers already sent, so that they are not all unpickled at the end."""
+    def _take(self, wait: bool) -> None:
+        """The fork's answers into `records`: every one to its end (`wait`), or those
+        already sent."""
         assert self._fork is not None
-        while self._fork.waiting():
+        while wait or self._fork.waiting():
             answered, item = self._fork.next()
             if not answered:
                 return
