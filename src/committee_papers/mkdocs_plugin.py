@@ -14,7 +14,8 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,26 @@ class _PagesInTurn(list):
                 yield file
 
 
+@dataclass
+class _WholePages:
+    """What the pages' fork needs to draw a page as MkDocs' own loop would (_build_page),
+    made once MkDocs has read every page."""
+
+    config: MkDocsConfig
+    #: The pages MkDocs draws, whichever process draws each.
+    pages: list[File]
+    nav: Any
+    env: Any
+    #: The warnings logged before the fork was made (the fork reports those it adds).
+    warnings_before: int
+    #: Whether the build process has taken what the fork drew.
+    taken: bool = False
+
+    @cached_property
+    def files(self) -> dict[str, File]:
+        return {file.src_uri: file for file in self.pages}
+
+
 class PapersConfig(base.Config):
     data_dir = opt.Type(str, default="data")
     templates_dir = opt.Type(str, default="macros")
@@ -212,13 +233,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: process (prerender.BothEnds), begun once MkDocs has read every page ...
         self.whole_order: list[str] = []
         self.both_ends: BothEnds | None = None
-        #: ... what it needs to draw them (MkDocs' config, pages to build, nav, theme) ...
-        self.whole_args: tuple[Any, ...] = ()
+        #: ... what it needs to draw them as MkDocs would ...
+        self.whole: _WholePages | None = None
         #: ... and, in that fork, what the page cache must know of each page it drew.
         self.in_fork = False
         self.kept_in_fork: dict[str, Any] = {}
-        self.whole_files: dict[str, File] = {}
-        self.warnings_before = 0
         self.nav: Any = None
         self.page_cache: PageCache | None = None
         self.plan = Plan()
@@ -693,11 +712,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         exactly as this process would."""
         if not self.whole_order or not isinstance(files, _PageFiles):
             return
-        inclusion = InclusionLevel.is_included
-        pages = files.to_build(inclusion)
-        self.whole_args = (config, pages, self.nav, env)
-        self.whole_files = {file.src_uri: file for file in pages}
-        self.warnings_before = self.warnings.count
+        pages = files.to_build(InclusionLevel.is_included)
+        self.whole = _WholePages(config, pages, self.nav, env, self.warnings.count)
         self.both_ends = BothEnds(self.whole_order, self._draw_whole)
         files.in_turn = self._in_turn
 
@@ -706,28 +722,37 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         theme) and writes its file; what the page cache keeps of it, and the warnings logged
         so far, go back to the build process."""
         self.in_fork = True
-        config, pages, nav, env = self.whole_args
-        file = self.whole_files[uri]
+        whole = self.whole
+        assert whole is not None
+        file = whole.files[uri]
         excluded = file.inclusion.is_excluded()
-        _build_page(file.page, config, pages, nav, env, self.dirty, excluded=excluded)
-        return self.kept_in_fork.pop(uri, None), self.warnings.count - self.warnings_before
+        _build_page(
+            file.page,
+            whole.config,
+            whole.pages,
+            whole.nav,
+            whole.env,
+            self.dirty,
+            excluded=excluded,
+        )
+        return self.kept_in_fork.pop(uri, None), self.warnings.count - whole.warnings_before
 
     def _in_turn(self, uri: str) -> bool:
         """Whether this process draws the page; once the fork has ended, what it drew is
         taken into the page cache as if drawn here."""
-        assert self.both_ends is not None
+        assert self.both_ends is not None and self.whole is not None
         mine = self.both_ends.mine(uri)
-        if self.both_ends.done is not None and self.whole_order:
-            self._take_whole_pages(self.both_ends.records)
+        if self.both_ends.done is not None and not self.whole.taken:
+            self._take_whole_pages(self.whole, self.both_ends.records)
         return mine
 
-    def _take_whole_pages(self, records: dict[str, tuple[Any, int]]) -> None:
-        self.whole_order = []
+    def _take_whole_pages(self, whole: _WholePages, records: dict[str, tuple[Any, int]]) -> None:
+        whole.taken = True
         # Each answer gives the warnings the fork had logged by then.
         self.warnings.count += max((warned for _, warned in records.values()), default=0)
         for uri, (kept, _) in records.items():
             if kept is not None and self.page_cache is not None:
-                dest = self.whole_files[uri].abs_dest_path
+                dest = whole.files[uri].abs_dest_path
                 self.page_cache.keep_written(uri, self.plan.statics[uri], dest, *kept)
         log.info(f"Pages drawn whole by the worker: {len(records)}")
 
@@ -829,11 +854,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             return ""
         if self.whole_order or (self.page_html is not None and self.page_html.parallel):
             return html  # made in on_page_context, while the worker renders other pages
-        if cache is None:
-            content = spec.html()
-        else:
-            content, reads = cache.draw(spec.html)
-            self.drawn[spec.src_uri] = (reads, content)
+        return self._drawn(page, *self._draw(spec))
+
+    def _draw(self, spec: PageSpec) -> tuple[str, Any]:
+        """The page's engine HTML drawn here, with its record of reads (None without the
+        page cache)."""
+        if self.page_cache is None:
+            return spec.html(), None
+        return self.page_cache.draw(spec.html)
+
+    def _drawn(self, page: Page, content: str, reads: Any) -> str:
+        """`content` as the page's engine HTML: its headings, and what the page cache keeps
+        once the page is written (on_post_page)."""
+        if self.page_cache is not None:
+            self.drawn[page.file.src_uri] = (reads, content)
         page.toc = get_toc(_toc_tokens(content))
         return content
 
@@ -846,18 +880,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if uri not in self.specs or uri in self.plan.hits:
             return context
         if self.page_html is not None and self.page_html.parallel:
-            content, reads = self.page_html.page(uri)
-        elif self.whole_args:  # drawn here, by whichever process draws the page (BothEnds)
-            if self.page_cache is None:
-                content, reads = self.specs[uri].html(), None
-            else:
-                content, reads = self.page_cache.draw(self.specs[uri].html)
-        else:
-            return context
-        if self.page_cache is not None:
-            self.drawn[uri] = (reads, content)
-        page.content = content
-        page.toc = get_toc(_toc_tokens(content))
+            page.content = self._drawn(page, *self.page_html.page(uri))
+        elif self.whole is not None:  # drawn by whichever process draws the page (BothEnds)
+            page.content = self._drawn(page, *self._draw(self.specs[uri]))
         return context
 
     def _stop_page_html(self) -> None:
@@ -865,7 +890,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if self.both_ends.done is None:
                 self.both_ends.stop()
             self.both_ends = None
-        self.whole_order, self.whole_args, self.whole_files = [], (), {}
+        self.whole_order, self.whole = [], None
         if self.page_html is not None:
             if self.page_html.parallel:
                 log.info(f"Pages rendered by the worker: {self.page_html.by_worker}")
