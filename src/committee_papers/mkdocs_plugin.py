@@ -53,6 +53,7 @@ from .policy import Audience, Policy
 from .preparation import prepare
 from .prerender import BothEnds, PageHtml, RenderInputs, start_method, workers_for
 from .problems import DataError
+from .progress import Progress
 from .projection import withheld_ids
 from .publish import BuildLock, PublishError, lock_output, staging_dir_for
 from .render import MACROS, NotPublished, Renderer, UnknownPaper
@@ -75,8 +76,8 @@ _IN_NAV = {
     "calendar/index.md",
     "search/index.md",
 }
-#: Log progress every this many pages, so a long build shows it is moving.
-_PROGRESS_EVERY = 2000
+#: What the progress of the pages step counts: the pages to draw (not those the cache serves).
+_DRAWN = "Pages drawn"
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
 #: A SOURCE_DATE_EPOCH the person building set themselves wins over the publication date.
@@ -223,7 +224,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.timer = StepTimer()
         #: Built HTML file (relative to the site) -> the search index group it belongs to.
         self.search_groups: dict[str, str] = {}
-        self.pages_done = 0
+        #: How many of the pages to draw are drawn, said every few seconds of a long build.
+        self.progress = Progress(_DRAWN, 0, log.info)
         self.data_dir = Path("data")
         self.logo: str | None = None
         #: What the engine's renderer is made from, for the pages' worker process.
@@ -612,7 +614,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             else SITE_GROUP
             for f in files.documentation_pages()
         }
-        self.pages_done = 0
         log.info(f"Rendering {len(self.search_groups)} pages")
         return _PageFiles(files)
 
@@ -627,6 +628,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             for f in files.documentation_pages()
             if f.src_uri in self.specs and f.src_uri not in self.plan.hits
         ]
+        self.progress = Progress(_DRAWN, len(order), log.info)
         workers = workers_for(len(order)) if self.command == "build" else 0
         self.whole_order = []
         if workers and start_method() == "fork":
@@ -742,6 +744,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         taken into the page cache as if drawn here."""
         assert self.both_ends is not None and self.whole is not None
         mine = self.both_ends.mine(uri)
+        self.progress.note(self.both_ends.taken())
         if self.both_ends.done is not None and not self.whole.taken:
             self._take_whole_pages(self.whole, self.both_ends.records)
         return mine
@@ -833,12 +836,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     # The engine's HTML replaces the (empty) Markdown of a generated page: data text never
     # passes through Markdown's or Jinja's hands again.
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self.pages_done += 1
-        if self.pages_done % _PROGRESS_EVERY == 0:
-            log.info(
-                f"Pages: {self.pages_done} of {len(self.search_groups)} "
-                f"({self.timer.since_lap():.0f} s)"
-            )
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
@@ -868,6 +865,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         once the page is written (on_post_page)."""
         if self.page_cache is not None:
             self.drawn[page.file.src_uri] = (reads, content)
+        if self.whole is None:  # else counted as either process takes a page (_in_turn)
+            self.progress.one_more()
         page.toc = get_toc(_toc_tokens(content))
         return content
 

@@ -384,6 +384,13 @@ class BothEnds:
         assert self.done is not None
         return uri not in self.done
 
+    def taken(self) -> int:
+        """How many pages either process has taken so far (for the build's progress)."""
+        if self.done is not None:
+            return len(self.order)
+        first_free, top = self._next.value, self._top.value
+        return min(len(self.order), first_free + len(self.order) - top)
+
     def finish(self) -> dict[str, Any]:
         """Wait for the fork to end (it takes no page after this is called); what `work`
         returned for each page it drew."""

@@ -54,9 +54,6 @@ class StepTimer:
         self.last, self.cpu_last = now, cpu
         return seconds
 
-    def since_lap(self) -> float:
-        return time.perf_counter() - self.last
-
     def summary(self) -> str:
         """`load 1.2 s, ..., total 40.1 s; CPU: load 1.1 s, ..., total 52.0 s; peak memory:
         load 210 MB, ..., guard 980 MB`.
