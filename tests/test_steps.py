@@ -72,3 +72,27 @@ def test_the_search_step_runs_with_quick_switches_between_threads(
     before = sys.getswitchinterval()
     build_site(tmp_path / "site")
     assert seen == [pytest.approx(steps.QUICK_SWITCH)] and sys.getswitchinterval() == before
+
+
+def test_a_build_ends_with_the_time_cpu_and_memory_of_each_step(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 18: the build's summary prints the time of each step. The demo's build (no
+    packs) names load, specs, pages, outputs, search, guard and publish, in the order they
+    ran, each with its wall and CPU seconds and the peak memory after it; the steps' wall
+    seconds add up to the total."""
+    import logging
+
+    from support import build_site
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        build_site(tmp_path / "site")
+    (summary,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Steps:")]
+    steps = ["load", "specs", "pages", "outputs", "search", "guard", "publish"]
+    wall = _figures(summary, "Steps:")
+    assert list(wall) == [*steps, "total"], summary
+    assert sum(wall[s] for s in steps) == pytest.approx(wall["total"], abs=0.1 * len(steps))
+    assert list(_figures(summary, "CPU:")) == [*steps, "total"]
+    peaks = _figures(summary, "peak memory:")
+    assert list(peaks) == steps and all(peaks[s] > 10 for s in steps)
+    assert [peaks[s] for s in steps] == sorted(peaks[s] for s in steps)  # a running maximum
