@@ -152,3 +152,109 @@ def test_a_part_that_ends_inside_a_string_proves_nothing(tmp_path: Path) -> None
     assert set(found) == {"all.json"}
     bulk = str(site / "all.json")
     assert leakparts.proved("all.json", bulk, *composed["all.json"], set()) is None
+
+
+def publish_items(
+    tmp_path: Path, items: list[dict[str, str]]
+) -> tuple[Path, leakparts.Composed, dict[str, tuple[str, int]]]:
+    """As the outputs publish the open data: each item's own file in the site (a link to
+    its stored copy, named by its bytes), and `all.json` made of runs of RUN items, each
+    run a kept part that says which items it is made of (`leakparts.Run`). Returns the
+    site, the composed file and the site's files linked from the store (name -> stored
+    name, inode), as the build hands them to the guard."""
+    site, parts = tmp_path / "site", tmp_path / "parts"
+    (site / "items").mkdir(parents=True, exist_ok=True)
+    parts.mkdir(exist_ok=True)
+    stored: dict[str, tuple[str, int]] = {}
+    names: list[str] = []
+    for item in items:
+        data = (json.dumps(item, indent=2) + "\n").encode()
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.json"
+        (parts / name).write_bytes(data)
+        path = site / "items" / f"{item['id']}.json"
+        path.unlink(missing_ok=True)
+        path.hardlink_to(parts / name)
+        stored[f"items/{item['id']}.json"] = (name, path.stat().st_ino)
+        names.append(name)
+    text = json.dumps({"council": "Test", "events": items}, indent=2).encode()
+    head_end, tail_start = _item_starts(text)[0], text.rindex(b"\n  ]")
+    segments: list[leakparts.Segment] = [(head_end, None)]
+    for start in range(0, len(names), RUN):
+        run = (start == 0, tuple(names[start : start + RUN]))
+        piece = leakparts.run_text(run[0], [(parts / n).read_bytes() for n in run[1]])
+        name = f"piece-{hashlib.sha256(piece).hexdigest()[:20]}.json"
+        (parts / name).write_bytes(piece)
+        segments.append((len(piece), name, run))
+    segments.append((len(text) - tail_start, None))
+    assert sum(segment[0] for segment in segments) == len(text)  # the runs are the file
+    (site / "all.json").write_bytes(text)
+    return site, {"all.json": (str(parts), segments)}, stored
+
+
+def test_a_run_of_items_the_scan_reads_is_proved_by_them_not_read(
+    tmp_path: Path, read: list[bytes]
+) -> None:
+    """The bulk file's runs are made of the items' own files: the guard makes each run's
+    text again from them and reads none of the bulk file's 40 items, and the parts stand
+    clean in its record as parts it read would."""
+    cache = tmp_path / "cache"
+    site, composed, stored = publish_items(tmp_path, titles(40))
+    public = digests([PARK])
+    found = scan_cached(site, matcher(LAND), cache, stored=stored, public=public, composed=composed)
+    assert found == {}
+    assert b"Report number" not in b"".join(read)
+    record = load(cache)
+    assert record is not None
+    names = [segment[1] for segment in composed["all.json"][1] if len(segment) > 2]
+    assert len(names) == 8 and {part_key(str(n)) for n in names} <= record.clean
+
+
+def test_withheld_text_in_an_item_is_found_in_the_item_s_own_file(
+    tmp_path: Path, read: list[bytes]
+) -> None:
+    site, composed, stored = publish_items(tmp_path, titles(40, LAND))
+    found = scan_cached(site, matcher(LAND), tmp_path / "cache", stored=stored, composed=composed)
+    assert set(found) == {"items/new-0.json"}
+    assert load(tmp_path / "cache") is None  # a scan that found a leak proves nothing clean
+
+
+def test_a_run_is_read_when_an_item_is_not_a_file_the_scan_reads(
+    tmp_path: Path, read: list[bytes]
+) -> None:
+    """An item's site file that is not its stored copy (another inode: written since), or
+    no longer there: the run holding it is read; the others are proved by their items."""
+    site, composed, stored = publish_items(tmp_path, titles(40))
+    copied = site / "items/item-7.json"
+    data = copied.read_bytes()
+    copied.unlink()
+    copied.write_bytes(data)
+    (site / "items/item-33.json").unlink()
+    del stored["items/item-33.json"]
+    assert (
+        scan_cached(site, matcher(LAND), tmp_path / "cache", stored=stored, composed=composed) == {}
+    )
+    text = b"".join(read)
+    assert b"Report number 7:" in text and b"Report number 33:" in text
+    assert b"Report number 12:" not in text
+
+
+def test_a_run_that_is_not_its_items_text_is_read(tmp_path: Path, read: list[bytes]) -> None:
+    """A run said to be made of items whose text is not its bytes (here: named in another
+    order, or one of them without balanced quotes) is read, not proved by them."""
+    site, composed, stored = publish_items(tmp_path, titles(40))
+    folder, segments = composed["all.json"]
+    length, name, (first, names) = segments[2]  # type: ignore[misc]
+    segments[2] = (length, name, (first, tuple(reversed(names))))  # type: ignore[index]
+    assert (
+        scan_cached(site, matcher(LAND), tmp_path / "cache", stored=stored, composed=composed) == {}
+    )
+    assert b"Report number 5:" in b"".join(read) and b"Report number 12:" not in b"".join(read)
+    unbalanced = Path(folder, names[0])
+    assert not leakparts.made_of(
+        b'[\n    {"a": "x}', (True, (unbalanced.name,)), folder, {unbalanced.name}
+    )
+    unbalanced.write_bytes(b'{"a": "x}\n')
+    assert not leakparts.made_of(
+        leakparts.run_text(True, [unbalanced.read_bytes()]), (True, (unbalanced.name,)),
+        folder, {unbalanced.name},
+    )  # fmt: skip

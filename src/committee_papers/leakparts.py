@@ -16,18 +16,33 @@ is only ever recorded clean after such a reading: each segment then starts and e
 a string, every string of the file lies whole in one segment, and a withheld fragment never
 spans two strings. A file not proved (other bytes, a part missing, a segment not balanced)
 is read whole, as before.
+
+A part need not be read at all where it is made of files the same scan reads. A run of the
+bulk file's list is its items' own files (`api/reports/<id>.json`, ...) indented one level
+further and joined by commas (`run_text`): indenting adds spaces after line breaks, which
+JSON has only between tokens, so every string of the run is a string of one of its items,
+byte for byte. The outputs say which items a run is made of (`Run`); the guard makes the
+run's text again from the stored copies of those items and compares it with the file's
+bytes. It stands only where every item is a site file of the same scan (its stored copy,
+the same inode: `covered`) with balanced quotes: the scan reads or knows each of those
+files, and any leak in one is found there and stops the build. A first build of ten years
+of papers so reads 265 MB less: the bulk file's 8 s of the guard's 43.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: A kept part that is a run of a list's items (`run_text`): whether it opens the list, and
+#: the stored names of its items' files, in order.
+Run = tuple[bool, tuple[str, ...]]
 #: A segment of a composed file: its length, and the name of the stored part it is a copy
-#: of (None: text between parts, or a part not kept).
-Segment = tuple[int, "str | None"]
+#: of (None: text between parts, or a part not kept); with a third member, the run of items
+#: that part is made of.
+Segment = tuple[int, "str | None"] | tuple[int, str, Run]
 #: What a build says its composed files are: site name -> (the stored parts' folder, the
 #: file's segments in order).
 Composed = dict[str, tuple[str, Sequence[Segment]]]
@@ -49,6 +64,8 @@ class Proof:
     size: int = 0
     hexdigest: str = ""
     known: list[str] = field(default_factory=list)
+    #: The keys of the parts made of files the same scan reads (their items), not read.
+    by_items: list[str] = field(default_factory=list)
     to_read: list[tuple[int, int, str | None]] = field(default_factory=list)
 
 
@@ -68,17 +85,55 @@ def balanced(data: bytes) -> bool:
     return (text.count(b'"') - text.count(b'\\"')) % 2 == 0
 
 
+def run_text(first: bool, items: Sequence[bytes]) -> bytes:
+    """`items` (JSON texts indented by two, each ending in a line break) as a run of the
+    items of a list nested one level down, as `json.dumps(..., indent=2)` writes them: the
+    list's opening bracket before the first item of the list (`first`), a comma before any
+    other, and each item indented four more spaces, without its final line break."""
+    return b"".join(
+        (b"[\n    " if first and at == 0 else b",\n    ") + item[:-1].replace(b"\n", b"\n    ")
+        for at, item in enumerate(items)
+    )
+
+
+def made_of(data: bytes, run: Run, folder: str, covered: Set[str]) -> bool:
+    """Whether `data` is `run_text` of the run's items, each one a file of `covered` (the
+    stored copies of the site files the scan reads), with balanced quotes."""
+    first, names = run
+    items: list[bytes] = []
+    for stored in names:
+        if stored not in covered or "/" in stored:
+            return False
+        try:
+            item = Path(folder, stored).read_bytes()
+        except OSError:
+            return False
+        if not item.endswith(b"\n") or not balanced(item):
+            return False
+        items.append(item)
+    return bool(items) and run_text(first, items) == data
+
+
 def proved(
-    name: str, path: str, folder: str, segments: Sequence[Segment], clean: set[str]
+    name: str,
+    path: str,
+    folder: str,
+    segments: Sequence[Segment],
+    clean: set[str],
+    covered: Set[str] | None = None,
 ) -> Proof | None:
     """`path` (site name `name`) proved to be `segments` of stored parts in `folder`, with
-    what is left to read; None when it is not (it is then read whole)."""
+    what is left to read; None when it is not (it is then read whole). With `covered` (the
+    stored names of the files the same scan reads), a part made of such files (`made_of`)
+    is not read."""
     proof = Proof()
     digest = hashlib.sha256(b"\x03composed:" + name.encode())
     offset = 0
     try:
         with open(path, "rb") as file:
-            for length, stored in segments:
+            for segment in segments:
+                length, stored = segment[0], segment[1]
+                run = segment[2] if len(segment) > 2 else None  # type: ignore[misc]
                 data = file.read(length)
                 if len(data) != length:
                     return None
@@ -92,6 +147,8 @@ def proved(
                     digest.update(b"b%d:" % length + data)
                 if key is not None and key in clean:
                     proof.known.append(key)
+                elif key is not None and run and covered and made_of(data, run, folder, covered):
+                    proof.by_items.append(key)
                 elif balanced(data):
                     proof.to_read.append((offset, length, key))
                 else:

@@ -30,7 +30,7 @@ import os
 import re
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
@@ -302,7 +302,7 @@ class Reader:
         starts and ends outside a string). The fragments found, and the keys of the parts
         known or now proved clean."""
         found = matcher.find(fold_text(name))
-        keys = list(proof.known)
+        keys = [*proof.known, *proof.by_items]
         with open(path, "rb") as file:
             for offset, length, key in proof.to_read:
                 file.seek(offset)
@@ -734,13 +734,16 @@ def _scan_share(
     early: EarlyScan | None = None,
     noting: EarlyScan | None = None,
     composed: Composed | None = None,
+    covered: Set[str] | None = None,
 ) -> tuple[dict[str, set[str]], list[str], set[int]]:
     """`scan_cached`'s reading of the files `share` (of the site's `names`): the fragments
     found in each file that has any, the keys of the files found or known clean, and the
     digests of the strings of large JSON files met (`Reader.known`). A file `early` read
     (`scan_early`) that is still what it was then is taken as read; `noting` receives
     each file read or hashed here, with what it was before it was read. A large file
-    `composed` names is read by its parts when it is proved to be them (leakparts.py)."""
+    `composed` names is read by its parts when it is proved to be them (leakparts.py);
+    a part made of the files whose stored copies are `covered` (every share of the scan
+    reads or knows them) is not read."""
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
@@ -786,7 +789,7 @@ def _scan_share(
             reader.known = known
         proof = None
         if large and composed is not None and name in composed:
-            proof = leakparts.proved(name, path, *composed[name], clean)
+            proof = leakparts.proved(name, path, *composed[name], clean, covered)
         if proof is not None:
             hits, parts = reader.find_parts(matcher, name, path, proof)
             key = _large_key(proof.size, proof.hexdigest)
@@ -920,6 +923,14 @@ HTML_BYTE_NS = 17
 INDEX_BYTE_NS = 39
 OTHER_BYTE_NS = 30
 FILE_NS = 2_000
+#: Proving the open data's bulk file from the items its runs are made of, a byte.
+PROOF_BYTE_NS = 4
+
+
+def _proof_cost(size: int) -> int:
+    """What proving a composed file from its parts costs, in nanoseconds of CPU: its items
+    read again from their stored copies, put together and compared (`leakparts.made_of`)."""
+    return size * PROOF_BYTE_NS + FILE_NS
 
 
 def _read_cost(name: str, size: int) -> int:
@@ -933,17 +944,37 @@ def _read_cost(name: str, size: int) -> int:
     return size * per_byte + FILE_NS
 
 
-def _shares(names: list[str], site_dir: Path | None = None) -> list[list[str]]:
+def _shares(
+    names: list[str], site_dir: Path | None = None, composed: Set[str] = frozenset()
+) -> list[list[str]]:
     """The files to read, as one share per process: every other file to each of two, so
     each gets pages, open data and index files alike; or, given `site_dir` (a scan that
-    reads every file), shares of about the same cost (`_even_shares`)."""
+    reads every file), shares of about the same cost (`_even_shares`; `composed` files
+    are proved from their parts, most of them made of other files read, not read)."""
     two = len(names) >= PARALLEL_FILES and (os.cpu_count() or 1) >= 2 and forked.available()
     if not two:
         return [names]
-    return forked.dealt(names, 2) if site_dir is None else _even_shares(names, site_dir)
+    if site_dir is None:
+        return forked.dealt(names, 2)
+    return _even_shares(names, site_dir, composed)
 
 
-def _even_shares(names: list[str], site_dir: Path) -> list[list[str]]:
+def _covered(
+    names: list[str], stored: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
+) -> set[str]:
+    """The stored names of the site files `names` that are their store's copies (the same
+    inode): what a part of a composed file may be proved made of (leakparts.made_of)."""
+    covered: set[str] = set()
+    for name in names:
+        link = stored.get(name)
+        if link is not None and inodes.get(name) == link[1]:
+            covered.add(link[0])
+    return covered
+
+
+def _even_shares(
+    names: list[str], site_dir: Path, composed: Set[str] = frozenset()
+) -> list[list[str]]:
     """Two shares of `names` of about the same cost of reading (`_read_cost`), each in the
     order of `names`: the dearest files first, each to the share costing less so far.
     Dealt in turn, the open data's bulk file (265 MB at ten years of papers,
@@ -957,7 +988,7 @@ def _even_shares(names: list[str], site_dir: Path) -> list[list[str]]:
             size = os.stat(root + name).st_size
         except OSError:  # gone since listed: reading it will say so
             size = 0
-        costs.append(_read_cost(name, size))
+        costs.append(_proof_cost(size) if name in composed else _read_cost(name, size))
     owner = [0] * len(names)
     loads = [0, 0]
     for index in sorted(range(len(names)), key=costs.__getitem__, reverse=True):
@@ -1048,6 +1079,7 @@ def scan_cached(
     # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
     known = record.strings if record is not None and clean else set()
     read_early = early() if callable(early) else early
+    covered = _covered(names, stored, inodes) if composed else None
 
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
         return _scan_share(
@@ -1061,12 +1093,14 @@ def scan_cached(
             known,
             read_early,
             composed=composed,
+            covered=covered,
         )
 
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     strings: set[int] = set(read_early.learnt) if read_early is not None else set()
-    shares = _shares(names, site_dir if every_file_read else None)
+    proved_by_items = set(composed or ()) if covered else set()
+    shares = _shares(names, site_dir if every_file_read else None, proved_by_items)
     for hits, keys, learnt in _in_forks(scan_share, shares):
         found.update(hits)
         now_clean.extend(keys)

@@ -25,7 +25,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import decisions
-from ..leakparts import Segment
+from ..leakparts import Run, Segment, run_text
 from ..model import Body, Meeting, MeetingStatus, Papers, Report, Vote
 from ..model import Membership as MembershipData
 from ..model import Person as PersonData
@@ -595,8 +595,13 @@ def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> Segment:
         start = out.tell()
         with text.open("rb") as source:
             shutil.copyfileobj(source, out, 1 << 20)
-        return out.tell() - start, kept
-    return out.write(text), kept
+        length = out.tell() - start
+    else:
+        length = out.write(text)
+    if kept is None:
+        return length, None
+    # The guard proves the part from these items' own files (leakparts.made_of).
+    return length, kept, (count == 0, tuple(names))
 
 
 class _Segments:
@@ -606,21 +611,20 @@ class _Segments:
     def __init__(self) -> None:
         self.done: list[Segment] = []
 
-    def add(self, length: int, kept: str | None = None) -> None:
+    def add(self, length: int, kept: str | None = None, run: Run | None = None) -> None:
         if not length:
             return
         if kept is None and self.done and self.done[-1][1] is None:
             self.done[-1] = (self.done[-1][0] + length, None)
+        elif kept is not None and run is not None:
+            self.done.append((length, kept, run))
         else:
             self.done.append((length, kept))
 
 
 def _run_text(run: list[OutputFile], count: int) -> bytes:
     # As json.dumps nests a top-level text: indented, no final newline.
-    return b"".join(
-        (b",\n    " if at else b"[\n    ") + item.content()[:-1].replace(b"\n", b"\n    ")
-        for at, item in enumerate(run, start=count)
-    )
+    return run_text(count == 0, [item.content() for item in run])
 
 
 def _dumped(make: Any) -> Any:
