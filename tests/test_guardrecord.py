@@ -445,3 +445,27 @@ def test_a_scan_of_every_file_shares_them_by_their_bytes(
     assert abs(sum(map(cost, first)) - sum(map(cost, second))) <= page
     # Without the site (most files known unread: a re-build), dealt in turn, unstat'ed.
     assert leakscan._shares(names) == [names[0::2], names[1::2]]
+
+
+def test_an_early_reading_stopped_part_way_leaves_the_rest_to_the_last_step(
+    tmp_path: Path, scanned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build's fork reads early only until the guard's last step asks (`stop`):
+    what it read by then stands, leaks found included, and the last step reads the rest,
+    never a file twice."""
+    monkeypatch.setattr(leakscan, "STOP_EVERY", 2)
+    pages = {f"p{n:02}.html": PARK for n in range(10)}
+    pages["p01.html"] = pages["p08.html"] = LAND
+    folder = site(tmp_path, pages)
+    asked = iter([False, False, True])  # asked every 2 files: stops after the fourth
+    early = leakscan.scan_early(
+        folder, matcher(LAND), tmp_path / "cache", public=digests([PARK]), stop=lambda: next(asked)
+    )
+    read_early = sorted(scanned)
+    assert len(read_early) == 4 and read_early == sorted(early.files)
+    scanned.clear()
+    found = scan_cached(
+        folder, matcher(LAND), tmp_path / "cache", public=digests([PARK]), early=early
+    )
+    assert set(found) == {"p01.html", "p08.html"}
+    assert sorted(scanned + read_early) == sorted(pages)  # each file read once

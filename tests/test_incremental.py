@@ -627,9 +627,11 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A first build of an archive (`FIRST_BUILD_AHEAD_FROM` pages or more) has the fork make its
-    outputs while the pages are drawn, at a lower priority, as a re-build does, but not
-    read the site early (Pagefind then keeps both cores busy): the site is the one the
-    build process makes, and the next build reuses every output the fork kept."""
+    outputs while the pages are drawn, at a lower priority, as a re-build does, then read
+    the site for the guard while Pagefind indexes, only until the guard's last step asks
+    (Pagefind keeps both cores nearly busy; the fork reads in what they leave): the site
+    is the one the build process makes, and the next build reuses every output the fork
+    kept."""
     from committee_papers import buildfork, sitefinish
 
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
@@ -640,8 +642,10 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
 
     def read_early(self):  # type: ignore[no-untyped-def]
         early.append(real_read_early(self))
+        told.append(buildfork.UNTIL_ASKED if self.until_asked else True)
         return early[-1]
 
+    told: list[object] = []
     niced = tmp_path / "niced"
 
     def nice(increment: int) -> int:  # in the fork: noted in a file, the priority kept
@@ -659,8 +663,9 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
         ahead = file_digests(build_site(tmp_path / "ahead", data_dir=data))
     messages = [r.message for r in caplog.records]
     assert any("reused from the page cache (by a fork," in m for m in messages)
-    assert early == [False]  # the fork made the outputs and was not asked to read
-    assert not any("read by the fork while Pagefind" in m for m in messages)
+    assert early == [True]  # the fork made the outputs, then read until asked
+    assert told == [buildfork.UNTIL_ASKED]
+    assert any("read by the fork while Pagefind" in m for m in messages)
     assert niced.read_text() == str(buildfork.NICER)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):

@@ -121,6 +121,9 @@ def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
 #: open data's bulk file, which the build process reads meanwhile (`read_bulk_early`).
 BULK = api_url("all")
 LEFT_EARLY = (f"{INDEX_DIR}/", BULK)
+#: What tells the fork to read early until the build process asks for what it read (a
+#: first build's: `read_early`), rather than every file.
+UNTIL_ASKED = "until asked"
 
 
 def read_bulk_early(
@@ -177,11 +180,15 @@ class BuildFork:
         self._first_taken: tuple[bool, Any] | None = None
         self._cache: PageCache | None = None
         self._reading = False
-        #: Whether the fork may read the site early for the guard once its outputs are in:
-        #: a re-build's, as the cache was when `go` was told (a first build's guard reads
-        #: every file on both cores once Pagefind is done, and Pagefind keeps both busy
-        #: before; the cache's entries grow as the pages are drawn).
+        #: Whether the fork may read the site early for the guard once its outputs are in
+        #: (a build that makes its outputs in the fork) ...
         self.reads_early = False
+        #: ... and whether only until the build process asks for what it read: a first
+        #: build's, as the cache was when `go` was told (the cache's entries grow as the
+        #: pages are drawn). Pagefind keeps both cores nearly busy then, and the fork reads
+        #: at its lower priority (`NICER`) in what they leave; the guard's last step, on
+        #: both cores, reads the rest. A re-build's fork reads every file it is to read.
+        self.until_asked = False
         #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
         self._handed: str | None = None
         go_receive, self._go = forked.pipe()
@@ -204,7 +211,8 @@ class BuildFork:
         if self._go is None:
             return
         self._cache = cache
-        self.reads_early = rebuild(cache)
+        self.reads_early = cache is not None
+        self.until_asked = not rebuild(cache)
         # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
         # after the fork began: as `known`, the fork's cache need not make them again.
         # Handed in a file: the fork reads its pipe only once its secrets are worked out,
@@ -224,6 +232,7 @@ class BuildFork:
         if not self._reading:
             return None
         self._reading = False
+        self._close_go()  # told so, a fork reading `until_asked` answers with what it read
         done, answer = self._next()
         self.stop()
         return answer if done and isinstance(answer, EarlyScan) else None
@@ -249,8 +258,10 @@ class BuildFork:
 
     def read_early(self) -> bool:
         """Tell the fork to read the site for the guard once its outputs are in (its
-        answer is `early_read`'s); whether it was told: only in a re-build whose outputs
-        it makes, with the secrets it worked out. Told before the fork's outputs are taken,
+        answer is `early_read`'s); whether it was told: only in a build whose outputs it
+        makes, with the secrets it worked out (a first build's only `until_asked`: the
+        build process keeps its end of the pipe open until it asks). Told before the
+        fork's outputs are taken,
         so that the fork goes on from its outputs to the reading without waiting, while
         Pagefind writes the search index: a file written after the fork listed the site, or
         not what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
@@ -258,9 +269,10 @@ class BuildFork:
         if go is None or not self._first or self._cache is None or not self.reads_early:
             return False
         with contextlib.suppress(OSError):
-            go.send(True)
+            go.send(UNTIL_ASKED if self.until_asked else True)
             self._reading = True
-        self._close_go()
+        if not self.until_asked:
+            self._close_go()
         return self._reading
 
     def result(self) -> Linked:
@@ -355,13 +367,19 @@ def _ahead(
         # unpickle, while the guard's early reading waited for its go.
         yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
         try:
-            go.recv()  # told to read early (`read_early`), or the end of the pipe
+            told = go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):
             return
-    if isinstance(found, Secrets) and len(found) and guard_cache is not None:
-        # A site file that is a page cache's copy (the same inode) is known by its name.
+        if not isinstance(found, Secrets) or not len(found) or guard_cache is None:
+            return
+        # A site file that is a page cache's copy (the same inode) is known by its name:
+        # listed now, after the build process has linked the pages drawn into the cache.
         linked_from = {inode: name for name, inode in cache.stored_inodes().items()}
-        yield scan_early(staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from)
+        # Until the build process closes its end (`early_read`): poll sees the end.
+        asked = go.poll if told == UNTIL_ASKED else None
+        yield scan_early(
+            staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from, stop=asked
+        )
 
 
 def _hand(prints: dict[bytes, bytes]) -> str:

@@ -735,6 +735,7 @@ def _scan_share(
     noting: EarlyScan | None = None,
     composed: Composed | None = None,
     covered: Set[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[dict[str, set[str]], list[str], set[int]]:
     """`scan_cached`'s reading of the files `share` (of the site's `names`): the fragments
     found in each file that has any, the keys of the files found or known clean, and the
@@ -743,13 +744,16 @@ def _scan_share(
     each file read or hashed here, with what it was before it was read. A large file
     `composed` names is read by its parts when it is proved to be them (leakparts.py);
     a part made of the files whose stored copies are `covered` (every share of the scan
-    reads or knows them) is not read."""
+    reads or knows them) is not read. `stop`, asked every `STOP_EVERY` files, ends the
+    reading early (a reading `noting` what it read, which another scan ends)."""
     reader: Reader | None = None  # learnt from the site's first pages once one file is read
     found: dict[str, set[str]] = {}
     now_clean: list[str] = []
     root = _root(site_dir)
     sizes: set[str] | None = None  # of the clean large files: made when one is first met
-    for name in share:
+    for count, name in enumerate(share):
+        if stop is not None and count % STOP_EVERY == 0 and stop():
+            break
         path = root + name
         data: bytes | None = None
         key: str | None = None
@@ -868,6 +872,7 @@ def scan_early(
     linked_from: Mapping[int, str] | None = None,
     only: Iterable[str] | None = None,
     composed: Composed | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> EarlyScan:
     """`scan_cached`'s reading begun while the build still writes the files below the
     folders `leave` (the search index): every other file is read now (by the build's
@@ -879,7 +884,9 @@ def scan_early(
     stored name) adds to `stored` each site file that is one of them. With `only`, just
     those files (the ones there) are read, the site not listed: another process reads the
     rest early, leaving them (`leave` names folders, or files). `composed` as in
-    `_scan_share`."""
+    `_scan_share`. With `stop`, the reading ends once it says so, and what was read so
+    far is the answer (a first build's fork reads while Pagefind leaves a core idle, until
+    the guard's last step asks: buildfork.py)."""
     inodes: dict[str, int] = {}
     if only is None:
         # Not even listed: the search index's folders are moved in while this reads.
@@ -905,6 +912,7 @@ def scan_early(
         known,
         noting=early,
         composed=composed,
+        stop=stop,
     )
     return early
 
@@ -923,6 +931,9 @@ HTML_BYTE_NS = 17
 INDEX_BYTE_NS = 39
 OTHER_BYTE_NS = 30
 FILE_NS = 2_000
+#: How many files a reading that may be stopped (`_scan_share`'s `stop`) reads between
+#: two questions: some 40 ms of a first build's pages.
+STOP_EVERY = 64
 #: Proving the open data's bulk file from the items its runs are made of, a byte.
 PROOF_BYTE_NS = 4
 
@@ -945,18 +956,22 @@ def _read_cost(name: str, size: int) -> int:
 
 
 def _shares(
-    names: list[str], site_dir: Path | None = None, composed: Set[str] = frozenset()
+    names: list[str],
+    site_dir: Path | None = None,
+    composed: Set[str] = frozenset(),
+    read_before: Set[str] = frozenset(),
 ) -> list[list[str]]:
     """The files to read, as one share per process: every other file to each of two, so
     each gets pages, open data and index files alike; or, given `site_dir` (a scan that
     reads every file), shares of about the same cost (`_even_shares`; `composed` files
-    are proved from their parts, most of them made of other files read, not read)."""
+    are proved from their parts, most of them made of other files read, not read; files
+    `read_before`, early, are taken as read while they are what they were)."""
     two = len(names) >= PARALLEL_FILES and (os.cpu_count() or 1) >= 2 and forked.available()
     if not two:
         return [names]
     if site_dir is None:
         return forked.dealt(names, 2)
-    return _even_shares(names, site_dir, composed)
+    return _even_shares(names, site_dir, composed, read_before)
 
 
 def _covered(
@@ -973,7 +988,10 @@ def _covered(
 
 
 def _even_shares(
-    names: list[str], site_dir: Path, composed: Set[str] = frozenset()
+    names: list[str],
+    site_dir: Path,
+    composed: Set[str] = frozenset(),
+    read_before: Set[str] = frozenset(),
 ) -> list[list[str]]:
     """Two shares of `names` of about the same cost of reading (`_read_cost`), each in the
     order of `names`: the dearest files first, each to the share costing less so far.
@@ -988,7 +1006,12 @@ def _even_shares(
             size = os.stat(root + name).st_size
         except OSError:  # gone since listed: reading it will say so
             size = 0
-        costs.append(_proof_cost(size) if name in composed else _read_cost(name, size))
+        if name in read_before:
+            costs.append(FILE_NS)
+        elif name in composed:
+            costs.append(_proof_cost(size))
+        else:
+            costs.append(_read_cost(name, size))
     owner = [0] * len(names)
     loads = [0, 0]
     for index in sorted(range(len(names)), key=costs.__getitem__, reverse=True):
@@ -1100,7 +1123,8 @@ def scan_cached(
     now_clean: list[str] = []
     strings: set[int] = set(read_early.learnt) if read_early is not None else set()
     proved_by_items = set(composed or ()) if covered else set()
-    shares = _shares(names, site_dir if every_file_read else None, proved_by_items)
+    read_before = read_early.files.keys() if read_early is not None else frozenset()
+    shares = _shares(names, site_dir if every_file_read else None, proved_by_items, read_before)
     for hits, keys, learnt in _in_forks(scan_share, shares):
         found.update(hits)
         now_clean.extend(keys)

@@ -182,9 +182,11 @@ class SiteFinish:
     def _read_bulk_early(self) -> None:
         """While the fork reads the site early and Pagefind indexes, the open data's bulk
         file read here for the guard (`buildfork.read_bulk_early`): the fork's reading
-        ended a re-build, this process waiting for it once the search index was made."""
-        ahead = self.secrets_ahead
-        if self.early_reader is None or ahead is None or self.guard_cache is None:
+        ended a re-build, this process waiting for it once the search index was made. Not
+        in a first build: Pagefind keeps both cores nearly busy, and the fork reads only in
+        what they leave, at its lower priority (`BuildFork.until_asked`)."""
+        ahead, reader = self.secrets_ahead, self.early_reader
+        if reader is None or reader.until_asked or ahead is None or self.guard_cache is None:
             return
         self.bulk_early = read_bulk_early(
             self.staging, ahead.secrets(), self.guard_cache, self._composed()
@@ -203,10 +205,11 @@ class SiteFinish:
         """What the build's fork read for the guard while Pagefind indexed, if it did: the
         open data's 265 MB at ten years of papers, read while this process would otherwise
         wait for the search index, so the guard's last step reads only the index's files
-        and what changed since (`leakscan.scan_early`). Only in a re-build, with the
-        guard's record, and only while Pagefind was still indexing when the outputs were
-        written (in a full build Pagefind keeps both cores busy, and the guard then reads
-        every file on both; with the index made, reading early would only read twice)."""
+        and what changed since (`leakscan.scan_early`). Only with the guard's record, and
+        only while Pagefind was still indexing when the outputs were written (with the
+        index made, reading early would only read twice). In a first build Pagefind keeps
+        both cores nearly busy: the fork reads at its lower priority until asked here, and
+        the guard's last step reads on both cores what it did not."""
         reader, self.early_reader = self.early_reader, None
         early = reader.early_read() if reader is not None else None
         if early is not None:
