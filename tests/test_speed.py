@@ -12,7 +12,7 @@ import pytest
 from payloads import TEXT
 from pydantic import BaseModel
 
-from committee_papers import decisions, text
+from committee_papers import block_guard, decisions, text
 from committee_papers.model import Papers
 from committee_papers.policy import Audience, Policy
 
@@ -33,6 +33,14 @@ TRICKY = [
     "\"Start\" and 'start', then end' and end\" (paren 'x') [bracket \"y\"]",
     "| a | b |\n|---|---|\n| 'x' | *y* |",
     "4.3 An officer's numbered paragraph -- with 'quotes'.\n\n12\\. Escaped number.",
+    # Blocks of every kind the block processors take (block_guard.py), and near misses.
+    "# Heading\n\nText\n\n## Second ##\n\nA #hash in a paragraph, and C# too.",
+    "Setext heading\n==============\n\nAnother\n-------\n\nNot one\n- a list instead",
+    "Rule below\n\n---\n\n* * *\n\n___\n\nA - dash, an_under and 2 * 3 are no rule.",
+    "> A quote\n> on two lines\n\nNot a quote: a > b, and -> arrows.\n\n   > indented quote",
+    '[label]: https://example.org "Title"\n\nText with [label] and a [not]: reference.',
+    "| one column |\n| --- |\n| cell |\n\na | b\n--|--\n1 | 2\n\nA | pipe in a paragraph.",
+    "Paragraph\n    indented code?\n\n    code block\n\n1. one\n2. two\n\n- a\n- b",
 ]
 
 
@@ -71,6 +79,10 @@ def test_guarded_inline_patterns_give_the_same_html(
     ]
     assert len(steps) == 2
     assert all("_InlineProcessor__handleInline" in vars(step) for step in steps)
+    blocks = fast.parser.blockprocessors
+    assert {name for name in block_guard.NEEDS if hasattr(blocks[name].test, "needles")} == set(
+        block_guard.NEEDS
+    )
     for source in corpus:
         assert fast.reset().convert(source) == plain.reset().convert(source), source[:200]
     assert len(corpus) > 500

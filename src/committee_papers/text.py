@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .block_guard import guard_blocks
 from .inline_guard import guard
 from .schemes import is_allowed
 
@@ -242,11 +243,14 @@ def inline_html(text: str | None) -> Markup:
 
 @lru_cache(maxsize=32)
 def _converter(numbered: bool, shift: int, prefix: str, written: bool) -> markdown.Markdown:
-    # Inline patterns are skipped on text that cannot match them (inline_guard.py).
-    return guard(
-        markdown.Markdown(
-            extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix, written)],
-            output_format="html",
+    # Inline patterns are skipped on text that cannot match them (inline_guard.py), and
+    # block processors on blocks they cannot take (block_guard.py).
+    return guard_blocks(
+        guard(
+            markdown.Markdown(
+                extensions=[*_EXTENSIONS, _Safe(numbered, shift, prefix, written)],
+                output_format="html",
+            )
         )
     )
 
