@@ -676,3 +676,36 @@ def test_a_first_build_of_an_archive_makes_its_outputs_in_the_fork(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_GUARD_CACHE", "false")
     assert ahead == file_digests(build_site(tmp_path / "here", data_dir=data))
+
+
+def test_a_first_build_s_fork_stops_reading_when_the_guard_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fork of a first build reads early only until the guard's last step asks: the
+    build process closes its end of the pipe, the fork sees it between two files and
+    answers with what it read, and the last step reads the rest. Here the fork's reading
+    is slowed to 20 ms a file, so it is asked long before it could read the site."""
+    from committee_papers import buildfork, leakscan, sitefinish
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", str(tmp_path / "search"))
+    monkeypatch.setenv("PAPERS_GUARD_CACHE", str(tmp_path / "guard"))
+    data = copy_data(tmp_path / "data")
+    here, find = os.getpid(), leakscan.Reader.find
+
+    def slow_in_the_fork(self, matcher, name, data):  # type: ignore[no-untyped-def]
+        if os.getpid() != here:
+            time.sleep(0.02)
+        return find(self, matcher, name, data)
+
+    monkeypatch.setattr(buildfork, "FIRST_BUILD_AHEAD_FROM", 1)
+    monkeypatch.setattr(leakscan, "STOP_EVERY", 1)
+    monkeypatch.setattr(leakscan.Reader, "find", slow_in_the_fork)
+    monkeypatch.setattr(sitefinish.Background, "running", lambda self: True)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
+        site = build_site(tmp_path / "site", data_dir=data)
+    said = [r.message for r in caplog.records if "read by the fork while Pagefind" in r.message]
+    assert len(said) == 1, said
+    read = int(said[0].split()[1])
+    files = [p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.parts]
+    assert read < len(files) / 2, (read, len(files))
