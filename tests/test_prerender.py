@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import FIXTURE, ROOT, build_site, copy_data, edit, file_digests
 
-from committee_papers import mkdocs_plugin
+from committee_papers import mkdocs_plugin, prerender
 from committee_papers.load import load
 from committee_papers.pagecache import PageCache
 from committee_papers.pages import page_specs
@@ -248,6 +248,34 @@ def test_both_ends_draw_every_page_once_and_meet(tmp_path: Path) -> None:
     assert by_fork and str(os.getpid()) not in by_fork
     assert both.mine("not-in-the-order")
     assert all(both.mine(uri) for uri in mine) and not any(both.mine(uri) for uri in records)
+
+
+def test_the_pages_taken_grow_to_every_page_with_or_without_the_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`taken` (the build's progress) counts the pages either process has taken, and
+    reaches every page; where no fork could be made, the pages this process draws."""
+    order = [f"page-{n:03}" for n in range(200)]
+    work = _drawn_by(tmp_path)
+    both = BothEnds(order, work)
+    counts = []
+    for uri in order:
+        if both.mine(uri):
+            work(uri)
+        counts.append(both.taken())
+    both.finish()
+    assert counts == sorted(counts) and counts[-1] == len(order) and both.taken() == len(order)
+
+    def no_fork(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("no second process")
+
+    monkeypatch.setattr(prerender.forked, "Series", no_fork)
+    alone = BothEnds(order, work)
+    counts = []
+    for uri in order:
+        assert alone.mine(uri)
+        counts.append(alone.taken())
+    assert counts == list(range(1, len(order) + 1))
 
 
 def test_a_page_the_fork_fails_on_is_drawn_here(tmp_path: Path) -> None:

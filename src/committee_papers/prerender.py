@@ -343,6 +343,8 @@ class BothEnds:
         self.records: dict[str, Any] = {}
         #: Once the fork has ended: the pages it drew.
         self.done: frozenset[str] | None = None
+        #: How far along `order` this process has been asked (`mine`), for `taken`.
+        self._reached = 0
         context = multiprocessing.get_context("fork")
         self._lock = context.Lock()
         #: The first position this process has not taken yet ...
@@ -373,6 +375,7 @@ class BothEnds:
         position = self.position.get(uri)
         if position is None:
             return True
+        self._reached = max(self._reached, position + 1)
         if self.done is None:
             self._take(wait=False)  # as they come, not all unpickled at the end
             with self._lock:
@@ -385,11 +388,10 @@ class BothEnds:
         return uri not in self.done
 
     def taken(self) -> int:
-        """How many pages either process has taken so far (for the build's progress)."""
-        if self.done is not None:
-            return len(self.order)
-        first_free, top = self._next.value, self._top.value
-        return min(len(self.order), first_free + len(self.order) - top)
+        """How many pages either process has taken so far (for the build's progress): as
+        far as this process has been asked, and the fork's, taken or drawn."""
+        fork = len(self.order) - self._top.value if self.done is None else len(self.done)
+        return min(len(self.order), self._reached + fork)
 
     def finish(self) -> dict[str, Any]:
         """Wait for the fork to end (it takes no page after this is called); what `work`
