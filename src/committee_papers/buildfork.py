@@ -180,14 +180,12 @@ class BuildFork:
         self._first_taken: tuple[bool, Any] | None = None
         self._cache: PageCache | None = None
         self._reading = False
-        #: Whether the fork may read the site early for the guard once its outputs are in
-        #: (a build that makes its outputs in the fork) ...
-        self.reads_early = False
-        #: ... and whether only until the build process asks for what it read: a first
-        #: build's, as the cache was when `go` was told (the cache's entries grow as the
-        #: pages are drawn). Pagefind keeps both cores nearly busy then, and the fork reads
-        #: at its lower priority (`NICER`) in what they leave; the guard's last step, on
-        #: both cores, reads the rest. A re-build's fork reads every file it is to read.
+        #: Whether the fork, once its outputs are in, reads the site early for the guard
+        #: only until the build process asks for what it read: a first build's, as the
+        #: cache was when `go` was told (its entries grow as the pages are drawn). Pagefind
+        #: keeps both cores nearly busy then, and the fork reads at its lower priority
+        #: (`NICER`) in what they leave; the guard's last step, on both cores, reads the
+        #: rest. A re-build's fork reads every file it is to read.
         self.until_asked = False
         #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
         self._handed: str | None = None
@@ -211,7 +209,6 @@ class BuildFork:
         if self._go is None:
             return
         self._cache = cache
-        self.reads_early = cache is not None
         self.until_asked = not rebuild(cache)
         # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
         # after the fork began: as `known`, the fork's cache need not make them again.
@@ -266,7 +263,7 @@ class BuildFork:
         Pagefind writes the search index: a file written after the fork listed the site, or
         not what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
         go = self._go
-        if go is None or not self._first or self._cache is None or not self.reads_early:
+        if go is None or not self._first or not self.makes_outputs:
             return False
         with contextlib.suppress(OSError):
             go.send(UNTIL_ASKED if self.until_asked else True)
