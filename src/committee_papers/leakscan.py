@@ -757,9 +757,9 @@ def _scan_share(
         path = root + name
         data: bytes | None = None
         key: str | None = None
-        link = stored.get(name)
-        if link is not None and inodes.get(name) == link[1]:
-            key = _stored_key(name, link[0])
+        copy = _stored_copy(name, stored, inodes)
+        if copy is not None:
+            key = _stored_key(name, copy)
             if key in clean:
                 now_clean.append(key)
                 continue
@@ -974,17 +974,22 @@ def _shares(
     return _even_shares(names, site_dir, composed, read_before)
 
 
+def _stored_copy(
+    name: str, stored: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
+) -> str | None:
+    """The stored name of the site file `name` when it is its store's copy (the same inode
+    as listed), else None."""
+    link = stored.get(name)
+    return link[0] if link is not None and inodes.get(name) == link[1] else None
+
+
 def _covered(
     names: list[str], stored: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
 ) -> set[str]:
-    """The stored names of the site files `names` that are their store's copies (the same
-    inode): what a part of a composed file may be proved made of (leakparts.made_of)."""
-    covered: set[str] = set()
-    for name in names:
-        link = stored.get(name)
-        if link is not None and inodes.get(name) == link[1]:
-            covered.add(link[0])
-    return covered
+    """The stored names of the site files `names` that are their store's copies: what a
+    part of a composed file may be proved made of (leakparts.made_of)."""
+    copies = (_stored_copy(name, stored, inodes) for name in names)
+    return {copy for copy in copies if copy is not None}
 
 
 def _even_shares(
@@ -1102,7 +1107,9 @@ def scan_cached(
     # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
     known = record.strings if record is not None and clean else set()
     read_early = early() if callable(early) else early
-    covered = _covered(names, stored, inodes) if composed else None
+    # Only a scan that reads every file reads the composed file's parts (no part is known
+    # clean): elsewhere the parts to read are the few a change made.
+    covered = _covered(names, stored, inodes) if composed and every_file_read else None
 
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
         return _scan_share(
