@@ -862,8 +862,7 @@ class PageCache:
             record = written_record(src_uri, reads, engine, output)
             self.keep_written(src_uri, static, dest, *record)
             return
-        data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
-        self._store(src_uri, static, reads, _digest(engine.encode()), data)
+        self._store(src_uri, static, reads, _digest(engine.encode()), _page_bytes(output))
         self.stored += 1
 
     def keep_written(
@@ -1267,8 +1266,13 @@ def written_record(
 ) -> tuple[tuple[Any, ...], bytes, str, int]:
     """What `PageCache.keep_written` needs of a page about to be written with `output`:
     its reads, the digest of its engine HTML, its stored name and its size."""
-    data = output.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes pages
+    data = _page_bytes(output)
     return reads, _digest(engine.encode()), _blob_name(src_uri, data), len(data)
+
+
+def _page_bytes(output: str) -> bytes:
+    """A page's bytes, as MkDocs writes its HTML to the file."""
+    return output.encode("utf-8", "xmlcharrefreplace")
 
 
 def _blob_name(name: str, data: bytes) -> str:
