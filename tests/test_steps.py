@@ -3,6 +3,7 @@ peak memory of child processes (Pagefind)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -81,8 +82,6 @@ def test_a_build_ends_with_the_time_cpu_and_memory_of_each_step(
     packs) names load, specs, pages, outputs, search, guard and publish, in the order they
     ran, each with its wall and CPU seconds and the peak memory after it; the steps' wall
     seconds add up to the total."""
-    import logging
-
     from support import build_site
 
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"):
