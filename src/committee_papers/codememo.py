@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,20 @@ def load(folder: Path, prefix: str) -> Any:
     with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return pickle.loads(path_for(folder, prefix).read_bytes())
     return None
+
+
+def load_table(
+    folder: Path, prefix: str, version: int, name: str, valid: Callable[[Any], bool]
+) -> dict[Any, Any]:
+    """The table `name` of what this code kept under `prefix` in the format `version`,
+    when every value of it passes `valid` (a damaged file could hold anything); else
+    empty."""
+    saved = load(folder, prefix)
+    if isinstance(saved, dict) and saved.get("format") == version:
+        table = saved.get(name)
+        if isinstance(table, dict) and all(valid(value) for value in table.values()):
+            return table
+    return {}
 
 
 def save(folder: Path, prefix: str, payload: Any) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import guardrecord, publicmemo, secretsmemo
+from . import fragmentsmemo, guardrecord, publicmemo, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
 from .leakparts import Composed
 from .leakscan import Early, scan_cached, scan_files, site_files, theme_of
@@ -339,18 +339,42 @@ def _secrets(
         for paper, value in _withheld_candidates(full, public.shared, named)
         if value not in public.walked
     ]
+    each = guardrecord.value_digests(value for _, value in pairs)
     if public.taken:
-        each = guardrecord.value_digests(value for _, value in pairs)
         taken = public.taken
-        pairs = [pair for pair, digest in zip(pairs, each, strict=True) if digest not in taken]
-    candidates: dict[str, str] = {}
-    for paper, value in pairs:
-        for fragment in fragments(value):
-            candidates.setdefault(fragment, paper)
+        kept_pairs = [
+            (pair, digest) for pair, digest in zip(pairs, each, strict=True) if digest not in taken
+        ]
+        pairs, each = [pair for pair, _ in kept_pairs], [digest for _, digest in kept_pairs]
+    candidates = _candidates(pairs, each, memory)
     found = _searched(candidates, public, digested, memory)
     if found is not None and memory is not None and origins and public.units.keys() != kept.keys():
         publicmemo.save(memory, public.units)
     return found
+
+
+def _candidates(
+    pairs: list[tuple[str, str]], each: list[int], memory: Path | None
+) -> dict[str, str]:
+    """Every fragment of the withheld values `pairs` (paper, value; `each` their digests),
+    with the first paper holding it. Each value's fragments are taken from the last
+    build's where it had the same value (fragmentsmemo.py), else cut now; the memo is
+    written again when the values changed."""
+    kept = fragmentsmemo.load(memory) if memory is not None else {}
+    cuts: dict[int, fragmentsmemo.Cut] = {}
+    candidates: dict[str, str] = {}
+    for (paper, value), digest in zip(pairs, each, strict=True):
+        cut = cuts.get(digest)
+        if cut is None:
+            cut = kept.get(digest)
+            if cut is None:
+                cut = tuple(sorted(fragments(value)))
+            cuts[digest] = cut
+        for fragment in cut:
+            candidates.setdefault(fragment, paper)
+    if memory is not None and cuts.keys() != kept.keys():
+        fragmentsmemo.save(memory, cuts)
+    return candidates
 
 
 def _searched(

@@ -39,12 +39,7 @@ def path_for(folder: Path) -> Path:
 def load(folder: Path) -> dict[bytes, bytes]:
     """Each paper's digests (an array of 64-bit digests as bytes) by its load key; empty
     when there is no memo, it is damaged, or it was made by other code."""
-    saved = codememo.load(folder, _PREFIX)
-    if isinstance(saved, dict) and saved.get("format") == _FORMAT:
-        units = saved.get("units")
-        if isinstance(units, dict) and all(_digests(value) for value in units.values()):
-            return units
-    return {}
+    return codememo.load_table(folder, _PREFIX, _FORMAT, "units", _digests)
 
 
 def _digests(value: object) -> bool:
