@@ -9,6 +9,7 @@ fragments looked for by their head (the rest must be compared), fragments holdin
 
 from __future__ import annotations
 
+import pickle
 import random
 import sys
 
@@ -113,6 +114,29 @@ def test_long_fragments_are_longer_than_one_engine_literal() -> None:
 )
 def test_matcher_finds_every_whole_word_occurrence(engine: str, text: str, found: set) -> None:
     assert Matcher(FRAGMENTS).find(encode(text)) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (f"x {SENTENCE} y", {SENTENCE, "land is four", "four million"}),
+        (f"a {LONG} b", {LONG}),
+        (LONG + "x", set()),
+        (f"a {WITH_NUL} b {STARTS_WITH_NUL} c", {WITH_NUL, STARTS_WITH_NUL}),
+    ],
+)
+def test_a_matcher_sent_to_another_process_finds_the_same(
+    engine: str, text: str, found: set
+) -> None:
+    """As the build process takes the fork's secrets (pickled, the automaton compiled): a
+    fragment's bytes are made only when a match needs them, and match as before."""
+    sent = pickle.loads(pickle.dumps(Matcher(FRAGMENTS)))
+    assert not sent._made
+    assert sent.find(encode(text)) == found
+    # Only fragments whose head is in the text, and those looked for whole (headless).
+    hit = {i for i, f in enumerate(FRAGMENTS) if f.split("\x00")[0][:20] in text}
+    assert set(sent._made) <= hit | set(sent._headless)
+    assert len(sent._made) < len(FRAGMENTS)
 
 
 def test_a_near_miss_does_not_hide_a_real_match(engine: str) -> None:

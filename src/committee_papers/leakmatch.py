@@ -163,18 +163,33 @@ class Matcher:
         (the automaton of ten years of withheld text takes seconds to make, a millisecond
         to load); made afresh when it cannot be loaded."""
         self.fragments = fragments
-        self._whole = [encode(f) for f in fragments]
-        #: What the engine looks for: each fragment up to its first NUL and `_HEAD` bytes.
-        heads = [w.split(b"\x00", 1)[0][:_HEAD] for w in self._whole]
-        with_head = [i for i, head in enumerate(heads) if head]
+        #: Fragments that start with a NUL (or are empty) have no head for the engine:
+        #: looked for whole with `bytes.find`.
+        self._headless = [i for i, f in enumerate(fragments) if not f or f[0] == "\x00"]
+        #: Each fragment's bytes and head, made when a match needs them (`_parts`). Made
+        #: for every fragment at once, they cost the build process 0.4 s each time it took
+        #: ten years of secrets from its fork (secretsahead.py), to check the few matches
+        #: of the files its guard read last.
+        self._made: dict[int, tuple[bytes, bytes]] = {}
         self._engine: Engine | None = None
-        if with_head:
-            patterns = [heads[i] for i in with_head]
+        if len(self._headless) < len(fragments):
             loaded = _loaded_engine(compiled) if compiled else None
-            self._engine = loaded or _engine(patterns, with_head)
-        #: Fragments that start with a NUL have no head: looked for whole with `bytes.find`.
-        self._headless = [i for i, head in enumerate(heads) if not head]
-        self._heads = [head or whole for head, whole in zip(heads, self._whole, strict=True)]
+            self._engine = loaded or self._new_engine()
+
+    def _new_engine(self) -> Engine:
+        """The engine made for every fragment with a head."""
+        headless = set(self._headless)
+        with_head = [i for i in range(len(self.fragments)) if i not in headless]
+        return _engine([_head(encode(self.fragments[i])) for i in with_head], with_head)
+
+    def _parts(self, index: int) -> tuple[bytes, bytes]:
+        """A fragment's bytes, and what the engine looks for of it: its head, or the whole
+        where it has none."""
+        made = self._made.get(index)
+        if made is None:
+            whole = encode(self.fragments[index])
+            made = self._made[index] = (whole, _head(whole) or whole)
+        return made
 
     def __getstate__(self) -> dict[str, Any]:
         # The compiled automaton travels with it: loaded in a millisecond, where making it
@@ -195,15 +210,16 @@ class Matcher:
         data = encode(text) if isinstance(text, str) else text
         found: set[str] = set()
         ends = self._engine(data) if self._engine is not None else []
-        ends.extend(_ends_by_find(data, self._whole, self._headless))
-        whole, heads, fragments = self._whole, self._heads, self.fragments
+        ends.extend(_ends_by_find(data, {i: self._parts(i)[0] for i in self._headless}))
+        fragments = self.fragments
         for index, end in ends:
             fragment = fragments[index]
             if fragment in found:
                 continue
-            start = end - len(heads[index])
-            stop = start + len(whole[index])
-            if stop != end and data[start:stop] != whole[index]:
+            whole, head = self._parts(index)
+            start = end - len(head)
+            stop = start + len(whole)
+            if stop != end and data[start:stop] != whole:
                 continue
             if _word_around(data, start, stop):
                 found.add(fragment)
@@ -245,13 +261,19 @@ def _word_around(data: bytes, start: int, stop: int) -> bool:
     return True
 
 
-def _ends_by_find(data: bytes, whole: list[bytes], indexes: list[int]) -> list[tuple[int, int]]:
+def _head(whole: bytes) -> bytes:
+    """What the engine looks for of a fragment: up to its first NUL, at most `_HEAD`
+    bytes (empty: it has no head)."""
+    return whole.split(b"\x00", 1)[0][:_HEAD]
+
+
+def _ends_by_find(data: bytes, wholes: dict[int, bytes]) -> list[tuple[int, int]]:
     ends = []
-    for index in indexes:
-        at = data.find(whole[index])
+    for index, whole in wholes.items():
+        at = data.find(whole)
         while at >= 0:
-            ends.append((index, at + len(whole[index])))
-            at = data.find(whole[index], at + 1)
+            ends.append((index, at + len(whole)))
+            at = data.find(whole, at + 1)
     return ends
 
 
