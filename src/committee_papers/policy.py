@@ -9,9 +9,11 @@ exempt; members see everything, marked.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from . import tracing
 from .model import (
     AgendaItem,
     Appendix,
@@ -74,7 +76,17 @@ class Policy:
     def show_report(self, report: Report) -> bool:
         if self.members:
             return True
-        return not report.exempt and self.report_released(report)
+        if tracing.active() is not None:  # a page is drawn: its reads are recorded
+            return not report.exempt and self.report_released(report)
+        # Asked some 150,000 times a re-build at ten years of papers (the page specs, the
+        # register, the page cache's check, the outputs), each walking the report's route.
+        memo = _shown_reports(self)
+        found = memo.get(id(report))
+        if found is not None and found[0] is report:
+            return found[1]
+        shown = not report.exempt and self.report_released(report)
+        memo[id(report)] = (report, shown)
+        return shown
 
     def show_appendix(self, report: Report, appendix: Appendix) -> bool:
         if self.members:
@@ -135,3 +147,17 @@ class Policy:
             return not public.show_report(paper)
         assert report is not None
         return not public.show_appendix(report, paper)
+
+
+#: Whether each report is shown, by policy: `show_report` outside a page's drawing. Kept
+#: by the policy's identity while it lives (a policy and its papers never change once
+#: made), never in the policy itself, which may be pickled.
+_SHOWN: dict[int, dict[int, tuple[Report, bool]]] = {}
+
+
+def _shown_reports(policy: Policy) -> dict[int, tuple[Report, bool]]:
+    memo = _SHOWN.get(id(policy))
+    if memo is None:
+        memo = _SHOWN[id(policy)] = {}
+        weakref.finalize(policy, _SHOWN.pop, id(policy), None)
+    return memo
