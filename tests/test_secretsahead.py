@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from support import AS_OF, DATA
 
-from committee_papers import forked, guard, secretsahead
-from committee_papers.buildfork import BuildFork
+from committee_papers import decisions, forked, guard, secretsahead
+from committee_papers.buildfork import BuildFork, start_fork
 from committee_papers.load import load
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
@@ -138,3 +138,21 @@ def test_a_series_fork_goes_on_while_a_large_answer_waits_to_be_taken(tmp_path: 
     assert series.next() == (True, b"x" * (8 << 20))
     assert series.next() == (True, "second")
     assert series.next() == (False, None)
+
+
+def test_the_decisions_register_is_made_once_before_the_fork(papers, tmp_path) -> None:
+    """Both processes read the whole register: the fork takes the one made before it."""
+    full, shown = papers
+    policy = Policy(shown, Audience.public, dt.date.fromisoformat(AS_OF))
+    decisions._REGISTERS.clear()
+    ahead, fork = start_fork(tmp_path / "staging", policy, full, TEMPLATE_TEXT, None, None)
+    assert fork is not None
+    try:
+        (kept,) = decisions._REGISTERS.values()
+        assert kept.papers is shown and kept.policy is policy
+        assert kept.decisions == decisions.register(shown, policy)
+        assert kept.decisions  # the demo has decisions
+    finally:
+        fork.stop()
+        if ahead is not None:
+            ahead.stop()
