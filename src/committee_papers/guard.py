@@ -340,30 +340,28 @@ def _secrets(
         if value not in public.walked
     ]
     each = guardrecord.value_digests(value for _, value in pairs)
-    if public.taken:
-        taken = public.taken
-        kept_pairs = [
-            (pair, digest) for pair, digest in zip(pairs, each, strict=True) if digest not in taken
-        ]
-        pairs, each = [pair for pair, _ in kept_pairs], [digest for _, digest in kept_pairs]
-    candidates = _candidates(pairs, each, memory)
+    # A value kept by digest as public (publicmemo.py) is no secret either.
+    withheld = [
+        (pair, digest)
+        for pair, digest in zip(pairs, each, strict=True)
+        if digest not in public.taken
+    ]
+    candidates = _candidates(withheld, memory)
     found = _searched(candidates, public, digested, memory)
     if found is not None and memory is not None and origins and public.units.keys() != kept.keys():
         publicmemo.save(memory, public.units)
     return found
 
 
-def _candidates(
-    pairs: list[tuple[str, str]], each: list[int], memory: Path | None
-) -> dict[str, str]:
-    """Every fragment of the withheld values `pairs` (paper, value; `each` their digests),
-    with the first paper holding it. Each value's fragments are taken from the last
+def _candidates(withheld: list[tuple[tuple[str, str], int]], memory: Path | None) -> dict[str, str]:
+    """Every fragment of the `withheld` values ((paper, value), the value's digest), with
+    the first paper holding it. Each value's fragments are taken from the last
     build's where it had the same value (fragmentsmemo.py), else cut now; the memo is
     written again when the values changed."""
     kept = fragmentsmemo.load(memory) if memory is not None else {}
     cuts: dict[int, fragmentsmemo.Cut] = {}
     candidates: dict[str, str] = {}
-    for (paper, value), digest in zip(pairs, each, strict=True):
+    for (paper, value), digest in withheld:
         cut = cuts.get(digest)
         if cut is None:
             cut = kept.get(digest)
