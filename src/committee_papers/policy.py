@@ -76,11 +76,10 @@ class Policy:
     def show_report(self, report: Report) -> bool:
         if self.members:
             return True
-        if tracing.active() is not None:  # a page is drawn: its reads are recorded
-            return not report.exempt and self.report_released(report)
         # Asked some 150,000 times a re-build at ten years of papers (the page specs, the
-        # register, the page cache's check, the outputs), each walking the report's route.
-        memo = _shown_reports(self)
+        # register, the page cache's check, the outputs), each walking the report's route:
+        # kept, except while a page is drawn, whose reads are recorded.
+        memo = _shown_reports(self) if tracing.active() is None else {}
         found = memo.get(id(report))
         if found is not None and found[0] is report:
             return found[1]
