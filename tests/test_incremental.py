@@ -709,3 +709,41 @@ def test_a_first_build_s_fork_stops_reading_when_the_guard_asks(
     read = int(said[0].split()[1])
     files = [p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.parts]
     assert read < len(files) / 2, (read, len(files))
+
+
+def test_a_rebuild_takes_the_register_s_fingerprints_from_its_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-build's fork fingerprints the decisions register (its feeds and open data read
+    it) and hands the fingerprints to the build process, which checks its year and month
+    pages against the same register without fingerprinting a decision itself; the site
+    is a full build's."""
+    from committee_papers import buildfork, pagecache
+    from committee_papers.decisions import Decision
+
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
+    here = os.getpid()
+    made_here: list[str] = []
+    taken: list[int] = []
+    real_dataclass = pagecache.Fingerprints._dataclass
+    real_take = pagecache.Fingerprints.take_frozen_prints
+
+    def dataclass(self, value, depth):  # type: ignore[no-untyped-def]
+        if os.getpid() == here and type(value) is Decision and id(value) not in self._frozen:
+            made_here.append(value.id)
+        return real_dataclass(self, value, depth)
+
+    def take(self, values, prints):  # type: ignore[no-untyped-def]
+        values = list(values)
+        taken.append(len(values))
+        return real_take(self, values, prints)
+
+    monkeypatch.setattr(pagecache.Fingerprints, "_dataclass", dataclass)
+    monkeypatch.setattr(pagecache.Fingerprints, "take_frozen_prints", take)
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert len(taken) == 1 and taken[0] > 0
+    assert made_here == []
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))

@@ -39,6 +39,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +153,14 @@ def read_bulk_early(
 NICER = 10
 
 
+@dataclass(frozen=True)
+class RegisterPrints:
+    """A re-build's fork's fingerprints of the decisions register, with their ids."""
+
+    ids: list[str]
+    prints: list[bytes]
+
+
 def rebuild(cache: PageCache | None) -> bool:
     """Whether the page cache marks a re-build (`REBUILD_FROM` entries or more)."""
     return cache is not None and len(cache.entries) >= REBUILD_FROM
@@ -183,6 +192,9 @@ class BuildFork:
         self._staging, self._policy = staging, policy
         self._first = first is not None
         self._first_taken: tuple[bool, Any] | None = None
+        #: Whether a re-build's fork answers with the decisions register's fingerprints,
+        #: not yet taken (`take_register_prints`).
+        self._register_prints = False
         self._cache: PageCache | None = None
         self._reading = False
         #: Whether the fork, once its outputs are in, reads the site early for the guard
@@ -215,6 +227,7 @@ class BuildFork:
             return
         self._cache = cache
         self.until_asked = not rebuild(cache)
+        self._register_prints = rebuild(cache)
         # A first build's fingerprints of papers as loaded (`Fingerprints.prime`), made
         # after the fork began: as `known`, the fork's cache need not make them again.
         # Handed in a file: the fork reads its pipe only once its secrets are worked out,
@@ -277,12 +290,33 @@ class BuildFork:
             self._close_go()
         return self._reading
 
+    def take_register_prints(self) -> bool:
+        """Give the build process's page cache the fingerprints of the decisions register
+        that a re-build's fork made (waited for); whether it took them. The register is
+        the one made before the fork (`start_fork`): the same decisions, in the same order,
+        which the ids the fork sends with them confirm."""
+        if not self._register_prints:
+            return False
+        self._register_prints = False
+        assert self._cache is not None
+        if self._first:
+            self.first_answer()
+        done, answer = self._next()
+        if not done or not isinstance(answer, RegisterPrints):
+            return False
+        register = decisions.register_once(self._policy.papers, self._policy)
+        if [d.id for d in register] != answer.ids:
+            return False
+        self._cache.prints.take_frozen_prints(register, answer.prints)
+        return True
+
     def result(self) -> Linked:
         """Wait for the fork, take what the cache learnt in it; the output files linked
         from the cache's copies, by path. Made here when the fork did not answer. The fork
         then ends, unless told to `read_early`."""
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
+        self.take_register_prints()  # answered before the outputs: taken first, if not yet
         if self._first:
             self.first_answer()
         done, answer = self._next()
@@ -357,7 +391,13 @@ def _ahead(
         learnt = _taken(handed)
         cache = open_cache(key)
         cache.prints.known.update(learnt)
-        if not rebuild(cache):
+        if rebuild(cache):
+            # First the register's fingerprints, which the build process then takes
+            # (`BuildFork.take_register_prints`) before it checks its pages, rather than
+            # making them again; this process needs them for the feeds and open data.
+            register = decisions.register_once(policy.papers, policy)
+            yield RegisterPrints([d.id for d in register], cache.prints.frozen_prints(register))
+        else:
             # A first build's pages keep both cores busy while their HTML is drawn in a
             # second process, then leave one idle: the outputs take what the pages leave.
             os.nice(NICER)

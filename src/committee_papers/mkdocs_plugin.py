@@ -805,6 +805,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         cache = self.page_cache
         if cache is None:
             return
+        if self.build_fork is not None:
+            self.build_fork.take_register_prints()
         self.plan = cache.plan(self.specs.values())
         log.info(
             f"Page cache: {len(self.plan.hits)} of {len(self.specs)} generated pages unchanged, "

@@ -239,6 +239,21 @@ class Fingerprints:
             for value in dict.values(getattr(papers, name)):
                 self.of(value)
 
+    def frozen_prints(self, values: Iterable[Any]) -> list[bytes]:
+        """The fingerprint of each frozen dataclass of `values` as a field of another value
+        gives it, in order, for a process holding the same values (`take_frozen_prints`)."""
+        return [self._dataclass(value, 0) for value in values]
+
+    def take_frozen_prints(self, values: Iterable[Any], prints: Iterable[bytes]) -> None:
+        """Take `frozen_prints` another process made of the same frozen dataclasses: a
+        re-build's fork fingerprints the decisions register for its feeds and open data,
+        and the build process checks its year and month pages against the same register
+        (25,000 decisions, 0.7 s of CPU at ten years of papers)."""
+        for value, digest in zip(values, prints, strict=True):
+            if not type(value).__dataclass_params__.frozen:
+                raise TypeError(f"not a frozen dataclass: {type(value).__qualname__}")
+            self._frozen[id(value)] = (value, digest)
+
     def model(self, obj: BaseModel) -> bytes:
         """Every field of a paper, those left out of its JSON (a report's text, a meeting's
         minutes) included; a reference back to a paper being fingerprinted counts as its
