@@ -56,8 +56,8 @@ class LineMap:
     Pickled with its lines packed as bytes of their own, unpickled only when they are read
     (`_PackedLineMap`): the load cache keeps every file's map with its papers, and a build
     reads a map only to point at a problem. Ten years of papers have some 10,000 maps of
-    tens of lines each; unpickling them was a fifth of unpickling the load cache (0.3 s of
-    every re-build)."""
+    tens of lines each: unpickling the meeting folders' units took 1.34 s with them and
+    1.13 s without, and the build's memory after loading 100 MB less."""
 
     path: str
     lines: dict[Loc, int] = field(default_factory=dict)
