@@ -144,14 +144,15 @@ def test_the_decisions_register_is_made_once_before_the_fork(papers, tmp_path) -
     """Both processes read the whole register: the fork takes the one made before it."""
     full, shown = papers
     policy = Policy(shown, Audience.public, dt.date.fromisoformat(AS_OF))
-    decisions._REGISTERS.clear()
+    decisions._register_memo.forget()
     ahead, fork = start_fork(tmp_path / "staging", policy, full, TEMPLATE_TEXT, None, None)
     assert fork is not None
     try:
-        (kept,) = decisions._REGISTERS.values()
-        assert kept.papers is shown and kept.policy is policy
-        assert kept.decisions == decisions.register(shown, policy)
-        assert kept.decisions  # the demo has decisions
+        kept = decisions._register_memo.kept()
+        assert kept is not None
+        assert kept[0] is shown and kept[1] is policy
+        assert kept[2].decisions == decisions.register(shown, policy)
+        assert kept[2].decisions  # the demo has decisions
     finally:
         fork.stop()
         if ahead is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from . import tracing
 from .model import Body, Declaration, Meeting, MeetingStatus, Papers, Person, Role
+from .perpapers import OncePerPapers
 from .policy import Policy
 
 
@@ -119,23 +120,17 @@ def declarations_of(
 
 @dataclass
 class _Index:
-    papers: Papers
-    policy: Policy
     #: person id -> body id -> their record there, meetings in date order.
     attendance: dict[str, dict[str, BodyAttendance]]
     #: person id -> their declarations, in date order.
     declarations: dict[str, list[tuple[Meeting, Declaration]]]
 
 
-_INDEX: list[_Index] = []
-
-
-def _index(papers: Papers, policy: Policy) -> _Index:
+def _index_made(papers: Papers, policy: Policy) -> _Index:
     """Every person's attendance and declarations in one pass over the meetings, once per
-    build (asking person by person walked every meeting for each of them: minutes of CPU at
-    ten years of papers). Only used where no page is being recorded (see attendance_of)."""
-    if _INDEX and _INDEX[0].papers is papers and _INDEX[0].policy is policy:
-        return _INDEX[0]
+    build (`_index`; asking person by person walked every meeting for each of them: minutes
+    of CPU at ten years of papers). Only used where no page is being recorded (see
+    attendance_of)."""
     attended: dict[str, dict[str, BodyAttendance]] = {}
     declared: dict[str, list[tuple[Meeting, Declaration]]] = {}
     for meeting in counted_meetings(papers, policy):
@@ -163,5 +158,7 @@ def _index(papers: Papers, policy: Policy) -> _Index:
         for person_id in {s.person for s in minutes.substitutes} - expected:
             by_body = attended.setdefault(person_id, {})
             by_body.setdefault(body.id, BodyAttendance(body)).substitute.append(meeting)
-    _INDEX[:] = [_Index(papers, policy, attended, declared)]
-    return _INDEX[0]
+    return _Index(attended, declared)
+
+
+_index = OncePerPapers(_index_made)

@@ -33,6 +33,7 @@ from .model import (
     Report,
     Resolution,
 )
+from .perpapers import OncePerPapers
 from .policy import Policy
 from .tracing import query
 from .workdays import add_working_days
@@ -222,26 +223,19 @@ def records_by_item(papers: Papers) -> dict[tuple[str, str], DecisionRecord]:
 
 @dataclass
 class _Register:
-    papers: Papers
-    policy: Policy
     decisions: list[Decision]
     by_year: dict[int, list[Decision]]
 
 
-_REGISTERS: dict[tuple[int, int], _Register] = {}
+def _made_register(papers: Papers, policy: Policy) -> _Register:
+    decisions = register(papers, policy)
+    by_year: dict[int, list[Decision]] = {}
+    for decision in decisions:
+        by_year.setdefault(decision.year, []).append(decision)
+    return _Register(decisions, by_year)
 
 
-def _register_memo(papers: Papers, policy: Policy) -> _Register:
-    key = (id(papers), id(policy))
-    cached = _REGISTERS.get(key)
-    if cached is None or cached.papers is not papers or cached.policy is not policy:
-        _REGISTERS.clear()
-        decisions = register(papers, policy)
-        by_year: dict[int, list[Decision]] = {}
-        for decision in decisions:
-            by_year.setdefault(decision.year, []).append(decision)
-        cached = _REGISTERS[key] = _Register(papers, policy, decisions, by_year)
-    return cached
+_register_memo = OncePerPapers(_made_register)
 
 
 def register_once(papers: Papers, policy: Policy) -> list[Decision]:
@@ -415,15 +409,7 @@ def votes_of(papers: Papers, policy: Policy, person_id: str) -> list[tuple[Any, 
     return list(_votes_by_person(papers, policy).get(person_id, ()))
 
 
-#: The last (papers, policy, votes by person): every person page of a build reads it, and
-#: reading every minute once per person grew with people times meetings (a second at 100
-#: meetings, half a minute at ten years). Kept by identity, so new papers make a new index.
-_VOTES: list[tuple[Papers, Policy, dict[str, list[tuple[Any, ...]]]]] = []
-
-
-def _votes_by_person(papers: Papers, policy: Policy) -> dict[str, list[tuple[Any, ...]]]:
-    if _VOTES and _VOTES[0][0] is papers and _VOTES[0][1] is policy:
-        return _VOTES[0][2]
+def _votes_made(papers: Papers, policy: Policy) -> dict[str, list[tuple[Any, ...]]]:
     found: dict[str, list[tuple[Any, ...]]] = {}
     for meeting in papers.meetings_in_date_order():
         if meeting.minutes is None:
@@ -438,8 +424,13 @@ def _votes_by_person(papers: Papers, policy: Policy) -> dict[str, list[tuple[Any
                     found.setdefault(person, []).append(
                         (meeting, entry, number, resolution, choice)
                     )
-    _VOTES[:] = [(papers, policy, found)]
     return found
+
+
+#: Every person page of a build reads the votes by person: reading every minute once per
+#: person grew with people times meetings (a second at 100 meetings, half a minute at ten
+#: years).
+_votes_by_person = OncePerPapers(_votes_made)
 
 
 # --- issue histories ----------------------------------------------------------------------
