@@ -1,0 +1,69 @@
+"""MkDocs' files as the plugin hands them on (mkdocs_plugin._PageFiles): every
+documentation page listed once, and again only after a file is added or removed."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from committee_papers.mkdocs_plugin import _PageFiles
+
+
+def _file(path: str, inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+    return File(path, "docs", "site", use_directory_urls=True, inclusion=inclusion)
+
+
+def _files() -> list[File]:
+    return [
+        _file("index.md"),
+        _file("help.md", InclusionLevel.NOT_IN_NAV),
+        _file("draft.md", InclusionLevel.EXCLUDED),
+        _file("assets/logo.png"),
+        _file("meetings/2026-10-13-planning.md", InclusionLevel.NOT_IN_NAV),
+    ]
+
+
+def test_every_page_as_mkdocs_lists_them_listed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = _PageFiles(Files(_files()))
+    expected = [f.src_uri for f in Files(_files()).documentation_pages()]
+    asked: list[str] = []
+    real = File.is_documentation_page
+
+    def noted(self: File) -> bool:
+        asked.append(self.src_uri)
+        return real(self)
+
+    monkeypatch.setattr(File, "is_documentation_page", noted)
+    assert [f.src_uri for f in files.documentation_pages()] == expected
+    assert "draft.md" not in expected and "assets/logo.png" not in expected
+    listed = len(asked)
+    again = files.documentation_pages()
+    assert [f.src_uri for f in again] == expected
+    assert len(asked) == listed  # not listed again
+    again.clear()  # a caller's copy: the next caller still gets every page
+    assert [f.src_uri for f in files.documentation_pages()] == expected
+
+
+def test_listed_again_once_a_file_is_added_or_removed() -> None:
+    files = _PageFiles(Files(_files()))
+    files.documentation_pages()
+    added = _file("people/ruth-okafor.md", InclusionLevel.NOT_IN_NAV)
+    files.append(added)
+    assert added in files.documentation_pages()
+    files.remove(added)
+    assert added not in files.documentation_pages()
+    index = files.get_file_from_path("index.md")
+    assert index is not None
+    files.remove(index)
+    assert [f.src_uri for f in files.documentation_pages()] == [
+        "help.md",
+        "meetings/2026-10-13-planning.md",
+    ]
+
+
+def test_the_pages_to_build_are_still_asked_for_each_time() -> None:
+    files = _PageFiles(Files(_files()))
+    files.skip = {"meetings/2026-10-13-planning.md"}
+    built = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    assert [f.src_uri for f in built] == ["index.md", "help.md"]
+    assert len(files.documentation_pages()) == 3  # every page, the skipped one too
