@@ -92,7 +92,7 @@ def start_fork(
     # the feeds and open data there): made once before the fork, it is the fork's too
     # (0.5 s of CPU each at ten years of papers), where the fork has time to spare before
     # the page cache is opened.
-    decisions.register_once(policy.papers, policy)
+    _register(policy)
     fork = BuildFork(
         staging,
         policy,
@@ -151,6 +151,12 @@ def read_bulk_early(
 #: outputs (`os.nice`): at the default share it slowed the pages step by 14 s at ten
 #: years of papers, and the build by as much as it gained.
 NICER = 10
+
+
+def _register(policy: Policy) -> list[decisions.Decision]:
+    """The decisions register of `policy`'s papers, made once a build (made before the
+    fork, it is the fork's too: the same decisions, in the same order)."""
+    return decisions.register_once(policy.papers, policy)
 
 
 @dataclass(frozen=True)
@@ -299,12 +305,10 @@ class BuildFork:
             return False
         self._register_prints = False
         assert self._cache is not None
-        if self._first:
-            self.first_answer()
-        done, answer = self._next()
+        done, answer = self._after_first()
         if not done or not isinstance(answer, RegisterPrints):
             return False
-        register = decisions.register_once(self._policy.papers, self._policy)
+        register = _register(self._policy)
         if [d.id for d in register] != answer.ids:
             return False
         self._cache.prints.take_frozen_prints(register, answer.prints)
@@ -317,9 +321,7 @@ class BuildFork:
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         self.take_register_prints()  # answered before the outputs: taken first, if not yet
-        if self._first:
-            self.first_answer()
-        done, answer = self._next()
+        done, answer = self._after_first()
         if not self._reading:
             self.stop()
         if not done or answer is None:
@@ -338,6 +340,12 @@ class BuildFork:
             with contextlib.suppress(OSError):
                 os.remove(self._handed)
             self._handed = None
+
+    def _after_first(self) -> tuple[bool, Any]:
+        """The fork's next answer, the first (`first_answer`) taken and kept before it."""
+        if self._first:
+            self.first_answer()
+        return self._next()
 
     def _next(self) -> tuple[bool, Any]:
         if self._fork is None:
@@ -395,7 +403,7 @@ def _ahead(
             # First the register's fingerprints, which the build process then takes
             # (`BuildFork.take_register_prints`) before it checks its pages, rather than
             # making them again; this process needs them for the feeds and open data.
-            register = decisions.register_once(policy.papers, policy)
+            register = _register(policy)
             yield RegisterPrints([d.id for d in register], cache.prints.frozen_prints(register))
         else:
             # A first build's pages keep both cores busy while their HTML is drawn in a
