@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -344,10 +345,11 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     # Every output linked from the cache's copies (not a data folder's image), by the fork
     # or here, is known to the guard without reading it (the fork hands back strings).
     assert len(known) == 1 and known[0][0] > 0 and known[0][1] == known[0][0]
-    # The fork read the site but the search index for the guard while Pagefind made it
-    # (a fork lost before has the guard read every file once the site is whole).
-    early = any("read by the fork while Pagefind" in r.message for r in caplog.records)
-    assert early == (fork == "answers")
+    # The guard read the site but the search index while Pagefind made it, whoever made
+    # the outputs (the fork's secrets came before them); the fork read nothing early.
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("but the search index's checked while Pagefind indexed" in m for m in messages)
+    assert not any("read by the fork while Pagefind" in m for m in messages)
     if fork == "answers":
         # The fork made the new meeting's files and handed them over; the build made none.
         assert here == [] and len(taken) == 1 and secrets_here == []
@@ -386,14 +388,13 @@ def test_no_early_reading_once_the_search_index_is_made(
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
 
 
-@pytest.mark.parametrize("first", ["read", "written"])
-def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, first: str
+def test_a_file_written_while_the_outputs_are_taken_is_read_by_the_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The fork is told to read the site for the guard while the build process still
-    writes to it (Pagefind's index, beside), so it may read before or after a file is
-    written: a leak in such a file stops the build either way (read by the guard's last
-    step, or by the fork), and the live site is left as it was."""
+    """A re-build's guard lists and reads the site but its search index as soon as the
+    fork's outputs are in, while Pagefind indexes: a file written while the outputs are
+    taken is among what it reads, its leak stops the build, and the live site is left as
+    it was."""
     from mkdocs.exceptions import Abort
 
     from committee_papers import buildfork
@@ -401,27 +402,13 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
     data = _built_then_new_meeting(tmp_path, monkeypatch, part_2=True)
     live = tmp_path / "live"
     before = file_digests(live)
-    read, written = tmp_path / "read", tmp_path / "written"
-    real_scan_early = buildfork.scan_early
-
-    def scan_early(*args, **kwargs):  # type: ignore[no-untyped-def]  # in the fork
-        if first == "written":
-            _wait_for(written)
-        found = real_scan_early(*args, **kwargs)
-        read.touch()
-        return found
-
     real_result = buildfork.BuildFork.result
 
-    def result(self):  # type: ignore[no-untyped-def]  # the build process, once told
-        if first == "read":
-            _wait_for(read)
+    def result(self):  # type: ignore[no-untyped-def]  # the build process
         (self._staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
-        written.touch()
         return real_result(self)
 
-    _fork_reads_early(monkeypatch)
-    monkeypatch.setattr(buildfork, "scan_early", scan_early)
+    _guard_reads_ahead(monkeypatch)
     monkeypatch.setattr(buildfork.BuildFork, "result", result)
     with (
         caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
@@ -430,56 +417,76 @@ def test_a_file_written_after_the_fork_was_told_to_read_early_is_still_read(
         build_site(live, data_dir=data)
     messages = [r.getMessage() for r in caplog.records]
     assert any("feed-extra.xml: contains text of report 'depot-sale-terms'" in m for m in messages)
-    assert any("read by the fork while Pagefind" in m for m in messages)
+    assert any("but the search index's checked while Pagefind indexed" in m for m in messages)
     assert file_digests(live) == before
 
 
-def test_the_bulk_open_data_is_read_by_the_build_process_while_the_fork_reads_the_rest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("plant", ["none", "open data", "search index"])
+def test_a_rebuild_s_guard_reads_all_but_the_search_index_while_pagefind_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, plant: str
 ) -> None:
-    """The fork's early reading leaves `api/all.json` (265 MB at ten years of papers) to
-    the build process, which reads it meanwhile; a leak in it stops the build, and without
-    one the site is a full build's."""
+    """A re-build's guard lists and reads every file but the search index's before
+    Pagefind's index is made (Pagefind is held here until it has), and its last step lists
+    and reads the search index's folder alone: a leak in the open data's bulk file (read
+    ahead) or in a file of the index (read last) stops the build; without one the site is
+    a full build's."""
     from mkdocs.exceptions import Abort
 
-    from committee_papers import buildfork, sitefinish
+    from committee_papers import buildfork, leakscan, searchindex, sitefinish
 
     data = _built_then_new_meeting(tmp_path, monkeypatch, part_2=True)
-    _fork_reads_early(monkeypatch)
-    fork_read = tmp_path / "fork-read"
-    real_scan_early = buildfork.scan_early
+    _guard_reads_ahead(monkeypatch)
+    read_ahead = threading.Event()
+    real_ahead, real_pagefind = sitefinish.scan_ahead, searchindex._run_pagefind
+    ahead_names: list[list[str]] = []
 
-    def scan_early(*args, **kwargs):  # type: ignore[no-untyped-def]  # in the fork
-        found = real_scan_early(*args, **kwargs)
-        fork_read.write_text("\n".join(found.files))
-        return found
-
-    bulk_read: list[list[str]] = []
-    real_bulk = buildfork.read_bulk_early
-
-    def read_bulk_early(staging, found, guard_cache, composed=None):  # type: ignore[no-untyped-def]
-        if plant:  # after the parts it was written from: the file is read whole
+    def scan_ahead(staging, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if plant == "open data":  # after the parts it was written from: read whole
             with (staging / buildfork.BULK).open("a") as bulk:
                 bulk.write(f'\n"{SECRET_TERMS}"')
-        early = real_bulk(staging, found, guard_cache, composed)
-        bulk_read.append(sorted(early.files) if early is not None else [])
-        return early
+        found = real_ahead(staging, *args, **kwargs)
+        ahead_names.append(found.part.names)
+        read_ahead.set()
+        return found
 
-    monkeypatch.setattr(buildfork, "scan_early", scan_early)
-    monkeypatch.setattr(sitefinish, "read_bulk_early", read_bulk_early)
-    plant = True
-    with (
-        caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
-        pytest.raises(Abort),
-    ):
-        build_site(tmp_path / "live", data_dir=data)
-    messages = [r.getMessage() for r in caplog.records]
-    assert any("api/all.json: contains text of report 'depot-sale-terms'" in m for m in messages)
-    plant = False
-    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
-    assert bulk_read == [["api/all.json"], ["api/all.json"]]
-    fork_names = fork_read.read_text().splitlines()
-    assert "api/all.json" not in fork_names and any(n.startswith("api/") for n in fork_names)
+    def run_pagefind(tree, out):  # type: ignore[no-untyped-def]  # in the search thread
+        assert read_ahead.wait(120), "the guard did not read ahead"
+        made = real_pagefind(tree, out)
+        if plant == "search index":
+            (out / "pagefind-extra.json").write_text(f'{{"text": "{SECRET_TERMS}"}}')
+        return made
+
+    last: list[list[str]] = []
+    real_under = leakscan._files_under
+
+    def files_under(*args, **kwargs):  # type: ignore[no-untyped-def]
+        last.append(real_under(*args, **kwargs))
+        return last[-1]
+
+    monkeypatch.setattr(sitefinish, "scan_ahead", scan_ahead)
+    monkeypatch.setattr(searchindex, "_run_pagefind", run_pagefind)
+    monkeypatch.setattr(leakscan, "_files_under", files_under)
+    live = tmp_path / "live"
+    before = file_digests(live)
+    if plant != "none":
+        with (
+            caplog.at_level(logging.INFO, logger="mkdocs.plugins.committee_papers"),
+            pytest.raises(Abort),
+        ):
+            build_site(live, data_dir=data)
+        messages = [r.getMessage() for r in caplog.records]
+        leaked = "api/all.json" if plant == "open data" else "pagefind/"
+        assert any(
+            leaked in m and "contains text of report 'depot-sale-terms'" in m for m in messages
+        ), messages
+        assert file_digests(live) == before
+        return
+    incremental = file_digests(build_site(live, data_dir=data))
+    (names,) = ahead_names
+    assert "api/all.json" in names and not any(n.startswith("pagefind/") for n in names)
+    (index,) = last
+    assert index and all(name.startswith("pagefind/") for name in index)
+    assert sorted(names + index) == sorted(incremental)  # every file of the site, once
     monkeypatch.undo()
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
@@ -512,7 +519,7 @@ def test_the_bulk_open_data_is_proved_by_its_parts_and_only_new_parts_are_read(
     assert first is not None and not first.known and len(first.by_items) > 3
     assert [key for _, _, key in first.to_read if key is not None] == []
     parts = first.by_items
-    _fork_reads_early(monkeypatch)
+    _guard_reads_ahead(monkeypatch)
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
     proof = proofs.pop()
     assert proof is not None and not proofs
@@ -615,8 +622,9 @@ def _add_meeting(data: Path, part_2: bool = False) -> None:
         (folder / "depot-sale-terms.md").write_text(PART_2_REPORT)
 
 
-def _fork_reads_early(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every build a re-build whose fork reads the site early, Pagefind still indexing."""
+def _guard_reads_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build a re-build whose fork makes the outputs, Pagefind still indexing when
+    they are in: the guard reads the site but the search index ahead (`_scan_ahead`)."""
     from committee_papers import buildfork, sitefinish
 
     monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)

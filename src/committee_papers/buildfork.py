@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import decisions, forked, scratch
 from .guard import Secrets
-from .leakparts import Composed
 from .leakscan import EarlyScan, Stored, scan_early
 from .outputs import (
     AHEAD,
@@ -123,28 +122,14 @@ def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
     return rebuild(cache) or pages >= FIRST_BUILD_AHEAD_FROM
 
 
-#: What the fork's early reading leaves: the search index (moved in while it reads) and the
-#: open data's bulk file, which the build process reads meanwhile (`read_bulk_early`).
+#: What a first build's fork's early reading leaves: the search index (moved in while it
+#: reads) and the open data's bulk file (265 MB at ten years of papers), which the guard's
+#: last step reads on both cores, proved by its parts (leakparts.py).
 BULK = api_url("all")
 LEFT_EARLY = (f"{INDEX_DIR}/", BULK)
 #: What tells the fork to read early until the build process asks for what it read (a
 #: first build's: `read_early`), rather than every file.
 UNTIL_ASKED = "until asked"
-
-
-def read_bulk_early(
-    staging: Path, found: Secrets, guard_cache: Path, composed: Composed | None = None
-) -> EarlyScan | None:
-    """The open data's bulk file read for the guard by the build process, while the fork
-    reads the rest of the site early (`LEFT_EARLY`): at ten years of papers it is 265 MB,
-    1.4 s of the fork's reading, which ended the re-build while the build process waited
-    for it once the search index was made. By its parts when the build wrote it from
-    stored ones (`composed`, leakparts.py). None without secrets (nothing to look for)."""
-    if not len(found):
-        return None
-    return scan_early(
-        staging, found, guard_cache, None, found.public, only=[BULK], composed=composed
-    )
 
 
 #: How much less the fork's share of the processor is while it makes a first build's

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from . import fragmentsmemo, guardrecord, publicmemo, secretsmemo
 from .leakmatch import APART, APART_B, Matcher, Matchers, fold, fold_text
 from .leakparts import Composed
-from .leakscan import Early, scan_cached, scan_files, site_files, theme_of
+from .leakscan import Early, ScanAhead, scan_cached, scan_files, site_files, theme_of
 from .model import AgendaItem, Appendix, Body, Meeting, MinuteItem, Papers, Person, Report
 
 #: Fragments shorter than this (after normalising) are too common to prove a leak.
@@ -550,6 +550,7 @@ def scan(
     stored: Mapping[str, tuple[str, int]] | None = None,
     early: Early = None,
     composed: Composed | None = None,
+    ahead: ScanAhead | None = None,
 ) -> list[Leak]:
     """Every place in `site_dir` (names and contents) where a withheld fragment appears.
 
@@ -557,12 +558,15 @@ def scan(
     are not read again: see `leakscan.scan_cached`, which also explains `stored` (the files
     linked from the page cache, known by the name of the stored copy) and `early` (what
     `leakscan.scan_early` read while the build was still writing); `composed`, the files
-    the build wrote from stored parts (leakparts.py).
+    the build wrote from stored parts (leakparts.py); `ahead`, what `leakscan.scan_ahead`
+    read of every file but the search index while Pagefind made it.
     """
     if not len(found):
         return []
     if cache_dir is not None:
-        hits = scan_cached(site_dir, found, cache_dir, None, stored, found.public, early, composed)
+        hits = scan_cached(
+            site_dir, found, cache_dir, None, stored, found.public, early, composed, ahead
+        )
     else:
         names = site_files(site_dir)
         hits = scan_files(site_dir, names, found, theme_of(site_dir, names))
@@ -584,6 +588,7 @@ def check_site(
     found: Secrets | None = None,
     early: Early = None,
     composed: Composed | None = None,
+    ahead: ScanAhead | None = None,
 ) -> list[Leak]:
     """The guard: leaks of withheld text in a public site (empty when clean).
 
@@ -592,8 +597,9 @@ def check_site(
     (with `cache_dir`) names the files linked from the page cache: see `scan_cached`.
     `found` is `secrets` of the same papers, worked out already (secretsahead.py), and
     `early` what was read with them before the site was whole, or how to get it, and
-    `composed` the files written from stored parts (`scan`).
+    `composed` the files written from stored parts and `ahead` what was read before the
+    search index was made (`scan`).
     """
     if found is None:
         found = secrets(full, shown, also_public, digested=cache_dir is not None, memory=cache_dir)
-    return scan(site_dir, found, cache_dir, stored, early, composed)
+    return scan(site_dir, found, cache_dir, stored, early, composed, ahead)

@@ -1071,6 +1071,7 @@ def scan_cached(
     public: array | None = None,
     early: Early = None,
     composed: Composed | None = None,
+    ahead: ScanAhead | None = None,
 ) -> dict[str, set[str]]:
     """`scan_files` for an incremental build: files proved clean before are not read again.
 
@@ -1095,12 +1096,99 @@ def scan_cached(
 
     `composed` names large files the build wrote from stored parts (the open data's bulk
     file): each is read by its parts when it is proved to be them (leakparts.py).
+
+    `ahead` is `scan_ahead`'s scan of every file but the folders it left (the search
+    index, made meanwhile): only those folders are listed and read here.
     """
-    inodes: dict[str, int] = {}
-    if names is None:
-        names = site_files(site_dir, inodes if stored else None)
-    elif stored:
-        site_files(site_dir, inodes)
+    if ahead is not None:
+        inodes: dict[str, int] = {}
+        names = _files_under(site_dir, ahead.left, inodes)
+    else:
+        inodes = None
+    part = _scan_part(
+        site_dir,
+        matcher,
+        cache_dir,
+        names,
+        stored,
+        public,
+        early,
+        composed,
+        inodes=inodes,
+        theme_names=ahead.theme_names if ahead is not None else None,
+    )
+    if ahead is not None:
+        part = ahead.part.joined(part)
+    if part.found:
+        # A scan that found a leak proves no file clean: a JSON string is read only where it
+        # is first met, so a second file holding the same leaked string was not looked at
+        # and would otherwise be remembered as clean once the first file is mended.
+        return part.found
+    # A build whose large JSON files were all known clean by their bytes read none of
+    # their strings: the strings kept before still stand for them.
+    guardrecord.save(
+        cache_dir,
+        matcher.fragments,
+        part.clean,
+        public,
+        part.monotone or part.every_file_read,
+        part.strings or part.known,
+    )
+    return part.found
+
+
+@dataclass
+class _Part:
+    """What `_scan_part` found of some of a site's files: the fragments found by file, the
+    keys of the files proved clean, the JSON strings learnt, and what the record said."""
+
+    found: dict[str, set[str]]
+    clean: list[str]
+    strings: set[int]
+    known: set[int]
+    monotone: bool
+    every_file_read: bool
+    #: The files read or known.
+    names: list[str]
+
+    def joined(self, other: _Part) -> _Part:
+        """This part and `other` (of other files of the same site, against the same
+        record) as one."""
+        return _Part(
+            {**self.found, **other.found},
+            [*self.clean, *other.clean],
+            self.strings | other.strings,
+            self.known,
+            self.monotone,
+            self.every_file_read,
+            [*self.names, *other.names],
+        )
+
+
+def _scan_part(
+    site_dir: Path,
+    matcher: Finder,
+    cache_dir: Path,
+    names: list[str] | None,
+    stored: Mapping[str, tuple[str, int]] | None,
+    public: array | None,
+    early: Early,
+    composed: Composed | None,
+    leave: tuple[str, ...] = (),
+    inodes: dict[str, int] | None = None,
+    theme_names: list[str] | None = None,
+) -> _Part:
+    """`scan_cached`'s reading of `names` (or of every file of the site but `leave`), on
+    two cores where there are many; the record is loaded, not saved. `inodes`: those of
+    `names`, listed already; `theme_names`: the site's pages the theme is learnt from,
+    where `names` are not all of the site (`first_pages`)."""
+    if inodes is None:
+        inodes = {}
+        if names is None:
+            names = site_files(site_dir, inodes if stored else None, leave)
+        elif stored:
+            site_files(site_dir, inodes)
+    assert names is not None
     stored = stored or {}
     record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
     every_file_read = not clean
@@ -1114,7 +1202,7 @@ def scan_cached(
     def scan_share(share: list[str]) -> tuple[dict[str, set[str]], list[str], set[int]]:
         return _scan_share(
             site_dir,
-            names,
+            names if theme_names is None else theme_names,
             share,
             stored,
             inodes,
@@ -1136,19 +1224,49 @@ def scan_cached(
         found.update(hits)
         now_clean.extend(keys)
         strings |= learnt
-    if found:
-        # A scan that found a leak proves no file clean: a JSON string is read only where it
-        # is first met, so a second file holding the same leaked string was not looked at
-        # and would otherwise be remembered as clean once the first file is mended.
-        return found
-    # A build whose large JSON files were all known clean by their bytes read none of
-    # their strings: the strings kept before still stand for them.
-    guardrecord.save(
-        cache_dir,
-        matcher.fragments,
-        now_clean,
-        public,
-        monotone or every_file_read,
-        strings or known,
+    return _Part(found, now_clean, strings, known, monotone, every_file_read, names)
+
+
+@dataclass
+class ScanAhead:
+    """`scan_ahead`'s reading: what it found, and the folders it left."""
+
+    part: _Part
+    left: tuple[str, ...]
+
+    @property
+    def theme_names(self) -> list[str]:
+        """The pages the theme is learnt from: the site's first, none of them in `left`."""
+        return first_pages(self.part.names)
+
+
+def scan_ahead(
+    site_dir: Path,
+    matcher: Finder,
+    cache_dir: Path,
+    left: tuple[str, ...],
+    stored: Mapping[str, tuple[str, int]] | None = None,
+    public: array | None = None,
+    composed: Composed | None = None,
+) -> ScanAhead:
+    """`scan_cached`'s listing and reading of every file but those below the folders
+    `left` (each ending in "/"), done while the build still writes there and nowhere else:
+    a re-build's search index. `scan_cached(ahead=...)` then lists and reads only those
+    folders, once they are whole, and keeps the record of both. In a re-build the build
+    process waits for Pagefind meanwhile: the guard's listing of 150,000 files and its
+    reading of what changed were the build's last step, once the index was made."""
+    return ScanAhead(
+        _scan_part(site_dir, matcher, cache_dir, None, stored, public, None, composed, left),
+        left,
     )
-    return found
+
+
+def _files_under(site_dir: Path, folders: tuple[str, ...], inodes: dict[str, int]) -> list[str]:
+    """Every file below `folders` of the site (each relative, ending in "/"), as
+    `site_files` names them, with their inodes."""
+    found: list[str] = []
+    root = _root(site_dir)
+    for folder in folders:
+        if os.path.isdir(root + folder):
+            _walk_files(root + folder, folder, found, inodes)
+    return sorted(found)
