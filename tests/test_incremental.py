@@ -329,8 +329,8 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
     known: list[tuple[int, int]] = []  # outputs linked, and known to the guard by inode
     real_stored = sitefinish.stored_outputs
 
-    def stored_outputs(cache, linked):  # type: ignore[no-untyped-def]
-        found = real_stored(cache, linked)
+    def stored_outputs(cache, linked, listed=None):  # type: ignore[no-untyped-def]
+        found = real_stored(cache, linked, listed)
         inside = os.path.join(os.fspath(cache.folder), "")
         copies = [name for name, path in linked.items() if os.fspath(path).startswith(inside)]
         known.append((len(copies), len(found)))

@@ -213,7 +213,7 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
 
     tries: dict[str, bool] = {}
 
-    def index_group(site, group, pages, manifest, previous, store, tried=False):  # type: ignore[no-untyped-def]
+    def index_group(site, group, pages, manifest, previous, store, tried=False, started=None):  # type: ignore[no-untyped-def]
         with lock:
             begun.append(group)
             tries[group] = tried
@@ -243,6 +243,79 @@ def test_groups_of_drawn_pages_are_indexed_first_and_kept_ones_moved_meanwhile(
         ["pagefind/2025/pagefind.js"],
     ]
     assert (tmp_path / "pagefind/2025/pagefind.js").read_text() == "code"
+
+
+@pytest.mark.parametrize("drawn", [True, False])
+def test_the_caller_is_told_when_pagefind_begins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drawn: bool
+) -> None:
+    """`build_indexes(started=...)` is set as Pagefind begins on the first group of pages
+    drawn (their parts made), so that the build process holds its own Python work till
+    then; at once when no page was drawn (no Pagefind is near), and always by the end."""
+    import threading
+
+    from committee_papers import searchindex
+
+    groups = {name: [f"{name}.html"] for name in ("2025", "2026")}
+    for name, pages in groups.items():
+        (tmp_path / pages[0]).write_text(f"<p>{name}</p>")
+    started = threading.Event()
+    seen: dict[str, bool] = {}
+    made = searchindex._manifest_of
+
+    def manifest_of(site, pages, known, inodes):  # type: ignore[no-untyped-def]
+        seen.setdefault("manifest", started.is_set())
+        return made(site, pages, known, inodes)
+
+    def run_pagefind(tree, out):  # type: ignore[no-untyped-def]
+        seen.setdefault("pagefind", started.is_set())
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "pagefind.js").write_text("code")
+        return 1.0, 0.0
+
+    monkeypatch.setattr(searchindex, "_manifest_of", manifest_of)
+    monkeypatch.setattr(searchindex, "_run_pagefind", run_pagefind)
+    reused = {"2025.html"} if drawn else {"2025.html", "2026.html"}
+    searchindex.build_indexes(tmp_path, groups, jobs=2, reused=reused, started=started)
+    assert started.is_set()
+    if drawn:
+        assert seen["pagefind"] is True  # set before Pagefind ran
+    else:
+        assert seen["manifest"] is True  # set before any manifest was made
+
+
+def test_the_groups_of_pages_drawn_are_indexed_the_largest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's time is per page: of the groups a re-build drew pages of, the largest
+    (the new meeting's month) begins first, and only it tells the caller that Pagefind
+    began; a smaller one waits for a free worker."""
+    import threading
+    import time
+
+    from committee_papers import searchindex
+
+    sizes = {"2026-10": 1, "2026-11": 5, "2026-lists": 3}
+    groups = {g: [f"{g}/{n}.html" for n in range(size)] for g, size in sizes.items()}
+    begun: list[tuple[str, bool]] = []
+    lock = threading.Lock()
+
+    def index_group(site, group, pages, manifest, previous, store, tried=False, started=None):  # type: ignore[no-untyped-def]
+        with lock:
+            begun.append((group, started is not None))
+        time.sleep(0.3)  # Pagefind at work
+        return searchindex.IndexRun(group, len(pages), 0.3, 0.0)
+
+    monkeypatch.setattr(searchindex, "_manifest_of", lambda *args: "{}")
+    monkeypatch.setattr(searchindex, "_index_group", index_group)
+    started = threading.Event()
+    runs = searchindex.build_indexes(
+        tmp_path, groups, jobs=2, reused=set(), inodes={}, started=started
+    )
+    assert sorted(group for group, _ in begun[:2]) == ["2026-11", "2026-lists"]
+    assert begun[2] == ("2026-10", False)
+    assert [group for group, told in begun if told] == ["2026-11"]
+    assert [run.group for run in runs] == ["2026-10", "2026-11", "2026-lists"]
 
 
 def _an_index(folder: Path) -> Path:

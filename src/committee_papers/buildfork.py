@@ -37,6 +37,7 @@ import contextlib
 import itertools
 import os
 import pickle
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -442,18 +443,36 @@ def _taken(name: str | None) -> dict[bytes, bytes]:
     return prints if isinstance(prints, dict) else {}
 
 
-def stored_outputs(cache: PageCache, linked: Linked) -> Stored:
+def stored_outputs(
+    cache: PageCache, linked: Linked, listed: dict[str, int] | None = None
+) -> Stored:
     """The output files linked from the page cache (`linked`: site name -> the cache's
-    copy), each with its stored name and inode, as the guard's `stored` names them (the
-    cache's folder listed now: the outputs step has just stored some)."""
-    inodes = cache.stored_inodes()
+    copy), each with its stored name and inode, as the guard's `stored` names them.
+    `listed` is the cache folder's listing made before the outputs step
+    (`PageCache.stored_inodes`): a copy it lacks, stored since, is asked for alone (at
+    ten years of papers a second listing of the folder, 0.2 s, ended a re-build's guard);
+    without it the folder is listed now."""
+    inodes = cache.stored_inodes() if listed is None else listed
     inside = os.path.join(str(cache.folder), "")
     found: Stored = {}
     for name, source in linked.items():
         # Some 50,000 files at ten years of papers: the stored name cut from the path.
         path = os.fspath(source)
         blob = path[len(inside) :] if path.startswith(inside) else ""
-        inode = inodes.get(blob) if "/" not in blob else None
+        if not blob or "/" in blob:
+            continue
+        inode = inodes.get(blob)
+        if inode is None and listed is not None:
+            inode = _inode(path)
         if inode is not None:
             found[name] = (blob, inode)
     return found
+
+
+def _inode(path: str) -> int | None:
+    """The inode of the file at `path`, or None where there is none (a link is not one)."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return info.st_ino if stat.S_ISREG(info.st_mode) else None

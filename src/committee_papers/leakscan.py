@@ -185,8 +185,10 @@ def learn_theme(pages: Iterable[bytes]) -> Theme:
 
 
 def first_pages(names: list[str]) -> list[str]:
-    """The pages the theme is learnt from, and which are therefore read whole."""
-    return [n for n in names if n.endswith(".html")][:_LEARN_FROM]
+    """The pages the theme is learnt from, and which are therefore read whole. Taken as
+    they come: the whole list's pages were 0.05 s a call at ten years of papers, asked
+    twice by each process reading a share of the site."""
+    return list(itertools.islice((n for n in names if n.endswith(".html")), _LEARN_FROM))
 
 
 @dataclass

@@ -821,9 +821,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         cache = self.page_cache
         if cache is None:
             return
-        if self.build_fork is not None:
-            self.build_fork.take_register_prints()
+        fork = self.build_fork
+        if fork is not None:
+            # The register's fingerprints, from the fork, as the first page reading a
+            # decision asks for them; else once every page is checked, before this
+            # process forks: a fork of it must not read the fork's answers.
+            cache.prints.awaiting(fork.take_register_prints)
         self.plan = cache.plan(self.specs.values())
+        if fork is not None:
+            fork.take_register_prints()
         log.info(
             f"Page cache: {len(self.plan.hits)} of {len(self.specs)} generated pages unchanged, "
             f"{len(self.specs) - len(self.plan.hits)} to draw "
