@@ -33,13 +33,13 @@ class OutputFile:
     data: bytes
     #: A file holding the output's bytes (the page cache's copy, or a temporary file the
     #: generator made), linked (or else copied) instead of written.
-    source: Path | None = None
+    source: Path | str | None = None
     #: `source` is removed once the generator goes on, so it is put in place at once.
     transient: bool = False
 
     def content(self) -> bytes:
         """The file's bytes, wherever they are held."""
-        return self.data if self.data or self.source is None else self.source.read_bytes()
+        return self.data if self.data or self.source is None else Path(self.source).read_bytes()
 
 
 class Memo(Protocol):
@@ -47,7 +47,7 @@ class Memo(Protocol):
 
     def output(
         self, path: str, make: Callable[[], bytes], handed: Any
-    ) -> tuple[bytes, Path | None]: ...
+    ) -> tuple[bytes, Path | str | None]: ...
 
     def piece(self, key: str, make: Callable[[], bytes]) -> bytes | Path: ...
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -571,7 +572,7 @@ RUN_MAX = 512
 def _ends_run(item: OutputFile, length: int) -> bool:
     if length >= RUN_MAX:
         return True
-    return item.source is not None and int(item.source.name[:2], 16) < _RUN_CUT
+    return item.source is not None and int(os.path.basename(item.source)[:2], 16) < _RUN_CUT
 
 
 def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> Segment:
@@ -582,7 +583,7 @@ def _write_run(out: BinaryIO, run: list[OutputFile], count: int) -> Segment:
     of the kept part they are a copy of (None when there is none)."""
     if not run:
         return 0, None
-    names = [item.source.name for item in run if item.source is not None]
+    names = [os.path.basename(item.source) for item in run if item.source is not None]
     kept = None
     if len(names) == len(run):
         key = hashlib.blake2b(f"{count > 0} {' '.join(names)}".encode(), digest_size=20)
