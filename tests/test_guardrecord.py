@@ -469,3 +469,55 @@ def test_an_early_reading_stopped_part_way_leaves_the_rest_to_the_last_step(
     )
     assert set(found) == {"p01.html", "p08.html"}
     assert sorted(scanned + read_early) == sorted(pages)  # each file read once
+
+
+def _folders_site(tmp_path: Path, name: str) -> Path:
+    """A site of page folders, as a built site is: pages in folders of their own, files at
+    the top and in the search index's folder."""
+    folder = tmp_path / name
+    pages = {
+        "index.html": PARK,
+        "404.html": "Not found.",
+        **{f"reports/r{n:02d}/index.html": f"{PARK} Report {n}." for n in range(12)},
+        **{f"meetings/m{n}/index.html": f"{DEPOT} Meeting {n}." for n in range(5)},
+        **{f"api/item-{n}.json": f'{{"title": "Item {n}"}}' for n in range(6)},
+        "pagefind/2026/index.pf": "index",
+    }
+    for rel, text in pages.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"<html><body><article><p>{text}</p></article></body></html>")
+    return folder
+
+
+def test_a_rebuild_s_reading_ahead_lists_the_site_in_two_shares_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where most files are known clean, `scan_ahead` has each of two processes list its
+    own share of the site's top folders as well as read it: the files read or known, the
+    theme's pages, the keys proved clean and the leaks found are those of one process
+    listing the whole site, the search index's folder left in both."""
+    results = []
+    for split in (False, True):
+        site_dir = _folders_site(tmp_path, f"site-{split}")
+        cache = tmp_path / f"cache-{split}"
+        assert scan_cached(site_dir, matcher(LAND), cache) == {}  # the first build's scan
+        (site_dir / "reports/r03/index.html").write_text(f"<p>{LAND}</p>")
+        (site_dir / "meetings/m1/index.html").write_text("<p>A new meeting.</p>")
+        monkeypatch.setattr(leakscan, "PARALLEL_FILES", 4 if split else 10**9)
+        shares = leakscan._top_shares(site_dir, ("pagefind/",))
+        assert (shares is not None) == split
+        if split:
+            assert shares is not None and all(shares)
+            assert not any(top[0] == "pagefind/" for share in shares for top in share)
+        ahead = leakscan.scan_ahead(site_dir, matcher(LAND), cache, ("pagefind/",))
+        part = ahead.part
+        # The theme's pages found by listing only as far as they go: the sorted list's.
+        first = leakscan._first_site_pages(site_dir, ("pagefind/",))
+        assert first == leakscan.first_pages(part.names) and len(first) == 12
+        results.append((part.found, sorted(part.clean), part.names, ahead.theme_names))
+    single, double = results
+    assert double == single
+    assert set(single[0]) == {"reports/r03/index.html"}
+    assert "pagefind/2026/index.pf" not in single[2] and "api/item-0.json" in single[2]
+    assert single[3] == leakscan.first_pages(single[2])

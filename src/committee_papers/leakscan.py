@@ -1256,11 +1256,128 @@ def scan_ahead(
     a re-build's search index. `scan_cached(ahead=...)` then lists and reads only those
     folders, once they are whole, and keeps the record of both. In a re-build the build
     process waits for Pagefind meanwhile: the guard's listing of 150,000 files and its
-    reading of what changed were the build's last step, once the index was made."""
-    return ScanAhead(
-        _scan_part(site_dir, matcher, cache_dir, None, stored, public, None, composed, left),
-        left,
-    )
+    reading of what changed were the build's last step, once the index was made.
+
+    Where most files are known clean (a re-build), each of two processes lists its own
+    share of the site's top folders as well as reading it (`_walked_shares`): listed
+    whole by the build process, the site took 0.5 s of its interpreter, which the search
+    index's thread shares while Pagefind runs."""
+    _, clean, _ = guardrecord.recorded(cache_dir, matcher.fragments, public)
+    tops = _top_shares(site_dir, left) if clean else None
+    if tops is None:
+        part = _scan_part(site_dir, matcher, cache_dir, None, stored, public, None, composed, left)
+    else:
+        part = _walked_shares(site_dir, matcher, cache_dir, tops, stored, public, composed, left)
+    return ScanAhead(part, left)
+
+
+#: A folder's weight when the site's top folders are shared (`_top_shares`): its count of
+#: folders (its `st_nlink`: a page is a folder of its own) and of this many files, had a
+#: folder of pages as many; at least one.
+_Top = tuple[str, str, bool, int]
+
+
+def _top_shares(site_dir: Path, leave: tuple[str, ...]) -> list[list[_Top]] | None:
+    """The site's top entries (name, path, whether a folder, inode) dealt to two processes,
+    the folders with the most folders inside first, each to the share with fewer so far
+    (a page is a folder of its own: its `st_nlink` counts them, one `stat` a folder); None
+    when the site is small or there is one core (`_shares`)."""
+    if (os.cpu_count() or 1) < 2 or not forked.available():
+        return None
+    entries: list[tuple[int, _Top]] = []
+    with os.scandir(site_dir) as listing:
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                name = entry.name + "/"
+                if name not in leave:
+                    weight = entry.stat(follow_symlinks=False).st_nlink
+                    entries.append((weight, (name, entry.path, True, 0)))
+            elif entry.is_file() and entry.name not in leave:
+                inode = 0 if entry.is_symlink() else entry.inode()
+                entries.append((1, (entry.name, entry.path, False, inode)))
+    if sum(weight for weight, _ in entries) < PARALLEL_FILES // 4:
+        return None
+    shares: list[list[_Top]] = [[], []]
+    loads = [0, 0]
+    for weight, top in sorted(entries, key=lambda item: (-item[0], item[1][0])):
+        share = 0 if loads[0] <= loads[1] else 1
+        shares[share].append(top)
+        loads[share] += weight
+    return shares
+
+
+def _walked_shares(
+    site_dir: Path,
+    matcher: Finder,
+    cache_dir: Path,
+    tops: list[list[_Top]],
+    stored: Mapping[str, tuple[str, int]] | None,
+    public: array | None,
+    composed: Composed | None,
+    leave: tuple[str, ...],
+) -> _Part:
+    """`_scan_part` of a re-build, each process listing its own share of the top folders
+    (`_top_shares`) before reading it; the theme is learnt from the site's first pages
+    either way (`_first_site_pages`)."""
+    stored = stored or {}
+    record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
+    known = record.strings if record is not None and clean else set()
+    theme_names = _first_site_pages(site_dir, leave)
+
+    def walk_and_scan(
+        share: list[_Top],
+    ) -> tuple[dict[str, set[str]], list[str], set[int], list[str]]:
+        names: list[str] = []
+        inodes: dict[str, int] = {}
+        for name, path, folder, inode in share:
+            if folder:
+                _walk_files(path, name, names, inodes, leave)
+            else:
+                names.append(name)
+                if inode:
+                    inodes[name] = inode
+        hits, keys, learnt = _scan_share(
+            site_dir, theme_names, names, stored, inodes, clean, matcher, known, composed=composed
+        )
+        return hits, keys, learnt, names
+
+    found: dict[str, set[str]] = {}
+    now_clean: list[str] = []
+    strings: set[int] = set()
+    every: list[str] = []
+    for hits, keys, learnt, names in _in_forks(walk_and_scan, tops):
+        found.update(hits)
+        now_clean.extend(keys)
+        strings |= learnt
+        every.extend(names)
+    return _Part(found, now_clean, strings, known, monotone, not clean, sorted(every))
+
+
+def _first_site_pages(site_dir: Path, leave: tuple[str, ...]) -> list[str]:
+    """`first_pages` of the site's files but `leave`, as `site_files` would list them,
+    listing only as far as they go: a folder's entries in the order of their names as
+    `site_files` gives them (a folder's name ending in "/"), so the walk meets the files in
+    the order of the whole sorted list."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        keyed: list[tuple[str, str, bool]] = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_file():
+                    keyed.append((prefix + entry.name, entry.path, False))
+                elif entry.is_dir(follow_symlinks=False):
+                    keyed.append((prefix + entry.name + "/", entry.path, True))
+        for name, path, is_folder in sorted(keyed):
+            if len(found) >= _LEARN_FROM or name in leave:
+                continue
+            if is_folder:
+                walk(path, name)
+            elif name.endswith(".html"):
+                found.append(name)
+
+    walk(str(site_dir), "")
+    return found
 
 
 def _files_under(site_dir: Path, folders: tuple[str, ...], inodes: dict[str, int]) -> list[str]:
