@@ -33,7 +33,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, BinaryIO, NamedTuple, Protocol, TypeVar
 
 from . import forked, guardrecord, leakparts
 from .forked import Forked
@@ -900,8 +900,7 @@ def scan_early(
         for name, inode in inodes.items():
             if inode in linked_from:
                 stored[name] = (linked_from[inode], inode)
-    record, clean, _ = guardrecord.recorded(cache_dir, matcher.fragments, public)
-    known = record.strings if record is not None and clean else set()
+    _, clean, _, known = _recorded(cache_dir, matcher, public)
     early = EarlyScan()
     _, _, early.learnt = _scan_share(
         site_dir,
@@ -1019,13 +1018,23 @@ def _even_shares(
             costs.append(_proof_cost(size))
         else:
             costs.append(_read_cost(name, size))
+    order = sorted(range(len(names)), key=costs.__getitem__, reverse=True)
     owner = [0] * len(names)
-    loads = [0, 0]
-    for index in sorted(range(len(names)), key=costs.__getitem__, reverse=True):
-        share = 0 if loads[0] <= loads[1] else 1
+    for index, share in zip(order, _dealt_by_cost(costs[i] for i in order), strict=True):
         owner[index] = share
-        loads[share] += costs[index]
     return [[n for n, o in zip(names, owner, strict=True) if o == share] for share in (0, 1)]
+
+
+def _dealt_by_cost(costs: Iterable[int]) -> list[int]:
+    """The share (0 or 1) of each of `costs` in turn, each to the share costing less so
+    far: given the dearest first, two shares of about the same cost."""
+    owners: list[int] = []
+    loads = [0, 0]
+    for cost in costs:
+        share = 0 if loads[0] <= loads[1] else 1
+        owners.append(share)
+        loads[share] += cost
+    return owners
 
 
 def _in_forks(work: Callable[[list[str]], _T], shares: list[list[str]]) -> list[_T]:
@@ -1192,10 +1201,8 @@ def _scan_part(
             site_files(site_dir, inodes)
     assert names is not None
     stored = stored or {}
-    record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
+    _, clean, monotone, known = _recorded(cache_dir, matcher, public)
     every_file_read = not clean
-    # Strings of the open data proved clean stay so exactly as files do (guardrecord.py).
-    known = record.strings if record is not None and clean else set()
     read_early = early() if callable(early) else early
     # Only a scan that reads every file reads the composed file's parts (no part is known
     # clean): elsewhere the parts to read are the few a change made.
@@ -1262,12 +1269,12 @@ def scan_ahead(
     share of the site's top folders as well as reading it (`_walked_shares`): listed
     whole by the build process, the site took 0.5 s of its interpreter, which the search
     index's thread shares while Pagefind runs."""
-    _, clean, _ = guardrecord.recorded(cache_dir, matcher.fragments, public)
-    tops = _top_shares(site_dir, left) if clean else None
+    loaded = _recorded(cache_dir, matcher, public)
+    tops = _top_shares(site_dir, left) if loaded.clean else None
     if tops is None:
         part = _scan_part(site_dir, matcher, cache_dir, None, stored, public, None, composed, left)
     else:
-        part = _walked_shares(site_dir, matcher, cache_dir, tops, stored, public, composed, left)
+        part = _walked_shares(site_dir, matcher, loaded, tops, stored, composed, left)
     return ScanAhead(part, left)
 
 
@@ -1297,22 +1304,19 @@ def _top_shares(site_dir: Path, leave: tuple[str, ...]) -> list[list[_Top]] | No
                 entries.append((1, (entry.name, entry.path, False, inode)))
     if sum(weight for weight, _ in entries) < PARALLEL_FILES // 4:
         return None
+    entries.sort(key=lambda item: (-item[0], item[1][0]))
     shares: list[list[_Top]] = [[], []]
-    loads = [0, 0]
-    for weight, top in sorted(entries, key=lambda item: (-item[0], item[1][0])):
-        share = 0 if loads[0] <= loads[1] else 1
+    for (_, top), share in zip(entries, _dealt_by_cost(w for w, _ in entries), strict=True):
         shares[share].append(top)
-        loads[share] += weight
     return shares
 
 
 def _walked_shares(
     site_dir: Path,
     matcher: Finder,
-    cache_dir: Path,
+    loaded: _Recorded,
     tops: list[list[_Top]],
     stored: Mapping[str, tuple[str, int]] | None,
-    public: array | None,
     composed: Composed | None,
     leave: tuple[str, ...],
 ) -> _Part:
@@ -1320,8 +1324,7 @@ def _walked_shares(
     (`_top_shares`) before reading it; the theme is learnt from the site's first pages
     either way (`_first_site_pages`)."""
     stored = stored or {}
-    record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
-    known = record.strings if record is not None and clean else set()
+    _, clean, monotone, known = loaded
     theme_names = _first_site_pages(site_dir, leave)
 
     def walk_and_scan(
@@ -1378,6 +1381,22 @@ def _first_site_pages(site_dir: Path, leave: tuple[str, ...]) -> list[str]:
 
     walk(str(site_dir), "")
     return found
+
+
+class _Recorded(NamedTuple):
+    """The guard's record as a scan takes it (`guardrecord.recorded`), with the strings of
+    the open data proved clean, which stay so exactly as files do (guardrecord.py)."""
+
+    record: guardrecord.Record | None
+    clean: set[str]
+    monotone: bool
+    known: set[int]
+
+
+def _recorded(cache_dir: Path, matcher: Finder, public: array | None) -> _Recorded:
+    record, clean, monotone = guardrecord.recorded(cache_dir, matcher.fragments, public)
+    known = record.strings if record is not None and clean else set()
+    return _Recorded(record, clean, monotone, known)
 
 
 def _files_under(site_dir: Path, folders: tuple[str, ...], inodes: dict[str, int]) -> list[str]:
