@@ -128,8 +128,8 @@ def ahead_wanted(cache: PageCache | None, pages: int = 0) -> bool:
 #: last step reads on both cores, proved by its parts (leakparts.py).
 BULK = api_url("all")
 LEFT_EARLY = (f"{INDEX_DIR}/", BULK)
-#: What tells the fork to read early until the build process asks for what it read (a
-#: first build's: `read_early`), rather than every file.
+#: What tells a first build's fork to read early until the build process asks for what
+#: it read (`read_early`).
 UNTIL_ASKED = "until asked"
 
 
@@ -194,7 +194,8 @@ class BuildFork:
         #: cache was when `go` was told (its entries grow as the pages are drawn). Pagefind
         #: keeps both cores nearly busy then, and the fork reads at its lower priority
         #: (`NICER`) in what they leave; the guard's last step, on both cores, reads the
-        #: rest. A re-build's fork reads every file it is to read.
+        #: rest. A re-build's fork reads nothing for the guard: the build process reads
+        #: ahead itself while Pagefind indexes (sitefinish.SiteFinish._scan_ahead).
         self.until_asked = False
         #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
         self._handed: str | None = None
@@ -264,22 +265,19 @@ class BuildFork:
         return self._first_taken
 
     def read_early(self) -> bool:
-        """Tell the fork to read the site for the guard once its outputs are in (its
-        answer is `early_read`'s); whether it was told: only in a build whose outputs it
-        makes, with the secrets it worked out (a first build's only `until_asked`: the
-        build process keeps its end of the pipe open until it asks). Told before the
-        fork's outputs are taken,
-        so that the fork goes on from its outputs to the reading without waiting, while
-        Pagefind writes the search index: a file written after the fork listed the site, or
-        not what it was when read, is read by the guard's last step (`leakscan.scan_early`)."""
+        """Tell a first build's fork to read the site for the guard once its outputs are
+        in, until the build process asks (`early_read`, which closes its end of the pipe);
+        whether it was told: only in a first build whose outputs it makes, with the
+        secrets it worked out. Told before the fork's outputs are taken, so that the fork
+        goes on from its outputs to the reading without waiting, while Pagefind writes the
+        search index: a file written after the fork listed the site, or not what it was
+        when read, is read by the guard's last step (`leakscan.scan_early`)."""
         go = self._go
-        if go is None or not self._first or not self.makes_outputs:
+        if go is None or not self._first or not self.makes_outputs or not self.until_asked:
             return False
         with contextlib.suppress(OSError):
-            go.send(UNTIL_ASKED if self.until_asked else True)
+            go.send(UNTIL_ASKED)
             self._reading = True
-        if not self.until_asked:
-            self._close_go()
         return self._reading
 
     def take_register_prints(self) -> bool:
@@ -387,8 +385,9 @@ def _ahead(
         cache.prints.known.update(learnt)
         if rebuild(cache):
             # First the register's fingerprints, which the build process then takes
-            # (`BuildFork.take_register_prints`) before it checks its pages, rather than
-            # making them again; this process needs them for the feeds and open data.
+            # (`BuildFork.take_register_prints`) as its check of the pages first needs
+            # them, rather than making them again; this process needs them for the feeds
+            # and open data.
             register = _register(policy)
             yield RegisterPrints([d.id for d in register], cache.prints.frozen_prints(register))
         else:
@@ -406,15 +405,16 @@ def _ahead(
             told = go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):
             return
-        if not isinstance(found, Secrets) or not len(found) or guard_cache is None:
+        if told != UNTIL_ASKED or guard_cache is None:
+            return
+        if not isinstance(found, Secrets) or not len(found):
             return
         # A site file that is a page cache's copy (the same inode) is known by its name:
         # listed now, after the build process has linked the pages drawn into the cache.
         linked_from = {inode: name for name, inode in cache.stored_inodes().items()}
         # Until the build process closes its end (`early_read`): poll sees the end.
-        asked = go.poll if told == UNTIL_ASKED else None
         yield scan_early(
-            staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from, stop=asked
+            staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from, stop=go.poll
         )
 
 

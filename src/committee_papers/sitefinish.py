@@ -165,8 +165,7 @@ class SiteFinish:
                     # waiting: what it did not read is read by the guard's last step.
                     ahead = self._ahead_wanted(early)
                     reads = (
-                        not ahead
-                        and search is not None
+                        search is not None
                         and search.running()
                         and self._public()
                         and self.guard_cache is not None
