@@ -78,10 +78,11 @@ def test_a_new_meeting_reindexes_its_month_and_the_pages_it_changes(
     assert indexed == ["2026", "2026-lists", "site"]
     # The person pages did not change: their index is the live one.
     assert runs["people"] is False
-    # Pagefind's own CPU and peak memory are measured for each group it indexed.
+    # Pagefind's own CPU and peak memory are measured for each group it indexed (the
+    # memory every 20 ms: a run of a few pages may end before the first reading).
     measured = [_PEAK.match(r.getMessage()) for r in caplog.records]
     measured = [m for m in measured if m]
-    assert len(measured) == 3 and all(int(m[2]) > 0 for m in measured)
+    assert len(measured) == 3 and max(int(m[2]) for m in measured) > 0
     assert sum(float(m[1]) for m in measured) > 0
     after = file_digests(live)
     people = {k: v for k, v in before.items() if k.startswith("pagefind/people/")}
@@ -268,7 +269,9 @@ def test_the_caller_is_told_when_pagefind_begins(
         return made(site, pages, known, inodes)
 
     def run_pagefind(tree, out):  # type: ignore[no-untyped-def]
-        seen.setdefault("pagefind", started.is_set())
+        # By group (its pages' folder is named for it): the kept group's Pagefind, on the
+        # other worker, may run first.
+        seen.setdefault(tree.name.split("-")[2], started.is_set())
         out.mkdir(parents=True, exist_ok=True)
         (out / "pagefind.js").write_text("code")
         return 1.0, 0.0
@@ -279,7 +282,7 @@ def test_the_caller_is_told_when_pagefind_begins(
     searchindex.build_indexes(tmp_path, groups, jobs=2, reused=reused, started=started)
     assert started.is_set()
     if drawn:
-        assert seen["pagefind"] is True  # set before Pagefind ran
+        assert seen["2026"] is True  # set before Pagefind ran on the pages drawn
     else:
         assert seen["manifest"] is True  # set before any manifest was made
 

@@ -705,7 +705,8 @@ class _PeakWatch:
     """The largest `VmHWM` (the high-water mark of resident memory) of a running process,
     read every 20 ms from `/proc/<pid>/status` once it runs `binary` (before its exec the
     child still shows this process's memory). The mark only grows, so the last reading is
-    the peak up to 20 ms before the end. 0 where `/proc` cannot be read."""
+    the peak up to 20 ms before the end. 0 where `/proc` cannot be read, or the run ended
+    before the first reading (a group of a few pages)."""
 
     def __init__(self, pid: int, binary: str) -> None:
         self.pid, self.name = pid, Path(binary).name[:15]
