@@ -28,7 +28,7 @@ def test_the_fingerprints_are_asked_for_once_just_before_the_first_frozen_one() 
         asked.append(1)
         prints.take_frozen_prints(decisions, given)
 
-    prints.awaiting(take)
+    prints.awaiting(take, (_Decision,))
     prints.of(["text", 3, _Note("not frozen")])  # nothing frozen: not asked
     assert asked == []
     assert prints.of(decisions[1]) != Fingerprints().of(decisions[1])  # the one given
@@ -40,6 +40,6 @@ def test_the_fingerprints_are_asked_for_once_just_before_the_first_frozen_one() 
 
 def test_without_an_answer_the_fingerprints_are_made_here() -> None:
     prints = Fingerprints()
-    prints.awaiting(lambda: None)  # the fork did not answer
+    prints.awaiting(lambda: None, (_Decision,))  # the fork did not answer
     decision = _Decision("a")
     assert prints.of(decision) == Fingerprints().of(decision)

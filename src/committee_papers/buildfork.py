@@ -145,6 +145,10 @@ def _register(policy: Policy) -> list[decisions.Decision]:
     return decisions.register_once(policy.papers, policy)
 
 
+#: The kinds of value a re-build's fork fingerprints for the build process (`RegisterPrints`).
+REGISTER_KINDS: tuple[type, ...] = (decisions.Decision,)
+
+
 @dataclass(frozen=True)
 class RegisterPrints:
     """A re-build's fork's fingerprints of the decisions register, with their ids."""

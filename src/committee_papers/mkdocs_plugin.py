@@ -33,7 +33,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
-from .buildfork import BuildFork, ahead_wanted, start_fork
+from .buildfork import REGISTER_KINDS, BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
 from .jinjacache import MemoryBytecodeCache, on_disk
 from .loadcache import UnitMemory
@@ -826,7 +826,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             # The register's fingerprints, from the fork, as the first page reading a
             # decision asks for them; else once every page is checked, before this
             # process forks: a fork of it must not read the fork's answers.
-            cache.prints.awaiting(fork.take_register_prints)
+            cache.prints.awaiting(fork.take_register_prints, REGISTER_KINDS)
         self.plan = cache.plan(self.specs.values())
         if fork is not None:
             fork.take_register_prints()

@@ -220,9 +220,11 @@ class Fingerprints:
         self.known = known or {}
         #: The fingerprints of this build's papers by those keys, for the next build.
         self.learnt: dict[bytes, bytes] = {}
-        #: Asked once, before the first frozen dataclass is fingerprinted here, to give
-        #: their fingerprints made elsewhere (`take_frozen_prints`; `awaiting`).
+        #: Asked once, before the first frozen dataclass of the kinds awaited is
+        #: fingerprinted here, to give their fingerprints made elsewhere
+        #: (`take_frozen_prints`; `awaiting`).
         self._awaited: Callable[[], Any] | None = None
+        self._awaited_kinds: tuple[type, ...] = ()
 
     def of(self, value: Any) -> bytes:
         h = hashlib.blake2b(digest_size=16)
@@ -247,13 +249,15 @@ class Fingerprints:
         gives it, in order, for a process holding the same values (`take_frozen_prints`)."""
         return [self._dataclass(value, 0) for value in values]
 
-    def awaiting(self, take: Callable[[], Any]) -> None:
-        """Have `take` called once, just before the first frozen dataclass not known here
-        is fingerprinted, to give their fingerprints (`take_frozen_prints`): a re-build's
-        fork sends the decisions register's while the build process checks its page
-        cache, and most pages read no decision, so the check waits for them only when a
-        page does (it waited 0.4 s before its first page at ten years of papers)."""
-        self._awaited = take
+    def awaiting(self, take: Callable[[], Any], kinds: tuple[type, ...]) -> None:
+        """Have `take` called once, just before the first frozen dataclass of `kinds` not
+        known here is fingerprinted, to give their fingerprints (`take_frozen_prints`): a
+        re-build's fork sends the decisions register's while the build process checks its
+        page cache, and most pages read no decision, so the check waits for them only when
+        a page does (it waited 0.4 s before its first page at ten years of papers). Only
+        for `kinds`: the search page's choices, another frozen dataclass, came first and
+        the check waited 0.45 s there for prints it did not need."""
+        self._awaited, self._awaited_kinds = take, kinds
 
     def take_frozen_prints(self, values: Iterable[Any], prints: Iterable[bytes]) -> None:
         """Take `frozen_prints` another process made of the same frozen dataclasses: a
@@ -305,7 +309,11 @@ class Fingerprints:
         frozen = type(value).__dataclass_params__.frozen
         if frozen:
             found = self._frozen.get(id(value))
-            if found is None and self._awaited is not None:
+            if (
+                found is None
+                and self._awaited is not None
+                and isinstance(value, self._awaited_kinds)
+            ):
                 take, self._awaited = self._awaited, None
                 take()
                 found = self._frozen.get(id(value))
