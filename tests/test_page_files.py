@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from committee_papers.mkdocs_plugin import _PageFiles
+from committee_papers.mkdocs_plugin import _PageFiles, _PlacedPage
 
 
 def _file(path: str, inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
@@ -61,9 +61,38 @@ def test_listed_again_once_a_file_is_added_or_removed() -> None:
     ]
 
 
-def test_the_pages_to_build_are_still_asked_for_each_time() -> None:
-    files = _PageFiles(Files(_files()))
-    files.skip = {"meetings/2026-10-13-planning.md"}
+def test_placed_pages_are_listed_where_their_files_would_stand_and_never_built() -> None:
+    """A page the page cache serves is no file of MkDocs': the nav and the sitemap list it
+    in the generated pages' order, MkDocs' page loops never see it, and a link finds a
+    file made for it then."""
+    real = [_file("index.md"), _file("meetings/a.md", InclusionLevel.NOT_IN_NAV)]
+    placed = {
+        uri: _PlacedPage(uri, True, "https://papers.example.org/", "2026-11-23")
+        for uri in ("meetings/b.md", "people/c/index.md")
+    }
+    made: list[str] = []
+
+    def make(uri: str) -> File:
+        made.append(uri)
+        return _file(uri, InclusionLevel.NOT_IN_NAV)
+
+    order = ["meetings/b.md", "meetings/a.md", "people/c/index.md"]
+    files = _PageFiles(Files(real), placed, order, make)
+    listed = files.documentation_pages()
+    assert [f.src_uri for f in listed] == ["index.md", *order]
+    assert listed[1] is placed["meetings/b.md"]
     built = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    assert [f.src_uri for f in built] == ["index.md", "help.md"]
-    assert len(files.documentation_pages()) == 3  # every page, the skipped one too
+    assert [f.src_uri for f in built] == ["index.md", "meetings/a.md"]
+    assert "meetings/b.md" not in [f.src_uri for f in files]
+    # As MkDocs' own file and page give them, for the sitemap.
+    page = placed["meetings/b.md"]
+    mkdocs_file = _file("meetings/b.md")
+    assert (page.dest_uri, page.url) == (mkdocs_file.dest_uri, mkdocs_file.url)
+    assert page.canonical_url == "https://papers.example.org/meetings/b/"
+    assert page.abs_url == "/meetings/b/"
+    assert placed["people/c/index.md"].url == "people/c/"
+    assert page.page is page and not page.is_link
+    linked = files.get_file_from_path("meetings/b.md")
+    assert linked is not None and made == ["meetings/b.md"]
+    assert files.get_file_from_path("meetings/b.md") is linked  # made once
+    assert files.get_file_from_path("meetings/none.md") is None

@@ -9,15 +9,19 @@ a successor of MkDocs 1.x replaces this module and nothing else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
+import posixpath
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote as urlquote
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -30,6 +34,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_date
 
 from . import collector, outputs, siteskeleton, theme_memo
 from .asof import london_today, parse_as_of
@@ -93,27 +98,81 @@ _SERVE_NOTICE = Markup(
 )
 
 
-class _PageFiles(Files):
-    """MkDocs' files, leaving out the pages served from the page cache where MkDocs would
-    read and build them.
-
-    MkDocs asks for the pages to read and to build with an explicit `inclusion=` (its two
-    page loops in `build`); every other caller (the nav, the sitemap, the template context)
-    asks without one and sees every page. A page left out of the loops is neither read,
-    converted, nor drawn: the plugin writes its cached HTML itself (`on_nav`), while it stays
-    a documentation page for the nav, links and the sitemap.
+class _PlacedPage:
+    """A generated page the page cache serves as it is, never one of MkDocs' files: the
+    plugin places its HTML itself (`_place_cached_pages`), and MkDocs neither reads nor
+    draws it. Every caller that lists the documentation pages (the nav, the sitemap) sees
+    it as a page of its own: its addresses and date as MkDocs gives a page's
+    (`File.dest_uri`, `File.url`, `Page.canonical_url`, `Page.abs_url`,
+    `Page.update_date`), so the sitemap is the one a full build writes
+    (tests/test_incremental.py compares them). At ten years of papers the 45,000 files and
+    pages MkDocs made of such pages, and the nav's pass over them, took a re-build 0.7 s.
     """
 
-    def __init__(self, files: Files) -> None:
+    __slots__ = ("abs_url", "canonical_url", "dest_uri", "src_uri", "update_date", "url")
+    inclusion = InclusionLevel.NOT_IN_NAV
+    is_link = False
+
+    def __init__(self, src_uri: str, use_directory_urls: bool, site_url: str | None, date: str):
+        self.src_uri = src_uri
+        parent, filename = posixpath.split(src_uri)
+        stem = posixpath.splitext(filename)[0]
+        name = "index" if stem == "README" else stem
+        if not use_directory_urls or name == "index":
+            self.dest_uri = posixpath.join(parent, name + ".html")
+        else:
+            self.dest_uri = posixpath.join(parent, name, "index.html")
+        url = self.dest_uri
+        folder, last = posixpath.split(url)
+        if use_directory_urls and last == "index.html":
+            url = (folder or ".") + "/"
+        url = urlquote(url)
+        self.url = "" if url in (".", "./") else url  # a page's url, as `Page.url`
+        if site_url:
+            base = site_url if site_url.endswith("/") else site_url + "/"
+            self.canonical_url: str | None = urljoin(base, self.url)
+            self.abs_url: str | None = urlsplit(self.canonical_url).path
+        else:
+            self.canonical_url = self.abs_url = None
+        self.update_date = date
+
+    @property
+    def page(self) -> _PlacedPage:
+        return self
+
+
+class _PageFiles(Files):
+    """MkDocs' files, the generated pages served from the page cache left out
+    (`_PlacedPage`), and with them MkDocs' loops over them.
+
+    MkDocs asks for the pages to read and to build with an explicit `inclusion=` (its two
+    page loops in `build`): only its own files. Every other caller (the nav, the sitemap,
+    the template context) asks without one and sees every page, the placed ones in the
+    generated pages' order, as a full build lists them. A link from a hand-written page
+    to a placed page finds a file made for it then (`get_file_from_path`).
+    """
+
+    def __init__(
+        self,
+        files: Files,
+        placed: dict[str, _PlacedPage] | None = None,
+        order: Sequence[str] = (),
+        make: Callable[[str], File] | None = None,
+    ) -> None:
         #: Every documentation page, as MkDocs lists them, kept until a file is added or
         #: removed: the nav, the theme's templates (the sitemap, 404) and the plugins ask
         #: six times a build, 0.05 s each over 45,000 pages. A file's inclusion is set when
         #: it is made (MkDocs' exclude_docs and not_in_nav, the generated pages' own). Set
         #: first: `append` forgets it.
-        self._every_page: list[File] | None = None
+        self._every_page: list[Any] | None = None
         super().__init__(files)
-        #: Addresses (src_uri) of the pages the plugin writes itself.
-        self.skip: set[str] = set()
+        #: The pages served from the page cache, by address (src_uri), and the generated
+        #: pages' addresses in order: where a placed page stands among the pages.
+        self.placed = placed or {}
+        self._order = order
+        #: A placed page's file, made only when a link asks for it.
+        self._make = make
+        self._made: dict[str, File] = {}
         #: Once the pages' fork draws pages whole (prerender.BothEnds): whether this process
         #: draws a page, asked as MkDocs reaches it.
         self.in_turn: Callable[[str], bool] | None = None
@@ -121,10 +180,36 @@ class _PageFiles(Files):
     def documentation_pages(self, *, inclusion: Any = None) -> Sequence[File]:
         if inclusion is None:
             if self._every_page is None:
-                self._every_page = list(super().documentation_pages())
+                self._every_page = self._listed()
             return list(self._every_page)
         pages = self.to_build(inclusion)
         return pages if self.in_turn is None else _PagesInTurn(pages, self.in_turn)
+
+    def _listed(self) -> list[Any]:
+        """MkDocs' documentation pages, each placed page where its file would stand."""
+        pages = list(super().documentation_pages())
+        if not self.placed:
+            return pages
+        own = {file.src_uri: file for file in pages}
+        generated = set(self._order)
+        listed = [file for file in pages if file.src_uri not in generated]
+        for uri in self._order:
+            found = own.get(uri) or self.placed.get(uri)
+            if found is not None:
+                listed.append(found)
+        return listed
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = super().get_file_from_path(path)
+        if found is not None or not self.placed or self._make is None:
+            return found
+        uri = PurePath(path).as_posix()
+        if uri not in self.placed:
+            return None
+        made = self._made.get(uri)
+        if made is None:
+            made = self._made[uri] = self._make(uri)
+        return made
 
     def append(self, file: File) -> None:
         self._every_page = None
@@ -136,10 +221,7 @@ class _PageFiles(Files):
 
     def to_build(self, inclusion: Any) -> list[File]:
         """The pages MkDocs reads and draws, whichever process draws them."""
-        pages = super().documentation_pages(inclusion=inclusion)
-        if not self.skip:
-            return list(pages)
-        return [file for file in pages if file.src_uri not in self.skip]
+        return list(super().documentation_pages(inclusion=inclusion))
 
 
 class _PagesInTurn(list):
@@ -615,7 +697,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             files.append(File.generated(config, self.logo, abs_src_path=source))
         if self.policy is not None and not self.policy.papers.site.documentation:
             _leave_out(files, config, set(self.config.documentation))
+        # Which generated pages the page cache serves as they are, known before MkDocs
+        # makes a file of any: those out of the nav never become one (`_PlacedPage`).
+        self._plan_pages()
+        placed = self._placed_pages(config)
         for spec in self.specs.values():
+            if spec.src_uri in placed:
+                continue
             inclusion = (
                 InclusionLevel.INCLUDED if spec.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
             )
@@ -624,14 +712,47 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                     config, spec.src_uri, content=spec.front_matter(), inclusion=inclusion
                 )
             )
+        make = functools.partial(self._placed_file, config)
+        page_files = _PageFiles(files, placed, list(self.specs), make)
         self.search_groups = {
             f.dest_uri: self.specs[f.src_uri].meta.get("search_group", SITE_GROUP)
             if f.src_uri in self.specs
             else SITE_GROUP
-            for f in files.documentation_pages()
+            for f in page_files.documentation_pages()
         }
         log.info(f"Rendering {len(self.search_groups)} pages")
-        return _PageFiles(files)
+        self._place_cached_pages()
+        return page_files
+
+    def _placed_pages(self, config: MkDocsConfig) -> dict[str, _PlacedPage]:
+        """The generated pages the page cache serves and the nav does not hold (its pages'
+        titles are the nav's): placed from the cache, never read or drawn by MkDocs. Under
+        PAPERS_PAGE_CACHE_VERIFY every page takes the long way."""
+        self.placed = {}
+        cache = self.page_cache
+        if cache is None or cache.verify:
+            return {}
+        site_dir = config.site_dir
+        date = get_build_date()
+        found: dict[str, _PlacedPage] = {}
+        for uri, entry in self.plan.hits.items():
+            if uri in _IN_NAV:
+                continue
+            page = found[uri] = _PlacedPage(uri, config.use_directory_urls, config.site_url, date)
+            self.placed[os.path.normpath(os.path.join(site_dir, page.dest_uri))] = entry
+        return found
+
+    def _placed_file(self, config: MkDocsConfig, uri: str) -> File:
+        """The file of a placed page, made when a hand-written page links to it: what an
+        empty Markdown page leaves, as in a full build (no anchors, no links)."""
+        spec = self.specs[uri]
+        file = File.generated(
+            config, uri, content=spec.front_matter(), inclusion=InclusionLevel.NOT_IN_NAV
+        )
+        page = Page(None, file, config)
+        page.markdown, page.content, page.present_anchor_ids = "", "", set()
+        page.links_to_anchors = {}
+        return file
 
     def _start_page_html(self, files: Files) -> None:
         """A second process renders the engine's HTML of generated pages while this one
@@ -660,47 +781,16 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if workers:
             log.info("Rendering the papers' HTML on two cores")
 
-    # Once the configuration is final (every plugin's on_config has run) and before any page
-    # is drawn: which generated pages the page cache can serve as they are.
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav
-        self._plan_pages()
-        self._skip_cached_pages(files, config)
-        self._place_cached_pages()
         self._start_page_html(files)
         return nav
 
-    def _skip_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
-        """Pages served from the cache and not in the nav skip MkDocs' page loops (their
-        HTML is placed in on_nav); they keep a Page for the sitemap. Pages in the nav (their
-        titles are the nav's) and every page under PAPERS_PAGE_CACHE_VERIFY take the long way.
-        """
-        self.placed = {}
-        if not isinstance(files, _PageFiles):
-            return
-        files.skip = set()
-        cache = self.page_cache
-        if cache is None or cache.verify:
-            return
-        # By the address as given: a spec's src_uri is already what `get_file_from_path`
-        # would make of it (a POSIX path), which cost a `PurePath` each of 45,000 pages.
-        by_uri = files.src_uris
-        for uri, entry in self.plan.hits.items():
-            file = by_uri.get(uri)
-            if uri in _IN_NAV or file is None or not file.inclusion.is_not_in_nav():
-                continue
-            page = file.page if file.page is not None else Page(None, file, config)
-            # What an empty Markdown page leaves, as in a full build: no anchors, no links.
-            page.markdown, page.content, page.present_anchor_ids = "", "", set()
-            page.links_to_anchors = {}
-            files.skip.add(uri)
-            self.placed[file.abs_dest_path] = entry
-
     def _place_cached_pages(self) -> None:
-        """The pages left out of MkDocs' loops, written from the cache as soon as they are
-        known (MkDocs emptied the output folder before `on_files`), so that the forks
-        placing them work while MkDocs reads and draws the other pages: begun in `on_env`,
-        half a second later, a re-build of ten years of papers waited for them."""
+        """The placed pages, written from the cache as soon as they are known (MkDocs
+        emptied the output folder before `on_files`), so that the forks placing them work
+        while MkDocs reads and draws the other pages: begun in `on_env`, half a second
+        later, a re-build of ten years of papers waited for them."""
         if self.page_cache is None or not self.placed:
             return
         if self.command == "build":  # serve's threads are not forked
