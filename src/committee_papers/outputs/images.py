@@ -26,8 +26,13 @@ IMAGE = re.compile(r"!\[[^\]]*\]\((images/[A-Za-z0-9][A-Za-z0-9._-]*)\)")
 
 def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     for report in sorted(papers.reports.values(), key=lambda r: r.id):
+        body = report.body or ""
+        # Every match holds "(images/": a report without it is passed over without the
+        # pattern, which read ten years of reports' text (150 MB) on every build, 0.3 s.
+        if "(images/" not in body:
+            continue
         folder = Path(report.source).parent
-        for name in sorted(set(IMAGE.findall(report.body or ""))):
+        for name in sorted(set(IMAGE.findall(body))):
             path = folder / name
             if path.is_file():
                 yield OutputFile(f"reports/{report.id}/{name}", path.read_bytes())
