@@ -3,10 +3,12 @@ documentation page listed once, and again only after a file is added or removed.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 import pytest
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from committee_papers.mkdocs_plugin import _PageFiles, _PlacedPage
+from committee_papers.mkdocs_plugin import _addresses, _PageFiles, _PlacedPage
 
 
 def _file(path: str, inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
@@ -96,3 +98,17 @@ def test_placed_pages_are_listed_where_their_files_would_stand_and_never_built()
     assert linked is not None and made == ["meetings/b.md"]
     assert files.get_file_from_path("meetings/b.md") is linked  # made once
     assert files.get_file_from_path("meetings/none.md") is None
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    ["https://papers.example.org", "https://x.org/sub/", "http://x.org/a?b=1", "https://x.org/#f"],
+)
+def test_a_placed_page_s_addresses_are_the_ones_mkdocs_gives(site_url: str) -> None:
+    """A plain url is appended to the site's address; any other takes MkDocs' way
+    (`urljoin`, then `urlsplit`'s path), with the same answer."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    for url in ["", "a/", "a/b/index.html", "./a/", "a/../b/", "a/./b/", ".x/", "a%20b/", "a:b/"]:
+        canonical = urljoin(base, url)
+        assert _addresses(site_url, url) == (canonical, urlsplit(canonical).path)
+    assert _addresses(None, "a/") == (None, None)

@@ -126,19 +126,40 @@ class _PlacedPage:
         folder, last = posixpath.split(url)
         if use_directory_urls and last == "index.html":
             url = (folder or ".") + "/"
-        url = urlquote(url)
+        url = url if _PLAIN_URL.fullmatch(url) else urlquote(url)
         self.url = "" if url in (".", "./") else url  # a page's url, as `Page.url`
-        if site_url:
-            base = site_url if site_url.endswith("/") else site_url + "/"
-            self.canonical_url: str | None = urljoin(base, self.url)
-            self.abs_url: str | None = urlsplit(self.canonical_url).path
-        else:
-            self.canonical_url = self.abs_url = None
+        self.canonical_url, self.abs_url = _addresses(site_url, self.url)
         self.update_date = date
 
     @property
     def page(self) -> _PlacedPage:
         return self
+
+
+#: A url `urlquote` leaves as it is and `urljoin` appends to a site's address as it is.
+_PLAIN_URL = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_.~/-]*|")
+
+
+@functools.lru_cache(maxsize=4)
+def _site_base(site_url: str) -> tuple[str, str, bool]:
+    """A site's address ending in "/", its path, and whether a url is simply appended
+    to it (no query or fragment to drop)."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    split = urlsplit(base)
+    return base, split.path, not (split.query or split.fragment or "#" in base)
+
+
+def _addresses(site_url: str | None, url: str) -> tuple[str | None, str | None]:
+    """A page's `canonical_url` and `abs_url` as `Page._set_canonical_url` makes them:
+    `urljoin` and `urlsplit` took 0.4 s for 45,000 pages, where a plain url (no dot
+    segment, nothing to quote) is the site's address and path followed by it."""
+    if not site_url:
+        return None, None
+    base, path, plain = _site_base(site_url)
+    if plain and _PLAIN_URL.fullmatch(url) and "/./" not in "/" + url and "/../" not in ("/" + url):
+        return base + url, path + url
+    canonical = urljoin(base, url)
+    return canonical, urlsplit(canonical).path
 
 
 class _PageFiles(Files):
