@@ -162,6 +162,14 @@ def _addresses(site_url: str | None, url: str) -> tuple[str | None, str | None]:
     return canonical, urlsplit(canonical).path
 
 
+def _left_empty(page: Page) -> None:
+    """What an empty Markdown page leaves, as a generated page has in a full build: no
+    content, no anchors, no links to any."""
+    page.content = ""
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
+
+
 class _PageFiles(Files):
     """MkDocs' files, the generated pages served from the page cache left out
     (`_PlacedPage`), and with them MkDocs' loops over them.
@@ -722,6 +730,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # makes a file of any: those out of the nav never become one (`_PlacedPage`).
         self._plan_pages()
         placed = self._placed_pages(config)
+        # Where the plugin writes each from the cache (`_place_cached_pages`).
+        self.placed = {
+            os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
+            for uri, page in placed.items()
+        }
         for spec in self.specs.values():
             if spec.src_uri in placed:
                 continue
@@ -749,19 +762,15 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         """The generated pages the page cache serves and the nav does not hold (its pages'
         titles are the nav's): placed from the cache, never read or drawn by MkDocs. Under
         PAPERS_PAGE_CACHE_VERIFY every page takes the long way."""
-        self.placed = {}
         cache = self.page_cache
         if cache is None or cache.verify:
             return {}
-        site_dir = config.site_dir
         date = get_build_date()
-        found: dict[str, _PlacedPage] = {}
-        for uri, entry in self.plan.hits.items():
-            if uri in _IN_NAV:
-                continue
-            page = found[uri] = _PlacedPage(uri, config.use_directory_urls, config.site_url, date)
-            self.placed[os.path.normpath(os.path.join(site_dir, page.dest_uri))] = entry
-        return found
+        return {
+            uri: _PlacedPage(uri, config.use_directory_urls, config.site_url, date)
+            for uri in self.plan.hits
+            if uri not in _IN_NAV
+        }
 
     def _placed_file(self, config: MkDocsConfig, uri: str) -> File:
         """The file of a placed page, made when a hand-written page links to it: what an
@@ -771,8 +780,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             config, uri, content=spec.front_matter(), inclusion=InclusionLevel.NOT_IN_NAV
         )
         page = Page(None, file, config)
-        page.markdown, page.content, page.present_anchor_ids = "", "", set()
-        page.links_to_anchors = {}
+        page.markdown = ""
+        _left_empty(page)
         return file
 
     def _start_page_html(self, files: Files) -> None:
@@ -959,11 +968,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
                 if (page.markdown or "").strip():
                     convert(config, files)
                     return
-                page.content = ""
+                _left_empty(page)
                 page.toc = get_toc([])
                 page._title_from_render = None
-                page.present_anchor_ids = set()
-                page.links_to_anchors = {}
 
             page.render = render  # type: ignore[method-assign]
         return page
