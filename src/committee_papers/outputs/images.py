@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import GENERATORS, OutputFile
 
@@ -29,16 +29,15 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     # Only a report in a folder with an images/ folder can show one: asked once a folder,
     # where the pattern read ten years of reports' text (150 MB) on every build, 0.2 s.
     with_images: dict[str, bool] = {}
-    shown = []
+    shown: list[tuple[str, Any, str]] = []
     for report in papers.reports.values():
         folder = os.path.dirname(report.source)
         found = with_images.get(folder)
         if found is None:
             found = with_images[folder] = os.path.isdir(os.path.join(folder, "images"))
         if found:
-            shown.append(report)
-    for report in sorted(shown, key=lambda r: r.id):
-        folder = os.path.dirname(report.source)
+            shown.append((report.id, report, folder))
+    for _, report, folder in sorted(shown, key=lambda each: each[0]):
         for name in sorted(set(IMAGE.findall(report.body or ""))):
             path = Path(folder) / name
             if path.is_file():
