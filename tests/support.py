@@ -71,6 +71,19 @@ def build_site(
     return site_dir
 
 
+def config_with_docs(tmp_path: Path, page: str, extra: str) -> Path:
+    """A copy of mkdocs.yml whose hand-written docs include `extra` on `page`."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / page).write_text((docs / page).read_text() + "\n" + extra + "\n")
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
+    target = tmp_path / "mkdocs.yml"
+    target.write_text(f"docs_dir: {docs}\n" + config)
+    return target
+
+
 def edit(path: Path, old: str, new: str) -> int:
     """Replace `old` by `new` in a file; return the line number where the change is."""
     text = path.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from support import ROOT, build_site, copy_data, papers_command
+from support import ROOT, build_site, config_with_docs, copy_data, papers_command
 
 from committee_papers.guard import Secrets, fragments, scan
 
@@ -284,19 +284,6 @@ def test_a_template_that_loops_over_every_report_prints_only_public_ones(
     committees = (site / "committees/index.html").read_text()
     assert "Internal Audit Progress Report" in committees  # public, printed by the loop
     assert not any(TOKEN in t for t in all_text(site).values())
-
-
-def config_with_docs(tmp_path: Path, page: str, extra: str) -> Path:
-    """A copy of mkdocs.yml whose hand-written docs include `extra` on `page`."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    (docs / page).write_text((docs / page).read_text() + "\n" + extra + "\n")
-    config = (ROOT / "mkdocs.yml").read_text()
-    config = config.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config = config.replace("include_dir: macros", f"include_dir: {ROOT / 'macros'}")
-    target = tmp_path / "mkdocs.yml"
-    target.write_text(f"docs_dir: {docs}\n" + config)
-    return target
 
 
 def test_guard_names_the_file_and_the_paper(planted: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT, build_site, copy_data, file_digests
+from support import AS_OF, ROOT, build_site, config_with_docs, copy_data, file_digests
 
 NEW_MEETING = """body: planning
 date: 2027-01-12
@@ -597,6 +597,38 @@ def test_a_rebuild_run_from_another_folder_draws_nothing_again(
     ((reused, outputs),) = counts
     assert reused == outputs > 20
     assert again == first
+
+
+def test_a_hand_written_link_to_a_page_served_from_the_cache_resolves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page the cache serves out of the nav is no file of MkDocs' (`_PlacedPage`), yet a
+    hand-written page's link to it is rewritten as in a full build: the site of a re-build
+    is a full build's, byte for byte, with the link to the committee's page."""
+    from committee_papers.mkdocs_plugin import build_site as build
+
+    config = config_with_docs(
+        tmp_path, "about.md", "[The planning committee](committees/planning/index.md)"
+    )
+    data = copy_data(tmp_path / "data")
+
+    def built(site: Path) -> dict[str, str]:
+        build(
+            str(config),
+            as_of=AS_OF,
+            site_dir=str(site),
+            data_dir=str(data),
+            templates_dir=str(ROOT / "macros"),
+        )
+        return file_digests(site)
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    built(tmp_path / "live")
+    rebuilt = built(tmp_path / "live")  # every generated page served from the cache
+    about = (tmp_path / "live/about/index.html").read_text()
+    assert 'href="../committees/planning/"' in about
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert rebuilt == built(tmp_path / "full")
 
 
 def _built_then_new_meeting(
