@@ -521,3 +521,79 @@ def test_a_rebuild_s_reading_ahead_lists_the_site_in_two_shares_with_the_same_re
     assert set(single[0]) == {"reports/r03/index.html"}
     assert "pagefind/2026/index.pf" not in single[2] and "api/item-0.json" in single[2]
     assert single[3] == leakscan.first_pages(single[2])
+
+
+def _rebuilt_folders_site(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """`_folders_site` scanned once (a first build's guard), then a report and a meeting
+    changed, one with withheld text; the site and the guard's folder."""
+    site_dir = _folders_site(tmp_path, name)
+    cache = tmp_path / f"cache-{name}"
+    assert scan_cached(site_dir, matcher(LAND), cache) == {}
+    (site_dir / "reports/r03/index.html").write_text(f"<p>{LAND}</p>")
+    (site_dir / "meetings/m1/index.html").write_text("<p>A new meeting.</p>")
+    return site_dir, cache
+
+
+def _reading(ahead: leakscan.ScanAhead) -> tuple[object, ...]:
+    part = ahead.part
+    return part.found, sorted(part.clean), part.names, ahead.theme_names
+
+
+def test_a_reading_first_while_the_outputs_are_made_then_the_rest_is_one_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-build's guard reads the top folders the outputs are not expected in while its
+    fork still writes them (`scan_first`), then the rest (`scan_ahead(first=...)`) once
+    the outputs are written elsewhere: the files read or known, the theme's pages, the
+    keys proved clean and the leaks found are one reading's of the whole site."""
+    monkeypatch.setattr(leakscan, "PARALLEL_FILES", 4)
+    index = ("pagefind/",)
+    site_dir, cache = _rebuilt_folders_site(tmp_path, "whole")
+    whole = _reading(leakscan.scan_ahead(site_dir, matcher(LAND), cache, index))
+    site_dir, cache = _rebuilt_folders_site(tmp_path, "parts")
+    first = leakscan.scan_first(site_dir, matcher(LAND), cache, index, ("api/", "meetings/"))
+    assert first is not None
+    assert sorted(first.tops) == ["404.html", "index.html", "reports/"]
+    assert all(not n.startswith(("api/", "meetings/", "pagefind/")) for n in first.part.names)
+    (site_dir / "api/item-9.json").write_text('{"title": "Item 9"}')  # an output, written now
+    written = {"api/": False}
+    assert first.apart_from(written)
+    rest = leakscan.scan_ahead(site_dir, matcher(LAND), cache, index, first=first, written=written)
+    assert rest.left == index
+    found, clean, names, theme = _reading(rest)
+    assert set(found) == {"reports/r03/index.html"} and names == sorted(names)
+    assert "api/item-9.json" in names and "api/item-9.json" not in whole[2]
+    names.remove("api/item-9.json")
+    assert (found, theme) == (whole[0], whole[3]) and names == whole[2]
+    assert len(clean) == len(whole[1]) + 1  # the new output's key too
+
+
+@pytest.mark.parametrize(
+    "written", [{"reports/": False}, {"api/": True}, None], ids=["below", "page", "unknown"]
+)
+def test_outputs_written_where_the_guard_read_first_have_the_site_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: dict[str, bool] | None
+) -> None:
+    """Outputs written below a top folder the guard read first (or an HTML page among them,
+    which could be one the theme is learnt from, or not known where) mean the whole site
+    is listed and read again: a leak written there after the first reading is found."""
+    monkeypatch.setattr(leakscan, "PARALLEL_FILES", 4)
+    index = ("pagefind/",)
+    site_dir, cache = _rebuilt_folders_site(tmp_path, "site")
+    first = leakscan.scan_first(site_dir, matcher(LAND), cache, index, ("api/",))
+    assert first is not None and "reports/" in first.tops
+    (site_dir / "reports/r05/index.html").write_text(f"<p>Late: {LAND}</p>")
+    assert not first.apart_from(written)
+    rest = leakscan.scan_ahead(site_dir, matcher(LAND), cache, index, first=first, written=written)
+    assert set(rest.part.found) == {"reports/r03/index.html", "reports/r05/index.html"}
+    assert rest.part.names == leakscan.site_files(site_dir, leave=index)
+
+
+def test_no_first_reading_where_the_guard_would_read_every_file(tmp_path: Path) -> None:
+    """A first build's guard (no record that proves a file clean) or a small site reads the
+    site whole after the outputs: `scan_first` reads nothing."""
+    site_dir = _folders_site(tmp_path, "site")
+    index = ("pagefind/",)
+    assert leakscan.scan_first(site_dir, matcher(LAND), tmp_path / "none", index, ()) is None
+    site_dir, cache = _rebuilt_folders_site(tmp_path, "small")
+    assert leakscan.scan_first(site_dir, matcher(LAND), cache, index, ("api/",)) is None
