@@ -1434,23 +1434,26 @@ def _first_site_pages(site_dir: Path, leave: tuple[str, ...]) -> list[str]:
     """`first_pages` of the site's files but `leave`, as `site_files` would list them,
     listing only as far as they go: a folder's entries in the order of their names as
     `site_files` gives them (a folder's name ending in "/"), so the walk meets the files in
-    the order of the whole sorted list."""
+    the order of the whole sorted list. Only pages and folders are kept and sorted: the
+    open data's folders, which sort before the first pages, hold 53,000 other files at ten
+    years of papers (0.3 s of a re-build's guard when each was kept and sorted)."""
     found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
         keyed: list[tuple[str, str, bool]] = []
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_file():
-                    keyed.append((prefix + entry.name, entry.path, False))
+                name = entry.name
+                if name.endswith(".html") and entry.is_file():
+                    keyed.append((prefix + name, entry.path, False))
                 elif entry.is_dir(follow_symlinks=False):
-                    keyed.append((prefix + entry.name + "/", entry.path, True))
+                    keyed.append((prefix + name + "/", entry.path, True))
         for name, path, is_folder in sorted(keyed):
             if len(found) >= _LEARN_FROM or name in leave:
                 continue
             if is_folder:
                 walk(path, name)
-            elif name.endswith(".html"):
+            else:
                 found.append(name)
 
     walk(str(site_dir), "")
