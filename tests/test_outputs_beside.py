@@ -115,23 +115,3 @@ def test_outputs_that_fail_end_the_fork(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         outputs.write(tmp_path, failing(), {}, fork)
     assert not fork._fork._process.is_alive()
-
-
-@pytest.mark.parametrize("put_by_fork", [False, True])
-def test_the_top_entries_written_below_are_listed(tmp_path: Path, put_by_fork: bool) -> None:
-    """`write` lists the site's top entries its files were written below, each with whether
-    an HTML file was among them, whoever puts them in place: the guard reads the rest of
-    the site while the outputs are made (sitefinish.py)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    files = [
-        OutputFile("api/items/1.json", b"{}"),
-        OutputFile("./feed.xml", b"<feed/>"),
-        OutputFile("meetings/m1/minutes.html", b"<p>Minutes</p>"),
-        OutputFile("meetings/m2/m2.ics", b"BEGIN:VCALENDAR"),
-    ]
-    tops: outputs.Tops = {}
-    fork = outputs.fork_writer() if put_by_fork else None
-    assert outputs.write(site, files, {}, fork, tops) == 4
-    assert tops == {"api/": False, "feed.xml": False, "meetings/": True}
-    assert (site / "feed.xml").read_bytes() == b"<feed/>"

@@ -52,7 +52,6 @@ from .outputs import (
     Generator,
     Linked,
     OutputFile,
-    Tops,
     after_cache,
     all_files,
     remembered,
@@ -194,9 +193,6 @@ class BuildFork:
         self._register_prints = False
         self._cache: PageCache | None = None
         self._reading = False
-        #: Set when the fork did not answer with its outputs and this process made them:
-        #: the files the fork wrote before it ended are not known (`result`).
-        self.outputs_unknown = False
         #: Whether the fork, once its outputs are in, reads the site early for the guard
         #: only until the build process asks for what it read: a first build's, as the
         #: cache was when `go` was told (its entries grow as the pages are drawn). Pagefind
@@ -306,11 +302,10 @@ class BuildFork:
         self._cache.prints.take_frozen_prints(register, answer.prints)
         return True
 
-    def result(self, tops: Tops | None = None) -> Linked:
+    def result(self) -> Linked:
         """Wait for the fork, take what the cache learnt in it; the output files linked
         from the cache's copies, by path. Made here when the fork did not answer. The fork
-        then ends, unless told to `read_early`. `tops` gets the site's top entries the
-        outputs were written below (outputs.write), by the fork or here."""
+        then ends, unless told to `read_early`."""
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         self.take_register_prints()  # answered before the outputs: taken first, if not yet
@@ -318,14 +313,9 @@ class BuildFork:
         if not self._reading:
             self.stop()
         if not done or answer is None:
-            # What the fork wrote before it ended is not known: where it wrote is unknown too.
-            self.outputs_unknown = True
-            return made_here(self._staging, self._policy, cache, tops=tops)
-        linked, learnt, written = answer
+            return made_here(self._staging, self._policy, cache)
+        linked, learnt = answer
         cache.take_outputs(learnt)
-        if tops is not None:
-            for top, html in written.items():
-                tops[top] = tops.get(top, False) or html
         return linked
 
     def stop(self) -> None:
@@ -358,16 +348,15 @@ def made_here(
     beside: Beside | None = None,
     generators: list[Generator] | None = None,
     made: Iterable[OutputFile] = (),
-    tops: Tops | None = None,
 ) -> Linked:
     """Every output file of `policy`'s papers (or those of `generators`, after the files
     `made` already) written into `staging`, through `cache` when there is one (`beside`, a
     fork that puts them in place, is ended either way); the files linked from the cache's
-    copies, by path. `tops` gets the site's top entries written below (outputs.write)."""
+    copies, by path."""
     linked: Linked = {}
     with remembered(cache):
         files = all_files(policy.papers, policy, generators)
-        write(staging, itertools.chain(made, files), linked, beside, tops)
+        write(staging, itertools.chain(made, files), linked, beside)
     return linked
 
 
@@ -412,12 +401,10 @@ def _ahead(
         # What the cache knew when opened, the build process knows: only what is learnt
         # goes back.
         before = set(cache.prints.learnt) | set(learnt)
-        tops: Tops = {}
-        linked = made_here(staging, policy, cache, generators=after_cache(), made=made, tops=tops)
+        linked = made_here(staging, policy, cache, generators=after_cache(), made=made)
         # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
         # unpickle, while the guard's early reading waited for its go.
-        linked_names = {name: os.fspath(path) for name, path in linked.items()}
-        yield linked_names, cache.outputs_done(before), tops
+        yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
         try:
             told = go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):

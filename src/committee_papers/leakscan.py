@@ -1249,53 +1249,6 @@ class ScanAhead:
         return first_pages(self.part.names)
 
 
-@dataclass
-class ScanFirst:
-    """`scan_first`'s reading: what it found, the top entries it read, and the pages the
-    theme was learnt from (the whole site's first)."""
-
-    part: _Part
-    #: The site's top entries listed and read (a folder's name ending in "/", a file's).
-    tops: tuple[str, ...]
-    theme_names: list[str]
-
-    def apart_from(self, written: Mapping[str, bool] | None) -> bool:
-        """Whether files written since (`written`: their top entries, each with whether an
-        HTML file was among them, outputs.write) are below none of the entries read here,
-        and none is a page that could be among those the theme was learnt from. Unknown
-        (None) is not apart."""
-        if written is None or any(written.values()):
-            return False
-        return not any(top in written for top in self.tops)
-
-
-def scan_first(
-    site_dir: Path,
-    matcher: Finder,
-    cache_dir: Path,
-    left: tuple[str, ...],
-    expected: tuple[str, ...],
-    stored: Mapping[str, tuple[str, int]] | None = None,
-    public: array | None = None,
-) -> ScanFirst | None:
-    """`scan_ahead`'s listing and reading of the site's top entries but `left` and those
-    the outputs are `expected` below, in this process alone, while the build's fork still
-    writes the outputs (and nowhere else): a re-build of ten years of papers waited about
-    a second for them, on one core, and the guard's reading ahead came after it.
-    `scan_ahead(first=...)` then lists and reads only the other top entries, when the
-    outputs were written below none of these (`ScanFirst.apart_from`), or else the whole
-    site again. None where `scan_ahead` would read the site whole in any case (a record
-    that proves nothing clean, a small site, one core)."""
-    loaded = _recorded(cache_dir, matcher, public)
-    shares = _top_shares(site_dir, left + expected) if loaded.clean else None
-    if shares is None:
-        return None
-    tops = [top for share in shares for top in share]
-    theme_names = _first_site_pages(site_dir, left)
-    part = _walked_shares(site_dir, matcher, loaded, [tops], stored, None, left, theme_names)
-    return ScanFirst(part, tuple(top[0] for top in tops), theme_names)
-
-
 def scan_ahead(
     site_dir: Path,
     matcher: Finder,
@@ -1304,8 +1257,6 @@ def scan_ahead(
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
     composed: Composed | None = None,
-    first: ScanFirst | None = None,
-    written: Mapping[str, bool] | None = None,
 ) -> ScanAhead:
     """`scan_cached`'s listing and reading of every file but those below the folders
     `left` (each ending in "/"), done while the build still writes there and nowhere else:
@@ -1317,36 +1268,13 @@ def scan_ahead(
     Where most files are known clean (a re-build), each of two processes lists its own
     share of the site's top folders as well as reading it (`_walked_shares`): listed
     whole by the build process, the site took 0.5 s of its interpreter, which the search
-    index's thread shares while Pagefind runs.
-
-    `first` is what `scan_first` read while the outputs were written, `written` the top
-    entries they were written below: only the rest of the site is listed and read here
-    when they are apart, and the whole site otherwise."""
+    index's thread shares while Pagefind runs."""
     loaded = _recorded(cache_dir, matcher, public)
-    theme_names = None
-    if first is not None and loaded.clean and first.apart_from(written):
-        leave, theme_names = left + first.tops, first.theme_names
-    else:
-        first, leave = None, left
-    tops = _top_shares(site_dir, leave) if loaded.clean else None
+    tops = _top_shares(site_dir, left) if loaded.clean else None
     if tops is None:
-        part = _scan_part(
-            site_dir,
-            matcher,
-            cache_dir,
-            None,
-            stored,
-            public,
-            None,
-            composed,
-            leave,
-            theme_names=theme_names,
-        )
+        part = _scan_part(site_dir, matcher, cache_dir, None, stored, public, None, composed, left)
     else:
-        part = _walked_shares(site_dir, matcher, loaded, tops, stored, composed, leave, theme_names)
-    if first is not None:
-        part = first.part.joined(part)
-        part.names.sort()
+        part = _walked_shares(site_dir, matcher, loaded, tops, stored, composed, left)
     return ScanAhead(part, left)
 
 
@@ -1391,15 +1319,13 @@ def _walked_shares(
     stored: Mapping[str, tuple[str, int]] | None,
     composed: Composed | None,
     leave: tuple[str, ...],
-    theme_names: list[str] | None = None,
 ) -> _Part:
     """`_scan_part` of a re-build, each process listing its own share of the top folders
     (`_top_shares`) before reading it; the theme is learnt from the site's first pages
-    either way (`_first_site_pages`), or from `theme_names` (those of more than `leave`)."""
+    either way (`_first_site_pages`)."""
     stored = stored or {}
     _, clean, monotone, known = loaded
-    if theme_names is None:
-        theme_names = _first_site_pages(site_dir, leave)
+    theme_names = _first_site_pages(site_dir, leave)
 
     def walk_and_scan(
         share: list[_Top],

@@ -14,8 +14,6 @@ made, so a successor of MkDocs reuses this as it is.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import threading
@@ -28,7 +26,7 @@ from . import guardrecord, outputs, siteskeleton
 from .buildfork import BuildFork, made_here, stored_outputs
 from .guard import check_site
 from .leakparts import Composed
-from .leakscan import EarlyScan, ScanAhead, ScanFirst, Stored, scan_ahead, scan_first
+from .leakscan import EarlyScan, ScanAhead, Stored, scan_ahead
 from .pagecache import PageCache, Plan, named_digest
 from .pages import PageSpec
 from .policy import Policy
@@ -46,9 +44,6 @@ from .steps import Background, StepTimer, quick_switches
 
 #: The longest the guard's reading ahead waits for Pagefind's start (seconds).
 PAGEFIND_START_WAIT = 2.0
-#: The file in the guard's folder naming the site's top entries the last build's outputs
-#: were written below (`SiteFinish._expect_outputs`).
-OUTPUT_TOPS = "output-tops.json"
 
 log = logging.getLogger("mkdocs.plugins.committee_papers")
 
@@ -159,10 +154,6 @@ class SiteFinish:
             search = Background(self._index, pages, page_inodes(staging, self.search_groups))
         linked: outputs.Linked = {}
         ahead = False
-        # The site's top entries the outputs were written below, and what the guard read of
-        # the others while they were made (`_scan_first`).
-        tops: outputs.Tops = {}
-        first: ScanFirst | None = None
         try:
             if self.policy is not None:
                 if early is not None:
@@ -186,19 +177,14 @@ class SiteFinish:
                             # Pagefind's start first: its pages' parts are made in Python.
                             self.pagefind_started.wait(PAGEFIND_START_WAIT)
                         self._record_ahead()
-                        first = self._scan_first(pages, linked)
-                    linked.update(early.result(tops))
-                    if early.outputs_unknown:
-                        first = None  # read again whole: a fork that ended wrote who knows where
+                    linked.update(early.result())
                     early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while
                     # nothing they read has changed (outputs.unit).
                     fork, beside = beside, None  # ended by the writing, either way
-                    made = made_here(staging, self.policy, self.page_cache, fork, tops=tops)
-                    linked.update(made)
+                    linked.update(made_here(staging, self.policy, self.page_cache, fork))
                     outputs.write(staging, self.pdf_files, linked)
-                self._expect_outputs(tops)
                 if self.page_cache is not None:
                     made_by = "by a fork, " if by_fork else ""
                     log.info(
@@ -208,7 +194,7 @@ class SiteFinish:
                     )
             self.timer.lap("outputs")
             if ahead:  # timed with the search step, which it runs beside
-                self._scan_ahead(pages, linked, first, tops)
+                self._scan_ahead(pages, linked)
         finally:
             if beside is not None:  # the outputs were never written: end the fork
                 beside.stop()
@@ -245,51 +231,7 @@ class SiteFinish:
         if len(found):
             guardrecord.recorded(self.guard_cache, found.fragments, found.public)
 
-    def _scan_first(self, pages: Stored, linked: outputs.Linked) -> ScanFirst | None:
-        """The guard's listing and reading of the site's top entries the outputs are not
-        expected below (those the last build wrote them below, `_expect_outputs`), done
-        while the build's fork makes the outputs and this process would wait for them
-        (`leakscan.scan_first`); `_scan_ahead` reads the rest once they are in. None where
-        nothing is expected yet, or the guard would read every file anyway."""
-        assert self.secrets_ahead is not None and self.guard_cache is not None
-        expected = _expected_outputs(self.guard_cache)
-        found = self.secrets_ahead.secrets()
-        if expected is None or not len(found):
-            return None
-        start = time.perf_counter()
-        # The packs' PDFs are the only outputs in by now.
-        stored = {**pages, **self._stored_outputs(linked)} if linked else pages
-        index = (f"{INDEX_DIR}/",)
-        first = scan_first(
-            self.staging, found, self.guard_cache, index, tuple(expected), stored, found.public
-        )
-        if first is not None:
-            log.info(
-                f"Guard: {len(first.part.names)} files checked while the outputs were made, "
-                f"in {time.perf_counter() - start:.1f} s"
-            )
-        return first
-
-    def _expect_outputs(self, tops: outputs.Tops) -> None:
-        """Keep the site's top entries this build's outputs were written below, for the
-        next build's `_scan_first` (in the guard's folder; a file that cannot be written
-        costs only time)."""
-        if self.guard_cache is None or not self._public() or not tops:
-            return
-        if sorted(tops) == _expected_outputs(self.guard_cache):
-            return
-        with contextlib.suppress(OSError):
-            self.guard_cache.mkdir(parents=True, exist_ok=True)
-            listed = json.dumps(sorted(tops)).encode()
-            guardrecord.write_whole(self.guard_cache, listed, OUTPUT_TOPS)
-
-    def _scan_ahead(
-        self,
-        pages: Stored,
-        linked: outputs.Linked,
-        first: ScanFirst | None = None,
-        written: outputs.Tops | None = None,
-    ) -> None:
+    def _scan_ahead(self, pages: Stored, linked: outputs.Linked) -> None:
         """The guard's listing and reading of every file but the search index, done while
         Pagefind makes the index (`leakscan.scan_ahead`): every other file of the site is
         written by now (the pages placed and drawn, the outputs in), and the search
@@ -310,11 +252,7 @@ class SiteFinish:
             {**pages, **self.outputs_stored},
             found.public,
             self._composed(),
-            first,
-            written,
         )
-        if first is not None and not first.apart_from(written):
-            log.info("Guard: the outputs were written where it read first: read again")
         log.info(
             f"Guard: {len(self.guard_ahead.part.names)} files but the search index's checked "
             f"while Pagefind indexed, in {time.perf_counter() - start:.1f} s"
@@ -452,18 +390,6 @@ class SiteFinish:
             f"Pagefind {cpu:.1f} s CPU), {len(runs) - len(fresh)} unchanged and reused; "
             f"Pagefind peak memory {peak:.0f} MB"
         )
-
-
-def _expected_outputs(guard_cache: Path) -> list[str] | None:
-    """The site's top entries the last build's outputs were written below
-    (`SiteFinish._expect_outputs`), or None where unknown."""
-    try:
-        found = json.loads((guard_cache / OUTPUT_TOPS).read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(found, list) or not all(isinstance(top, str) for top in found):
-        return None
-    return found
 
 
 def save_page_cache(cache: PageCache | None, plan: Plan, specs: dict[str, PageSpec]) -> None:

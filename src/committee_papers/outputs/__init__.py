@@ -143,25 +143,18 @@ def after_cache() -> list[Generator]:
 Linked = dict[str, "Path | str"]
 
 
-#: The site's top entries that output files were written below (a folder's name ending in
-#: "/", a file's name), each with whether an HTML file was among them (`write`).
-Tops = dict[str, bool]
-
-
 def write(
     site_dir: Path,
     files: Iterable[OutputFile],
     linked: Linked | None = None,
     beside: Beside | None = None,
-    tops: Tops | None = None,
 ) -> int:
     """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
 
     `linked`, when given, gets the path of each file made as a hard link to its `source`
     (and loses it again if a later file of the same path replaces it). `beside`, when given,
     is a fork that puts the files in place while they are made (beside.py); it is ended
-    either way. `tops`, when given, gets the site's top entry of every file written: the
-    guard reads the rest of the site while the outputs are made (sitefinish.py)."""
+    either way."""
     # Paths as strings: ten years of papers make some 57,000 files, most of them one link
     # each, where making and hashing `Path` objects cost more than the system calls.
     root = os.path.join(site_dir.resolve(), "")
@@ -171,10 +164,7 @@ def write(
     put = fork.put if fork is not None else apply
     try:
         for item in files:
-            inside = _inside(item.path)
-            target = root + inside
-            if tops is not None:
-                _add_top(tops, inside)
+            target = root + _inside(item.path)
             folder = os.path.dirname(target)
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
@@ -201,13 +191,6 @@ def write(
             beside.stop()
         raise
     return count
-
-
-def _add_top(tops: Tops, inside: str) -> None:
-    """Count the top entry of `inside` (a normalised path in the site) in `tops`."""
-    folder, slash, _ = inside.partition("/")
-    top = folder + slash
-    tops[top] = tops.get(top, False) or inside.endswith(".html")
 
 
 def _not_linked(linked: Linked | None, paths: set[str]) -> None:
