@@ -108,7 +108,10 @@ def test_a_placed_page_s_addresses_are_the_ones_mkdocs_gives(site_url: str) -> N
     """A plain url is appended to the site's address; any other takes MkDocs' way
     (`urljoin`, then `urlsplit`'s path), with the same answer."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    for url in ["", "a/", "a/b/index.html", "./a/", "a/../b/", "a/./b/", ".x/", "a%20b/", "a:b/"]:
+    for url in [
+        *["", "a/", "a/b/index.html", "./a/", "a/../b/", "a/./b/", ".x/", "a%20b/", "a:b/"],
+        *["a/..", "a/.", "a/..b/", "a/.b"],
+    ]:
         canonical = urljoin(base, url)
         assert _addresses(site_url, url) == (canonical, urlsplit(canonical).path)
     assert _addresses(None, "a/") == (None, None)
