@@ -13,12 +13,12 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import GENERATORS, OutputFile
 
 if TYPE_CHECKING:
-    from ..model import Papers
+    from ..model import Papers, Report
     from ..policy import Policy
 
 #: A Markdown image of a file in the meeting's images/ folder; no other path is copied.
@@ -29,7 +29,7 @@ def files(papers: Papers, policy: Policy) -> Iterator[OutputFile]:
     # Only a report in a folder with an images/ folder can show one: asked once a folder,
     # where the pattern read ten years of reports' text (150 MB) on every build, 0.2 s.
     with_images: dict[str, bool] = {}
-    shown: list[tuple[str, Any, str]] = []
+    shown: list[tuple[str, Report, str]] = []
     for report in papers.reports.values():
         folder = os.path.dirname(report.source)
         found = with_images.get(folder)
