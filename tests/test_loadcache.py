@@ -169,6 +169,36 @@ def test_linked_folder_is_never_cached(data: Path, tmp_path: Path) -> None:
     assert stats.uncached >= 1 and found == loaded(data, None)[1]
 
 
+def test_a_folders_key_is_the_key_of_its_files(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead's `folder_key` (strings, scandir's stat) gives the key `unit` stores
+    (`key_of` of `unit_files`), or a stored unit would never be taken again."""
+    age(data)
+    units = LoadCache(tmp_path / "cache", data)
+    meeting = data / MEETING
+    deeper = meeting / "papers" / "a-b"
+    deeper.mkdir(parents=True)
+    for name in ("x.md", "a-b.md", "a.b"):  # "/" sorts after "-" and "." as text
+        (deeper.parent / name).write_text(name, encoding="utf-8")
+        (deeper / name).write_text(name, encoding="utf-8")
+    files = unit_files(meeting)
+    assert files is not None and len(files) > 6
+    before = units.folder_key(meeting)
+    assert before == units.key_of(files) is not None
+    # The same from a data folder given relatively, and for a folder outside it.
+    monkeypatch.chdir(data.parent)
+    relative = LoadCache(tmp_path / "cache", Path(data.name))
+    assert relative.folder_key(Path(data.name) / MEETING) == before
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(deeper, elsewhere)
+    assert relative.folder_key(elsewhere) == units.key_of(unit_files(elsewhere) or [])
+    edit(meeting / "papers" / "x.md", "x.md", "changed")
+    assert units.folder_key(meeting) == units.key_of(files) != before
+    (deeper / "linked").symlink_to(tmp_path)
+    assert units.folder_key(meeting) is None and unit_files(meeting) is None
+
+
 def test_cache_is_per_data_folder(tmp_path: Path) -> None:
     one, two = copy_data(tmp_path / "one"), copy_data(tmp_path / "two")
     cache = tmp_path / "cache"

@@ -488,8 +488,7 @@ def _read_ahead(
         meeting_dir = folder / name.removeprefix("meeting:")
         if datafiles.outside(meeting_dir, root):
             return None  # loaded by the build process, which reports it
-        files = unit_files(meeting_dir)
-        return None if files is None else units.key_of(files)
+        return units.folder_key(meeting_dir)
 
     return loadfork.read_ahead([f"meeting:{n}" for n in names], units, key_of)
 
