@@ -793,24 +793,26 @@ def test_a_rebuild_takes_the_register_s_fingerprints_from_its_fork(
 def test_a_rebuilds_page_cache_is_opened_once_before_the_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key_holds: bool
 ) -> None:
-    """A re-build opens its page cache before the fork begins, and neither `on_files` nor
-    the fork opens it again (0.3 s of CPU each at ten years of papers). Where the key
-    changed meanwhile (a plugin after this one set the configuration), each process opens
-    the cache of the key as it then stands. The site is a full build's either way."""
-    from committee_papers import buildfork
+    """A re-build opens its page cache (reads its index) before the fork begins, and
+    neither `on_files` nor the fork opens it again (0.3 s of CPU each at ten years of
+    papers). Where the key changed meanwhile (a plugin after this one set the
+    configuration), each process opens the cache of the key as it then stands. The site is
+    a full build's either way. The papers' reads are traced only once the cache is
+    taken: not while the page specs are made."""
+    from committee_papers import buildfork, mkdocs_plugin, pagecache, tracing
     from committee_papers.mkdocs_plugin import CommitteePapersPlugin
 
     data = _built_then_new_meeting(tmp_path, monkeypatch)
     monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
     opened = tmp_path / "opened"
-    real_opened = CommitteePapersPlugin._opened_cache
+    real_init = pagecache.PageCache.__init__
     real_key = CommitteePapersPlugin._page_cache_key
     asked: list[bytes] = []
 
-    def opened_cache(self, key):  # type: ignore[no-untyped-def]
+    def init(self, folder, global_key, *args, **kwargs):  # type: ignore[no-untyped-def]
         with opened.open("a") as out:  # from either process
-            out.write(f"{'build' if os.getpid() == parent else 'fork'} {key.hex()}\n")
-        return real_opened(self, key)
+            out.write(f"{'build' if os.getpid() == parent else 'fork'} {global_key.hex()}\n")
+        real_init(self, folder, global_key, *args, **kwargs)
 
     def page_cache_key(self, config):  # type: ignore[no-untyped-def]
         key = real_key(self, config)
@@ -818,10 +820,19 @@ def test_a_rebuilds_page_cache_is_opened_once_before_the_fork(
         # The first key asked (before the fork) is another where it does not hold.
         return key if key_holds or len(asked) > 1 else bytes(len(key))
 
+    traced_at_specs: list[bool] = []  # the papers' reads not traced yet: nothing records
+    real_specs = mkdocs_plugin.page_specs
+
+    def page_specs(papers, policy, renderer):  # type: ignore[no-untyped-def]
+        traced_at_specs.append(isinstance(papers.reports, tracing.TracedDict))
+        return real_specs(papers, policy, renderer)
+
     parent = os.getpid()
-    monkeypatch.setattr(CommitteePapersPlugin, "_opened_cache", opened_cache)
+    monkeypatch.setattr(pagecache.PageCache, "__init__", init)
     monkeypatch.setattr(CommitteePapersPlugin, "_page_cache_key", page_cache_key)
+    monkeypatch.setattr(mkdocs_plugin, "page_specs", page_specs)
     incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    assert traced_at_specs == [False]
     final = asked[-1].hex()
     early = final if key_holds else bytes(len(asked[-1])).hex()
     expected = [f"build {early}"] + ([] if key_holds else [f"build {final}", f"fork {final}"])

@@ -76,15 +76,13 @@ def start_fork(
     guard_cache: Path | None,
     open_cache: Callable[[bytes], PageCache] | None,
     origins: Mapping[int, tuple[Any, bytes]] | None = None,
-    opened: PageCache | None = None,
 ) -> tuple[SecretsAhead | None, BuildFork | None]:
     """The guard's secrets (none for a members' build, which has no guard) and the fork
     that works them out, then makes a re-build's outputs through the page cache opened by
     `open_cache` (None: no page cache). Either may be None: without a fork (a system that
     does not fork, or nothing for it to do) the secrets are worked out when the guard
     wants them and the outputs after the pages. `origins` (load.origins) lets the secrets
-    take each unchanged paper's public values from the guard's memo (publicmemo.py).
-    `opened`, a page cache the build process opened already, is the fork's under its key."""
+    take each unchanged paper's public values from the guard's memo (publicmemo.py)."""
     secrets = None
     if not policy.members:
         secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache, origins)
@@ -101,7 +99,6 @@ def start_fork(
         open_cache,
         first=secrets.work if secrets is not None else None,
         guard_cache=guard_cache if secrets is not None else None,
-        opened=opened,
     )
     if secrets is not None:
         secrets.answered_by(fork.first_answer, fork.stop)
@@ -170,8 +167,9 @@ class BuildFork:
     `first()` when given (the guard's secrets, secretsahead.py), answers, then waits for
     `go`. Told the page cache's key (the build process opens its cache once MkDocs has
     emptied the staging folder and every plugin has set the configuration), it opens the
-    same cache with `open_cache(key)`, or takes `opened` (the cache the build process
-    opened before the fork) under that key, and makes a re-build's outputs through it into
+    same cache with `open_cache(key)` (a re-build's is the one the build process opened
+    before the fork, while the key is its: mkdocs_plugin), and makes a re-build's outputs
+    through it into
     `staging`; told None (a first build: the build process makes them), or without
     `open_cache` (a build without a page cache), it ends. After the outputs, told to
     (`read_early`), it reads the site for the guard with the secrets it worked
@@ -188,7 +186,6 @@ class BuildFork:
         open_cache: Callable[[bytes], PageCache] | None,
         first: Callable[[], Any] | None = None,
         guard_cache: Path | None = None,
-        opened: PageCache | None = None,
     ) -> None:
         self._staging, self._policy = staging, policy
         self._first = first is not None
@@ -218,7 +215,6 @@ class BuildFork:
             guard_cache,
             go_receive,
             self._go,
-            opened,
             name="ahead",
         )
         go_receive.close()  # the fork's end
@@ -374,7 +370,6 @@ def _ahead(
     guard_cache: Path | None,
     go: Any,
     go_sending: Any,
-    opened: PageCache | None = None,
 ) -> Iterator[Any]:
     # This process never sends: with its copy closed, the build process ending means EOF.
     go_sending.close()
@@ -392,8 +387,7 @@ def _ahead(
             return
         key, handed = told
         learnt = _taken(handed)
-        # The cache the build process opened before this fork began, while its key holds.
-        cache = opened if opened is not None and opened.key == key else open_cache(key)
+        cache = open_cache(key)
         cache.prints.known.update(learnt)
         if rebuild(cache):
             # First the register's fingerprints, which the build process then takes

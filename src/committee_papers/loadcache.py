@@ -348,8 +348,8 @@ class LoadCache:
         """`key_of(unit_files(folder))`, worked out on plain strings: a warm load's fork
         keys every meeting folder (42,000 files at ten years of papers) while the build
         process reads the stored units, and the paths made, normalised and compared as
-        `Path`s twice a file were two thirds of its 0.66 s of CPU, on the load's two busy
-        cores. None as `key_of` or `unit_files` give it (a symbolic link, a file unread)."""
+        `Path`s twice a file were half of its 0.6 s of CPU. None as `key_of` or
+        `unit_files` give it (a symbolic link, a file unread)."""
         if os.path.islink(folder):
             return None
         top = os.path.abspath(folder)

@@ -556,16 +556,18 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         as a copy of this process, where it opened the same cache again once told its key
         (0.3 s of CPU at ten years of papers, on the fork's chain that ends with the
         outputs the build waits for). Taken in `on_files` only if the key is still the
-        same once every plugin has set the configuration; the fork takes it only under the
-        key it is then told (`buildfork._ahead`). A first build's cache is opened there,
-        once its papers are fingerprinted (`_prime_prints`)."""
+        same once every plugin has set the configuration, and in the fork only under the
+        key it is then told (`_opened_cache`). Not yet tracing the papers' reads: their
+        collections made TracedDicts now would slow every lookup of the page specs, the
+        register and the fork's secrets, which record nothing. A first build's cache is
+        opened in `on_files`, once its papers are fingerprinted (`_prime_prints`)."""
         self.early_cache = None
         folder = self.page_cache_folder
         if self.command != "build" or folder is None or never_kept_prints(folder):
             return
         key = self._page_cache_key(config)
         if key is not None:
-            self.early_cache = self._opened_cache(key)
+            self.early_cache = PageCache(folder, key, self.origins, self.primed)
 
     def _start_ahead(self, config: MkDocsConfig) -> None:
         """Start the fork that works while the pages are drawn, as soon as the papers are
@@ -596,7 +598,6 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.guard_cache,
             open_cache,
             self.origins,
-            self.early_cache,
         )
 
     def _prime_prints(self) -> None:
@@ -931,14 +932,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _open_page_cache(self, config: MkDocsConfig) -> None:
         self.page_cache, self.plan, self.drawn = None, Plan(), {}
-        early, self.early_cache = self.early_cache, None
         key = self._page_cache_key(config)
-        if key is None:
-            return
-        if early is not None and early.key == key:
-            self.page_cache = early
-        else:
+        if key is not None:
             self.page_cache = self._opened_cache(key)
+        self.early_cache = None  # taken, or not the key's: the fork has its own copy
 
     def _page_cache_key(self, config: MkDocsConfig) -> bytes | None:
         """The page cache's global key for the configuration as it stands (None: no cache)."""
@@ -978,7 +975,11 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         outputs: buildfork.py), reporting the projected papers' reads."""
         assert self.page_cache_folder is not None
         assert self.policy is not None and self.renderer is not None
-        cache = PageCache(self.page_cache_folder, key, self.origins, self.primed)
+        early = self.early_cache  # in the fork, its copy of the one opened before it began
+        if early is not None and early.key == key:
+            cache = early
+        else:
+            cache = PageCache(self.page_cache_folder, key, self.origins, self.primed)
         cache.trace(self.policy.papers, self.renderer.view)
         return cache
 
