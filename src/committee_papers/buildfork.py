@@ -12,15 +12,16 @@ So a build forks as soon as its papers are projected, before the page specs are 
 fork works out the guard's secrets first (secretsahead.py: the second core is idle while
 the build process makes the specs), then waits. In on_files the build process opens the
 page cache (every plugin's configuration is final and MkDocs has emptied the staging
-folder by then) and, for a re-build, tells the fork the cache's key: the fork opens the
-same cache, makes the outputs through it and puts them in the staging folder, while the
-build process plans and draws the pages. It answers with which files are links to the
-cache's copies (the guard knows those without reading them) and with what the cache learnt
-(`pagecache.OutputsMade`: the files made afresh, with their reads, are taken into the
-build process's index). Outputs that depend on the papers alone (`outputs.AHEAD`: the
-feeds, made afresh by every build) are made by the fork as soon as the secrets are worked
-out, while it waits for the cache's key, and written with the others. The paths do not
-meet MkDocs' own: the outputs are the open data, feeds, calendars and files beside a
+folder by then) and, for a re-build, tells the fork the cache's key: the fork takes the
+same cache (a re-build's, opened by the build process before the fork, is the fork's copy
+while the key is the same: mkdocs_plugin), makes the outputs through it and puts them in
+the staging folder, while the build process plans and draws the pages. It answers with
+which files are links to the cache's copies (the guard knows those without reading them)
+and with what the cache learnt (`pagecache.OutputsMade`: the files made afresh, with their
+reads, are taken into the build process's index). Outputs that depend on the papers alone
+(`outputs.AHEAD`: the feeds, made afresh by every build) are made by the fork as soon as
+the secrets are worked out, before it takes the go, and written with the others. The
+paths do not meet MkDocs' own: the outputs are the open data, feeds, calendars and files beside a
 paper, never a page, a theme file or the sitemap.
 
 A fork that does not answer (killed, out of memory, an error in it) means the build process
@@ -90,8 +91,7 @@ def start_fork(
         return secrets, None
     # Both processes read the whole decisions register (the page specs' year pages here,
     # the feeds and open data there): made once before the fork, it is the fork's too
-    # (0.5 s of CPU each at ten years of papers), where the fork has time to spare before
-    # the page cache is opened.
+    # (0.5 s of CPU each at ten years of papers).
     _register(policy)
     fork = BuildFork(
         staging,
@@ -169,8 +169,7 @@ class BuildFork:
     emptied the staging folder and every plugin has set the configuration), it opens the
     same cache with `open_cache(key)` (a re-build's is the one the build process opened
     before the fork, while the key is its: mkdocs_plugin), and makes a re-build's outputs
-    through it into
-    `staging`; told None (a first build: the build process makes them), or without
+    through it into `staging`; told None (a first build: the build process makes them), or without
     `open_cache` (a build without a page cache), it ends. After the outputs, told to
     (`read_early`), it reads the site for the guard with the secrets it worked
     out and `guard_cache`, the guard's record.

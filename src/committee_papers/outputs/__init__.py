@@ -118,9 +118,8 @@ Generator = Callable[["Papers", "Policy"], Iterable[OutputFile]]
 #: Every output generator, in the order they run. Each module adds itself here.
 GENERATORS: list[Generator] = []
 #: Generators whose files depend on the papers alone, never on the page cache's memo: a
-#: re-build's fork makes them while it waits for the cache (buildfork.py), once the guard's
-#: secrets are worked out and while the build process makes the page specs, and writes them
-#: with the others. A module adds itself here too.
+#: re-build's fork makes them once the guard's secrets are worked out, before it takes the
+#: go (buildfork.py), and writes them with the others. A module adds itself here too.
 AHEAD: list[Generator] = []
 
 

@@ -235,5 +235,5 @@ def _newest_by_body(
 
 GENERATORS.append(files)
 # Made afresh by every build (some 1 s at ten years of papers), from the papers alone: a
-# re-build's fork makes them while it waits for the page cache.
+# re-build's fork makes them once the guard's secrets are worked out (buildfork.py).
 AHEAD.append(files)
