@@ -336,13 +336,7 @@ class LoadCache:
     def key_of(self, paths: list[Path]) -> bytes | None:
         """The key of a unit made of the files `paths`: the SHA-256 of each by its path, or
         None when one cannot be read."""
-        digest = hashlib.sha256()
-        for path in sorted(paths):
-            sha = self._sha(path)
-            if sha is None:
-                return None
-            digest.update(self._relative(path).encode() + b"\0" + sha)
-        return digest.digest()
+        return _unit_key(self._sha(path) for path in sorted(paths))
 
     def folder_key(self, folder: Path) -> bytes | None:
         """`key_of(unit_files(folder))`, worked out on plain strings: a warm load's fork
@@ -358,32 +352,30 @@ class LoadCache:
             return None
         # The order `sorted(paths)` gives `Path`s: by their parts, not their text.
         found.sort(key=lambda entry: entry.path.split(os.sep))
-        inside = (top + os.sep).startswith(self.root + os.sep)
-        digest = hashlib.sha256()
-        for entry in found:
-            rel = entry.path[len(self.root) + 1 :] if inside else entry.path
-            try:
-                stat = entry.stat(follow_symlinks=False)  # the lstat `_sha` takes
-            except OSError:  # gone meanwhile: no key, as `_sha` gives none
-                return None
-            sha = self._sha_of(entry.path, rel, stat)
-            if sha is None:
-                return None
-            digest.update(rel.encode() + b"\0" + sha)
-        return digest.digest()
+        cut = len(self.root) + 1 if (top + os.sep).startswith(self.root + os.sep) else 0
+        return _unit_key(self._entry_sha(entry, entry.path[cut:]) for entry in found)
+
+    def _entry_sha(self, entry: os.DirEntry[str], rel: str) -> tuple[str, bytes | None]:
+        """`_sha` of a listed file, from the listing's own stat (the lstat `_sha` takes)."""
+        try:
+            stat = entry.stat(follow_symlinks=False)
+        except OSError:  # gone meanwhile: no key, as `_sha` gives none
+            return rel, None
+        return rel, self._sha_of(entry.path, rel, stat)
 
     def _relative(self, path: Path) -> str:
         text = os.path.abspath(path)
         return text[len(self.root) + 1 :] if text.startswith(self.root + os.sep) else text
 
-    def _sha(self, path: Path) -> bytes | None:
-        """The SHA-256 of a file's bytes, from its recorded stat when that is still the same."""
+    def _sha(self, path: Path) -> tuple[str, bytes | None]:
+        """A file's path relative to the data folder, and the SHA-256 of its bytes, from
+        its recorded stat when that is still the same (None: it cannot be read)."""
         rel = self._relative(path)
         try:
             stat = os.stat(path, follow_symlinks=False)
         except OSError:
-            return None
-        return self._sha_of(path, rel, stat)
+            return rel, None
+        return rel, self._sha_of(path, rel, stat)
 
     def _sha_of(self, path: str | Path, rel: str, stat: os.stat_result) -> bytes | None:
         key = _stat_key(stat)
@@ -507,6 +499,17 @@ def no_gc() -> Iterator[None]:
             if gc.get_count()[0] > FREEZE_AFTER:
                 gc.freeze()
             gc.enable()
+
+
+def _unit_key(shas: Iterable[tuple[str, bytes | None]]) -> bytes | None:
+    """A unit's key from each of its files' relative path and SHA-256, in order; None at
+    the first file that cannot be read (the rest are not asked)."""
+    digest = hashlib.sha256()
+    for rel, sha in shas:
+        if sha is None:
+            return None
+        digest.update(rel.encode() + b"\0" + sha)
+    return digest.digest()
 
 
 def _file_entries(top: str) -> list[os.DirEntry[str]] | None:
