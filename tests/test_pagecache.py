@@ -29,7 +29,7 @@ from support import AS_OF, DATA, ROOT, copy_data, edit
 from committee_papers import buildfork, pagecache, tracing
 from committee_papers.load import load_with_problems
 from committee_papers.mkdocs_plugin import build_site as build
-from committee_papers.pagecache import PageCache, Plan, StaleCacheError
+from committee_papers.pagecache import PageCache, PageRecorder, Plan, StaleCacheError
 from committee_papers.pages import PageSpec, page_specs
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project, withheld_ids
@@ -302,6 +302,51 @@ def test_a_query_is_recorded_as_its_answer_not_its_reads(tmp_path: Path) -> None
     assert ("a", "meetings") not in dict(reads)  # it never depends on every meeting
     assert "q" in kinds and "i" in kinds
     assert any(read[0] == "c" for read, _ in reads)  # publication dates against the as-of date
+
+
+def test_a_query_is_named_once_and_only_for_the_objects_it_was_asked_about(
+    tmp_path: Path,
+) -> None:
+    """The recorder names a query when asked whether it can replay it, and takes that name
+    for the answer only when the answer comes for the same owner and arguments."""
+    renderer, _ = draw_engine(DATA, AS_OF)
+    cache = PageCache(tmp_path, KEY)
+    cache.trace(renderer.papers, renderer.view)
+    view = renderer.view
+    first, second = list(dict.values(renderer.papers.reports))[:2]
+    recorder = PageRecorder(cache)
+    asked = 0
+    named = cache.query_name
+
+    def counted(*args: Any) -> Any:
+        nonlocal asked
+        asked += 1
+        return named(*args)
+
+    cache.query_name = counted  # type: ignore[method-assign]
+    # As `tracing.query` asks: the same objects, then the answer.
+    args: tuple[Any, ...] = (first,)
+    kwargs: dict[str, Any] = {}
+    assert recorder.can_replay(view, args, kwargs)
+    recorder.query(view, "route", args, kwargs, "answer")
+    assert asked == 1
+    # Asked about one report, answered for another: named again, as the other.
+    assert recorder.can_replay(view, args, kwargs)
+    recorder.query(view, "route", (second,), kwargs, "other answer")
+    assert asked == 3
+    assert set(recorder.reads) == {
+        cache.query_key(view, "route", (first,), {}),
+        cache.query_key(view, "route", (second,), {}),
+    }
+    assert cache.query_key(view, "route", (second,), {}) == (
+        "q",
+        ("view", view.base),
+        "route",
+        (("o", "reports", second.id),),
+    )
+    # An owner the cache cannot ask again is not replayed, however it is asked.
+    assert not recorder.can_replay(object(), args, {})
+    assert not recorder.query(object(), "route", args, {}, "answer")
 
 
 def test_the_as_of_date_records_comparisons_with_their_results() -> None:
