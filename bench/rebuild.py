@@ -32,6 +32,12 @@ load cache, `codememo.py`: a rotation with one of them walks every paper in each
 `--apart` gives each tree after the first a copy of WORK's data of its own
 (`WORK.code-<n>`, its first build a full one): needed when the trees' search index code
 differs, as a kept index is found only by the code that made it.
+
+`--cold` measures a re-build after a pause, when the machine no longer holds the archive's
+files in memory (a clerk publishing the next morning): before each build it waits for the
+last build's jobs in the background (bench/build.py) and asks Linux to drop its cached
+files, inodes and folders (`/proc/sys/vm/drop_caches`, as root; otherwise it says so and
+stops).
 """
 
 from __future__ import annotations
@@ -61,11 +67,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--codes", type=Path, nargs="+", help="with --again: trees in turn")
     parser.add_argument("--rounds", type=int, default=4, help="with --codes: rounds of builds")
     parser.add_argument("--apart", action="store_true", help="with --codes: a copy a tree")
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the kernel's cached files before each build"
+    )
     args = parser.parse_args(argv)
+    if args.cold and not os.access(DROP_CACHES, os.W_OK):
+        parser.error(f"--cold needs to write {DROP_CACHES} (run as root)")
     if args.codes:
         if args.again is None:
             parser.error("--codes needs --again WORK, a built archive")
-        rotate(args.again, args.codes, args.rounds, args.apart)
+        rotate(args.again, args.codes, args.rounds, args.apart, args.cold)
         return
     os.environ["PYTHONPATH"] = str(args.code / "src")
     sys.path.insert(0, str(args.code / "bench"))
@@ -88,6 +99,8 @@ def main(argv: list[str] | None = None) -> None:
         if name != "full":
             print(f"{name}: new meeting {bench.add_meeting(work / 'data')}")
         log = work / f"{name}.log"
+        if args.cold and name != "full":
+            dropped(bench, work)
         command = bench.papers_build(config, work / "site")
         if args.profile is not None and name == runs[-1]:
             command = [sys.executable, str(HERE / "cpuprofile.py"), str(args.profile), *command]
@@ -98,10 +111,12 @@ def main(argv: list[str] | None = None) -> None:
                 print("  ", line.strip())
 
 
-def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> None:
+def rotate(
+    work: Path, codes: list[Path], rounds: int, apart: bool = False, cold: bool = False
+) -> None:
     """Builds of one new meeting each, by each tree in turn, `rounds` times (see above).
     With `apart`, each tree after the first builds its own copy of WORK's data (see
-    `_apart`)."""
+    `_apart`); with `cold`, each build begins with the kernel's caches dropped."""
     original = (work / "mkdocs.yml").read_text()
     works = [work if n == 0 or not apart else _apart(work, n) for n in range(len(codes))]
     trees = [_tree(code, number, works[number]) for number, code in enumerate(codes)]
@@ -113,6 +128,8 @@ def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> N
             folder = works[number]
             meeting = trees[0][0].add_meeting(folder / "data")
             log = folder / f"rotate-{number}.log"
+            if cold:
+                dropped(tree, folder)
             seconds, peak = tree.measured(tree.papers_build(config, folder / "site"), folder, log)
             walls[number].append(seconds)
             print(
@@ -143,6 +160,19 @@ def rotate(work: Path, codes: list[Path], rounds: int, apart: bool = False) -> N
             f"{name} {statistics.mean(r[name] for r in kept):.2f} s" for name in names
         )
         print(f"{code}: steps' means: {means_by_step}")
+
+
+#: Writing 3 here drops the kernel's cached files, inodes and folders (Linux, root only).
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+
+
+def dropped(bench: ModuleType, work: Path) -> None:
+    """The last build's jobs in the background ended, the disk written, and the kernel's
+    caches dropped: the next build reads its files from the disk."""
+    bench.wait_for_background(work)
+    os.sync()
+    with open(DROP_CACHES, "w") as control:
+        control.write("3\n")
 
 
 #: A group Pagefind indexed, in a build's log: its name, pages and seconds.

@@ -36,7 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
 
-from . import collector, outputs, siteskeleton, theme_memo
+from . import collector, outputs, siteskeleton, theme_memo, warmup
 from .asof import london_today, parse_as_of
 from .buildfork import REGISTER_KINDS, BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
@@ -417,6 +417,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         #: Where a build keeps its compiled templates (None: not kept; serve keeps them in
         #: memory).
         self.compiled_folder: Path | None = None
+        #: The helper reading a re-build's linked files while the papers load (warmup.py).
+        self.warming: warmup.Warming | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -441,6 +443,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.data_dir = root / self.config.data_dir
         cache = root / self.config.load_cache if self.config.load_cache else None
         serve = self.command == "serve"
+        if not serve:
+            self._start_warmup(root, Path(config.site_dir))
         packs = bool(self.config.packs) and self.command == "build"
         # The build's fork begins as soon as the papers are projected, while the checks
         # between files still run; with packs, once they are laid out (the pages and
@@ -630,6 +634,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.load_memory.changed = self.watcher.take()
         return self.load_memory
 
+    def _start_warmup(self, root: Path, site: Path) -> None:
+        """The files a re-build links read from the disk while the papers load (warmup.py)."""
+        warmup.stop(self.warming)
+        pages = cache_folder(root, self.config.page_cache, ".cache/pages")
+        self.warming = warmup.begin(pages, site)
+
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
         """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers
         (publish.lock_output), protecting the project's folders MkDocs names."""
@@ -658,6 +668,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._release_collector()
+        warmup.stop(self.warming)
+        self.warming = None
         self._stop_secrets()
         self._stop_fork()
         self._unlock()
@@ -1114,6 +1126,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.page_cache is not None:
             self.page_cache.placed()  # the pages placed by a fork (place_beside)
+        warmup.stop(self.warming)  # what it reads is linked by now
+        self.warming = None
         if self.target is None:
             # mkdocs serve: no guard, nothing to publish
             save_page_cache(self.page_cache, self.plan, self.specs)
@@ -1167,6 +1181,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
+        warmup.stop(self.warming)
+        self.warming = None
         self._stop_secrets()
         self._stop_fork()
         if self.page_cache is not None:

@@ -1,0 +1,111 @@
+"""The helper that reads a re-build's linked files while the papers load (warmup.py): what
+it chooses to read, that it reads them and changes nothing, and that a re-build begins it
+and has ended it by the time the site is published."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import build_site, copy_data
+from test_siteskeleton import wait_for_skeleton
+
+from committee_papers import warmup
+
+
+def state(folder: Path) -> dict[str, tuple[bool, int]]:
+    """Every path below `folder` with whether it is a folder and its time of change."""
+    return {
+        str(path.relative_to(folder)): (path.is_dir(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def cache_and_skeleton(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A page cache of two key folders (the second marked in use last) and a skeleton of
+    three folders beside a site, as a build leaves them."""
+    pages = tmp_path / "pages"
+    older, newer = pages / "aaaa", pages / "bbbb"
+    for key, names in ((older, ["x.html"]), (newer, ["1.html", "2.html", "index.pickle"])):
+        key.mkdir(parents=True)
+        for name in names:
+            (key / name).write_text(name)
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    (pages / "stray.txt").write_text("not a key folder")
+    os.utime(pages / "stray.txt")
+    skeleton = tmp_path / ".site.skeleton-1-1"
+    for folder in ("meetings", "meetings/a", "reports"):
+        (skeleton / folder).mkdir(parents=True)
+    listing = tmp_path / ".site.skeleton-1-1.dirs"
+    listing.write_bytes(b"meetings\0meetings/a\0reports\0gone")
+    return pages, newer, skeleton
+
+
+def test_it_reads_the_newest_key_folder_and_the_newest_finished_skeleton(
+    tmp_path: Path,
+) -> None:
+    pages, newer, skeleton = cache_and_skeleton(tmp_path)
+    assert warmup.newest_folder(pages) == newer
+    assert warmup.newest_folder(tmp_path / "none") is None
+    line = warmup.command(newer, skeleton)
+    assert line is not None
+    assert line[1:4] == ["-m", "committee_papers.warmup", str(os.getpid())]
+    assert line[4:] == [
+        "--files",
+        str(newer),
+        "--folders",
+        str(skeleton),
+        f"{skeleton}.dirs",
+    ]
+    # A first build: no page cache yet, no old site: nothing to read, no helper.
+    assert warmup.command(None, None) is None
+    assert warmup.begin(tmp_path / "no-cache", tmp_path / "no-site") is None
+
+
+def test_it_asks_for_every_copy_and_kept_folder_and_changes_nothing(tmp_path: Path) -> None:
+    _, newer, skeleton = cache_and_skeleton(tmp_path)
+    before = state(tmp_path)
+    assert warmup.read_files(str(newer)) == 3
+    # The listing names a folder gone since: passed over.
+    assert warmup.read_folders(str(skeleton), f"{skeleton}.dirs") == 3
+    assert warmup.read_folders(str(skeleton), str(tmp_path / "no.dirs")) == 0
+    process = warmup.start(newer, skeleton)
+    assert process is not None
+    assert process.wait(timeout=60) == 0
+    assert state(tmp_path) == before
+
+
+def test_a_command_line_it_does_not_know_ends_it_reading_nothing(tmp_path: Path) -> None:
+    line = [sys.executable, "-m", "committee_papers.warmup", str(os.getpid()), "--all"]
+    assert subprocess.run(line, check=False, timeout=60).returncode == 2
+
+
+def test_a_rebuild_begins_it_on_its_cache_and_old_folders_and_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    begun: list[tuple[Path | None, Path, Any]] = []
+    real = warmup.begin
+
+    def recorded(page_cache: Path | None, site: Path) -> Any:
+        process = real(page_cache, site)
+        begun.append((page_cache, site, process))
+        return process
+
+    monkeypatch.setattr(warmup, "begin", recorded)
+    data = copy_data(tmp_path / "data")
+    site = tmp_path / "site"
+    build_site(site, data_dir=data)
+    wait_for_skeleton(site)
+    build_site(site, data_dir=data)
+    assert [entry[1] for entry in begun] == [site, site]
+    page_cache = begun[1][0]
+    assert page_cache is not None and page_cache.is_dir()
+    process = begun[1][2]
+    assert process is not None, "a re-build reads its cache and old folders"
+    assert process.args[4:6] == ["--files", str(warmup.newest_folder(page_cache))]
+    assert process.args[6] == "--folders"
+    assert process.returncode is not None, "ended and reaped when the site is published"
