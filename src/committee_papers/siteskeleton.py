@@ -91,6 +91,11 @@ def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more:
     return True
 
 
+def listing_of(skeleton: Path) -> Path:
+    """The file beside a skeleton that lists its folders (NUL-separated, relative to it)."""
+    return skeleton.with_name(skeleton.name + ".dirs")
+
+
 def ready(target: Path) -> list[Path]:
     """The finished skeletons beside `target`, newest first."""
     found = []
@@ -124,9 +129,9 @@ def take(target: Path, staging: Path) -> set[str] | None:
     """Move the newest finished skeleton into place as `staging` (which must be absent or
     still empty); its folders, relative to it. None when there is none, or it cannot be used."""
     for folder in ready(target):
-        listing = folder.with_name(folder.name + ".dirs")
+        listed = listing_of(folder)
         try:
-            folders = {os.fsdecode(d) for d in listing.read_bytes().split(b"\0") if d}
+            folders = {os.fsdecode(d) for d in listed.read_bytes().split(b"\0") if d}
             if os.path.lexists(staging):
                 if os.listdir(staging):
                     return None  # something was written already: build as before
@@ -135,7 +140,7 @@ def take(target: Path, staging: Path) -> set[str] | None:
         except OSError:
             continue
         with contextlib.suppress(OSError):
-            listing.unlink()
+            listed.unlink()
         return folders
     return None
 

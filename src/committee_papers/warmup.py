@@ -45,7 +45,8 @@ Warming = subprocess.Popen[bytes]
 def begin(page_cache: Path | None, site: Path) -> Warming | None:
     """The helper begun for a build of `site` with its page cache in `page_cache` (None:
     no page cache): the newest key folder's copies, and the newest finished skeleton of
-    `site` (siteskeleton.ready). None on a first build, which links nothing."""
+    `site` (siteskeleton.ready). None when there is neither (a new project's first
+    build)."""
     newest = newest_folder(page_cache) if page_cache is not None else None
     kept = siteskeleton.ready(site)[:1]
     return start(newest, kept[0] if kept else None)
@@ -71,7 +72,7 @@ def command(cache_folder: Path | None, skeleton: Path | None) -> list[str] | Non
     if cache_folder is not None:
         args += [FILES, os.fspath(cache_folder)]
     if skeleton is not None:
-        args += [FOLDERS, os.fspath(skeleton), os.fspath(skeleton) + ".dirs"]
+        args += [FOLDERS, os.fspath(skeleton), os.fspath(siteskeleton.listing_of(skeleton))]
     if not args:
         return None
     return [sys.executable, "-m", "committee_papers.warmup", str(os.getpid()), *args]
