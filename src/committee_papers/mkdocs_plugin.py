@@ -636,9 +636,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def _start_warmup(self, root: Path, site: Path) -> None:
         """The files a re-build links read from the disk while the papers load (warmup.py)."""
-        warmup.stop(self.warming)
+        self._stop_warmup()
         pages = cache_folder(root, self.config.page_cache, ".cache/pages")
         self.warming = warmup.begin(pages, site)
+
+    def _stop_warmup(self) -> None:
+        warmup.stop(self.warming)
+        self.warming = None
 
     def _lock_output(self, target: Path, root: Path, config: MkDocsConfig) -> None:
         """Refuse a dangerous output folder, take its lock, clear a killed build's leftovers
@@ -668,8 +672,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self._release_collector()
-        warmup.stop(self.warming)
-        self.warming = None
+        self._stop_warmup()
         self._stop_secrets()
         self._stop_fork()
         self._unlock()
@@ -1126,8 +1129,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.page_cache is not None:
             self.page_cache.placed()  # the pages placed by a fork (place_beside)
-        warmup.stop(self.warming)  # what it reads is linked by now
-        self.warming = None
+        self._stop_warmup()  # what it reads is linked by now
         if self.target is None:
             # mkdocs serve: no guard, nothing to publish
             save_page_cache(self.page_cache, self.plan, self.specs)
@@ -1181,8 +1183,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._release_collector()
-        warmup.stop(self.warming)
-        self.warming = None
+        self._stop_warmup()
         self._stop_secrets()
         self._stop_fork()
         if self.page_cache is not None:
