@@ -15,6 +15,7 @@ from support import build_site, copy_data
 from test_siteskeleton import wait_for_skeleton
 
 from committee_papers import warmup
+from committee_papers.pagecache import key_folders_by_use
 
 
 def state(folder: Path) -> dict[str, tuple[bool, int]]:
@@ -49,8 +50,8 @@ def test_it_reads_the_newest_key_folder_and_the_newest_finished_skeleton(
     tmp_path: Path,
 ) -> None:
     pages, newer, skeleton = cache_and_skeleton(tmp_path)
-    assert warmup.newest_folder(pages) == newer
-    assert warmup.newest_folder(tmp_path / "none") is None
+    assert key_folders_by_use(pages) == [newer, pages / "aaaa"]
+    assert key_folders_by_use(tmp_path / "none") == []
     line = warmup.command(newer, skeleton)
     assert line is not None
     assert line[1:4] == ["-m", "committee_papers.warmup", str(os.getpid())]
@@ -106,6 +107,6 @@ def test_a_rebuild_begins_it_on_its_cache_and_old_folders_and_ends_it(
     assert page_cache is not None and page_cache.is_dir()
     process = begun[1][2]
     assert process is not None, "a re-build reads its cache and old folders"
-    assert process.args[4:6] == ["--files", str(warmup.newest_folder(page_cache))]
+    assert process.args[4:6] == ["--files", str(key_folders_by_use(page_cache)[0])]
     assert process.args[6] == "--folders"
     assert process.returncode is not None, "ended and reaped when the site is published"

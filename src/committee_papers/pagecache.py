@@ -1305,11 +1305,7 @@ class PageCache:
                         path.unlink()
                 except OSError:
                     pass
-        folders = sorted(
-            (p for p in self.root.iterdir() if p.is_dir()),
-            key=lambda p: max(modified(p), modified(p / INDEX)),
-            reverse=True,
-        )
+        folders = key_folders_by_use(self.root)
         unused = time.time() - STALE_KEY_SECONDS
         for folder in folders[KEEP_KEYS:]:
             if max(modified(folder), modified(folder / INDEX)) < unused:
@@ -1447,6 +1443,17 @@ def _share(dest: str, stored: Path) -> bool:
 
 def _why(src_uri: str, reason: str) -> None:
     log.debug(f"Page cache: drawing {src_uri}: {reason}")
+
+
+def key_folders_by_use(root: Path) -> list[Path]:
+    """The global keys' folders of the page cache `root`, the one a build used last first
+    (a build marks its key's folder in use, `PageCache.plan`, and writes its index there)."""
+    try:
+        folders = [path for path in root.iterdir() if path.is_dir()]
+    except OSError:
+        return []
+    folders.sort(key=lambda path: max(modified(path), modified(path / INDEX)), reverse=True)
+    return folders
 
 
 def never_kept_prints(folder: Path) -> bool:
