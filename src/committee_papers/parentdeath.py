@@ -14,10 +14,12 @@ from a thread that outlives them (the main thread, or `mkdocs serve`'s build loo
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import os
 import signal
+import subprocess
 from collections.abc import Callable
 
 #: Linux's prctl option: the signal this process gets when its parent ends.
@@ -44,3 +46,13 @@ def end_with(parent: int) -> None:
         call(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a helper this process began, if it still runs (its work wanted no more), and
+    reap it."""
+    with contextlib.suppress(OSError):
+        if process.poll() is None:
+            process.kill()
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        process.wait()

@@ -65,11 +65,8 @@ class Helper:
 
     def stop(self) -> None:
         """End the helper, its share wanted no more (a build that failed)."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                self.process.kill()
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                self.process.wait()
+        if self.process is not None:
+            parentdeath.stop(self.process)
         self._forget()
 
     def _forget(self) -> None:

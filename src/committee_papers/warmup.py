@@ -89,13 +89,8 @@ def start(cache_folder: Path | None, skeleton: Path | None) -> Warming | None:
 
 def stop(process: Warming | None) -> None:
     """End the helper if it still runs (a build that ended before it) and reap it."""
-    if process is None:
-        return
-    with contextlib.suppress(OSError):
-        if process.poll() is None:
-            process.kill()
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        process.wait()
+    if process is not None:
+        parentdeath.stop(process)
 
 
 def read_files(folder: str) -> int:
