@@ -345,3 +345,27 @@ def test_the_indexed_part_leaves_out_what_pagefind_ignores_whole() -> None:
     )
     unclosed = page.replace(b"<p>more</p></section>", b"<p>more</p>")
     assert b"cp-print-only" in indexed_part(unclosed)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b'<div data-pagefind-ignore="all">x</div>after',
+        b'<p>data-pagefind-ignore="all" in text</p><i data-pagefind-ignore="all">y</i>z',
+        b'<a x="1" data-pagefind-ignore="all" data-pagefind-ignore="all">twice</a>z',
+        b'<s data-pagefind-ignore="all"><s data-pagefind-ignore="all">in</s></s>out',
+        b'<b>data-pagefind-ignore="all"<em data-pagefind-ignore="all">q</em>r',
+        b'< data-pagefind-ignore="all">not a tag</p>',
+        b'<x\tdata-pagefind-ignore="all">tab</x>after<u data-pagefind-ignore="all">open',
+        b'<x title="a">data-pagefind-ignore="all"</x><y data-pagefind-ignore="all">k</y>',
+    ],
+)
+def test_ignored_elements_are_found_by_their_attribute_as_the_pattern_finds_them(
+    html: bytes,
+) -> None:
+    """`_ignored_tags` finds from the attribute exactly the tags the pattern finds when
+    tried at every `<`: in text, twice in a tag, nested, unclosed, not in a tag."""
+    from committee_papers.searchindex import _IGNORED_ALL, _ignored_tags
+
+    found = [(m.start(), m.end()) for m in _ignored_tags(html)]
+    assert found == [(m.start(), m.end()) for m in _IGNORED_ALL.finditer(html)]
