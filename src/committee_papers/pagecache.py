@@ -164,11 +164,16 @@ class Plan:
 
 
 def _digest(*parts: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=16)
+    """The parts' hash, each part told by its length. SHA-256, cut to 16 bytes: it takes
+    every drawn page's engine HTML and every output file made (some 2 GB in a first build
+    of ten years of papers), and where the processor computes it (SHA-NI, ARMv8's SHA2) it
+    is twice as fast as BLAKE2b on pages' sizes (8.7 us against 16.2 us for 15 KB here),
+    and as fast on a few bytes."""
+    h = hashlib.sha256()
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
-    return h.digest()
+    return h.digest()[:16]
 
 
 def library_versions() -> str:
@@ -1390,8 +1395,9 @@ def _pickled(path: Path, value: Any) -> None:
 
 def content_digest(data: bytes) -> str:
     """The hash of a file's bytes that names the cache's copy of it: whoever holds a site
-    file linked from the cache knows its hash from the name (searchindex's manifests)."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    file linked from the cache knows its hash from the name (searchindex's manifests).
+    SHA-256 cut to 20 bytes, for its speed on pages (`_digest`)."""
+    return hashlib.sha256(data).hexdigest()[:40]
 
 
 def named_digest(blob: str) -> str:
