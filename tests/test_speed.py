@@ -13,6 +13,7 @@ from payloads import TEXT
 from pydantic import BaseModel
 
 from committee_papers import block_guard, decisions, text
+from committee_papers.inline_guard import NEEDS, _Needing
 from committee_papers.model import Papers
 from committee_papers.policy import Audience, Policy
 
@@ -59,6 +60,10 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(item)
 
 
+def guarded(pattern: Any) -> bool:
+    return isinstance(getattr(pattern, "compiled_re", None), _Needing)
+
+
 def unguarded(numbered: bool, shift: int, written: bool) -> markdown.Markdown:
     safe = text._Safe(numbered, shift, "", written)
     return markdown.Markdown(extensions=[*text._EXTENSIONS, safe], output_format="html")
@@ -79,6 +84,11 @@ def test_guarded_inline_patterns_give_the_same_html(
     ]
     assert len(steps) == 2
     assert all("_InlineProcessor__handleInline" in vars(step) for step in steps)
+    # Every pattern the guard knows is guarded, in both steps (smarty's em dashes were
+    # passed over once, and tried on every text).
+    known = {(i, name) for i, s in enumerate(steps) for name in NEEDS if name in s.inlinePatterns}
+    assert {(i, name) for i, name in known if guarded(steps[i].inlinePatterns[name])} == known
+    assert (1, "smarty-em-dashes") in known
     blocks = fast.parser.blockprocessors
     assert {name for name in block_guard.NEEDS if hasattr(blocks[name].test, "needles")} == set(
         block_guard.NEEDS

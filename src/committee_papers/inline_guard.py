@@ -99,11 +99,13 @@ def _handle_inline(self: InlineProcessor, data: str, patternIndex: int = 0) -> s
     """
     if isinstance(data, util.AtomicString):
         return data
-    patterns = _needled(self)
-    apply = getattr(self, _APPLY)
+    patterns, last_tried = _needled(self)
     # Which needles the text holds, found once (a match puts placeholders in place of some
     # text, so it is found again after each).
     present = _ALL_NEEDLES.intersection(filter(data.__contains__, _ALL_NEEDLES))
+    if not present and patternIndex > last_tried:
+        return data  # every pattern left needs a needle: the loop would pass over each
+    apply = getattr(self, _APPLY)
     start = 0
     count = len(patterns)
     while patternIndex < count:
@@ -124,12 +126,13 @@ def _handle_inline(self: InlineProcessor, data: str, patternIndex: int = 0) -> s
 _ALL_NEEDLES = frozenset(needle for needles in NEEDS.values() for needle in needles)
 
 
-def _needled(step: InlineProcessor) -> list[tuple[Any, frozenset[str] | None]]:
-    """The step's patterns in order, each with its needles (None: always tried)."""
+def _needled(step: InlineProcessor) -> tuple[list[tuple[Any, frozenset[str] | None]], int]:
+    """The step's patterns in order, each with its needles (None: always tried), and the
+    index of the last that is always tried (-1: none is)."""
     registry = step.inlinePatterns
     known = getattr(step, "_cp_needled", None)
     if known is not None and known[0] is registry and len(known[1]) == len(registry):
-        return known[1]
+        return known[1], known[2]
     # In the order `registry[index]` gives them, as Python-Markdown's loop asks for them
     # (indexing sorts the registry by priority first).
     found = [registry[index] for index in range(len(registry))]
@@ -145,8 +148,9 @@ def _needled(step: InlineProcessor) -> list[tuple[Any, frozenset[str] | None]]:
         )
         for pattern, needles in patterns
     ]
-    step._cp_needled = (registry, patterns)  # type: ignore[attr-defined]
-    return patterns
+    last_tried = max((i for i, (_, needles) in enumerate(patterns) if needles is None), default=-1)
+    step._cp_needled = (registry, patterns, last_tried)  # type: ignore[attr-defined]
+    return patterns, last_tried
 
 
 def guard(md: markdown.Markdown) -> markdown.Markdown:
@@ -157,7 +161,9 @@ def guard(md: markdown.Markdown) -> markdown.Markdown:
         step.inlinePatterns for step in steps if step.inlinePatterns is not md.inlinePatterns
     ]
     for registry in registries:
-        for item in registry._priority:
+        # A copy: looking a pattern up by name sorts the registry's list in place, and a
+        # sort during the walk passed over smarty's em dashes, tried on every text since.
+        for item in list(registry._priority):
             pattern = registry[item.name]
             needles = NEEDS.get(item.name)
             compiled = getattr(pattern, "compiled_re", None)
