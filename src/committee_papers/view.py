@@ -24,7 +24,6 @@ from .model import (
     Appendix,
     Body,
     Chart,
-    ColumnKind,
     Meeting,
     MeetingStatus,
     Membership,
@@ -346,9 +345,6 @@ class View(Display):
         except ValueError:
             return Markup.escape(value)
         return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), self.short_date(day))
-
-    def is_rag(self, column: Any) -> bool:
-        return column.kind is ColumnKind.rag
 
     def chart(self, chart: Chart, chart_id: str) -> Markup:
         return chart_svg(chart, chart_id)
