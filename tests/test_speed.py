@@ -133,3 +133,22 @@ def test_votes_by_person_are_the_votes_found_minute_by_minute(
     earlier = votes_minute_by_minute(papers, other)
     for person in papers.people:
         assert decisions.votes_of(papers, other, person) == earlier.get(person, [])
+
+
+def test_block_processors_listed_once_still_follow_the_registry() -> None:
+    """The guarded converter lists its block processors once (block_guard._ListedRegistry),
+    in the registry's order, and again after one is registered or taken away."""
+    md = block_guard.guard_blocks(unguarded(False, 0, False))
+    registry = md.parser.blockprocessors
+    assert type(registry) is block_guard._ListedRegistry
+    before = list(registry)
+    assert before == list(registry) and [p for p in before] == [
+        registry[i] for i in range(len(registry))
+    ]
+    extra = registry["paragraph"]
+    registry.register(extra, "again", 1000)
+    listed = list(registry)
+    assert listed[0] is extra and len(listed) == len(before) + 1
+    registry.deregister("again")
+    assert list(registry) == before
+    assert md.reset().convert("# Head\n\nText") == '<h1 id="head">Head</h1>\n<p>Text</p>'
