@@ -8,7 +8,8 @@ years of reports paid for each scan: a third of converting a report's Markdown. 
 those can only take a block that holds a certain text, and most paragraphs hold none: a
 test of `str.__contains__` answers first, and the processor's own test runs only when the
 block holds it. The HTML is the same (tests/test_speed.py converts the demo's texts, and
-blocks of every kind, both ways), as `inline_guard.py` does for the inline patterns.
+blocks of every kind, both ways), as `inline_guard.py` does for the inline patterns. The
+processors' registry is also listed once, not once a block (`_ListedRegistry`).
 """
 
 from __future__ import annotations
