@@ -51,10 +51,13 @@ test-fast: $(STAMP) ## the suite without the browser tests
 # The full default archive (3,200 meetings) takes hours on a shared machine: MEETINGS=400 is
 # a quicker run. Each script prints its figures last (see bench/RESULTS.md).
 MEETINGS ?= 3200
+# ROUNDS=3 builds the larger archive three times with each tool, in turn: the ratio printed
+# last is their median (a single pair moves by 10% with this shared machine's pace).
+ROUNDS ?= 1
 bench: $(STAMP) ## packs, the guard, and a synthetic archive against plain material
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/guard.py --meetings 500
-	$(BIN)/python bench/build.py --meetings $(MEETINGS)
+	$(BIN)/python bench/build.py --meetings $(MEETINGS) --rounds $(ROUNDS)
 
 clean:
 	rm -rf site site-members .site.* .site-members.* build test-artifacts .pytest_cache
