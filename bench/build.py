@@ -505,19 +505,20 @@ def build_round(work: Path, number: int, data: Path, skip_material: bool) -> tup
     return ours, plain
 
 
-def more_rounds(first: tuple[Run, Run, Path], args: argparse.Namespace) -> tuple[float, float]:
-    """Rounds 2 to `--rounds` of the larger archive's builds (`build_round`), after every
-    other measurement: each round writes some 4 GB, after which the system no longer holds
-    the first build's files in memory, and the new meeting published into that build would
-    be measured from the disk. The median ratio of all rounds, and the largest peak."""
-    rounds = [first[:2]]
+def more_rounds(ours: Run, plain: Run, work: Path, args: argparse.Namespace) -> tuple[float, float]:
+    """Rounds 2 to `--rounds` of the builds of the larger archive in `work` (`build_round`),
+    the first being `ours` and `plain`, after every other measurement: each round writes
+    some 4 GB, after which the system no longer holds the first build's files in memory,
+    and the new meeting published into that build would be measured from the disk. The
+    median ratio of all rounds, and the largest peak."""
+    rounds = [(ours, plain)]
     if args.rounds > 1:
         # The same archive written afresh (it is the same for the same seed): the first
         # one's data has had a report edited and a meeting added since.
-        data = write_archive(first[2] / "rounds-data", meetings=args.meetings)
+        data = write_archive(work / "rounds-data", meetings=args.meetings)
         for number in range(2, args.rounds + 1):
-            rounds.append(build_round(first[2], number, data, args.skip_material))
-    return rounds_ratio(rounds), max(ours.peak_mb for ours, _ in rounds)
+            rounds.append(build_round(work, number, data, args.skip_material))
+    return rounds_ratio(rounds), max(run.peak_mb for run, _ in rounds)
 
 
 def rounds_ratio(rounds: list[tuple[Run, Run]]) -> float:
@@ -592,7 +593,7 @@ def main(argv: list[str] | None = None) -> None:
         results[meetings] = (ours, plain, work)
         print_pair(ours, plain)
     if args.builds_only:
-        more_rounds(results[args.meetings], args)
+        more_rounds(*results[args.meetings], args)
         remove(old)
         return
     ours, plain, work = results[args.meetings]
@@ -626,7 +627,7 @@ def main(argv: list[str] | None = None) -> None:
         f"publishing one new meeting: {incremental:.1f} s ({incremental_cpu:.1f} s CPU)",
         flush=True,
     )
-    ratio, peak = more_rounds(results[args.meetings], args)
+    ratio, peak = more_rounds(ours, plain, work, args)
     remove(old)
     print(
         f"ratio_vs_material={ratio:.2f} incremental_s={incremental:.1f} "

@@ -162,7 +162,7 @@ def guard(md: markdown.Markdown) -> markdown.Markdown:
     ]
     for registry in registries:
         # A copy: looking a pattern up by name sorts the registry's list in place, and a
-        # sort during the walk passed over smarty's em dashes, tried on every text since.
+        # sort during the walk once passed over smarty's em dashes, left unguarded.
         for item in list(registry._priority):
             pattern = registry[item.name]
             needles = NEEDS.get(item.name)
