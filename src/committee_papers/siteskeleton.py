@@ -80,7 +80,8 @@ def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more:
     if not all(shutil.which(tool) for tool in tools):
         return False
     name = f"{_prefix(target)}{os.getpid()}-{time.monotonic_ns()}"
-    listing, skeleton = target.parent / f"{name}.dirs", target.parent / name
+    skeleton = target.parent / name
+    listing = listing_of(skeleton)
     subprocess.Popen(
         ["sh", "-c", script, "sh", *map(str, (work, listing, skeleton, *more))],
         stdin=subprocess.DEVNULL,
@@ -91,16 +92,25 @@ def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more:
     return True
 
 
+#: The suffix of the file beside a skeleton that lists its folders.
+LISTING = ".dirs"
+
+
 def listing_of(skeleton: Path) -> Path:
     """The file beside a skeleton that lists its folders (NUL-separated, relative to it)."""
-    return skeleton.with_name(skeleton.name + ".dirs")
+    return skeleton.with_name(skeleton.name + LISTING)
+
+
+def _listed_by(path: Path) -> Path:
+    """The skeleton a listing (`listing_of`) lists; another path as it is."""
+    return path.with_name(path.name.removesuffix(LISTING))
 
 
 def ready(target: Path) -> list[Path]:
     """The finished skeletons beside `target`, newest first."""
     found = []
-    for listing in target.parent.glob(f"{_prefix(target)}*.dirs"):
-        folder = listing.with_name(listing.name.removesuffix(".dirs"))
+    for listing in target.parent.glob(f"{_prefix(target)}*{LISTING}"):
+        folder = _listed_by(listing)
         with contextlib.suppress(OSError):
             if folder.is_dir() and not folder.is_symlink():
                 found.append((listing.stat().st_mtime, folder))
@@ -119,7 +129,7 @@ def leftovers(target: Path) -> list[Path]:
                 if path.stat().st_mtime < stale:
                     found.append(path)
             continue
-        folder = path.with_name(path.name.removesuffix(".dirs"))
+        folder = _listed_by(path)
         if folder not in keep:
             found.append(path)
     return found
