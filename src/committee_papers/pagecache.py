@@ -1313,7 +1313,7 @@ class PageCache:
         folders = key_folders_by_use(self.root)
         unused = time.time() - STALE_KEY_SECONDS
         for folder in folders[KEEP_KEYS:]:
-            if max(modified(folder), modified(folder / INDEX)) < unused:
+            if last_used(folder) < unused:
                 shutil.rmtree(folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             stamp.touch()
@@ -1458,8 +1458,14 @@ def key_folders_by_use(root: Path) -> list[Path]:
         folders = [path for path in root.iterdir() if path.is_dir()]
     except OSError:
         return []
-    folders.sort(key=lambda path: max(modified(path), modified(path / INDEX)), reverse=True)
+    folders.sort(key=last_used, reverse=True)
     return folders
+
+
+def last_used(folder: Path) -> float:
+    """When a build last used a global key's folder: the later of the folder's time of
+    change and its index's."""
+    return max(modified(folder), modified(folder / INDEX))
 
 
 def never_kept_prints(folder: Path) -> bool:
