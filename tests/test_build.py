@@ -76,7 +76,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     site = build_site(tmp_path / "site", data_dir=data)
     before = file_digests(site)
-    # The first build leaves its folders for the next build (siteskeleton.copy_of).
+    # The first build leaves a copy of itself for the next build (siteskeleton.copy_of).
     skeleton = wait_for_skeleton(site)
     meeting = data / MEETING / "meeting.yml"
     meeting.write_text(meeting.read_text().replace("date: 2026-01-28", "date: 2026-02-30"))
@@ -92,6 +92,7 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
         ".site.lock",
         skeleton.name,
         skeleton.name + ".dirs",
+        skeleton.name + ".files",
     ]
 
 

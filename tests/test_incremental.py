@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from support import AS_OF, ROOT, build_site, config_with_docs, copy_data, file_digests
+from test_siteskeleton import wait_for_skeleton
 
 NEW_MEETING = """body: planning
 date: 2027-01-12
@@ -201,13 +203,18 @@ def test_cache_folders_that_cannot_be_written_cost_only_work(
 def test_cached_pages_placed_by_helpers_make_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str
 ) -> None:
-    """A re-build places its cached pages by helper processes, each a share, while MkDocs
-    draws the others (PageCache.place_beside, placing.py); a helper that fails halfway has
-    its share placed by the build, and only its share."""
-    from committee_papers import pagecache, placing
+    """A re-build without the old site (siteskeleton.py: the first build's copy is removed
+    here, as a change of code would leave none to use) places its cached pages by helper
+    processes, each a share, while MkDocs draws the others (PageCache.place_beside,
+    placing.py); a helper that fails halfway has its share placed by the build, and only
+    its share."""
+    from committee_papers import pagecache, placing, siteskeleton
 
     data = copy_data(tmp_path / "data")
-    build_site(tmp_path / "live", data_dir=data)
+    live = build_site(tmp_path / "live", data_dir=data)
+    skeleton = wait_for_skeleton(live)
+    shutil.rmtree(skeleton)
+    siteskeleton.listing_of(skeleton).unlink()
     folder = data / "meetings" / "2027-01-12-planning"
     folder.mkdir()
     (folder / "meeting.yml").write_text(NEW_MEETING)
@@ -278,14 +285,14 @@ def test_outputs_made_by_a_fork_make_the_same_site_and_cache(
 
     parent, real, here = os.getpid(), ahead.made_here, []
 
-    def made_here(staging: Path, policy, cache, generators=None, made=()):  # type: ignore[no-untyped-def]
+    def made_here(staging: Path, policy, cache, generators=None, made=(), **more):  # type: ignore[no-untyped-def]
         if os.getpid() == parent:
             here.append(staging)
         elif fork == "fails halfway":
             files = [*made, *ahead.all_files(policy.papers, policy, generators)]
             ahead.write(staging, files[: len(files) // 2])
             raise OSError("the fork was lost")
-        return real(staging, policy, cache, generators=generators, made=made)
+        return real(staging, policy, cache, generators=generators, made=made, **more)
 
     monkeypatch.setattr(ahead, "REBUILD_FROM", 0)
     monkeypatch.setattr(ahead, "made_here", made_here)
@@ -404,9 +411,9 @@ def test_a_file_written_while_the_outputs_are_taken_is_read_by_the_guard(
     before = file_digests(live)
     real_result = buildfork.BuildFork.result
 
-    def result(self):  # type: ignore[no-untyped-def]  # the build process
+    def result(self, written=None):  # type: ignore[no-untyped-def]  # the build process
         (self._staging / "feed-extra.xml").write_text(f"<feed><title>{SECRET_TERMS}</title></feed>")
-        return real_result(self)
+        return real_result(self, written)
 
     _guard_reads_ahead(monkeypatch)
     monkeypatch.setattr(buildfork.BuildFork, "result", result)

@@ -1,6 +1,7 @@
-"""The old site's folders kept for the next build (siteskeleton.py): a re-build writes into
-them instead of making 45,000 folders, publishes no folder that holds no file, and makes
-the site a build without them makes."""
+"""The old site kept for the next build (siteskeleton.py): a re-build writes into it instead
+of making 45,000 folders and linking 100,000 files, leaves a file that is already the copy
+it links as it is, never writes into an old file in place, publishes no file it did not
+make and no folder that holds no file, and makes the site a build without it makes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from support import build_site, copy_data, file_digests
 from test_search_publish import NOVEMBER as EXTRA  # a meeting nothing refers to
 
 from committee_papers import siteskeleton
+from committee_papers.searchindex import INDEX_DIR
 
 
 def wait_for_skeleton(target: Path) -> Path:
@@ -34,7 +36,7 @@ def empty_folders(site: Path) -> list[str]:
     ]
 
 
-def test_a_retired_site_becomes_folders_without_a_file(tmp_path: Path) -> None:
+def test_a_retired_site_is_kept_and_listed_but_its_search_index(tmp_path: Path) -> None:
     target = tmp_path / "site"
     old = tmp_path / ".site.old-1"
     (old / "meetings" / "a").mkdir(parents=True)
@@ -42,37 +44,104 @@ def test_a_retired_site_becomes_folders_without_a_file(tmp_path: Path) -> None:
     (old / "api").mkdir()
     (old / "api" / "all.json").write_text("{}")
     (old / "sitemap.xml").write_text("<urlset/>")
+    (old / "pagefind" / "2026").mkdir(parents=True)  # kept by the search store, not here
+    (old / "pagefind" / "2026" / "pagefind.js").write_text("")
+    inode = (old / "api" / "all.json").stat().st_ino
     assert siteskeleton.retire(old, target)
     skeleton = wait_for_skeleton(target)
     assert not old.exists()
-    assert not [p for p in skeleton.rglob("*") if not p.is_dir()]
+    assert not (skeleton / "pagefind").exists()
+    assert (skeleton / "api" / "all.json").stat().st_ino == inode  # the file itself
 
     staging = tmp_path / ".site.building"
     staging.mkdir()
-    folders = siteskeleton.take(target, staging)
-    assert folders == {"meetings", "meetings/a", "api"}
-    assert (staging / "meetings" / "a").is_dir() and not skeleton.exists()
-    (staging / "api" / "all.json").write_text("{}")  # this build writes into api/ only
-    assert siteskeleton.prune(staging, folders, used=[]) == 2  # meetings/a, then meetings
+    kept = siteskeleton.take(target, staging)
+    assert kept is not None
+    assert kept.folders == {"meetings", "meetings/a", "api"}
+    assert set(kept.files) == {"meetings/a/index.html", "api/all.json", "sitemap.xml"}
+    assert kept.files["api/all.json"] == inode
+    assert (staging / "meetings" / "a" / "index.html").is_file() and not skeleton.exists()
+    assert not siteskeleton.files_of(skeleton).exists()  # its lists go with it
+    # This build writes api/all.json only: the other two old files are removed, then the
+    # folders they leave empty.
+    assert siteskeleton.remove_stale(staging, kept, {"api/all.json"}) == 2
+    assert siteskeleton.prune(staging, set(kept.folders), used=[]) == 2  # meetings/a, meetings
     assert sorted(p.name for p in staging.iterdir()) == ["api"]
+    assert (staging / "api" / "all.json").stat().st_ino == inode
     assert siteskeleton.take(target, tmp_path / "other") is None  # taken: not there twice
+
+
+def test_a_skeleton_whose_files_are_not_listed_is_not_used(tmp_path: Path) -> None:
+    """Its files could not be told from the build's: a page withheld since would stay."""
+    target = tmp_path / "site"
+    skeleton = tmp_path / ".site.skeleton-1"
+    (skeleton / "meetings").mkdir(parents=True)
+    (skeleton / "meetings" / "index.html").write_text("withheld since")
+    siteskeleton.listing_of(skeleton).write_bytes(b"meetings\0")
+    assert siteskeleton.take(target, tmp_path / ".site.building") is None
+    assert skeleton.is_dir()
+
+
+def test_the_jobs_name_the_search_index_s_folder() -> None:
+    """The jobs leave out the search index by its folder's name, written in their text."""
+    assert f'"$1/{INDEX_DIR}"' in siteskeleton.JOB_TEXT
+    assert f"! -name {INDEX_DIR} " in siteskeleton.COPY_TEXT
+
+
+def test_the_old_site_holds_a_file_only_as_the_same_inode_of_the_same_device() -> None:
+    kept = siteskeleton.Kept(frozenset(), {"a.html": 7}, device=1)
+    assert kept.holds("a.html", 7, 1)
+    assert not kept.holds("a.html", 8, 1)
+    assert not kept.holds("a.html", 7, 2)  # another file system's inode 7
+    assert not kept.holds("a.html", None, 1)
+    assert not kept.holds("b.html", 7, 1)
+
+
+def test_kept_files_mkdocs_writes_are_removed_first(tmp_path: Path) -> None:
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "404.html").write_text("old")
+    kept = siteskeleton.Kept(frozenset(), {"404.html": 3, "a.html": 4}, device=1)
+    siteskeleton.clear(staging, kept, ["404.html", "b.html"])
+    assert not (staging / "404.html").exists()
+    assert not kept.holds("404.html", 3, 1)
 
 
 def test_only_what_no_running_job_writes_is_left_over(tmp_path: Path) -> None:
     """A build's clean-up deletes older skeletons and lists without a folder, never the
-    list a running job is writing (`.dirs.tmp`), nor the newest finished skeleton."""
+    lists a running job is writing (`.tmp`), nor the newest finished skeleton's."""
     target = tmp_path / "site"
     for name in ("a", "b"):
         (tmp_path / f".site.skeleton-{name}").mkdir()
+        (tmp_path / f".site.skeleton-{name}.files").write_bytes(b"")
         (tmp_path / f".site.skeleton-{name}.dirs").write_bytes(b"")
     os.utime(tmp_path / ".site.skeleton-a.dirs", (1, 1))  # the older one
     (tmp_path / ".site.skeleton-c.dirs").write_bytes(b"")  # its folder gone
-    (tmp_path / ".site.skeleton-d.dirs.tmp").write_bytes(b"x")  # a job writing
+    (tmp_path / ".site.skeleton-c.files").write_bytes(b"")
+    (tmp_path / ".site.skeleton-d.files.tmp").write_bytes(b"x")  # a job writing
+    (tmp_path / ".site.skeleton-d.dirs.tmp").write_bytes(b"x")
     names = sorted(p.name for p in siteskeleton.leftovers(target))
-    assert names == [".site.skeleton-a", ".site.skeleton-a.dirs", ".site.skeleton-c.dirs"]
+    assert names == [
+        ".site.skeleton-a",
+        ".site.skeleton-a.dirs",
+        ".site.skeleton-a.files",
+        ".site.skeleton-c.dirs",
+        ".site.skeleton-c.files",
+    ]
 
 
-def test_a_rebuild_writes_into_the_old_site_s_folders_and_publishes_no_empty_one(
+def witnessed(folder: Path, witness: Path) -> dict[Path, bytes]:
+    """A hard link in `witness` to every file of `folder`, with its bytes: what a writer
+    writing into one of them in place would change."""
+    found = {}
+    for number, path in enumerate(sorted(p for p in folder.rglob("*") if p.is_file())):
+        link = witness / str(number)
+        os.link(path, link)
+        found[link] = path.read_bytes()
+    return found
+
+
+def test_a_rebuild_writes_into_the_old_site_and_publishes_nothing_it_did_not_make(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
@@ -82,44 +151,58 @@ def test_a_rebuild_writes_into_the_old_site_s_folders_and_publishes_no_empty_one
     (extra / "meeting.yml").write_text(EXTRA)
     live = build_site(tmp_path / "live", data_dir=data)
     assert (live / "meetings" / "2026-11-26-planning").is_dir()
-    page = next(p.parent for p in sorted((live / "reports").rglob("index.html")))
-    folder_before = page.stat().st_ino
+    page = sorted((live / "reports").rglob("index.html"))[0]
+    folder_before = page.parent.stat().st_ino
 
-    # The second build publishes the same papers but that meeting: the first build's site,
-    # retired by it, is emptied in the background, and the third build writes into it.
+    # The second build publishes the same papers: the first build's site, retired by it,
+    # is kept in the background, and the third build, without that meeting, writes into it.
     build_site(tmp_path / "live", data_dir=data)
-    wait_for_skeleton(live)
+    skeleton = wait_for_skeleton(live)
+    (tmp_path / "witness").mkdir()
+    old_files = witnessed(skeleton, tmp_path / "witness")
+    changed_before = (skeleton / page.relative_to(live)).stat().st_ctime_ns
+    assert len(old_files) > 100
     for file in sorted(extra.rglob("*"), reverse=True):
         file.unlink()
     extra.rmdir()
     build_site(tmp_path / "live", data_dir=data)
 
-    assert page.stat().st_ino == folder_before  # the folder kept, not made again
+    assert page.parent.stat().st_ino == folder_before  # the folder kept, not made again
+    # The unchanged page left as it was: no link made to its copy, or removed.
+    assert page.stat().st_ctime_ns == changed_before
+    # No old file written in place (MkDocs writes the meetings' hub, which changed, into
+    # a file of its own): they are the page cache's copies and the live site's files.
+    assert [link for link, data in old_files.items() if link.read_bytes() != data] == []
     assert not (live / "meetings" / "2026-11-26-planning").exists()
+    assert not [p for p in live.rglob("*") if "2026-11-26-planning" in p.name]
     assert empty_folders(live) == []
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
     assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))
 
 
-def test_a_first_build_leaves_its_folders_for_the_next(
+def test_a_first_build_leaves_a_copy_of_itself_for_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With no old site to empty, the first build's folders are made again beside the live
-    site once it is live, so the second build places its pages into made folders too."""
+    """With no old site to keep, the first build's site is copied beside it (hard links,
+    but its search index) once it is live, so the second build finds its pages there too."""
     monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
     data = copy_data(tmp_path / "data")
     live = build_site(tmp_path / "live", data_dir=data)
     skeleton = wait_for_skeleton(live)
-    folders = {str(p.relative_to(live)) for p in live.rglob("*") if p.is_dir()}
-    assert {str(p.relative_to(skeleton)) for p in skeleton.rglob("*")} == folders
-    assert not [p for p in skeleton.rglob("*") if not p.is_dir()]
+    outside_index = [p for p in live.rglob("*") if not p.is_relative_to(live / "pagefind")]
+    expected = {str(p.relative_to(live)) for p in outside_index if p != live / "pagefind"}
+    assert {str(p.relative_to(skeleton)) for p in skeleton.rglob("*")} == expected
     assert not list(tmp_path.glob(".live.old-*"))  # the job's working name is gone
-    page = next(p.parent for p in sorted((skeleton / "reports").rglob("*")))
-    made = page.stat().st_ino
+    page = sorted((skeleton / "reports").rglob("index.html"))[0]
+    assert page.stat().st_ino == (live / page.relative_to(skeleton)).stat().st_ino
+    folder = page.parent.stat().st_ino
+    changed_before = page.stat().st_ctime_ns
 
     build_site(tmp_path / "live", data_dir=data)
-    assert (live / page.relative_to(skeleton)).stat().st_ino == made
+    placed = live / page.relative_to(skeleton)
+    assert placed.parent.stat().st_ino == folder
+    assert placed.stat().st_ctime_ns == changed_before  # left as it was
     assert empty_folders(live) == []
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")

@@ -43,7 +43,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import decisions, forked, scratch
 from .guard import Secrets
@@ -61,7 +61,10 @@ from .outputs import (
 from .outputs.beside import Beside
 from .searchindex import INDEX_DIR
 from .secretsahead import SecretsAhead
+from .siteskeleton import Kept
 from .urls import api_url
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .model import Papers
@@ -202,8 +205,10 @@ class BuildFork:
         #: rest. A re-build's fork reads nothing for the guard: the build process reads
         #: ahead itself while Pagefind indexes (sitefinish.SiteFinish._scan_ahead).
         self.until_asked = False
-        #: The file of fingerprints handed to the fork with the cache's key (`go`), if any.
+        #: The files of fingerprints and of the old site's files handed to the fork with
+        #: the cache's key (`go`), if any.
         self._handed: str | None = None
+        self._kept: str | None = None
         go_receive, self._go = forked.pipe()
         self._fork: forked.Series | None = forked.Series(
             _ahead,
@@ -218,9 +223,10 @@ class BuildFork:
         )
         go_receive.close()  # the fork's end
 
-    def go(self, cache: PageCache | None) -> None:
+    def go(self, cache: PageCache | None, kept: Kept | None = None) -> None:
         """Let the fork make the outputs through a copy of `cache` (opened there from its
-        key), or, with None, end once `first` is answered."""
+        key) into the old site `kept` in the staging folder (siteskeleton.take), if any,
+        or, with None, end once `first` is answered."""
         if self._go is None:
             return
         self._cache = cache
@@ -232,8 +238,11 @@ class BuildFork:
         # and six megabytes sent down the pipe held the build process until then.
         if cache is not None and not cache.prints.known and cache.prints.learnt:
             self._handed = _hand(cache.prints.learnt)
+        # The old site's files, 100,000 at ten years of papers, in a file too.
+        if cache is not None and kept is not None:
+            self._kept = _hand(kept)
         with contextlib.suppress(OSError):
-            self._go.send(None if cache is None else (cache.key, self._handed))
+            self._go.send(None if cache is None else (cache.key, self._handed, self._kept))
         if cache is None:
             self._close_go()
             if not self._first:
@@ -303,10 +312,11 @@ class BuildFork:
         self._cache.prints.take_frozen_prints(register, answer.prints)
         return True
 
-    def result(self) -> Linked:
+    def result(self, written: set[str] | None = None) -> Linked:
         """Wait for the fork, take what the cache learnt in it; the output files linked
-        from the cache's copies, by path. Made here when the fork did not answer. The fork
-        then ends, unless told to `read_early`."""
+        from the cache's copies, by path (`written` gets every output file's path). Made
+        here when the fork did not answer. The fork then ends, unless told to
+        `read_early`."""
         cache = self._cache
         assert cache is not None, "result() is for a build whose outputs the fork makes"
         self.take_register_prints()  # answered before the outputs: taken first, if not yet
@@ -314,9 +324,12 @@ class BuildFork:
         if not self._reading:
             self.stop()
         if not done or answer is None:
-            return made_here(self._staging, self._policy, cache)
-        linked, learnt = answer
+            return made_here(self._staging, self._policy, cache, written=written)
+        linked, learnt, unlinked = answer
         cache.take_outputs(learnt)
+        if written is not None:
+            written.update(linked)
+            written.update(unlinked)
         return linked
 
     def stop(self) -> None:
@@ -325,10 +338,11 @@ class BuildFork:
         if self._fork is not None:
             self._fork.stop()
             self._fork = None
-        if self._handed is not None:  # the fork removes it once read
-            with contextlib.suppress(OSError):
-                os.remove(self._handed)
-            self._handed = None
+        for handed in (self._handed, self._kept):  # the fork removes each once read
+            if handed is not None:
+                with contextlib.suppress(OSError):
+                    os.remove(handed)
+        self._handed = self._kept = None
 
     def _after_first(self) -> tuple[bool, Any]:
         """The fork's next answer, the first (`first_answer`) taken and kept before it."""
@@ -349,16 +363,39 @@ def made_here(
     beside: Beside | None = None,
     generators: list[Generator] | None = None,
     made: Iterable[OutputFile] = (),
+    written: set[str] | None = None,
+    kept: Kept | None = None,
 ) -> Linked:
     """Every output file of `policy`'s papers (or those of `generators`, after the files
     `made` already) written into `staging`, through `cache` when there is one (`beside`, a
     fork that puts them in place, is ended either way); the files linked from the cache's
-    copies, by path."""
+    copies, by path, those the old site `kept` holds already left as they are. `written`
+    gets every file's path (outputs.write)."""
     linked: Linked = {}
     with remembered(cache):
         files = all_files(policy.papers, policy, generators)
-        write(staging, itertools.chain(made, files), linked, beside)
+        there = already_there(kept, cache)
+        write(staging, itertools.chain(made, files), linked, beside, written, there)
     return linked
+
+
+def already_there(kept: Kept | None, cache: PageCache | None) -> Callable[[str, str], bool] | None:
+    """Whether the old site `kept` holds the file at a path (in the site) as the cache's
+    copy at another (the page cache's folder listed once: `PageCache.stored_inodes`); None
+    when there is no old site or no cache."""
+    if kept is None or cache is None:
+        return None
+    try:
+        device = os.stat(cache.folder).st_dev
+    except OSError:
+        return None
+    inodes = cache.listed_inodes()
+    holds = kept.holds
+
+    def there(path: str, source: str) -> bool:
+        return holds(path, inodes.get(os.path.basename(source)), device)
+
+    return there
 
 
 def _ahead(
@@ -384,8 +421,9 @@ def _ahead(
             return
         if told is None or open_cache is None:
             return
-        key, handed = told
-        learnt = _taken(handed)
+        key, handed, kept_in = told
+        learnt = _taken(handed, dict) or {}
+        kept = _taken(kept_in, Kept)
         cache = open_cache(key)
         cache.prints.known.update(learnt)
         if rebuild(cache):
@@ -402,10 +440,25 @@ def _ahead(
         # What the cache knew when opened, the build process knows: only what is learnt
         # goes back.
         before = set(cache.prints.learnt) | set(learnt)
-        linked = made_here(staging, policy, cache, generators=after_cache(), made=made)
+        written: set[str] = set()
+        linked = made_here(
+            staging,
+            policy,
+            cache,
+            generators=after_cache(),
+            made=made,
+            written=written,
+            kept=kept,
+        )
         # The copies' paths as strings: 57,000 `Path`s took the build process 0.25 s to
-        # unpickle, while the guard's early reading waited for its go.
-        yield {name: os.fspath(path) for name, path in linked.items()}, cache.outputs_done(before)
+        # unpickle, while the guard's early reading waited for its go. The files not linked
+        # are few: sent by name (the build process removes the old site's files it did
+        # not make again: siteskeleton.remove_stale).
+        yield (
+            {name: os.fspath(path) for name, path in linked.items()},
+            cache.outputs_done(before),
+            sorted(written.difference(linked)),
+        )
         try:
             told = go.recv()  # told to read early (`read_early`), or the end of the pipe
         except (EOFError, OSError):
@@ -423,29 +476,30 @@ def _ahead(
         )
 
 
-def _hand(prints: dict[bytes, bytes]) -> str:
-    """`prints` pickled into a scratch file (`scratch.folder`: memory where there is room),
+def _hand(value: Any) -> str:
+    """`value` pickled into a scratch file (`scratch.folder`: memory where there is room),
     for the fork to read (`_taken`); its name."""
-    descriptor, name = tempfile.mkstemp(prefix="cp-prints-", dir=scratch.folder())
+    descriptor, name = tempfile.mkstemp(prefix="cp-handed-", dir=scratch.folder())
     with os.fdopen(descriptor, "wb") as out:
-        pickle.dump(prints, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
     return name
 
 
-def _taken(name: str | None) -> dict[bytes, bytes]:
-    """The fingerprints handed in the file `name` (`_hand`), which is then removed; none
-    when there is no file or it cannot be read (the fork makes them itself)."""
+def _taken(name: str | None, kind: type[T]) -> T | None:
+    """The `kind` handed in the file `name` (`_hand`), which is then removed; None when
+    there is no file or it cannot be read (the fork then does without: makes the
+    fingerprints itself, links every output file)."""
     if name is None:
-        return {}
+        return None
     try:
         with open(name, "rb") as file:
-            prints = pickle.load(file)
+            value = pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError):
-        return {}
+        return None
     finally:
         with contextlib.suppress(OSError):
             os.remove(name)
-    return prints if isinstance(prints, dict) else {}
+    return value if isinstance(value, kind) else None
 
 
 def stored_outputs(

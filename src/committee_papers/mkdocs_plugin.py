@@ -388,8 +388,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         self.origins: dict[int, tuple[Any, bytes]] = {}
         #: Pages the plugin writes from the page cache itself: output path -> cache entry.
         self.placed: dict[str, Any] = {}
-        #: The folders of the old site this build writes into (siteskeleton.take), if any.
-        self.skeleton: set[str] | None = None
+        #: Of those, the pages linked into the staging folder (`_not_there`).
+        self.to_place: dict[str, Any] = {}
+        #: The old site this build writes into (siteskeleton.take), if any, and the files
+        #: MkDocs writes over it (`_clear_for_mkdocs`).
+        self.skeleton: siteskeleton.Kept | None = None
+        self.written_by_theme: set[str] = set()
         #: `mkdocs serve` keeps the loaded papers between rebuilds (loadcache.UnitMemory).
         self.load_memory = UnitMemory()
         #: ... and names the meetings and reports left out of its slice (serveslice.py) ...
@@ -767,7 +771,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.build_fork is not None:
             # Now the staging folder is the old site's folders (MkDocs emptied it before).
             cache = self.page_cache
-            self.build_fork.go(cache if ahead_wanted(cache, len(self.specs)) else None)
+            self.build_fork.go(
+                cache if ahead_wanted(cache, len(self.specs)) else None, self.skeleton
+            )
         if self.logo:
             # The logo lives with the council's data, not in docs/, so no council's site
             # carries another's.
@@ -782,11 +788,13 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # makes a file of any: those out of the nav never become one (`_PlacedPage`).
         self._plan_pages()
         placed = self._placed_pages(config)
-        # Where the plugin writes each from the cache (`_place_cached_pages`).
+        # Where the plugin writes each from the cache (`_place_cached_pages`), but those
+        # the old site holds already, left as they are (siteskeleton.py).
         self.placed = {
             os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
             for uri, page in placed.items()
         }
+        self.to_place = self._not_there(config, placed)
         for spec in self.specs.values():
             if spec.src_uri in placed:
                 continue
@@ -822,6 +830,23 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             uri: _PlacedPage(uri, config.use_directory_urls, config.site_url, date)
             for uri in self.plan.hits
             if uri not in _IN_NAV
+        }
+
+    def _not_there(self, config: MkDocsConfig, placed: dict[str, _PlacedPage]) -> dict[str, Any]:
+        """The placed pages to link into the staging folder: those the old site does not
+        hold as the page cache's copy already (all of them without an old site)."""
+        kept, cache = self.skeleton, self.page_cache
+        if kept is None or cache is None:
+            return self.placed
+        try:
+            device = os.stat(cache.folder).st_dev
+        except OSError:
+            return self.placed
+        inodes, holds = self.plan.inodes, kept.holds
+        return {
+            os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
+            for uri, page in placed.items()
+            if not holds(page.dest_uri, inodes.get(uri), device)
         }
 
     def _placed_file(self, config: MkDocsConfig, uri: str) -> File:
@@ -873,18 +898,19 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         emptied the output folder before `on_files`), so that the forks placing them work
         while MkDocs reads and draws the other pages: begun in `on_env`, half a second
         later, a re-build of ten years of papers waited for them."""
-        if self.page_cache is None or not self.placed:
+        if self.page_cache is None or not self.to_place:
             return
         if self.command == "build":  # serve's threads are not forked
-            self.page_cache.place_beside(self.placed)
+            self.page_cache.place_beside(self.to_place)
         else:
-            self.page_cache.place(self.placed)
+            self.page_cache.place(self.to_place)
 
     # After MkDocs has read every page, before it draws any.
     # Jinja checks every template file's modification time each time a page includes it
     # (material's base.html includes dozens): 14 ms a page. A build never edits the theme
     # while it runs, and `mkdocs serve` makes a new environment for every rebuild.
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        self._clear_for_mkdocs(config, files)
         env.auto_reload = False
         if self.command == "serve":
             env.bytecode_cache = self.compiled["theme"]
@@ -895,6 +921,21 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             theme_memo.memoise_nav(env)  # the navigation drawn once per place, not per page
         self._start_both_ends(env, config, files)
         return env
+
+    def _clear_for_mkdocs(self, config: MkDocsConfig, files: Files) -> None:
+        """Before MkDocs writes a file (its static files, the theme's templates, then the
+        pages, by either process): the old site's file at each of its paths removed, since
+        MkDocs writes into a file in place and the old site's files are hard links to the
+        page cache's copies and the live site's (siteskeleton.py)."""
+        self.written_by_theme = set()
+        if self.skeleton is None:
+            return
+        written = {file.dest_uri for file in files}  # MkDocs' own files, not the placed
+        written.update(config.theme.static_templates)
+        written.update(config.extra_templates)
+        written.update(f"{name}.gz" for name in config.theme.static_templates)
+        self.written_by_theme = {PurePath(path).as_posix() for path in written}
+        siteskeleton.clear(Path(config.site_dir), self.skeleton, self.written_by_theme)
 
     def _start_both_ends(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """The fork that draws pages whole from the last backwards (prerender.BothEnds):
@@ -1167,6 +1208,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             plan=self.plan,
             placed=self.placed,
             skeleton=self.skeleton,
+            written_by_theme=self.written_by_theme,
             secrets_ahead=self.secrets_ahead,
             build_fork=self.build_fork,
         )

@@ -160,6 +160,8 @@ class Plan:
 
     hits: dict[str, Entry] = field(default_factory=dict)
     statics: dict[str, bytes] = field(default_factory=dict)
+    #: The inode of each hit's copy, as the check found it (siteskeleton.Kept.holds).
+    inodes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -623,6 +625,7 @@ class PageCache:
         #: The collection a paper of each type was last found in (`_ref`).
         self._kinds: dict[type, str] = {}
         self._names: set[str] | None = None
+        self._inodes: dict[str, int] | None = None
         known = self._known_prints() if origins else None
         if prints is None:
             prints = Fingerprints(origins, known)
@@ -814,11 +817,13 @@ class PageCache:
                 continue
             blob = folder + entry.blob
             try:
-                if os.stat(blob).st_mtime < mark_before:
+                found = os.stat(blob)
+                if found.st_mtime < mark_before:
                     os.utime(blob)  # in use: not removed by another build's clean-up
             except OSError:  # gone: drawn again
                 continue
             plan.hits[spec.src_uri] = entry
+            plan.inodes[spec.src_uri] = found.st_ino
         plan.seconds = time.process_time() - start
         return plan
 
@@ -980,7 +985,16 @@ class PageCache:
         except OSError:
             inodes = {}
         self._names = set(inodes)
+        self._inodes = inodes
         return inodes
+
+    def listed_inodes(self) -> dict[str, int]:
+        """`stored_inodes` as last listed (listed now when it was not): the copies
+        stored since are not in it."""
+        if self._inodes is None:
+            self.stored_inodes()
+        assert self._inodes is not None
+        return self._inodes
 
     def keep(
         self,

@@ -1,7 +1,8 @@
 """Cached pages put into the site by small helper processes while the build goes on.
 
-A re-build of ten years of papers places some 45,000 pages from the page cache (hard links:
-`place_files`) while MkDocs draws the changed ones. That is 0.8 s of system calls, more when
+A build of ten years of papers whose old site is not kept (siteskeleton.py: the first, or
+one after the page cache's key changed) places some 45,000 pages from the page cache (hard
+links: `place_files`) while MkDocs draws the changed ones. That is 0.8 s of system calls, more when
 they wait for the disk, and a thread could not overlap them with drawing (each call would
 wait for the interpreter's lock), so the work goes to other processes. Forks of the build
 process cost it about 75 ms each to copy its page tables (1.2 GB of memory at that size),

@@ -80,8 +80,10 @@ class SiteFinish:
     plan: Plan = field(default_factory=Plan)
     #: Pages written from the page cache by the build itself: output path -> cache entry.
     placed: dict[str, Any] = field(default_factory=dict)
-    #: The folders of the old site the staging folder was made of (siteskeleton.take).
-    skeleton: set[str] | None = None
+    #: The old site the staging folder was made of (siteskeleton.take), and the files
+    #: MkDocs wrote over it (its pages, static files and templates: relative paths).
+    skeleton: siteskeleton.Kept | None = None
+    written_by_theme: set[str] = field(default_factory=set)
     #: The secrets worked out while the pages were drawn, and the build's fork.
     secrets_ahead: SecretsAhead | None = None
     build_fork: BuildFork | None = None
@@ -109,7 +111,7 @@ class SiteFinish:
             linked = self._outputs_and_search(pages)
         self.timer.lap("search")
         if self.skeleton is not None:
-            self._prune_skeleton(self.skeleton)
+            self._prune_skeleton(self.skeleton.folders)
         if self._public():
             if self.outputs_stored is None:
                 self.outputs_stored = self._stored_outputs(linked)
@@ -153,11 +155,12 @@ class SiteFinish:
             # feeds then), and Pagefind began a second later.
             search = Background(self._index, pages, page_inodes(staging, self.search_groups))
         linked: outputs.Linked = {}
+        written: set[str] = set()  # every output file's path
         ahead = False
         try:
             if self.policy is not None:
                 if early is not None:
-                    outputs.write(staging, self.pdf_files, linked)
+                    outputs.write(staging, self.pdf_files, linked, written=written)
                     # A re-build's guard reads all but the search index itself while
                     # Pagefind indexes (`_scan_ahead`); a first build's fork reads the site
                     # for the guard once its outputs are in, while Pagefind indexes
@@ -177,14 +180,23 @@ class SiteFinish:
                             # Pagefind's start first: its pages' parts are made in Python.
                             self.pagefind_started.wait(PAGEFIND_START_WAIT)
                         self._record_ahead()
-                    linked.update(early.result())
+                    linked.update(early.result(written))
                     early = None  # its other answer, the secrets, is the guard's
                 else:
                     # Files of one meeting, person, report... come from the page cache while
                     # nothing they read has changed (outputs.unit).
                     fork, beside = beside, None  # ended by the writing, either way
-                    linked.update(made_here(staging, self.policy, self.page_cache, fork))
-                    outputs.write(staging, self.pdf_files, linked)
+                    linked.update(
+                        made_here(
+                            staging,
+                            self.policy,
+                            self.page_cache,
+                            fork,
+                            written=written,
+                            kept=self.skeleton,
+                        )
+                    )
+                    outputs.write(staging, self.pdf_files, linked, written=written)
                 if self.page_cache is not None:
                     made_by = "by a fork, " if by_fork else ""
                     log.info(
@@ -192,6 +204,8 @@ class SiteFinish:
                         f"{len(self.page_cache.outputs)} reused from the page cache "
                         f"({made_by}{len(self.page_cache.outputs_made)} made)"
                     )
+            if self.skeleton is not None:
+                self._remove_stale(self.skeleton, written)
             self.timer.lap("outputs")
             if ahead:  # timed with the search step, which it runs beside
                 self._scan_ahead(pages, linked)
@@ -316,7 +330,20 @@ class SiteFinish:
                 f"published (the site in {self.target} was left as it was):\n{listing}"
             )
 
-    def _prune_skeleton(self, folders: set[str]) -> None:
+    def _remove_stale(self, kept: siteskeleton.Kept, outputs_written: set[str]) -> None:
+        """Remove the old site's files this build did not make again (a page or output
+        file gone or withheld since): every file is in place now but the search index's,
+        which is written below its own folder (not kept), and the guard reads next."""
+        inside = os.path.join(os.path.abspath(self.staging), "")
+        made = {
+            path[len(inside) :] if path.startswith(inside) else os.path.relpath(path, inside)
+            for path in self.placed
+        }
+        made.update(outputs_written, self.written_by_theme)
+        removed = siteskeleton.remove_stale(self.staging, kept, made)
+        log.info(f"Site files: {len(kept.files)} kept from the old site, {removed} removed")
+
+    def _prune_skeleton(self, folders: frozenset[str]) -> None:
         """Remove the skeleton's folders that hold no file now (a page gone or withheld
         since): the folders of the pages placed hold theirs, and are not looked at."""
         inside = os.path.join(os.path.abspath(self.staging), "")

@@ -1,18 +1,28 @@
-"""The old site's folders, emptied of files, kept for the next build to write into.
+"""The old site, kept whole for the next build to write into.
 
 With directory addresses every page is a folder of its own (`meetings/<id>/index.html`):
-ten years of papers are some 45,000 folders. A build writes a fresh site beside the live
-one, and making those folders was its largest single cost after the pages were cached
-(about 120 microseconds a folder on this machine's ext4, where linking a file into one
-takes 15): 5 to 7 seconds of a re-build that makes no new page but a dozen.
+ten years of papers are some 45,000 folders and 100,000 files, nearly all of them hard
+links to the page cache's copies. A build writes a fresh site beside the live one, and
+making those folders was its largest single cost after the pages were cached (about 120
+microseconds a folder on this machine's ext4); linking every file into them again took
+15 microseconds a file (1.5 s of system calls a re-build), and deleting the old site's files
+once it was retired as long again, in the background.
 
-Once a new site is live, the old one is retired: a process of its own deletes every file
-of it (never a folder) and lists its folders, then renames it `.<site>.skeleton-<n>` with
-the list beside it (`.dirs`), in that order, so a skeleton that has its final name holds no
-file at all. The next build moves it into place as its staging folder before the first page
-is placed (`take`), and when everything is written removes each of its folders that holds
-no file (`prune`): a folder of a paper withheld since, or of a page gone, is not published
-as an empty folder. Where the job has not finished, the build makes its folders as before.
+So once a new site is live, the old one is kept for the next build: a process of its own
+removes its search index (`pagefind/`: the search store keeps the indexes, searchindex.py),
+lists its folders (`.dirs`) and its files (`.files`), then renames it
+`.<site>.skeleton-<n>`, in that order, so that a skeleton with its final name is listed in
+full. The next build moves it into place as its staging folder before the first page is
+placed (`take`). A page or output file the build would link from the page cache's copy
+that the old site holds as that copy already (the same inode, told by the list and the
+check of the page cache: `Kept.holds`) is left as it is, for no system call where a link
+took 15 microseconds; a file written any other way replaces the one there, never writes
+into it (every writer does, and the plugin removes the files MkDocs itself writes first:
+`clear`).
+When everything is written, the old files this build did not make again are removed
+(`remove_stale`: a page gone or withheld since is not published), then each folder that
+holds no file (`prune`). Where the job has not finished, the build makes its folders as
+before.
 """
 
 from __future__ import annotations
@@ -23,25 +33,35 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-#: Empty `$1` of everything but folders, list its folders into `$2` (NUL-separated), and
-#: rename it `$3`; on any failure delete it instead. `mv -T` never moves into a folder.
+#: List the folders of `$1` into `$2` and its other files, each with its inode, into `$2`
+#: with the suffix `.files` for `.dirs` (NUL-separated, relative to `$1`), that list first.
+_LIST = (
+    ' && find "$1" -mindepth 1 -type d -fprintf "$2.tmp" "%P\\0"'
+    ' -o -fprintf "${2%.dirs}.files.tmp" "%P\\0%i\\0"'
+    ' && mv -f "${2%.dirs}.files.tmp" "${2%.dirs}.files" && mv -f "$2.tmp" "$2"'
+)
+#: What a failed job removes: its folder and its lists.
+_UNDO = ' rm -f "$2.tmp" "$2" "${2%.dirs}.files.tmp" "${2%.dirs}.files";'
+#: Remove the search index of `$1` (the old site), list the rest (`_LIST`) and rename it
+#: `$3`; on any failure delete it instead. `mv -T` never moves into a folder. (`pagefind`
+#: is searchindex.INDEX_DIR, not imported: the warm-up helper imports this module and
+#: starts in 30 ms.)
 JOB_TEXT = (
-    'find "$1" ! -type d -delete'
-    ' && find "$1" -mindepth 1 -type d -printf "%P\\0" > "$2.tmp"'
-    ' && mv -f "$2.tmp" "$2" && mv -T "$1" "$3"'
-    ' || { rm -rf -- "$1"; rm -f "$2.tmp" "$2"; }'
+    'rm -rf -- "$1/pagefind"' + _LIST + ' && mv -T "$1" "$3" || { rm -rf -- "$1";' + _UNDO + " }"
 )
 #: How the job shows in /proc/<pid>/cmdline (publish.clean_leftovers leaves it be).
 JOB = JOB_TEXT.encode()
-#: Make `$1` the folders of the live site `$4` (none of its files), list them into `$2` and
-#: rename `$1` to `$3`: the skeleton a first build leaves, having no old site to empty.
+#: Make `$1` a copy of the live site `$4` but its search index, every file a hard link to
+#: the live one's, list it (`_LIST`) and rename it `$3`: the skeleton a first build leaves,
+#: having no old site to keep.
 COPY_TEXT = (
-    'find "$4" -mindepth 1 -type d -printf "%P\\0" > "$2.tmp"'
-    ' && mkdir -- "$1" && cd -- "$1" && xargs -0 -r mkdir -p -- < "$2.tmp"'
-    ' && cd / && mv -f "$2.tmp" "$2" && mv -T "$1" "$3"'
-    ' || { cd /; rm -rf -- "$1"; rm -f "$2.tmp" "$2"; }'
+    'mkdir -- "$1" && cd -- "$4"'
+    ' && find . -mindepth 1 -maxdepth 1 ! -name pagefind -exec cp -al -t "$1" -- {} +'
+    " && cd /" + _LIST + ' && mv -T "$1" "$3"'
+    ' || { cd /; rm -rf -- "$1";' + _UNDO + " }"
 )
 COPY = COPY_TEXT.encode()
 
@@ -58,19 +78,19 @@ def aside(target: Path) -> Path:
 
 
 def retire(old: Path, target: Path) -> bool:
-    """Start emptying `old` (the site just replaced, renamed aside) into a skeleton for
-    the next build of `target`; False when this system cannot (no sh, find or mv)."""
-    return _start(("sh", "find", "mv"), JOB_TEXT, old, target)
+    """Start making `old` (the site just replaced, renamed aside) a skeleton for the next
+    build of `target`; False when this system cannot (no sh, find, rm or mv)."""
+    return _start(("sh", "find", "rm", "mv"), JOB_TEXT, old, target)
 
 
 def copy_of(target: Path) -> bool:
     """Start making a skeleton of the site just published at `target` for its next build,
     when no old site was retired to make one of (the first build into `target`): that
-    build then places its pages into folders already made, as every later one does. The
-    folders are made in a process of its own once the site is live, under a name the next
-    build's clean-up leaves alone while the job runs. False when this system cannot (no sh,
-    find, xargs, mkdir or mv)."""
-    tools = ("sh", "find", "xargs", "mkdir", "mv")
+    build then finds its pages and folders already there, as every later one does. The
+    copy (hard links) is made in a process of its own once the site is live, under a name
+    the next build's clean-up leaves alone while the job runs. False when this system
+    cannot (no sh, find, cp, rm, mkdir or mv)."""
+    tools = ("sh", "find", "cp", "rm", "mkdir", "mv")
     return _start(tools, COPY_TEXT, aside(target), target, target)
 
 
@@ -92,8 +112,9 @@ def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more:
     return True
 
 
-#: The suffix of the file beside a skeleton that lists its folders.
+#: The suffix of the file beside a skeleton that lists its folders; `FILES`, its files.
 LISTING = ".dirs"
+FILES = ".files"
 
 
 def listing_of(skeleton: Path) -> Path:
@@ -101,9 +122,17 @@ def listing_of(skeleton: Path) -> Path:
     return skeleton.with_name(skeleton.name + LISTING)
 
 
+def files_of(skeleton: Path) -> Path:
+    """The file beside a skeleton that lists its files, written before `listing_of`."""
+    return skeleton.with_name(skeleton.name + FILES)
+
+
 def _listed_by(path: Path) -> Path:
-    """The skeleton a listing (`listing_of`) lists; another path as it is."""
-    return path.with_name(path.name.removesuffix(LISTING))
+    """The skeleton a listing (`listing_of`, `files_of`) lists; another path as it is."""
+    for suffix in (LISTING, FILES):
+        if path.name.endswith(suffix):
+            return path.with_name(path.name.removesuffix(suffix))
+    return path
 
 
 def ready(target: Path) -> list[Path]:
@@ -135,24 +164,82 @@ def leftovers(target: Path) -> list[Path]:
     return found
 
 
-def take(target: Path, staging: Path) -> set[str] | None:
+@dataclass(frozen=True)
+class Kept:
+    """The old site moved into place as a build's staging folder (`take`): its folders, and
+    its files with their inodes, relative to it, and the device it is on."""
+
+    folders: frozenset[str]
+    files: dict[str, int]
+    device: int
+
+    def holds(self, path: str, inode: int | None, device: int) -> bool:
+        """Whether the file at `path` is the file `inode` of `device` (a page cache's copy
+        that would be linked there): then it is left as it is. Told by the listing, with
+        no system call: nothing else writes into the staging folder, and a file that is
+        still listed there keeps its inode in use."""
+        return inode is not None and device == self.device and self.files.get(path) == inode
+
+
+def take(target: Path, staging: Path) -> Kept | None:
     """Move the newest finished skeleton into place as `staging` (which must be absent or
-    still empty); its folders, relative to it. None when there is none, or it cannot be used."""
+    still empty); what it holds. None when there is none, or it cannot be used (a skeleton
+    whose files are not listed: its files could not be told apart from this build's)."""
     for folder in ready(target):
-        listed = listing_of(folder)
+        listed, files = listing_of(folder), files_of(folder)
         try:
-            folders = {os.fsdecode(d) for d in listed.read_bytes().split(b"\0") if d}
+            folders = frozenset(_names(listed.read_bytes()))
+            inodes = _inodes(files.read_bytes())
             if os.path.lexists(staging):
                 if os.listdir(staging):
                     return None  # something was written already: build as before
                 os.rmdir(staging)
             os.rename(folder, staging)
-        except OSError:
+            kept = Kept(folders, inodes, os.stat(staging).st_dev)
+        except (OSError, ValueError):
             continue
-        with contextlib.suppress(OSError):
-            listed.unlink()
-        return folders
+        for listing in (listed, files):
+            with contextlib.suppress(OSError):
+                listing.unlink()
+        return kept
     return None
+
+
+def _names(listing: bytes) -> list[str]:
+    return [os.fsdecode(name) for name in listing.split(b"\0") if name]
+
+
+def _inodes(listing: bytes) -> dict[str, int]:
+    """A files' list (`%P\\0%i\\0` each) as path -> inode."""
+    words = listing.split(b"\0")
+    if words[-1] != b"" or len(words) % 2 != 1:
+        raise ValueError("a files' list cut short")
+    pairs = iter(words[:-1])
+    return {os.fsdecode(path): int(inode) for path, inode in zip(pairs, pairs, strict=True)}
+
+
+def clear(staging: Path, kept: Kept, paths: Iterable[str]) -> None:
+    """Remove the kept files at `paths` (relative to `staging`) before they are written by
+    a writer that writes into a file in place (MkDocs): a kept file is a hard link to the
+    page cache's copy and to the live site's file."""
+    root = os.path.join(staging, "")
+    for path in kept.files.keys() & set(paths):
+        del kept.files[path]  # no longer there: never `holds` it
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root + path)
+
+
+def remove_stale(staging: Path, kept: Kept, made: Iterable[str]) -> int:
+    """Remove the kept files this build did not make (`made`: every file it wrote, linked
+    or left as it was, relative to `staging`): a page or output file gone, or withheld,
+    since the old site was built. Returns how many were removed."""
+    root = os.path.join(staging, "")
+    removed = 0
+    for path in kept.files.keys() - set(made):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(root + path)
+            removed += 1
+    return removed
 
 
 def prune(staging: Path, folders: set[str], used: Iterable[str]) -> int:

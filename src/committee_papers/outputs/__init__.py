@@ -147,13 +147,17 @@ def write(
     files: Iterable[OutputFile],
     linked: Linked | None = None,
     beside: Beside | None = None,
+    written: set[str] | None = None,
+    there: Callable[[str, str], bool] | None = None,
 ) -> int:
     """Write `files` below `site_dir`, refusing paths that would leave it; return the count.
 
     `linked`, when given, gets the path of each file made as a hard link to its `source`
-    (and loses it again if a later file of the same path replaces it). `beside`, when given,
-    is a fork that puts the files in place while they are made (beside.py); it is ended
-    either way."""
+    (and loses it again if a later file of the same path replaces it); `written` gets
+    every file's path. `beside`, when given, is a fork that puts the files in place while
+    they are made (beside.py); it is ended either way. `there(path, source)` says when
+    the file at a path is its source already (the old site's: siteskeleton.py), which is
+    then left as it is."""
     # Paths as strings: ten years of papers make some 57,000 files, most of them one link
     # each, where making and hashing `Path` objects cost more than the system calls.
     root = os.path.join(site_dir.resolve(), "")
@@ -170,6 +174,8 @@ def write(
                 folders.add(folder)
             if linked is not None:
                 linked.pop(item.path, None)
+            if written is not None:
+                written.add(item.path)
             if fork is not None and item.transient:
                 # Everything before it in place, then the rest here (a few files follow).
                 _not_linked(linked, fork.finish())
@@ -179,7 +185,10 @@ def write(
             # Bytes only where there is no source: the fork's operations are kept until it
             # answers, and ten years of open data made afresh are some 200 MB.
             data = item.data if item.source is None else b""
-            made = put((item.path, target, item.source, data))
+            if item.source is not None and there is not None and there(item.path, item.source):
+                made = True
+            else:
+                made = put((item.path, target, item.source, data))
             if made is not False and linked is not None and item.source is not None:
                 linked[item.path] = item.source
             count += 1
