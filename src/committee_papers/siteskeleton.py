@@ -32,7 +32,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,13 +229,14 @@ def clear(staging: Path, kept: Kept, paths: Iterable[str]) -> None:
             os.unlink(root + path)
 
 
-def remove_stale(staging: Path, kept: Kept, made: Iterable[str]) -> int:
-    """Remove the kept files this build did not make (`made`: every file it wrote, linked
-    or left as it was, relative to `staging`): a page or output file gone, or withheld,
-    since the old site was built. Returns how many were removed."""
+def remove_stale(staging: Path, kept: Kept, made: Callable[[str], bool]) -> int:
+    """Remove the kept files this build did not make (`made(path)`: whether it wrote the
+    file at a path, linked it or left it as it was, relative to `staging`): a page or
+    output file gone, or withheld, since the old site was built. Returns how many were
+    removed."""
     root = os.path.join(staging, "")
     removed = 0
-    for path in kept.files.keys() - set(made):
+    for path in [path for path in kept.files if not made(path)]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(root + path)
             removed += 1
