@@ -80,6 +80,28 @@ def test_it_asks_for_every_copy_and_kept_folder_and_changes_nothing(tmp_path: Pa
     assert state(tmp_path) == before
 
 
+@pytest.mark.parametrize("disk", [True, False])
+def test_it_stops_once_a_batch_came_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, disk: bool
+) -> None:
+    """Files in memory already (the last build minutes ago) are of no use to read: the
+    helper stops after a batch of them that read no block from the disk, and reads on
+    while they come from it."""
+    for number in range(25):
+        (tmp_path / f"{number}.html").write_text("")
+    listing = tmp_path / "folders"
+    listing.write_bytes(b"\0".join(b"." for _ in range(25)))
+    reads = iter(range(0, 1000, 8))
+    monkeypatch.setattr(warmup, "_blocks_read", (lambda: next(reads)) if disk else (lambda: 7))
+    monkeypatch.setattr(warmup, "BATCH", 10)
+    assert warmup.read_files(str(tmp_path)) == (26 if disk else 10)  # with `folders`
+    assert warmup.read_folders(str(tmp_path), str(listing)) == (25 if disk else 10)
+
+
+def test_the_thread_s_block_reads_are_counted() -> None:
+    assert warmup._blocks_read() >= 0
+
+
 def test_a_command_line_it_does_not_know_ends_it_reading_nothing(tmp_path: Path) -> None:
     line = [sys.executable, "-m", "committee_papers.warmup", str(os.getpid()), "--all"]
     assert subprocess.run(line, check=False, timeout=60).returncode == 2

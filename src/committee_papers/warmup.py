@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -93,20 +94,55 @@ def stop(process: Warming | None) -> None:
         parentdeath.stop(process)
 
 
+#: Entries read between looks at whether the last of them came from the disk (`_Batches`).
+BATCH = 1000
+
+
+class _Batches:
+    """Tells a reader to stop once a batch of `BATCH` entries read nothing from the disk
+    (the thread's block reads, `ru_inblock`, unchanged): the files are in memory already,
+    as they are when the last build was minutes ago, and reading them all would be of no
+    use. With the kernel's caches dropped the first thousand inodes of the page cache's
+    folder read some 40 MB; read again, none. Going on where nothing came from the disk,
+    the helper took 0.9 s of CPU from a re-build of ten years of papers, and 0.3 to 0.6 s
+    of its time (SCHED_IDLE or nice 19 alike: it was 10.5 to 10.7 s without the helper,
+    10.9 to 11.4 s with it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._blocks = _blocks_read()
+
+    def done(self) -> bool:
+        """Count one entry read; whether to stop."""
+        self.count += 1
+        if self.count % BATCH:
+            return False
+        blocks, self._blocks = self._blocks, _blocks_read()
+        return blocks == self._blocks
+
+
+def _blocks_read() -> int:
+    """Blocks this thread has read from the disk so far."""
+    return resource.getrusage(resource.RUSAGE_THREAD).ru_inblock
+
+
 def read_files(folder: str) -> int:
-    """Each entry of `folder` asked for its inode (lstat); how many."""
-    count = 0
+    """Each entry of `folder` asked for its inode (lstat), until a batch of them is found
+    in memory (`_Batches`); how many."""
+    batches = _Batches()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             with contextlib.suppress(OSError):
                 entry.stat(follow_symlinks=False)
-                count += 1
-    return count
+                if batches.done():
+                    break
+    return batches.count
 
 
 def read_folders(root: str, listing: str) -> int:
     """Each folder named in the file `listing` (NUL-separated, relative to `root`) opened,
-    which reads its inode; how many. (Listing each one's entries as well took 2.6 s more
+    which reads its inode, until a batch of them is found in memory (`_Batches`); how
+    many. (Listing each one's entries as well took 2.6 s more
     with the caches dropped, and cold re-builds with it were no quicker: 18.8 s against
     18.4 s on average over four rounds.)"""
     try:
@@ -115,12 +151,26 @@ def read_folders(root: str, listing: str) -> int:
     except OSError:
         return 0
     base = os.path.join(os.fsencode(root), b"")
-    count = 0
+    batches = _Batches()
     for name in names:
         if name:
             with contextlib.suppress(OSError), os.scandir(base + name):
-                count += 1
-    return count
+                if batches.done():
+                    break
+    return batches.count
+
+
+def lowest_priority() -> None:
+    """Run only on a core nothing else wants (SCHED_IDLE, for this thread and those it
+    starts), or else at the lowest nice value. At nice 19 the helper still took its share
+    of a busy core: with the files already in memory (every read a hit, so of no use) a
+    re-build of ten years of papers took 11.4 and 11.0 s with it against 10.7 and 10.5 s
+    without."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(19)
 
 
 def main(argv: list[str]) -> int:
@@ -128,8 +178,7 @@ def main(argv: list[str]) -> int:
     (each waits for the disk, not for the other), at the lowest priority."""
     parent, *rest = argv
     parentdeath.end_with(int(parent))
-    with contextlib.suppress(OSError):
-        os.nice(19)
+    lowest_priority()
     jobs: list[threading.Thread] = []
     while rest:
         if rest[0] == FILES and len(rest) >= 2:
