@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import build_site, copy_data, file_digests
 from test_search_publish import NOVEMBER as EXTRA  # a meeting nothing refers to
 
-from committee_papers import siteskeleton
+from committee_papers import outputs, siteskeleton
 from committee_papers.searchindex import INDEX_DIR
 
 
@@ -207,3 +208,48 @@ def test_a_first_build_leaves_a_copy_of_itself_for_the_next(
     monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
     monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
     assert file_digests(live) == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
+def test_a_skeleton_that_cannot_be_read_whole_is_left_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everything `take` needs is read before the move: a skeleton moved into place and
+    then given up would leave the old site's files in a staging folder taken for empty."""
+    target = tmp_path / "site"
+    skeleton = tmp_path / ".site.skeleton-1"
+    (skeleton / "meetings").mkdir(parents=True)
+    (skeleton / "meetings" / "index.html").write_text("withheld since")
+    siteskeleton.listing_of(skeleton).write_bytes(b"meetings\0")
+    siteskeleton.files_of(skeleton).write_bytes(b"meetings/index.html\0" + b"7\0")
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if Path(path) == skeleton and not kwargs:  # take's, not pathlib's (ready)
+            raise OSError("unreadable")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(siteskeleton.os, "stat", stat)
+    staging = tmp_path / ".site.building"
+    assert siteskeleton.take(target, staging) is None
+    assert (skeleton / "meetings" / "index.html").is_file()
+    assert not staging.exists()
+
+
+def test_an_output_written_twice_is_the_last_one_even_where_the_old_site_held_it(
+    tmp_path: Path,
+) -> None:
+    """The old site's file at a path is left as it is only where this build wrote nothing
+    there before: else the last file of that path is the one in place."""
+    copy = tmp_path / "copy.json"
+    copy.write_text("the cached copy")
+    staging = tmp_path / "staging"
+    (staging / "api").mkdir(parents=True)
+    os.link(copy, staging / "api" / "a.json")  # the old site's file: that copy
+    files = [
+        outputs.OutputFile("api/a.json", b"made first"),
+        outputs.OutputFile("api/a.json", b"", source=copy),
+    ]
+    linked: dict[str, Any] = {}
+    outputs.write(staging, files, linked, there=lambda path, source: True)
+    assert (staging / "api" / "a.json").read_text() == "the cached copy"
+    assert linked == {"api/a.json": copy}

@@ -188,14 +188,18 @@ def take(target: Path, staging: Path) -> Kept | None:
     for folder in ready(target):
         listed, files = listing_of(folder), files_of(folder)
         try:
-            folders = frozenset(_names(listed.read_bytes()))
-            inodes = _inodes(files.read_bytes())
+            # All of it known before the move: once moved, the staging folder holds the
+            # old site's files, and a build that then took it for empty would publish them.
+            kept = Kept(
+                frozenset(_names(listed.read_bytes())),
+                _inodes(files.read_bytes()),
+                os.stat(folder).st_dev,
+            )
             if os.path.lexists(staging):
                 if os.listdir(staging):
                     return None  # something was written already: build as before
                 os.rmdir(staging)
             os.rename(folder, staging)
-            kept = Kept(folders, inodes, os.stat(staging).st_dev)
         except (OSError, ValueError):
             continue
         for listing in (listed, files):

@@ -163,6 +163,7 @@ def write(
     root = os.path.join(site_dir.resolve(), "")
     count = 0
     folders: set[str] = set()
+    done: set[str] = set()  # the paths written so far
     fork = beside
     put = fork.put if fork is not None else apply
     try:
@@ -185,10 +186,12 @@ def write(
             # Bytes only where there is no source: the fork's operations are kept until it
             # answers, and ten years of open data made afresh are some 200 MB.
             data = item.data if item.source is None else b""
-            if item.source is not None and there is not None and there(item.path, item.source):
-                made = True
+            # The old site's file is left only where this build wrote nothing there yet.
+            if there is not None and item.source is not None and item.path not in done:
+                made = there(item.path, item.source) or put((item.path, target, item.source, data))
             else:
                 made = put((item.path, target, item.source, data))
+            done.add(item.path)
             if made is not False and linked is not None and item.source is not None:
                 linked[item.path] = item.source
             count += 1
