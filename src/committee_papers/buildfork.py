@@ -383,13 +383,9 @@ def already_there(kept: Kept | None, cache: PageCache | None) -> Callable[[str, 
     """Whether the old site `kept` holds the file at a path (in the site) as the cache's
     copy at another (the page cache's folder listed once: `PageCache.stored_inodes`); None
     when there is no old site or no cache."""
-    if kept is None or cache is None:
+    if kept is None or cache is None or cache.device is None:
         return None
-    try:
-        device = os.stat(cache.folder).st_dev
-    except OSError:
-        return None
-    inodes = cache.listed_inodes()
+    device, inodes = cache.device, cache.listed_inodes()
     holds = kept.holds
 
     def there(path: str, source: str) -> bool:

@@ -836,13 +836,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         """The placed pages to link into the staging folder: those the old site does not
         hold as the page cache's copy already (all of them without an old site)."""
         kept, cache = self.skeleton, self.page_cache
-        if kept is None or cache is None:
+        if kept is None or cache is None or cache.device is None:
             return self.placed
-        try:
-            device = os.stat(cache.folder).st_dev
-        except OSError:
-            return self.placed
-        inodes, holds = self.plan.inodes, kept.holds
+        device, inodes, holds = cache.device, self.plan.inodes, kept.holds
         return {
             os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
             for uri, page in placed.items()

@@ -988,6 +988,15 @@ class PageCache:
         self._inodes = inodes
         return inodes
 
+    @functools.cached_property
+    def device(self) -> int | None:
+        """The device the cache's folder is on (None: it cannot be asked): its copies'
+        inodes name files of that device only (siteskeleton.Kept.holds)."""
+        try:
+            return os.stat(self.folder).st_dev
+        except OSError:
+            return None
+
     def listed_inodes(self) -> dict[str, int]:
         """`stored_inodes` as last listed (listed now when it was not): the copies
         stored since are not in it."""

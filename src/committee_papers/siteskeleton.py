@@ -173,7 +173,7 @@ class Kept:
     files: dict[str, int]
     device: int
 
-    def holds(self, path: str, inode: int | None, device: int) -> bool:
+    def holds(self, path: str, inode: int | None, device: int | None) -> bool:
         """Whether the file at `path` is the file `inode` of `device` (a page cache's copy
         that would be linked there): then it is left as it is. Told by the listing, with
         no system call: nothing else writes into the staging folder, and a file that is
