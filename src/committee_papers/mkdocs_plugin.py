@@ -794,7 +794,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
             for uri, page in placed.items()
         }
-        self.to_place = self._not_there(config, placed)
+        self.to_place = self._not_there(placed)
         for spec in self.specs.values():
             if spec.src_uri in placed:
                 continue
@@ -832,16 +832,17 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             if uri not in _IN_NAV
         }
 
-    def _not_there(self, config: MkDocsConfig, placed: dict[str, _PlacedPage]) -> dict[str, Any]:
+    def _not_there(self, placed: dict[str, _PlacedPage]) -> dict[str, Any]:
         """The placed pages to link into the staging folder: those the old site does not
         hold as the page cache's copy already (all of them without an old site)."""
         kept, cache = self.skeleton, self.page_cache
         if kept is None or cache is None or cache.device is None:
             return self.placed
         device, inodes, holds = cache.device, self.plan.inodes, kept.holds
+        # `self.placed` was made from `placed` in its order: each path beside its page.
         return {
-            os.path.normpath(os.path.join(config.site_dir, page.dest_uri)): self.plan.hits[uri]
-            for uri, page in placed.items()
+            path: entry
+            for (path, entry), (uri, page) in zip(self.placed.items(), placed.items(), strict=True)
             if not holds(page.dest_uri, inodes.get(uri), device)
         }
 
