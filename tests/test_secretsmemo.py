@@ -4,13 +4,15 @@ searching every public value finds, while searching only what changed."""
 from __future__ import annotations
 
 import datetime as dt
+import random
+from array import array
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from support import AS_OF, DATA
 
-from committee_papers import guard, leakmatch, secretsmemo
+from committee_papers import guard, guardrecord, leakmatch, secretsmemo
 from committee_papers.load import load
 from committee_papers.policy import Audience, Policy
 from committee_papers.projection import project
@@ -87,6 +89,29 @@ def test_a_rebuild_with_more_public_values_searches_only_those(
     # kept text not read (no fragment is new).
     assert spy.everything == 0 and spy.kept_text_read == 0
     assert len(spy.compiled) == 1  # searched() compiles its own: that one, nothing else
+
+
+def test_a_rebuild_s_public_digests_are_every_value_s_in_order(tmp_path: Path) -> None:
+    # The re-build puts the added values' digests among the memo's (guard._grown) rather
+    # than sorting them all: the same array as the first build's long way gives.
+    candidates = candidates_of(WITHHELD)
+    guard._remembered(candidates, sorted(set(PUBLIC)), tmp_path)
+    more = sorted({*PUBLIC, "A new bus shelter on Mill Lane.", "Budget monitoring, quarter 2."})
+    found = guard._remembered(candidates, more, tmp_path)
+    assert found.public is not None
+    assert found.public.tolist() == sorted(set(guardrecord.value_digests(more)))
+
+
+@pytest.mark.parametrize("added", [0, 1, 7, 300])
+def test_grown_is_the_sorted_union(added: int) -> None:
+    rng = random.Random(added)
+    old = sorted({rng.randrange(1, (1 << 64) - 1) for _ in range(2_000)})
+    new = {rng.randrange(1, (1 << 64) - 1) for _ in range(added)} - set(old)
+    # At the ends too: before the first digest and after the last.
+    if added:
+        new |= {0, (1 << 64) - 1}
+    merged = guard._grown(array("Q", old), new)
+    assert merged.tolist() == sorted({*old, *new})
 
 
 def test_a_fragment_never_looked_for_is_looked_for_in_the_kept_text(

@@ -17,6 +17,7 @@ the number of secrets.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from array import array
@@ -415,13 +416,15 @@ def _remembered(
     when there is no memo to stand in for them, None."""
     if each is None:
         each = guardrecord.value_digests(values)
-    now, public = _every_digest(each, taken)
+    now = set(each)
+    now.update(taken)
     memo = secretsmemo.load(memory)
     before = set(memo.public) if memo is not None else set()
     if memo is None or not before <= now:
-        return None if taken else _searched_all(candidates, values, public, memory)
+        return None if taken else _searched_all(candidates, values, _in_order(now), memory)
     if not taken <= before:
         return None
+    public = _grown(memo.public, now.difference(before))
     added = sorted(v for v, digest in zip(values, each, strict=True) if digest not in before)
     matcher, engine = _matcher(candidates, memory, memo)
     found = {fragment for fragment in candidates if fragment in memo.found}
@@ -446,7 +449,33 @@ def _every_digest(each: Iterable[int], taken: Iterable[int]) -> tuple[set[int], 
     memo (publicmemo.py), as a set and sorted, as the guard's record keeps them."""
     every = set(each)
     every.update(taken)
-    return every, array("Q", sorted(every))
+    return every, _in_order(every)
+
+
+def _in_order(digests: set[int]) -> array:
+    """`digests` sorted, as the guard's record and the secrets memo keep them."""
+    return array("Q", sorted(digests))
+
+
+#: Added digests past this share of the memo's are sorted with them all (`_grown`).
+_GROWN_APART = 0.05
+
+
+def _grown(old: array, added: set[int]) -> array:
+    """`_in_order(set(old) | added)`, where `old` is sorted without repeats and `added`
+    holds none of it: the few digests a re-build adds put into place among the memo's
+    by bisection, the runs between copied whole. Sorting ten years of public values'
+    375,000 digests took a re-build's fork 0.25 s, where it is last to end."""
+    if len(added) > len(old) * _GROWN_APART:
+        return _in_order(added.union(old))
+    merged, start = array("Q"), 0
+    for digest in sorted(added):
+        at = bisect.bisect_left(old, digest, start)
+        merged.extend(old[start:at])
+        merged.append(digest)
+        start = at
+    merged.extend(old[start:])
+    return merged
 
 
 def _searched_all(
