@@ -6,12 +6,13 @@ make and no folder that holds no file, and makes the site a build without it mak
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import build_site, copy_data, file_digests
+from support import AS_OF, ROOT, build_site, copy_data, file_digests
 from test_search_publish import NOVEMBER as EXTRA  # a meeting nothing refers to
 
 from committee_papers import outputs, siteskeleton
@@ -106,6 +107,21 @@ def test_kept_files_mkdocs_writes_are_removed_first(tmp_path: Path) -> None:
     siteskeleton.clear(staging, kept, ["404.html", "b.html"])
     assert not (staging / "404.html").exists()
     assert not kept.holds("404.html", 3, 1)
+
+
+def test_a_kept_file_where_a_folder_goes_and_a_kept_folder_where_a_file_goes_are_removed(
+    tmp_path: Path,
+) -> None:
+    staging = tmp_path / "staging"
+    (staging / "guide").mkdir(parents=True)
+    (staging / "guide" / "index.html").write_text("the page it was")
+    (staging / "form").write_text("the file it was")
+    kept = siteskeleton.Kept(
+        frozenset({"guide"}), {"guide/index.html": 3, "form": 4, "a.html": 5}, device=1
+    )
+    siteskeleton.clear(staging, kept, ["guide", "form/index.html"])
+    assert not (staging / "guide").exists() and not (staging / "form").exists()
+    assert kept.files == {"a.html": 5}  # none of those taken for still there
 
 
 def test_only_what_no_running_job_writes_is_left_over(tmp_path: Path) -> None:
@@ -253,3 +269,55 @@ def test_an_output_written_twice_is_the_last_one_even_where_the_old_site_held_it
     outputs.write(staging, files, linked, there=lambda path, source: True)
     assert (staging / "api" / "a.json").read_text() == "the cached copy"
     assert linked == {"api/a.json": copy}
+
+
+def test_a_file_that_becomes_a_folder_and_back_builds_into_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A council swaps a downloadable file for a folder of the same address holding its
+    parts, then back: the old site holds a file where the build needs a folder, then a
+    folder where it needs a file. MkDocs copied the file into that folder, and failed on
+    the file where a folder goes. Each build publishes what a build without the old site
+    publishes."""
+    from committee_papers.mkdocs_plugin import build_site as build
+
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", str(tmp_path / "pages"))
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "downloads").mkdir()
+    whole, part = docs / "downloads" / "guide", docs / "downloads" / "guide" / "part-1.txt"
+    whole.write_text("The guide, as one file.\n")
+    live, data = tmp_path / "live", copy_data(tmp_path / "data")
+
+    def built(site: Path) -> Path:
+        build(
+            str(ROOT / "mkdocs.yml"),
+            as_of=AS_OF,
+            site_dir=str(site),
+            data_dir=str(data),
+            docs_dir=str(docs),
+            packs=False,
+        )
+        return site
+
+    built(live)
+    wait_for_skeleton(live)
+    whole.unlink()
+    part.parent.mkdir()
+    part.write_text("The guide, part one.\n")
+    built(live)
+    assert (live / "downloads" / "guide" / "part-1.txt").is_file()
+    # The old site a build takes is the one the build before it retired: once more, and
+    # the next build takes a site that has the folder.
+    wait_for_skeleton(live)
+    built(live)
+    wait_for_skeleton(live)
+    part.unlink()
+    part.parent.rmdir()
+    whole.write_text("The guide, one file again.\n")
+    built(live)
+    assert (live / "downloads" / "guide").read_text() == "The guide, one file again.\n"
+    assert empty_folders(live) == []
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    monkeypatch.setenv("PAPERS_SEARCH_CACHE", "false")
+    assert file_digests(live) == file_digests(built(tmp_path / "full"))

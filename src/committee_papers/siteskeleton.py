@@ -167,7 +167,9 @@ def leftovers(target: Path) -> list[Path]:
 @dataclass(frozen=True)
 class Kept:
     """The old site moved into place as a build's staging folder (`take`): its folders, and
-    its files with their inodes, relative to it, and the device it is on."""
+    its files with their inodes, relative to it, and the device it is on. `files` loses
+    each file removed before a writer that cannot write over it (`clear`), so that it is
+    never taken for one still there (`holds`)."""
 
     folders: frozenset[str]
     files: dict[str, int]
@@ -225,12 +227,36 @@ def _inodes(listing: bytes) -> dict[str, int]:
 def clear(staging: Path, kept: Kept, paths: Iterable[str]) -> None:
     """Remove the kept files at `paths` (relative to `staging`) before they are written by
     a writer that writes into a file in place (MkDocs): a kept file is a hard link to the
-    page cache's copy and to the live site's file."""
+    page cache's copy and to the live site's file. Where the old site holds a folder at
+    one of `paths`, or a file where one of them needs a folder (a downloadable file that
+    became a page of the same address, or back), that goes too (`_make_room`)."""
     root = os.path.join(staging, "")
-    for path in kept.files.keys() & set(paths):
+    wanted = set(paths)
+    for path in kept.files.keys() & wanted:
         del kept.files[path]  # no longer there: never `holds` it
         with contextlib.suppress(FileNotFoundError):
             os.unlink(root + path)
+    _make_room(root, kept, wanted)
+
+
+def _make_room(root: str, kept: Kept, paths: set[str]) -> None:
+    """The old site's folder at each of `paths` removed with what it holds, and its file
+    at a folder of one of them: MkDocs could write neither there, and the build would fail
+    where a build without the old site passes. A path whose folder the old site holds is
+    looked at no further (its folders above are folders too): one lookup for nearly all."""
+    for folder in sorted(kept.folders & paths):
+        shutil.rmtree(root + folder, ignore_errors=True)
+        inside = os.path.join(folder, "")
+        for path in [path for path in kept.files if path.startswith(inside)]:
+            del kept.files[path]  # gone with it: never `holds` it
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder and folder not in kept.folders:
+            if kept.files.pop(folder, None) is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(root + folder)
+                break
+            folder = os.path.dirname(folder)
 
 
 def remove_stale(staging: Path, kept: Kept, made: Callable[[str], bool]) -> int:
