@@ -334,9 +334,9 @@ class SiteFinish:
         """Remove the old site's files this build did not make again (a page or output
         file gone or withheld since): every file is in place now but the search index's,
         which is written below its own folder (not kept), and the guard reads next."""
-        # The pages placed by their paths as the plugin made them (normpath of the site
-        # folder joined with the page's), looked up rather than cut: 45,000 of them.
-        inside = os.path.join(os.path.normpath(self.staging), "")
+        # The pages placed by their paths as the plugin made them, looked up rather than
+        # cut: 45,000 of them.
+        inside = self._placed_prefix()
         placed, theme = self.placed, self.written_by_theme
 
         def made(path: str) -> bool:
@@ -348,10 +348,15 @@ class SiteFinish:
     def _prune_skeleton(self, folders: frozenset[str]) -> None:
         """Remove the skeleton's folders that hold no file now (a page gone or withheld
         since): the folders of the pages placed hold theirs, and are not looked at."""
-        inside = os.path.join(os.path.abspath(self.staging), "")
-        used = {os.path.dirname(path[len(inside) :]) for path in self.placed}
+        cut = len(self._placed_prefix())
+        used = {os.path.dirname(path[cut:]) for path in self.placed}
         removed = siteskeleton.prune(self.staging, folders, used)
         log.info(f"Site folders: {len(folders)} kept from the old site, {removed} removed")
+
+    def _placed_prefix(self) -> str:
+        """What each path of `placed` starts with: the staging folder as the plugin joins a
+        page's path to it (normpath), with a final separator."""
+        return os.path.join(os.path.normpath(self.staging), "")
 
     def _stored_pages(self) -> Stored:
         """The site's pages linked from the page cache (placed by the build, or drawn by
