@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -140,6 +141,16 @@ def test_a_rebuild_knows_the_page_cache_s_pages_without_reading_them(
         return content_digest(data)
 
     monkeypatch.setattr(searchindex, "content_digest", counted)
+    asked: list[str] = []
+    listed = searchindex.page_inodes
+
+    def spied(site: Path, pages: Iterable[str]) -> dict[str, int]:
+        pages = list(pages)
+        asked.extend(pages)
+        return listed(site, pages)
+
+    # Nor asks the file system for their inodes: a page the build placed is its copy.
+    monkeypatch.setattr(searchindex, "page_inodes", spied)
     live = build_site(tmp_path / "live", data_dir=data)
     manifests = {
         rel: digest
@@ -154,6 +165,27 @@ def test_a_rebuild_knows_the_page_cache_s_pages_without_reading_them(
         for md in (ROOT / "docs").glob("*.md")
     }
     assert len(read) == len(hand_written & manifests.keys()) > 0
+    assert set(asked) <= hand_written and hand_written & manifests.keys() <= set(asked)
+
+
+def test_a_placed_page_that_is_not_its_copy_stops_a_verifying_build(tmp_path: Path) -> None:
+    """Under PAPERS_PAGE_CACHE_VERIFY the pages the build placed are asked too: one that is
+    not the copy the build says it placed (another inode) is an error, not indexed as it."""
+    from committee_papers import searchindex
+    from committee_papers.pagecache import StaleCacheError
+
+    for name in ("placed.html", "drawn.html"):
+        (tmp_path / name).write_text(name)
+    placed = {"placed.html": ("copy", (tmp_path / "placed.html").stat().st_ino)}
+    drawn = (tmp_path / "drawn.html").stat().st_ino
+    pages = ["placed.html", "drawn.html", "gone.html"]
+    expected = {"placed.html": placed["placed.html"][1], "drawn.html": drawn}
+    assert searchindex.search_page_inodes(tmp_path, pages, placed) == expected
+    assert searchindex.search_page_inodes(tmp_path, pages, placed, verify=True) == expected
+    elsewhere = {"placed.html": ("copy", drawn)}
+    assert searchindex.search_page_inodes(tmp_path, pages, elsewhere)["placed.html"] == drawn
+    with pytest.raises(StaleCacheError, match=r"placed\.html"):
+        searchindex.search_page_inodes(tmp_path, pages, elsewhere, verify=True)
 
 
 def test_a_page_is_read_when_it_is_not_the_cache_s_copy(tmp_path: Path) -> None:

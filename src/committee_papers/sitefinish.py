@@ -35,8 +35,8 @@ from .searchindex import (
     INDEX_DIR,
     SearchIndexError,
     build_indexes,
-    page_inodes,
     recover_indexes,
+    search_page_inodes,
 )
 from .searchstore import SearchStore
 from .secretsahead import SecretsAhead
@@ -150,10 +150,13 @@ class SiteFinish:
         by_fork = early is not None
         beside = outputs.fork_writer() if self.policy is not None and not by_fork else None
         if self.search_index:
-            # The pages' inodes listed here first: in the thread, 45,000 `stat` calls each
-            # waited for this process's Python to let go of the interpreter (it made the
-            # feeds then), and Pagefind began a second later.
-            search = Background(self._index, pages, page_inodes(staging, self.search_groups))
+            # The pages' inodes worked out here first: in the thread, 45,000 `stat` calls
+            # each waited for this process's Python to let go of the interpreter (it made
+            # the feeds then), and Pagefind began a second later. Those the build placed
+            # are known (search_page_inodes).
+            verify = self.page_cache is not None and self.page_cache.verify
+            inodes = search_page_inodes(staging, self.search_groups, pages, verify)
+            search = Background(self._index, pages, inodes)
         linked: outputs.Linked = {}
         written: set[str] = set()  # every output file's path
         ahead = False
