@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +86,36 @@ def test_it_stops_once_a_batch_came_from_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, disk: bool
 ) -> None:
     """Files in memory already (the last build minutes ago) are of no use to read: the
-    helper stops after a batch of them that read no block from the disk, and reads on
-    while they come from it."""
+    helper stops after a batch of them for which it did not wait for the disk, and reads
+    on while they come from it."""
     for number in range(25):
         (tmp_path / f"{number}.html").write_text("")
     listing = tmp_path / "folders"
     listing.write_bytes(b"\0".join(b"." for _ in range(25)))
-    reads = iter(range(0, 1000, 8))
-    monkeypatch.setattr(warmup, "_blocks_read", (lambda: next(reads)) if disk else (lambda: 7))
+    # Nanoseconds blocked: a batch from the disk waits 50 microseconds an entry.
+    waits = iter(range(0, 10**9, 50_000 * 10))
+    monkeypatch.setattr(warmup, "_blocked", (lambda: next(waits)) if disk else (lambda: 7))
     monkeypatch.setattr(warmup, "BATCH", 10)
     assert warmup.read_files(str(tmp_path)) == (26 if disk else 10)  # with `folders`
     assert warmup.read_folders(str(tmp_path), str(listing)) == (25 if disk else 10)
 
 
-def test_the_thread_s_block_reads_are_counted() -> None:
-    assert warmup._blocks_read() >= 0
+def test_the_time_a_thread_blocks_is_counted(tmp_path: Path) -> None:
+    """Sleeping is blocking; running is not."""
+    before = warmup._blocked()
+    time.sleep(0.05)
+    slept = warmup._blocked() - before
+    before = warmup._blocked()
+    sum(range(2_000_000))
+    ran = warmup._blocked() - before
+    assert slept >= 40_000_000 and ran < slept / 2
+
+
+def test_several_threads_share_the_folders(tmp_path: Path) -> None:
+    listing = tmp_path / "folders"
+    listing.write_bytes(b"\0".join(b"." for _ in range(5)))
+    shares = [warmup.read_folders(str(tmp_path), str(listing), n, 2) for n in range(2)]
+    assert shares == [3, 2]
 
 
 def test_a_command_line_it_does_not_know_ends_it_reading_nothing(tmp_path: Path) -> None:
