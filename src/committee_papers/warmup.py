@@ -15,12 +15,11 @@ each copy's inode (the page cache's newest key folder, the one a re-build of the
 settings uses) and lists each kept folder (the guard's listing of the site reads their
 entries), a thread for the copies and two for the folders, at the lowest priority. Once
 read they are in the kernel's caches when the check, the helpers and the guard come to
-them. It
-reads and never writes, and ends with the build (parentdeath.py). Measured at ten years of
-papers, one archive, with and without it in turn: cold, the pages step 5.1 s against 6.4 s
-and the re-build 14.4 s against 15.1 s (the load 0.2 s longer: the two read the disk at
-once); cached, 12.3 s against 12.4 s, the same CPU (bench/RESULTS.md, "A cold re-build's
-files read while the papers load").
+them. It reads and never writes, and ends with the build (parentdeath.py). Measured at
+ten years of papers, one archive, with and without it in turn: cold, the pages step 5.1 s
+against 6.4 s and the re-build 14.4 s against 15.1 s (the load 0.2 s longer: the two read
+the disk at once); cached, 12.3 s against 12.4 s, the same CPU (bench/RESULTS.md, "A cold
+re-build's files read while the papers load", and "Where a cold re-build waits").
 """
 
 from __future__ import annotations
