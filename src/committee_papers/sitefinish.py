@@ -357,8 +357,9 @@ class SiteFinish:
         log.info(f"Site folders: {len(folders)} kept from the old site, {removed} removed")
 
     def _placed_prefix(self) -> str:
-        """What each path of `placed` starts with: the staging folder as the plugin joins a
-        page's path to it (normpath), with a final separator."""
+        """What each path of `placed` (and of the pages MkDocs drew, `PageCache.adopt`)
+        starts with: the staging folder as a page's path is joined to it (normpath), with a
+        final separator."""
         return os.path.join(os.path.normpath(self.staging), "")
 
     def _stored_pages(self) -> Stored:
@@ -373,7 +374,7 @@ class SiteFinish:
         self.cache_listed = inodes
         found: Stored = {}
         placed = [(path, entry.blob, True) for path, entry in self.placed.items()]
-        inside = os.path.join(os.path.abspath(self.staging), "")
+        inside = self._placed_prefix()  # adopted pages' paths are MkDocs' normpath joins too
         for path, blob, reused in [*placed, *((p, b, False) for p, b in adopted.items())]:
             inode = inodes.get(blob)
             if inode is not None:
