@@ -422,6 +422,11 @@ def _ahead(
         kept = _taken(kept_in, Kept)
         cache = open_cache(key)
         cache.prints.known.update(learnt)
+        # What the cache knew when opened, the build process knows: only what is learnt
+        # from here on goes back, the papers fingerprinted for the register's prints
+        # included (counted as known before, the 46,000 resolutions and minute items the
+        # register names were never kept, and were fingerprinted afresh every re-build).
+        before = set(cache.prints.learnt) | set(learnt)
         if rebuild(cache):
             # First the register's fingerprints, which the build process then takes
             # (`BuildFork.take_register_prints`) as its check of the pages first needs
@@ -433,9 +438,6 @@ def _ahead(
             # A first build's pages keep both cores busy while their HTML is drawn in a
             # second process, then leave one idle: the outputs take what the pages leave.
             os.nice(NICER)
-        # What the cache knew when opened, the build process knows: only what is learnt
-        # goes back.
-        before = set(cache.prints.learnt) | set(learnt)
         written: set[str] = set()
         linked = made_here(
             staging,
