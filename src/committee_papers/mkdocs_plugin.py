@@ -433,8 +433,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.timer = StepTimer()
-        # No full collections of what lives to the end of a build (collector.py); serve's
-        # rebuilds draw a slice and collect as usual.
+        # No collections of what lives to the end of a build, until many pages are drawn
+        # (collector.py); serve's rebuilds draw a slice and collect as usual.
         self._release_collector()
         self.collector = collector.hold() if self.command == "build" else None
         # MkDocs keeps a plugin with on_startup for every build of the process: a serve after
@@ -787,6 +787,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # Which generated pages the page cache serves as they are, known before MkDocs
         # makes a file of any: those out of the nav never become one (`_PlacedPage`).
         self._plan_pages()
+        collector.drawing(self.collector, len(self.specs) - len(self.plan.hits))
         placed = self._placed_pages(config)
         # Where the plugin writes each from the cache (`_place_cached_pages`), but those
         # the old site holds already, left as they are (siteskeleton.py).
