@@ -51,9 +51,9 @@ def hold() -> Held:
 
 
 def drawing(held: Held | None, pages: int) -> bool:
-    """Young collections back on for the drawing of `pages` pages, when they are many,
-    the objects alive frozen first (never walked); whether they are. Nothing when the
-    collector was off before the build (`held`), or not held (None)."""
+    """Young collections back on for the drawing of `pages` pages, when they are many
+    (what is alive frozen first when it is much: `_on`); whether they are on. Nothing when
+    the collector was off before the build (`held`), or not held (None)."""
     if held is None or not held[1] or pages < DRAWN_FREELY or gc.isenabled():
         return gc.isenabled()
     _on()
