@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from support import build_site, copy_data, edit, file_digests, forks_started
 
 from committee_papers.load import load_with_problems
 from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
+from committee_papers.model.base import Strict
 
 MEETING = "meetings/2026-01-28-audit-governance"
 REPORT = f"{MEETING}/risk-register-update-jan-2026.md"
@@ -476,3 +477,53 @@ def test_the_table_of_files_keeps_each_file_seen_and_only_those(demo: Path, tmp_
     assert (
         rows["meetings/2026-06-16-cabinet/added.md"] == hashlib.sha256(added.read_bytes()).digest()
     )
+
+
+def _every_paper(value: Any, found: list[BaseModel]) -> list[BaseModel]:
+    if isinstance(value, BaseModel):
+        found.append(value)
+        value = value.__dict__
+    if isinstance(value, dict):
+        for item in value.values():
+            _every_paper(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _every_paper(item, found)
+    return found
+
+
+def test_a_paper_unpickles_as_pydantic_s_own_way_leaves_it(data: Path) -> None:
+    """Papers are pickled as their fields and the names of those set (`Strict.__reduce__`),
+    not through pydantic's state and `__setstate__`: each comes back with everything that
+    way gives it, set fields and the slots pydantic reads included."""
+    import pickle
+
+    papers, problems, _ = load_with_problems(data)
+    assert not problems and papers is not None
+    every = _every_paper(papers.__dict__, [])
+    assert len({type(paper) for paper in every}) > 10
+    for paper in every:
+        back = pickle.loads(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
+        theirs = type(paper).__new__(type(paper))
+        theirs.__setstate__(paper.__getstate__())
+        assert type(back) is type(paper)
+        assert deep(back) == deep(theirs) == deep(paper)
+        assert back.__pydantic_fields_set__ == theirs.__pydantic_fields_set__
+        assert back.__pydantic_extra__ == theirs.__pydantic_extra__
+        assert back.__pydantic_private__ == theirs.__pydantic_private__
+        assert back.model_dump() == paper.model_dump() and back == paper
+
+
+class _Noted(Strict):
+    title: str
+    _note: str = PrivateAttr(default="")
+
+
+def test_a_paper_with_private_attributes_is_pickled_pydantic_s_way() -> None:
+    """A paper class with private attributes (none has them) keeps them through a pickle."""
+    import pickle
+
+    paper = _Noted(title="Budget")
+    paper._note = "kept"
+    back = pickle.loads(pickle.dumps(paper))
+    assert back == paper and back._note == "kept"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copyreg import __newobj__  # type: ignore[attr-defined]
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
@@ -18,6 +19,29 @@ class Strict(BaseModel):
     """Base for every data class: unknown fields are errors, so a typo never passes silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, its fields and the names of those set: the load cache keeps
+        ten years of papers as pickles, 240,000 papers, and pydantic's own way (a dict of
+        state handed to `__setstate__`, a call in Python for each) was 0.24 s of the 0.86 s
+        a re-build took to unpickle them. Extra fields are forbidden and no paper has
+        private attributes; one that had either would be pickled pydantic's way."""
+        if self.__pydantic_extra__ or self.__pydantic_private__:
+            return (__newobj__, (type(self),), self.__getstate__())
+        return (_restored, (type(self), self.__dict__, self.__pydantic_fields_set__))
+
+
+_set = object.__setattr__
+
+
+def _restored(kind: type[Strict], fields: dict[str, Any], fields_set: set[str]) -> Strict:
+    """A paper unpickled (`Strict.__reduce__`): as pydantic's `__setstate__` leaves it."""
+    paper = kind.__new__(kind)
+    _set(paper, "__dict__", fields)
+    _set(paper, "__pydantic_fields_set__", fields_set)
+    _set(paper, "__pydantic_extra__", None)
+    _set(paper, "__pydantic_private__", None)
+    return paper
 
 
 class Publication(Strict):
