@@ -20,8 +20,9 @@ import pytest
 from pydantic import BaseModel, PrivateAttr
 from support import build_site, copy_data, edit, file_digests, forks_started
 
+from committee_papers.collector import FREEZE_AFTER
 from committee_papers.load import load_with_problems
-from committee_papers.loadcache import FREEZE_AFTER, LoadCache, unit_files
+from committee_papers.loadcache import LoadCache, unit_files
 from committee_papers.model.base import Strict
 
 MEETING = "meetings/2026-01-28-audit-governance"

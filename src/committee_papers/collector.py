@@ -33,9 +33,9 @@ HELD = 1 << 30
 #: pages leave some 50,000 objects in cycles, a few MB.
 DRAWN_FREELY = 1000
 
-#: Objects made while the collector was off after which they are frozen before it is on
-#: again (`_on`): its first young collection would walk them all, millions at ten years of
-#: papers (1.2 s once a re-build had given the collector back, before the process ended).
+#: Objects made while the collector was off (a build, a large load) after which they are
+#: frozen before it is on again (`turn_on`): its first young collection would walk them all,
+#: millions at ten years of papers (1.2 s once a re-build had given the collector back).
 FREEZE_AFTER = 1_000_000
 
 #: What `hold` found: the thresholds, and whether the collector was on.
@@ -52,11 +52,11 @@ def hold() -> Held:
 
 def drawing(held: Held | None, pages: int) -> bool:
     """Young collections back on for the drawing of `pages` pages, when they are many
-    (what is alive frozen first when it is much: `_on`); whether they are on. Nothing when
+    (what is alive frozen first when it is much: `turn_on`); whether they are on. Nothing when
     the collector was off before the build (`held`), or not held (None)."""
     if held is None or not held[1] or pages < DRAWN_FREELY or gc.isenabled():
         return gc.isenabled()
-    _on()
+    turn_on()
     return True
 
 
@@ -67,14 +67,14 @@ def release(before: Held | None) -> None:
     thresholds, enabled = before
     gc.set_threshold(*thresholds)
     if enabled:
-        _on()
+        turn_on()
     else:
         gc.disable()
 
 
-def _on() -> None:
-    """The collector on, what was made while it was off frozen first when it is much (as a
-    large load freezes its papers: `loadcache.no_gc`)."""
+def turn_on() -> None:
+    """The collector on, what was made while it was off frozen first when it is much: a
+    build giving it back, and a large load its papers (`loadcache.no_gc`)."""
     if not gc.isenabled() and gc.get_count()[0] > FREEZE_AFTER:
         gc.freeze()
     gc.enable()

@@ -43,13 +43,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .collector import turn_on
+
 #: A file modified this close to being recorded may change again within the same clock tick.
 RACY_SECONDS = 3.0
 
 #: A data folder's cache not written for this long is removed when another is written.
 STALE_DAYS = 14
-#: Objects made by a load after which they are frozen out of the collector's way (`no_gc`).
-FREEZE_AFTER = 1_000_000
 
 T = TypeVar("T")
 
@@ -496,9 +496,7 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if gc.get_count()[0] > FREEZE_AFTER:
-                gc.freeze()
-            gc.enable()
+            turn_on()  # what a large load made frozen first (collector.FREEZE_AFTER)
 
 
 def _unit_key(shas: Iterable[tuple[str, bytes | None]]) -> bytes | None:
