@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import subprocess
 import sys
 
+import pytest
 from bs4 import BeautifulSoup
 from support import FIXTURE, ROOT
 
 from committee_papers.load import load
 from committee_papers.model import Papers
-from committee_papers.pages import page_specs
+from committee_papers.pages import PageSpec, page_specs
 from committee_papers.policy import Audience, Policy
 from committee_papers.render import Renderer
 from committee_papers.text import inline_html, plain_text, to_html
@@ -56,6 +58,25 @@ def test_page_front_matter_turns_macros_off_for_data_pages() -> None:
     body, meta = get_data(spec.front_matter())
     assert body == "" and meta["render_macros"] is False and meta["cp_kind"] == "report"
     assert meta["title"] == html.escape(spec.title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The council\u2019s \u201cplan\u201d \u2013 2026 \U0001f600",  # kept as they are
+        "A line\u2028separator and a \x85 next line",  # YAML folds these: escaped
+        "A C1 control \x9b and DEL \x7f",
+    ],
+)
+def test_page_front_matter_reads_back_as_the_title_given(title: str) -> None:
+    # The front matter is JSON written by orjson, which leaves characters beyond ASCII as
+    # they are; YAML (as MkDocs reads it) must read back exactly the title given.
+    from mkdocs.utils.meta import get_data
+
+    spec = PageSpec("reports/x.md", title, "report", lambda base: "", "a description", {})
+    body, meta = get_data(spec.front_matter())
+    assert body == "" and meta["title"] == html.escape(title)
+    assert json.loads(spec.front_matter().split("\n")[1])["title"] == html.escape(title)
 
 
 def test_macro_output_matches_the_meeting_page() -> None:

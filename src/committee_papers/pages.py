@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import html
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from . import text
 from .model import Papers
@@ -61,7 +64,28 @@ class PageSpec:
         }
         # One JSON object (a YAML flow mapping), not a line a key: one call of the encoder
         # instead of one a value, for 45,000 pages at ten years of papers.
-        return "---\n" + json.dumps(meta) + "\n---\n"
+        return "---\n" + _flow_mapping(meta) + "\n---\n"
+
+
+#: What YAML does not read as it stands in a double-quoted string, which JSON leaves as it
+#: is: C1 controls and DEL (not printable), the line breaks U+0085, U+2028 and U+2029 (folded
+#: as a line end), lone surrogates and the non-characters U+FFFE and U+FFFF.
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _flow_mapping(meta: dict[str, Any]) -> str:
+    """`meta` as a JSON object that YAML reads as the same mapping. orjson writes it in a
+    fifth of `json.dumps`'s time (0.26 s for 45,000 pages' front matter at ten years of
+    papers, every build, in the page cache's check); it leaves other characters than
+    ASCII as they are, which YAML reads as they are but for those of `_NOT_YAML`: a
+    value holding one is written by `json.dumps`, which escapes every one."""
+    try:
+        text = orjson.dumps(meta).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, which json.dumps escapes
+        return json.dumps(meta)
+    if not text.isascii() and _NOT_YAML.search(text) is not None:
+        return json.dumps(meta)
+    return text
 
 
 def page_specs(papers: Papers, policy: Policy, renderer: Renderer) -> list[PageSpec]:
