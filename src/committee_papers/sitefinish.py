@@ -269,6 +269,7 @@ class SiteFinish:
             {**pages, **self.outputs_stored},
             found.public,
             self._composed(),
+            self.skeleton.listed if self.skeleton is not None else None,
         )
         log.info(
             f"Guard: {len(self.guard_ahead.part.names)} files but the search index's checked "

@@ -37,14 +37,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: List the folders of `$1` into `$2` and its other files, each with its inode, into `$2`
-#: with the suffix `.files` for `.dirs` (NUL-separated, relative to `$1`), that list first.
+#: with the suffix `.files` for `.dirs` (NUL-separated, relative to `$1`), that list first;
+#: each file's type (`%y`: `f` a plain file) into `.types`, a letter a file in the same
+#: order. Just before, an empty `.began` is made: its time of change is a time before any
+#: folder was listed (`Listed`).
 _LIST = (
+    ' && : > "${2%.dirs}.began"'
     ' && find "$1" -mindepth 1 -type d -fprintf "$2.tmp" "%P\\0"'
-    ' -o -fprintf "${2%.dirs}.files.tmp" "%P\\0%i\\0"'
+    ' -o -fprintf "${2%.dirs}.files.tmp" "%P\\0%i\\0" -fprintf "${2%.dirs}.types.tmp" "%y"'
+    ' && mv -f "${2%.dirs}.types.tmp" "${2%.dirs}.types"'
     ' && mv -f "${2%.dirs}.files.tmp" "${2%.dirs}.files" && mv -f "$2.tmp" "$2"'
 )
 #: What a failed job removes: its folder and its lists.
-_UNDO = ' rm -f "$2.tmp" "$2" "${2%.dirs}.files.tmp" "${2%.dirs}.files";'
+_UNDO = (
+    ' rm -f "$2.tmp" "$2" "${2%.dirs}.files.tmp" "${2%.dirs}.files"'
+    ' "${2%.dirs}.types.tmp" "${2%.dirs}.types" "${2%.dirs}.began";'
+)
 #: Remove the search index of `$1` (the old site), list the rest (`_LIST`) and rename it
 #: `$3`; on any failure delete it instead. `mv -T` never moves into a folder. (`pagefind`
 #: is searchindex.INDEX_DIR, not imported: the warm-up helper imports this module and
@@ -112,9 +120,12 @@ def _start(tools: tuple[str, ...], script: str, work: Path, target: Path, *more:
     return True
 
 
-#: The suffix of the file beside a skeleton that lists its folders; `FILES`, its files.
+#: The suffix of the file beside a skeleton that lists its folders; `FILES`, its files;
+#: `TYPES`, their types; `BEGAN`, the empty file made just before they were listed.
 LISTING = ".dirs"
 FILES = ".files"
+TYPES = ".types"
+BEGAN = ".began"
 
 
 def listing_of(skeleton: Path) -> Path:
@@ -128,8 +139,8 @@ def files_of(skeleton: Path) -> Path:
 
 
 def _listed_by(path: Path) -> Path:
-    """The skeleton a listing (`listing_of`, `files_of`) lists; another path as it is."""
-    for suffix in (LISTING, FILES):
+    """The skeleton a listing (`listing_of`, `files_of`, ...) lists; another path as it is."""
+    for suffix in (LISTING, FILES, TYPES, BEGAN):
         if path.name.endswith(suffix):
             return path.with_name(path.name.removesuffix(suffix))
     return path
@@ -165,15 +176,41 @@ def leftovers(target: Path) -> list[Path]:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """The old site as its job listed it, for the leak guard's listing of the site
+    (`leakscan.site_listing`), which the build's own changes to `Kept.files` never touch.
+
+    A folder is known to hold exactly what it held when listed while its time of last
+    change is before `began` (the time of change of a file made just before the listing
+    began): adding, removing or renaming anything in a folder sets that time to the
+    clock's time then, which is `began` or later for any change after the listing. The
+    clock's time is coarse (a tick of some milliseconds), so a folder changed within the
+    tick `began` was made in has that same time, and is not known. Listing the 38,000
+    folders of ten years of reports took the guard 0.5 s of every re-build, where asking
+    each folder's time of change takes 0.1 s.
+    """
+
+    folders: frozenset[str]
+    #: Every file (relative path -> inode), as listed.
+    files: dict[str, int]
+    #: Those that were not plain files (links, pipes): their folders are listed again.
+    odd: frozenset[str]
+    #: `.began`'s time of last change, in nanoseconds.
+    began: int
+
+
+@dataclass(frozen=True)
 class Kept:
     """The old site moved into place as a build's staging folder (`take`): its folders, and
     its files with their inodes, relative to it, and the device it is on. `files` loses
     each file removed before a writer that cannot write over it (`clear`), so that it is
-    never taken for one still there (`holds`)."""
+    never taken for one still there (`holds`). `listed` is the listing as it was, when
+    its stamp was kept (`Listed`)."""
 
     folders: frozenset[str]
     files: dict[str, int]
     device: int
+    listed: Listed | None = None
 
     def holds(self, path: str, inode: int | None, device: int | None) -> bool:
         """Whether the file at `path` is the file `inode` of `device` (a page cache's copy
@@ -189,13 +226,16 @@ def take(target: Path, staging: Path) -> Kept | None:
     whose files are not listed: its files could not be told apart from this build's)."""
     for folder in ready(target):
         listed, files = listing_of(folder), files_of(folder)
+        types, began = _beside(folder, TYPES), _beside(folder, BEGAN)
         try:
             # All of it known before the move: once moved, the staging folder holds the
             # old site's files, and a build that then took it for empty would publish them.
+            folders, inodes = frozenset(_names(listed.read_bytes())), _inodes(files.read_bytes())
             kept = Kept(
-                frozenset(_names(listed.read_bytes())),
-                _inodes(files.read_bytes()),
+                folders,
+                inodes,
                 os.stat(folder).st_dev,
+                _as_listed(folders, inodes, types, began),
             )
             if os.path.lexists(staging):
                 if os.listdir(staging):
@@ -204,11 +244,31 @@ def take(target: Path, staging: Path) -> Kept | None:
             os.rename(folder, staging)
         except (OSError, ValueError):
             continue
-        for listing in (listed, files):
+        for listing in (listed, files, types, began):
             with contextlib.suppress(OSError):
                 listing.unlink()
         return kept
     return None
+
+
+def _beside(skeleton: Path, suffix: str) -> Path:
+    return skeleton.with_name(skeleton.name + suffix)
+
+
+def _as_listed(
+    folders: frozenset[str], files: dict[str, int], types: Path, began: Path
+) -> Listed | None:
+    """The listing as the guard may take it (`Listed`); None without its types and stamp
+    (a skeleton listed by an older version, or a list cut short)."""
+    try:
+        letters = types.read_bytes()
+        stamp = os.stat(began).st_mtime_ns
+    except OSError:
+        return None
+    if len(letters) != len(files):
+        return None
+    odd = frozenset(path for path, kind in zip(files, letters, strict=True) if kind != ord("f"))
+    return Listed(folders, dict(files), odd, stamp)
 
 
 def _names(listing: bytes) -> list[str]:
