@@ -613,19 +613,7 @@ def _walk_files(
     inodes: dict[str, int] | None = None,
     leave: tuple[str, ...] = (),
 ) -> None:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_file():
-                name = prefix + entry.name
-                if leave and name in leave:
-                    continue
-                found.append(name)
-                if inodes is not None and not entry.is_symlink():
-                    inodes[name] = entry.inode()
-            elif entry.is_dir(follow_symlinks=False):
-                inside = f"{prefix}{entry.name}/"
-                if inside not in leave:
-                    _walk_files(entry.path, inside, found, inodes, leave)
+    sitelisting.walk(folder, prefix, found, inodes, leave)
 
 
 def _suffix(name: str) -> str:
@@ -1342,10 +1330,8 @@ def _walked_shares(
         names: list[str] = []
         inodes: dict[str, int] = {}
         for name, path, folder, inode in share:
-            if folder and by_folder is not None:
+            if folder:
                 sitelisting.walk(path, name, names, inodes, leave, by_folder)
-            elif folder:
-                _walk_files(path, name, names, inodes, leave)
             else:
                 names.append(name)
                 if inode:

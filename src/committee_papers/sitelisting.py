@@ -55,13 +55,14 @@ def walk(
     found: list[str],
     inodes: dict[str, int] | None,
     leave: tuple[str, ...],
-    listed: tuple[Folders, int],
+    listed: tuple[Folders, int] | None = None,
 ) -> None:
-    """`leakscan._walk_files` of `folder` (named `prefix`), taking from `listed` (the
-    folders and the stamp of `Listed.began`) each folder unchanged since it was listed."""
-    folders, began = listed
-    known = folders.get(prefix)
-    if known is not None and _unchanged(folder, began):
+    """Every file below `folder` (named `prefix`) into `found`, with its inode (none for a
+    link) into `inodes`, but the files and folders `leave` names, as `leakscan.site_files`
+    lists them. With `listed` (the folders and the stamp of `Listed.began`), each folder
+    unchanged since it was listed is taken from the listing."""
+    known = None if listed is None else listed[0].get(prefix)
+    if known is not None and listed is not None and _unchanged(folder, listed[1]):
         files, inside = known
         for name, inode in files:
             path = prefix + name
