@@ -828,6 +828,46 @@ def test_a_rebuild_s_fork_keeps_the_fingerprints_it_learns_for_the_register(
     assert learnt.items() <= pickle.loads(kept.read_bytes()).items()
 
 
+def test_a_rebuild_s_fork_fingerprints_the_register_before_it_is_told_to_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork fingerprints the register on the page cache opened before it began, while
+    the build process makes the page specs, not once told to go: told, it answers them at
+    once, and the fingerprints of the papers it learnt meanwhile go back as before. Every
+    decision is fingerprinted once, there; the site is a full build's."""
+    from committee_papers import buildfork, pagecache
+    from committee_papers.decisions import Decision
+
+    data = _built_then_new_meeting(tmp_path, monkeypatch)
+    monkeypatch.setattr(buildfork, "REBUILD_FROM", 0)
+    here, events = os.getpid(), tmp_path / "events"
+    real_ahead, real_fields = buildfork._register_ahead, pagecache._field_names
+
+    def note(what: str) -> None:
+        with open(events, "a") as out:
+            out.write(f"{'main' if os.getpid() == here else 'fork'} {what}\n")
+
+    def ahead(policy, cache):  # type: ignore[no-untyped-def]
+        note(f"ahead {cache is not None}")
+        return real_ahead(policy, cache)
+
+    def fields(kind: type) -> tuple[str, ...]:
+        if kind is Decision:
+            note("decision")
+        return real_fields(kind)
+
+    monkeypatch.setattr(buildfork, "_register_ahead", ahead)
+    monkeypatch.setattr(pagecache, "_field_names", fields)
+    incremental = file_digests(build_site(tmp_path / "live", data_dir=data))
+    said = events.read_text().splitlines()
+    assert said[0] == "fork ahead True", said
+    decisions = said.count("fork decision")
+    assert decisions > 0 and "main decision" not in said
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERS_PAGE_CACHE", "false")
+    assert incremental == file_digests(build_site(tmp_path / "full", data_dir=data))
+
+
 @pytest.mark.parametrize("key_holds", [True, False])
 def test_a_rebuilds_page_cache_is_opened_once_before_the_fork(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key_holds: bool

@@ -35,6 +35,7 @@ is drawn.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import pickle
@@ -80,13 +81,16 @@ def start_fork(
     guard_cache: Path | None,
     open_cache: Callable[[bytes], PageCache] | None,
     origins: Mapping[int, tuple[Any, bytes]] | None = None,
+    opened: Callable[[], PageCache | None] | None = None,
 ) -> tuple[SecretsAhead | None, BuildFork | None]:
     """The guard's secrets (none for a members' build, which has no guard) and the fork
     that works them out, then makes a re-build's outputs through the page cache opened by
     `open_cache` (None: no page cache). Either may be None: without a fork (a system that
     does not fork, or nothing for it to do) the secrets are worked out when the guard
     wants them and the outputs after the pages. `origins` (load.origins) lets the secrets
-    take each unchanged paper's public values from the guard's memo (publicmemo.py)."""
+    take each unchanged paper's public values from the guard's memo (publicmemo.py).
+    `opened` gives the page cache a re-build opened before the fork (in the fork, its
+    copy), on which the fork fingerprints the register before it is told to go."""
     secrets = None
     if not policy.members:
         secrets = SecretsAhead(full_papers, policy.papers, template_text, guard_cache, origins)
@@ -102,6 +106,7 @@ def start_fork(
         open_cache,
         first=secrets.work if secrets is not None else None,
         guard_cache=guard_cache if secrets is not None else None,
+        opened=opened,
     )
     if secrets is not None:
         secrets.answered_by(fork.first_answer, fork.stop)
@@ -188,6 +193,7 @@ class BuildFork:
         open_cache: Callable[[bytes], PageCache] | None,
         first: Callable[[], Any] | None = None,
         guard_cache: Path | None = None,
+        opened: Callable[[], PageCache | None] | None = None,
     ) -> None:
         self._staging, self._policy = staging, policy
         self._first = first is not None
@@ -219,6 +225,7 @@ class BuildFork:
             guard_cache,
             go_receive,
             self._go,
+            opened,
             name="ahead",
         )
         go_receive.close()  # the fork's end
@@ -240,7 +247,8 @@ class BuildFork:
             self._handed = _hand(cache.prints.learnt)
         # The old site's files, 100,000 at ten years of papers, in a file too.
         if cache is not None and kept is not None:
-            self._kept = _hand(kept)
+            # Not the listing kept for the guard (`Kept.listed`), which this process reads.
+            self._kept = _hand(dataclasses.replace(kept, listed=None))
         with contextlib.suppress(OSError):
             self._go.send(None if cache is None else (cache.key, self._handed, self._kept))
         if cache is None:
@@ -402,6 +410,7 @@ def _ahead(
     guard_cache: Path | None,
     go: Any,
     go_sending: Any,
+    opened: Callable[[], PageCache | None] | None = None,
 ) -> Iterator[Any]:
     # This process never sends: with its copy closed, the build process ending means EOF.
     go_sending.close()
@@ -411,6 +420,8 @@ def _ahead(
             yield found
         # While the build process makes the page specs, before the cache is open.
         made = list(all_files(policy.papers, policy, AHEAD)) if open_cache is not None else []
+        early = opened() if opened is not None and open_cache is not None else None
+        ahead = _register_ahead(policy, early) if rebuild(early) else None
         try:
             told = go.recv()
         except (EOFError, OSError):
@@ -427,6 +438,8 @@ def _ahead(
         # included (counted as known before, the 46,000 resolutions and minute items the
         # register names were never kept, and were fingerprinted afresh every re-build).
         before = set(cache.prints.learnt) | set(learnt)
+        if ahead is not None and cache is early:
+            before = ahead | set(learnt)  # the register's papers learnt since go back too
         if rebuild(cache):
             # First the register's fingerprints, which the build process then takes
             # (`BuildFork.take_register_prints`) as its check of the pages first needs
@@ -472,6 +485,20 @@ def _ahead(
         yield scan_early(
             staging, found, guard_cache, None, found.public, LEFT_EARLY, linked_from, stop=go.poll
         )
+
+
+def _register_ahead(policy: Policy, cache: PageCache | None) -> set[bytes] | None:
+    """A re-build's register fingerprinted on `cache` (the page cache the build process
+    opened before the fork, which the fork then opens as its own) before the fork is told
+    to go: it waited 0.5 s for the build process's page specs, then took 0.55 s for these
+    at ten years of papers, on its chain to the outputs the build waits for. What the
+    cache had learnt before, which the build process knows; the fingerprints themselves
+    stay in the cache's memo for `RegisterPrints`."""
+    if cache is None:
+        return None
+    before = set(cache.prints.learnt)
+    cache.prints.frozen_prints(_register(policy))
+    return before
 
 
 def _hand(value: Any) -> str:

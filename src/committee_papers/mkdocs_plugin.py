@@ -610,6 +610,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             self.guard_cache,
             open_cache,
             self.origins,
+            lambda: self.early_cache,
         )
 
     def _prime_prints(self, first: bool) -> None:
