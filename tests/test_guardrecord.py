@@ -151,6 +151,41 @@ def test_a_large_site_is_read_by_two_processes_with_the_same_result(
     assert set(found) == {"p06.html", "p13.html"}
 
 
+def test_a_scan_of_files_mostly_the_stores_copies_is_not_shared_with_a_fork(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fewer than PARALLEL_READS files are not their store's copy (a re-build's
+    search index: the month re-indexed is new, the rest moved in from the search store),
+    the build process reads them itself: a fork of it costs more. With more, two share
+    them; the leaks found are the same either way."""
+    import os
+
+    pages = {f"p{number:02d}.html": f"{PARK} Page {number}." for number in range(20)}
+    folder = site(tmp_path, pages)
+    store = tmp_path / "store"
+    store.mkdir()
+    stored = {}
+    for name in list(pages)[:16]:  # linked from a store: known by their stored name
+        os.link(folder / name, store / name)
+        stored[name] = (f"copy-{name}", (folder / name).stat().st_ino)
+    assert scan_cached(folder, matcher(LAND), tmp_path / "cache", stored=stored) == {}
+    (folder / "p18.html").write_text(f"<p>{LAND}</p>")  # not a copy: read
+    monkeypatch.setattr(leakscan, "PARALLEL_FILES", 2)
+    forks: list[int] = []
+    real = leakscan.Forked
+
+    def counted(*args: object, **kwargs: object) -> object:
+        forks.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(leakscan, "Forked", counted)
+    for reads, shared in ((5, False), (4, True)):
+        monkeypatch.setattr(leakscan, "PARALLEL_READS", reads)
+        forks.clear()
+        found = scan_cached(folder, matcher(LAND), tmp_path / "cache", stored=stored)
+        assert set(found) == {"p18.html"} and bool(forks) == shared
+
+
 def test_a_worker_that_fails_has_its_share_read_by_the_build_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -913,6 +913,11 @@ def scan_early(
 #: more (a full build of ten years of papers reads some 150,000 files, 1.8 GB, while the
 #: other core has nothing left to do); a smaller one by the build process alone.
 PARALLEL_FILES = 20_000
+#: ... unless fewer than this many of them are not the stores' copies (most are then known
+#: clean without reading): a fork of the build process costs it more than they take to
+#: read. The guard's last step of a re-build lists the search index's 51,000 files at ten
+#: years of papers, of which the month re-indexed (some 1,500) are new.
+PARALLEL_READS = 4_000
 
 
 #: What reading a file costs, in nanoseconds of CPU a byte, measured by kind on a full build
@@ -964,6 +969,14 @@ def _shares(
     if site_dir is None:
         return forked.dealt(names, 2)
     return _even_shares(names, site_dir, composed, read_before)
+
+
+def _not_stored(
+    names: list[str], stored: Mapping[str, tuple[str, int]], inodes: Mapping[str, int]
+) -> int:
+    """How many of `names` are not their store's copy (`_stored_copy`): the files a scan
+    that knows the rest clean may have to read."""
+    return sum(1 for name in names if _stored_copy(name, stored, inodes) is None)
 
 
 def _stored_copy(
@@ -1219,7 +1232,10 @@ def _scan_part(
     strings: set[int] = set(read_early.learnt) if read_early is not None else set()
     proved_by_items = set(composed or ()) if covered else set()
     read_before = read_early.files.keys() if read_early is not None else frozenset()
-    shares = _shares(names, site_dir if every_file_read else None, proved_by_items, read_before)
+    if every_file_read or _not_stored(names, stored, inodes) >= PARALLEL_READS:
+        shares = _shares(names, site_dir if every_file_read else None, proved_by_items, read_before)
+    else:
+        shares = [names]
     for hits, keys, learnt in _in_forks(scan_share, shares):
         found.update(hits)
         now_clean.extend(keys)
