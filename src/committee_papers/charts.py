@@ -6,11 +6,11 @@ carry a random id; we give each a stable one so builds stay byte-identical.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
-import pygal
 from markupsafe import Markup, escape
-from pygal.style import Style
 
 from .model import Chart, ChartKind
 
@@ -18,29 +18,38 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # pygal writes its tooltip configuration as a script even with js=[]: a chart needs none.
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
-# Colours that keep 3:1 contrast against white and against each other's neighbours.
-_STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#1b1b1b",
-    foreground_strong="#1b1b1b",
-    foreground_subtle="#505a5f",
-    colors=("#1d70b8", "#d4351c", "#00703c", "#6f4e96", "#b35900", "#28a197"),
-    font_family="Liberation Sans, Arial, sans-serif",
-    # Charts shrink to the width of a phone: large type stays readable when they do.
-    label_font_size=16,
-    major_label_font_size=16,
-    legend_font_size=16,
-    title_font_size=20,
-    value_font_size=14,
-    tooltip_font_size=14,
-)
 
-_KINDS = {
-    ChartKind.bar: pygal.Bar,
-    ChartKind.horizontal_bar: pygal.HorizontalBar,
-    ChartKind.line: pygal.Line,
-}
+@functools.cache
+def _pygal() -> tuple[Any, dict[ChartKind, Any]]:
+    """pygal's style for our charts and its chart of each kind, imported when a chart is
+    first drawn: most builds draw none (a re-build draws a few pages), and the import
+    took some 20 ms of every build's start."""
+    import pygal
+    from pygal.style import Style
+
+    # Colours that keep 3:1 contrast against white and against each other's neighbours.
+    style = Style(
+        background="white",
+        plot_background="white",
+        foreground="#1b1b1b",
+        foreground_strong="#1b1b1b",
+        foreground_subtle="#505a5f",
+        colors=("#1d70b8", "#d4351c", "#00703c", "#6f4e96", "#b35900", "#28a197"),
+        font_family="Liberation Sans, Arial, sans-serif",
+        # Charts shrink to the width of a phone: large type stays readable when they do.
+        label_font_size=16,
+        major_label_font_size=16,
+        legend_font_size=16,
+        title_font_size=20,
+        value_font_size=14,
+        tooltip_font_size=14,
+    )
+    kinds = {
+        ChartKind.bar: pygal.Bar,
+        ChartKind.horizontal_bar: pygal.HorizontalBar,
+        ChartKind.line: pygal.Line,
+    }
+    return style, kinds
 
 
 def _height(chart: Chart) -> int:
@@ -65,8 +74,9 @@ def _short(text: str | None, kind: str) -> str | None:
 
 def chart_svg(chart: Chart, chart_id: str) -> Markup:
     """The chart as an inline SVG image whose accessible name is its text alternative."""
-    graph = _KINDS[chart.kind](
-        style=_STYLE,
+    style, kinds = _pygal()
+    graph = kinds[chart.kind](
+        style=style,
         js=[],
         disable_xml_declaration=True,
         explicit_size=False,

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,10 +20,12 @@ import click
 from . import quickexit
 from .asof import parse_as_of
 from .clerk import deadlines as clerk_deadlines
-from .clerk.scaffold import ClerkError, Written, new_meeting, new_minutes, new_report
 from .load import load_with_problems
 from .model import Papers
 from .problems import format_problems, problems_as_json
+
+if TYPE_CHECKING:
+    from .clerk.scaffold import Written
 
 #: Exit statuses, as README.md documents them.
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -158,6 +161,8 @@ def _papers(data_dir: str) -> Papers:
 
 def _write(action: Callable[[], Written]) -> None:
     """Run a command that writes a file; a refusal is one line and exit status 2."""
+    from .clerk.scaffold import ClerkError
+
     try:
         written = action()
     except ClerkError as error:
@@ -202,6 +207,8 @@ def new_meeting_command(
         raise click.BadParameter(
             f"{start!r} is not a time (expected HH:MM)", param_hint="--time"
         ) from error
+    from .clerk.scaffold import new_meeting  # ruamel.yaml loads only for the clerk's commands
+
     papers = _papers(data_dir)
     _write(lambda: new_meeting(papers, Path(data_dir), body, date.date(), time, venue, force))
 
@@ -222,6 +229,8 @@ def new_report_command(
     meeting: str, title: str, report_id: str | None, data_dir: str, force: bool
 ) -> None:
     """Add a report (cover block and the council's headings) and its agenda item."""
+    from .clerk.scaffold import new_report
+
     papers = _papers(data_dir)
     _write(lambda: new_report(papers, Path(data_dir), meeting, title, report_id, force))
 
@@ -232,6 +241,8 @@ def new_report_command(
 @FORCE_OPTION
 def new_minutes_command(meeting: str, data_dir: str, force: bool) -> None:
     """Draft minutes.yml from the agenda and the membership on the day."""
+    from .clerk.scaffold import new_minutes
+
     papers = _papers(data_dir)
     _write(lambda: new_minutes(papers, Path(data_dir), meeting, force))
 
@@ -256,6 +267,7 @@ def import_command(
     Headings, paragraph numbers, lists, tables and images are kept; the cover table fills
     the report's fields where it can, and what it could not place is listed, one per line.
     """
+    from .clerk.scaffold import ClerkError
     from .clerk.word import import_report  # mammoth and markdownify load only when needed
 
     papers = _papers(data_dir)

@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator
-
-import icalendar
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..model import Body, Meeting, MeetingStatus, Papers
 from ..policy import Policy
 from ..urls import calendar_url, meeting_ics_url, url_for
 from . import GENERATORS, OutputFile, unit
 from .address import LONDON, absolute, host, start_of_day
+
+if TYPE_CHECKING:
+    import icalendar
 
 #: Statuses whose original date will not go ahead: the event is sent again, cancelled.
 _CALLED_OFF = {MeetingStatus.cancelled, MeetingStatus.postponed, MeetingStatus.moved}
@@ -30,6 +33,14 @@ _PREFIX = {
     MeetingStatus.postponed: "Postponed: ",
     MeetingStatus.moved: "Moved: ",
 }
+
+
+def _ical() -> ModuleType:
+    """icalendar, imported when the first calendar is made: a re-build's build process
+    makes none (its fork makes the outputs), and the import took some 30 ms of its start."""
+    import icalendar
+
+    return icalendar
 
 
 def uid(papers: Papers, meeting: Meeting) -> str:
@@ -60,7 +71,7 @@ def start_time(meeting: Meeting) -> dt.time | None:
 
 def event(papers: Papers, policy: Policy, meeting: Meeting) -> icalendar.Event:
     body = papers.bodies[meeting.body]
-    ev = icalendar.Event()
+    ev = _ical().Event()
     ev.add("uid", uid(papers, meeting))
     ev.add("dtstamp", start_of_day(revised(meeting, policy)).astimezone(dt.UTC))
     ev.add("sequence", sequence(meeting))
@@ -114,7 +125,7 @@ def calendar(
     papers: Papers, policy: Policy, meetings: Iterable[Meeting], name: str
 ) -> icalendar.Calendar:
     """A calendar of `meetings`, with the Europe/London VTIMEZONE their times refer to."""
-    cal = icalendar.Calendar()
+    cal = _ical().Calendar()
     cal.add("prodid", f"-//committee-papers//{papers.site.council}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
@@ -140,7 +151,7 @@ def _zone(first: int, last: int) -> icalendar.Timezone:
     for every calendar of those years, where working it out and writing its lines (folded
     one by one) was most of the cost of each meeting's calendar. Never changed once made:
     calendars share it, and its bytes are kept."""
-    zone = icalendar.Timezone.from_tzid(
+    zone = _ical().Timezone.from_tzid(
         LONDON.key, first_date=dt.date(first, 1, 1), last_date=dt.date(last, 1, 1)
     )
     _ZONE_BYTES[id(zone)] = zone.to_ical()
@@ -154,7 +165,7 @@ def ical(cal: icalendar.Calendar) -> bytes:
     kept = _ZONE_BYTES.get(id(cal.subcomponents[0])) if cal.subcomponents else None
     if kept is None:
         return cal.to_ical()
-    rest = icalendar.Calendar(cal)
+    rest = _ical().Calendar(cal)
     rest.subcomponents = cal.subcomponents[1:]
     head, event, tail = rest.to_ical().partition(b"BEGIN:VEVENT\r\n")
     return head + kept + event + tail
