@@ -116,3 +116,16 @@ def test_a_skeleton_without_its_stamp_gives_no_listing(tmp_path: Path) -> None:
     skeleton.with_name(skeleton.name + siteskeleton.BEGAN).unlink()
     kept = siteskeleton.take(target, tmp_path / ".site.building")
     assert kept is not None and kept.listed is None  # every folder read, as before
+
+
+def test_a_clock_set_back_since_the_listing_gives_no_listing(tmp_path: Path) -> None:
+    """With the clock behind the stamp, a folder the build writes into could be given a
+    time before it and be taken as unchanged: every folder is read instead."""
+    target, old = tmp_path / "site", tmp_path / ".site.old-1"
+    _old_site(old)
+    assert siteskeleton.retire(old, target)
+    skeleton = wait_for_skeleton(target)
+    later = time.time_ns() + 3_600 * 10**9
+    os.utime(skeleton.with_name(skeleton.name + siteskeleton.BEGAN), ns=(later, later))
+    kept = siteskeleton.take(target, tmp_path / ".site.building")
+    assert kept is not None and kept.listed is None

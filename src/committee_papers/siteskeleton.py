@@ -258,14 +258,17 @@ def _beside(skeleton: Path, suffix: str) -> Path:
 def _as_listed(
     folders: frozenset[str], files: dict[str, int], types: Path, began: Path
 ) -> Listed | None:
-    """The listing as the guard may take it (`Listed`); None without its types and stamp
-    (a skeleton listed by an older version, or a list cut short)."""
+    """The listing as the guard may take it (`Listed`), asked before this build writes
+    anything; None without its types and stamp (a skeleton listed by an older version, or
+    a list cut short), or with the clock behind the stamp."""
     try:
         letters = types.read_bytes()
         stamp = os.stat(began).st_mtime_ns
     except OSError:
         return None
-    if len(letters) != len(files):
+    if len(letters) != len(files) or time.time_ns() <= stamp:
+        # A clock now behind the stamp was set back since the listing: a folder this build
+        # writes into could then be given a time before it, and be taken as unchanged.
         return None
     odd = frozenset(path for path, kind in zip(files, letters, strict=True) if kind != ord("f"))
     return Listed(folders, dict(files), odd, stamp)
