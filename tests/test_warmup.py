@@ -68,6 +68,53 @@ def test_it_reads_the_newest_key_folder_and_the_newest_finished_skeleton(
     assert warmup.begin(tmp_path / "no-cache", tmp_path / "no-site") is None
 
 
+def test_it_asks_the_disk_ahead_for_the_data_a_rebuild_reads_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load cache's file, each file of the guard's folder, and of a key folder its
+    index, fingerprints and the open data's kept parts, not the copies it links: each
+    asked of the disk ahead, in that order, nothing changed."""
+    _, newer, skeleton = cache_and_skeleton(tmp_path)
+    (newer / "piece-ab.json").write_text("[1]")
+    (newer / "prints.pickle").write_text("")
+    (newer / "item.json").write_text("{}")  # a kept output file: linked, not read
+    load = tmp_path / "load.sqlite"
+    load.write_text("")
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    for name in ("secrets.json", "fragments.pickle"):
+        (guard / name).write_text("")
+    asked: list[str] = []
+
+    def advise(descriptor: int, offset: int, length: int, advice: int) -> None:
+        assert (offset, length, advice) == (0, 0, os.POSIX_FADV_WILLNEED)
+        asked.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+
+    monkeypatch.setattr(warmup.os, "posix_fadvise", advise)
+    before = state(tmp_path)
+    data = [(warmup.WHOLE, load), (warmup.PARTS, newer), (warmup.WHOLE, guard)]
+    warmup._read_data([(flag, str(path)) for flag, path in data])
+    assert asked == [
+        str(load),
+        str(newer / "index.pickle"),
+        str(newer / "piece-ab.json"),
+        str(newer / "prints.pickle"),
+        str(guard / "fragments.pickle"),
+        str(guard / "secrets.json"),
+    ]
+    assert warmup.read_whole(str(tmp_path / "gone")) == 0
+    assert state(tmp_path) == before
+    line = warmup.command(newer, skeleton, data)
+    assert line is not None and line[-6:] == [
+        "--whole",
+        str(load),
+        "--parts",
+        str(newer),
+        "--whole",
+        str(guard),
+    ]
+
+
 def test_it_asks_for_every_copy_and_kept_folder_and_changes_nothing(tmp_path: Path) -> None:
     _, newer, skeleton = cache_and_skeleton(tmp_path)
     before = state(tmp_path)
@@ -129,8 +176,8 @@ def test_a_rebuild_begins_it_on_its_cache_and_old_folders_and_ends_it(
     begun: list[tuple[Path | None, Path, Any]] = []
     real = warmup.begin
 
-    def recorded(page_cache: Path | None, site: Path) -> Any:
-        process = real(page_cache, site)
+    def recorded(page_cache: Path | None, site: Path, *data: Any) -> Any:
+        process = real(page_cache, site, *data)
         begun.append((page_cache, site, process))
         return process
 
@@ -147,4 +194,11 @@ def test_a_rebuild_begins_it_on_its_cache_and_old_folders_and_ends_it(
     assert process is not None, "a re-build reads its cache and old folders"
     assert process.args[4:6] == ["--files", str(key_folders_by_use(page_cache)[0])]
     assert process.args[6] == "--folders"
+    # The data it reads whole: the load cache's file (the one the build reads), the key
+    # folder's index and parts, the guard's folder.
+    whole = process.args[9:]
+    assert whole[0] == "--whole" and Path(whole[1]).is_file()
+    assert Path(whole[1]).suffix == ".sqlite"
+    assert whole[2:4] == ["--parts", str(key_folders_by_use(page_cache)[0])]
+    assert whole[4] == "--whole" and Path(whole[5]).is_dir()  # the guard's, which it wrote
     assert process.returncode is not None, "ended and reaped when the site is published"

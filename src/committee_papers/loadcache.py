@@ -71,6 +71,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def cache_file(folder: Path | str, data: Path | str) -> Path:
+    """The file in `folder` of the load cache of the data folder `data`: one a version of
+    the code, data folder and working folder (the shown paths are kept in the values)."""
+    from .problems import display_path
+
+    key = "\0".join([code_fingerprint(), os.path.abspath(data), display_path(Path(data))])
+    return Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.sqlite"
+
+
 def _stat_key(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
 
@@ -142,7 +151,7 @@ class LoadCache:
         #: Units of this load (name -> (key, value)), for the memory.
         self.kept: dict[str, tuple[bytes, Any]] = {}
         if folder is not None:
-            self.path = Path(folder) / f"{self._name()}.sqlite"
+            self.path = cache_file(folder, data)
         source = (self.root, str(self.path))
         if memory is not None and memory.source != source:
             memory.source, memory.files, memory.units = source, {}, {}
@@ -153,12 +162,6 @@ class LoadCache:
             self.files = memory.files
         elif self.path is not None:
             self._open()
-
-    def _name(self) -> str:
-        from .problems import display_path  # shown paths are kept in the values
-
-        key = "\0".join([code_fingerprint(), self.root, display_path(self.data)])
-        return hashlib.sha256(key.encode()).hexdigest()[:24]
 
     def _open(self) -> None:
         assert self.path is not None

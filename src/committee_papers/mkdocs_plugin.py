@@ -36,7 +36,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
 
-from . import collector, outputs, siteskeleton, theme_memo, warmup
+from . import collector, loadcache, outputs, siteskeleton, theme_memo, warmup
 from .asof import london_today, parse_as_of
 from .buildfork import REGISTER_KINDS, BuildFork, ahead_wanted, start_fork
 from .cachefolders import cache_folder, writable
@@ -645,7 +645,10 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         """The files a re-build links read from the disk while the papers load (warmup.py)."""
         self._stop_warmup()
         pages = cache_folder(root, self.config.page_cache, ".cache/pages")
-        self.warming = warmup.begin(pages, site)
+        loads = root / self.config.load_cache if self.config.load_cache else None
+        load_file = loadcache.cache_file(loads, self.data_dir) if loads is not None else None
+        guard = cache_folder(root, self.config.guard_cache, ".cache/guard")
+        self.warming = warmup.begin(pages, site, load_file, guard)
 
     def _stop_warmup(self) -> None:
         warmup.stop(self.warming)
