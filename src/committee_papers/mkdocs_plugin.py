@@ -647,7 +647,9 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         pages = cache_folder(root, self.config.page_cache, ".cache/pages")
         loads = root / self.config.load_cache if self.config.load_cache else None
         load_file = loadcache.cache_file(loads, self.data_dir) if loads is not None else None
-        guard = cache_folder(root, self.config.guard_cache, ".cache/guard")
+        # The guard reads its memos in a public build only (the members' site has none).
+        public = self.config.audience != "members"
+        guard = cache_folder(root, self.config.guard_cache, ".cache/guard") if public else None
         self.warming = warmup.begin(pages, site, load_file, guard)
 
     def _stop_warmup(self) -> None:
