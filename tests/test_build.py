@@ -91,8 +91,10 @@ def test_a_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [
         ".site.lock",
         skeleton.name,
+        skeleton.name + ".began",
         skeleton.name + ".dirs",
         skeleton.name + ".files",
+        skeleton.name + ".types",
     ]
 
 
