@@ -438,15 +438,16 @@ def _ahead(
         # included (counted as known before, the 46,000 resolutions and minute items the
         # register names were never kept, and were fingerprinted afresh every re-build).
         before = set(cache.prints.learnt) | set(learnt)
-        if ahead is not None and cache is early:
-            before = ahead | set(learnt)  # the register's papers learnt since go back too
+        if ahead is not None and cache is not early:
+            ahead = None  # another key's cache: its own fingerprints, made below
+        if ahead is not None:
+            before = ahead[0] | set(learnt)  # the register's papers learnt since go back too
         if rebuild(cache):
             # First the register's fingerprints, which the build process then takes
             # (`BuildFork.take_register_prints`) as its check of the pages first needs
             # them, rather than making them again; this process needs them for the feeds
             # and open data.
-            register = _register(policy)
-            yield RegisterPrints([d.id for d in register], cache.prints.frozen_prints(register))
+            yield ahead[1] if ahead is not None else _register_prints(policy, cache)
         else:
             # A first build's pages keep both cores busy while their HTML is drawn in a
             # second process, then leave one idle: the outputs take what the pages leave.
@@ -487,18 +488,24 @@ def _ahead(
         )
 
 
-def _register_ahead(policy: Policy, cache: PageCache | None) -> set[bytes] | None:
+def _register_ahead(
+    policy: Policy, cache: PageCache | None
+) -> tuple[set[bytes], RegisterPrints] | None:
     """A re-build's register fingerprinted on `cache` (the page cache the build process
     opened before the fork, which the fork then opens as its own) before the fork is told
     to go: it waited 0.5 s for the build process's page specs, then took 0.55 s for these
     at ten years of papers, on its chain to the outputs the build waits for. What the
-    cache had learnt before, which the build process knows; the fingerprints themselves
-    stay in the cache's memo for `RegisterPrints`."""
+    cache had learnt before, which the build process knows, and the fingerprints."""
     if cache is None:
         return None
     before = set(cache.prints.learnt)
-    cache.prints.frozen_prints(_register(policy))
-    return before
+    return before, _register_prints(policy, cache)
+
+
+def _register_prints(policy: Policy, cache: PageCache) -> RegisterPrints:
+    """The register's decisions' ids and fingerprints, as `cache` gives them."""
+    register = _register(policy)
+    return RegisterPrints([d.id for d in register], cache.prints.frozen_prints(register))
 
 
 def _hand(value: Any) -> str:
