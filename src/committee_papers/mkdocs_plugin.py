@@ -595,12 +595,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             return
         self.guard_cache = None
         if not self.policy.members:
-            self.guard_cache = writable(
-                cache_folder(
-                    Path(config.config_file_path).parent, self.config.guard_cache, ".cache/guard"
-                ),
-                "Guard record",
-            )
+            root = Path(config.config_file_path).parent
+            self.guard_cache = writable(self._guard_folder(root), "Guard record")
         open_cache = self._opened_cache if self.page_cache_folder is not None else None
         self.secrets_ahead, self.build_fork = start_fork(
             Path(config.site_dir),
@@ -648,9 +644,12 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         loads = root / self.config.load_cache if self.config.load_cache else None
         load_file = loadcache.cache_file(loads, self.data_dir) if loads is not None else None
         # The guard reads its memos in a public build only (the members' site has none).
-        public = self.config.audience != "members"
-        guard = cache_folder(root, self.config.guard_cache, ".cache/guard") if public else None
+        guard = self._guard_folder(root) if self.config.audience != "members" else None
         self.warming = warmup.begin(pages, site, load_file, guard)
+
+    def _guard_folder(self, root: Path) -> Path | None:
+        """The guard's folder of memos and record, as the settings name it (None: off)."""
+        return cache_folder(root, self.config.guard_cache, ".cache/guard")
 
     def _stop_warmup(self) -> None:
         warmup.stop(self.warming)

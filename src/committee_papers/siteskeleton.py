@@ -128,14 +128,19 @@ TYPES = ".types"
 BEGAN = ".began"
 
 
+def _beside(skeleton: Path, suffix: str) -> Path:
+    """The file of `suffix` beside a skeleton (`LISTING`, `FILES`, `TYPES`, `BEGAN`)."""
+    return skeleton.with_name(skeleton.name + suffix)
+
+
 def listing_of(skeleton: Path) -> Path:
     """The file beside a skeleton that lists its folders (NUL-separated, relative to it)."""
-    return skeleton.with_name(skeleton.name + LISTING)
+    return _beside(skeleton, LISTING)
 
 
 def files_of(skeleton: Path) -> Path:
     """The file beside a skeleton that lists its files, written before `listing_of`."""
-    return skeleton.with_name(skeleton.name + FILES)
+    return _beside(skeleton, FILES)
 
 
 def _listed_by(path: Path) -> Path:
@@ -249,10 +254,6 @@ def take(target: Path, staging: Path) -> Kept | None:
                 listing.unlink()
         return kept
     return None
-
-
-def _beside(skeleton: Path, suffix: str) -> Path:
-    return skeleton.with_name(skeleton.name + suffix)
 
 
 def _as_listed(
