@@ -4,13 +4,15 @@ was last read, and every file as soon as any public value has gone."""
 
 from __future__ import annotations
 
+import random
+from array import array
 from pathlib import Path
 
 import pytest
 
 from committee_papers import guardrecord, leakscan
 from committee_papers.guard import fragments
-from committee_papers.guardrecord import byte_digests, digests, load, within
+from committee_papers.guardrecord import _within_by_runs, byte_digests, digests, load, within
 from committee_papers.leakscan import Matcher, scan_cached
 
 PARK = "The budget for the new park was agreed by the committee."
@@ -49,6 +51,29 @@ def test_digests_are_sorted_without_repeats_and_within_is_a_subset_test() -> Non
     assert list(small) == sorted(small) and len(small) == 2
     assert within(small, large) and within(small, small)
     assert not within(large, small) and not within(digests(["d"]), large)
+
+
+def test_within_walks_runs_as_a_set_would_answer() -> None:
+    """The walk in runs (`_within_by_runs`) answers as a set does, whatever is put in or
+    left out, wherever; past its limit it leaves the answer to the set."""
+    rng = random.Random(18)
+    for _ in range(300):
+        pool = sorted({rng.getrandbits(64) for _ in range(rng.randint(0, 300))})
+        old = [v for v in pool if rng.random() < rng.choice([0.5, 0.9, 0.99, 1.0])]
+        new = [v for v in pool if v in old or rng.random() < 0.5]
+        if old and rng.random() < 0.3:
+            new.remove(rng.choice(old))  # a value gone: not within
+        if rng.random() < 0.2:
+            new = sorted({*new, rng.getrandbits(64)})
+        a, b = array("Q", old), array("Q", new)
+        expected = set(old) <= set(new)
+        assert within(a, b) is expected, (old, new)
+        assert _within_by_runs(a, b, len(new)) is expected
+        assert within(array("Q"), b) and within(a, a)
+    many = array("Q", range(1, 10_000, 2))
+    more = array("Q", range(1, 10_000))
+    assert _within_by_runs(many, more, 100) is None and within(many, more)
+    assert _within_by_runs(many, more, 10_000) is True
 
 
 def test_a_new_fragment_reads_only_new_files_while_public_values_only_grew(
