@@ -102,6 +102,20 @@ def test_a_rebuild_s_public_digests_are_every_value_s_in_order(tmp_path: Path) -
     assert found.public.tolist() == sorted(set(guardrecord.value_digests(more)))
 
 
+def test_values_taken_by_digest_the_memo_never_searched_are_refused(tmp_path: Path) -> None:
+    # Values known by digest only (publicmemo.py) must all be among the memo's, which
+    # searched their text; one it never saw cannot stand as searched: the answer is None
+    # (the caller walks everything), whether or not the memo's are all public still.
+    candidates = candidates_of(WITHHELD)
+    guard._remembered(candidates, sorted(set(PUBLIC)), tmp_path)
+    kept = set(guardrecord.value_digests(PUBLIC[:1]))
+    unseen = set(guardrecord.value_digests(["A value no build searched."]))
+    rest = sorted(set(PUBLIC[1:]))
+    assert guard._remembered(candidates, rest, tmp_path, taken=kept) is not None
+    assert guard._remembered(candidates, rest, tmp_path, taken=kept | unseen) is None
+    assert guard._remembered(candidates, rest[1:], tmp_path, taken=kept | unseen) is None
+
+
 @pytest.mark.parametrize("added", [0, 1, 7, 300])
 def test_grown_is_the_sorted_union(added: int) -> None:
     rng = random.Random(added)
