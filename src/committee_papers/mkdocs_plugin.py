@@ -445,7 +445,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
         self.data_dir = root / self.config.data_dir
-        cache = root / self.config.load_cache if self.config.load_cache else None
+        cache = self._load_folder(root)
         serve = self.command == "serve"
         if not serve:
             self._start_warmup(root, Path(config.site_dir))
@@ -545,9 +545,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         config.extra["papers_language"] = papers.site.language
         # MkDocs reuses plugin instances across builds in one process: forget the last PDFs.
         self.pdf_files = []
-        self.page_cache_folder = writable(
-            cache_folder(root, self.config.page_cache, ".cache/pages"), "Page cache"
-        )
+        self.page_cache_folder = writable(self._page_folder(root), "Page cache")
 
     def _begin_output(self, config: MkDocsConfig) -> None:
         """Build beside the live site and swap it in only when everything has passed, so a
@@ -640,12 +638,20 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
     def _start_warmup(self, root: Path, site: Path) -> None:
         """The files a re-build links read from the disk while the papers load (warmup.py)."""
         self._stop_warmup()
-        pages = cache_folder(root, self.config.page_cache, ".cache/pages")
-        loads = root / self.config.load_cache if self.config.load_cache else None
+        pages = self._page_folder(root)
+        loads = self._load_folder(root)
         load_file = loadcache.cache_file(loads, self.data_dir) if loads is not None else None
         # The guard reads its memos in a public build only (the members' site has none).
         guard = self._guard_folder(root) if self.config.audience != "members" else None
         self.warming = warmup.begin(pages, site, load_file, guard)
+
+    def _load_folder(self, root: Path) -> Path | None:
+        """The load cache's folder, as the settings name it (None: off)."""
+        return cache_folder(root, self.config.load_cache, ".cache/load")
+
+    def _page_folder(self, root: Path) -> Path | None:
+        """The page cache's folder, as the settings name it (None: off)."""
+        return cache_folder(root, self.config.page_cache, ".cache/pages")
 
     def _guard_folder(self, root: Path) -> Path | None:
         """The guard's folder of memos and record, as the settings name it (None: off)."""
