@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,52 @@ def test_a_page_placing_helper_whose_build_has_ended_places_nothing(tmp_path: Pa
     command[-1] = str(os.getpid())
     assert subprocess.run(command).returncode == 0
     assert (site / "a.html").read_text() == "page"
+
+
+def _answer_then_linger(value: int) -> int:
+    """Answers at once; the fork then takes a second to end (its thread is joined as the
+    process ends, as the kernel's tearing down of a large fork's memory takes time)."""
+    import threading
+
+    threading.Thread(target=time.sleep, args=(1.0,)).start()
+    return value
+
+
+def test_an_answer_is_taken_without_waiting_for_the_fork_to_end() -> None:
+    """The build process goes on once a fork has answered; the fork is reaped later."""
+    start = time.monotonic()
+    fork = forked.Forked(_answer_then_linger, 7)
+    assert fork.result(lambda: -1) == 7
+    assert time.monotonic() - start < 0.9
+    assert fork.pid is not None and _alive(fork.pid)  # still ending
+    forked.reap_ended()
+    assert not _alive(fork.pid)
+    assert not Path(f"/proc/{fork.pid}").exists()  # reaped: no zombie left
+
+
+def _answers_then_waits() -> Iterator[int]:
+    yield 1
+    time.sleep(60)  # told to end (`stop`) while here
+    yield 2
+
+
+def test_a_series_stopped_is_terminated_and_reaped_later() -> None:
+    series = forked.Series(_answers_then_waits)
+    assert series.next() == (True, 1)
+    start = time.monotonic()
+    series.stop()
+    assert series.next() == (False, None)
+    forked.reap_ended()
+    assert time.monotonic() - start < 30
+    assert not any(process.is_alive() for process in forked._ENDING)
+
+
+def test_forks_let_end_are_not_kept_once_ended() -> None:
+    """A process that builds again and again (`mkdocs serve`) keeps no ended fork."""
+    for value in range(3):
+        assert forked.Forked(int, value).result(lambda: -1) == value
+    time.sleep(0.5)
+    forked.Forked(int, 9).result(lambda: -1)
+    assert len(forked._ENDING) == 1
+    forked.reap_ended()
+    assert not forked._ENDING

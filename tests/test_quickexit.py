@@ -32,6 +32,23 @@ def program(*args: str, before: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+def after_command(*lines: str) -> str:
+    """Python for `program`'s `before`: `lines` run as the command returns (each indented
+    into the function that wraps it)."""
+    return "\n".join(
+        [
+            "import committee_papers.cli as cli",
+            "command = cli.main",
+            "def main():",
+            "    try:",
+            "        command()",
+            "    finally:",
+            *(f"        {line}" for line in lines),
+            "cli.main = main",
+        ]
+    )
+
+
 def test_a_finished_command_ends_at_once_with_its_output_flushed() -> None:
     done = program("check", "--data", str(DATA))
     assert done.returncode == 0, done.stderr
@@ -55,20 +72,26 @@ def test_a_usage_error_keeps_click_s_status() -> None:
 def test_a_thread_still_running_gets_an_orderly_exit() -> None:
     """An orderly exit waits for a thread that is not a daemon: the program does too."""
     # Started as the command returns, so it is still asleep when the program ends.
-    thread = "\n".join(
-        [
-            "import committee_papers.cli as cli",
-            "command = cli.main",
-            "def main():",
-            "    try:",
-            "        command()",
-            "    finally:",
-            "        later = lambda: (time.sleep(0.5), print('thread done', flush=True))",
-            "        threading.Thread(target=later).start()",
-            "cli.main = main",
-        ]
+    thread = after_command(
+        "later = lambda: (time.sleep(0.5), print('thread done', flush=True))",
+        "threading.Thread(target=later).start()",
     )
     done = program("check", "--data", str(DATA), before=thread)
     assert done.returncode == 0, done.stderr
     assert "thread done" in done.stdout
     assert done.stdout.rstrip().endswith(ORDERLY)
+
+
+def test_a_fork_that_answered_is_reaped_and_the_exit_stays_quick() -> None:
+    """A fork let end without waiting (forked.reap_ended) is no reason for an orderly exit:
+    the program reaps it, then ends at once."""
+    fork = after_command(
+        "from committee_papers import forked",
+        "def linger():",
+        "    threading.Thread(target=time.sleep, args=(0.5,)).start()",
+        "    return 1",
+        "assert forked.Forked(linger).result(lambda: 0) == 1",
+    )
+    done = program("check", "--data", str(DATA), before=fork)
+    assert done.returncode == 0, done.stderr
+    assert ORDERLY not in done.stdout

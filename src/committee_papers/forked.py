@@ -67,7 +67,7 @@ class Forked(Generic[T]):
             except (EOFError, OSError, pickle.UnpicklingError):
                 self._answer = (False, None)
             self._receive.close()
-            self._process.join()
+            _reap_later(self._process)
         return self._answer
 
     def result(self, here: Callable[[], T]) -> T:
@@ -121,7 +121,28 @@ class Series:
     def _end(self) -> None:
         self._ended = True
         self._receive.close()
-        self._process.join()
+        _reap_later(self._process)
+
+
+#: Forks that have answered or been told to end, not yet reaped (`reap_ended`).
+_ENDING: list[Any] = []
+
+
+def _reap_later(process: Any) -> None:
+    """Let a fork that has answered (or been terminated) end without waiting for it: the
+    kernel takes some 0.04 to 0.1 s to tear down a fork of a large process, which the
+    build process waited for twice at the end of every re-build. It is reaped by
+    `reap_ended`, or here once it has ended (`is_alive` reaps it), so a process that
+    builds again and again (`mkdocs serve`, the tests) keeps none."""
+    _ENDING[:] = [ending for ending in _ENDING if ending.is_alive()]
+    _ENDING.append(process)
+
+
+def reap_ended() -> None:
+    """Wait for every fork let end (`_reap_later`): they have answered or were terminated,
+    so each is ending, not working (quickexit.py asks before it ends the program)."""
+    while _ENDING:
+        _ENDING.pop().join()
 
 
 def _started(

@@ -42,5 +42,8 @@ def _nothing_running() -> bool:
         if t is not threading.main_thread()
     ):
         return False
+    forked = sys.modules.get(f"{__package__}.forked")
+    if forked is not None:
+        forked.reap_ended()  # forks that answered, ending: reaped, not waited for below
     multiprocessing = sys.modules.get("multiprocessing")
     return multiprocessing is None or not multiprocessing.active_children()
