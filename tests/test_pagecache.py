@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from support import AS_OF, DATA, ROOT, copy_data, edit
 
-from committee_papers import buildfork, pagecache, tracing
+from committee_papers import buildfork, forked, pagecache, tracing
 from committee_papers.load import load_with_problems
 from committee_papers.mkdocs_plugin import build_site as build
 from committee_papers.pagecache import PageCache, PageRecorder, Plan, StaleCacheError
@@ -791,3 +791,44 @@ def test_changes_written_beside_the_guard_are_put_in_place_only_if_it_passes(
         assert (folder / pagecache.DELTA).exists() == passed
         assert not [p for p in folder.iterdir() if pagecache.PENDING in p.name]
     assert PageCache(tmp_path, KEY).entries["p7/index.md"].static == b"changed"
+
+
+def test_a_fork_s_answers_to_the_table_s_reads_are_this_process_s_too(tmp_path: Path) -> None:
+    """A re-build's fork checks the output files against the table of reads while the build
+    process checks the pages: a read either asks is answered for both, and the answers are
+    those this process would give (a changed report's reads among them)."""
+    data = copy_data(tmp_path / "data", DATA)
+    cache_dir = tmp_path / "cache"
+    fill(cache_dir, data, AS_OF)
+    _report(data)
+    renderer, specs = draw_engine(data, AS_OF)
+    cache = PageCache(cache_dir, KEY)  # opened before the fork, as a re-build's is
+    cache.trace(renderer.papers, renderer.view)
+    fork = forked.Forked(lambda: sorted(cache.plan(specs).hits))
+    hits_there = fork.result(lambda: None)
+    assert hits_there is not None
+    asked_here = []
+    asked = cache.now
+    cache.now = lambda read: asked_here.append(read) or asked(read)  # type: ignore[method-assign]
+    plan = cache.plan(specs)
+    assert not asked_here  # every read was answered by the fork
+    assert sorted(plan.hits) == hits_there
+    assert 0 < len(plan.hits) < len(specs)  # the changed report's pages are not reused
+    alone = plan_for(cache_dir, data, AS_OF)[1]  # opened afresh: every read asked here
+    assert sorted(alone.hits) == hits_there
+
+
+def test_a_cache_opened_after_the_fork_shares_no_answers_with_it(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "data", DATA)
+    cache_dir = tmp_path / "cache"
+    fill(cache_dir, data, AS_OF)
+    renderer, specs = draw_engine(data, AS_OF)
+    fork = forked.Forked(lambda: len(plan_for(cache_dir, data, AS_OF)[1].hits))
+    assert fork.result(lambda: None) == len(specs)
+    cache = PageCache(cache_dir, KEY)
+    cache.trace(renderer.papers, renderer.view)
+    asked_here = []
+    asked = cache.now
+    cache.now = lambda read: asked_here.append(read) or asked(read)  # type: ignore[method-assign]
+    assert len(cache.plan(specs).hits) == len(specs)
+    assert len(asked_here) == len(cache.table)

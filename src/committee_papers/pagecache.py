@@ -34,6 +34,7 @@ import functools
 import hashlib
 import importlib.metadata
 import logging
+import mmap
 import os
 import pickle
 import shutil
@@ -176,6 +177,22 @@ def _digest(*parts: bytes) -> bytes:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.digest()[:16]
+
+
+#: What a read of the table gives in this build, as `PageCache._fresh` holds it: not asked
+#: yet, the same as when recorded, or something else.
+_UNASKED, _SAME, _OTHER = 0, 1, 2
+
+
+def _answers(count: int) -> mmap.mmap:
+    """`count` answers, all `_UNASKED`, in memory shared with every fork made after (an
+    anonymous shared mapping): a re-build's fork checks the output files against the same
+    table of reads while this process checks the pages (buildfork.py), and they share
+    57,000 of their reads at ten years of papers. Each read gives the same answer in
+    either process (the same papers, date and code), so whichever asks a read first
+    answers it for both; a byte is written whole, so the other sees it unasked or
+    answered."""
+    return mmap.mmap(-1, max(count, 1))
 
 
 def library_versions() -> str:
@@ -614,7 +631,10 @@ class PageCache:
         #: small numbers instead of hashing nested tuples.
         self.table: list[tuple[tuple[Any, ...], Any]] = []
         self._numbers: dict[tuple[tuple[Any, ...], Any], int] | None = None
-        self._fresh: list[bool | None] = []
+        #: What each read of the table as loaded gives in this build (`_answers`); a
+        #: read added since (numbered `_table_loaded` or later) is what this build gives.
+        self._fresh = _answers(0)
+        self._table_loaded = 0
         #: The table's length, and the entries', when it was last compacted (`_write_index`).
         self._compacted_at = (0, 0)
         #: The index as last written whole (`DELTA`): its name, the table's length, and
@@ -669,7 +689,8 @@ class PageCache:
                 if isinstance(token, str):
                     self._whole = (token, len(table), dict(entries))
                     self._apply_delta(token, entries, table)
-                self.entries, self.table, self._fresh = entries, table, [None] * len(table)
+                self.entries, self.table = entries, table
+                self._fresh, self._table_loaded = _answers(len(table)), len(table)
                 with contextlib.suppress(TypeError, ValueError):
                     reads, kept = saved.get("compacted")
                     self._compacted_at = (int(reads), int(kept))
@@ -829,14 +850,17 @@ class PageCache:
 
     def _changed(self, entry: Entry) -> int | None:
         """The first of an entry's reads that gives something else in this build, if any
-        (each read of the table is asked once a build: pages share many reads)."""
-        fresh = self._fresh
+        (each read of the table is asked once a build, by this process or a fork sharing
+        its answers: pages share many reads)."""
+        fresh, loaded = self._fresh, self._table_loaded
         for number in entry.reads:
-            known = fresh[number]
-            if known is None:
+            if number >= loaded:
+                continue  # added by this build: what it gives
+            answer = fresh[number]
+            if answer == _UNASKED:
                 read, seen = self.table[number]
-                known = fresh[number] = self.now(read) == seen
-            if not known:
+                answer = fresh[number] = _SAME if self.now(read) == seen else _OTHER
+            if answer == _OTHER:
                 return number
         return None
 
@@ -852,7 +876,6 @@ class PageCache:
             if number is None:
                 number = numbers[pair] = len(self.table)
                 self.table.append(pair)
-                self._fresh.append(True)
             found.append(number)
         return tuple(found)
 
