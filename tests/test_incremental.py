@@ -446,8 +446,10 @@ def test_a_rebuild_s_guard_reads_all_but_the_search_index_while_pagefind_indexes
     read_ahead = threading.Event()
     real_ahead, real_pagefind = sitefinish.scan_ahead, searchindex._run_pagefind
     ahead_names: list[list[str]] = []
+    listings: list[Any] = []
 
     def scan_ahead(staging, *args, **kwargs):  # type: ignore[no-untyped-def]
+        listings.append(args[-1])  # the old site's listing by folder (sitelisting.by_folder)
         if plant == "open data":  # after the parts it was written from: read whole
             with (staging / buildfork.BULK).open("a") as bulk:
                 bulk.write(f'\n"{SECRET_TERMS}"')
@@ -491,6 +493,8 @@ def test_a_rebuild_s_guard_reads_all_but_the_search_index_while_pagefind_indexes
     incremental = file_digests(build_site(live, data_dir=data))
     (names,) = ahead_names
     assert "api/all.json" in names and not any(n.startswith("pagefind/") for n in names)
+    (listing,) = listings  # the old site's folders, taken from its listing where unchanged
+    assert listing is not None and "meetings/" in listing[0]
     (index,) = last
     assert index and all(name.startswith("pagefind/") for name in index)
     assert sorted(names + index) == sorted(incremental)  # every file of the site, once

@@ -33,15 +33,13 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol, TypeVar
+from typing import Any, BinaryIO, NamedTuple, Protocol, TypeVar
 
 from . import forked, guardrecord, leakparts, sitelisting
 from .forked import Forked
 from .leakmatch import APART, APART_B, Matcher, fold, fold_bytes, fold_text
 from .leakparts import Composed
-
-if TYPE_CHECKING:
-    from .siteskeleton import Listed
+from .sitelisting import ByFolder
 
 _T = TypeVar("_T")
 
@@ -1264,7 +1262,7 @@ def scan_ahead(
     stored: Mapping[str, tuple[str, int]] | None = None,
     public: array | None = None,
     composed: Composed | None = None,
-    listed: Listed | None = None,
+    listed: ByFolder | None = None,
 ) -> ScanAhead:
     """`scan_cached`'s listing and reading of every file but those below the folders
     `left` (each ending in "/"), done while the build still writes there and nowhere else:
@@ -1276,9 +1274,9 @@ def scan_ahead(
     Where most files are known clean (a re-build), each of two processes lists its own
     share of the site's top folders as well as reading it (`_walked_shares`): listed
     whole by the build process, the site took 0.5 s of its interpreter, which the search
-    index's thread shares while Pagefind runs. With `listed` (the old site's listing, the
-    site being the old one written into), each folder unchanged since is taken from it
-    (sitelisting.py)."""
+    index's thread shares while Pagefind runs. With `listed` (the old site's listing by
+    folder, the site being the old one written into: `sitelisting.by_folder`), each folder
+    unchanged since is taken from it (sitelisting.py)."""
     loaded = _recorded(cache_dir, matcher, public)
     tops = _top_shares(site_dir, left) if loaded.clean else None
     if tops is None:
@@ -1329,16 +1327,15 @@ def _walked_shares(
     stored: Mapping[str, tuple[str, int]] | None,
     composed: Composed | None,
     leave: tuple[str, ...],
-    listed: Listed | None = None,
+    by_folder: ByFolder | None = None,
 ) -> _Part:
     """`_scan_part` of a re-build, each process listing its own share of the top folders
-    (`_top_shares`) before reading it, from `listed` where a folder is unchanged since
+    (`_top_shares`) before reading it, from `by_folder` where a folder is unchanged since
     (sitelisting.py); the theme is learnt from the site's first pages either way
     (`_first_site_pages`)."""
     stored = stored or {}
     _, clean, monotone, known = loaded
     theme_names = _first_site_pages(site_dir, leave)
-    by_folder = None if listed is None else (sitelisting.folders_of(listed), listed.began)
 
     def walk_and_scan(
         share: list[_Top],

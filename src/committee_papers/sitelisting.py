@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 Folders = dict[str, tuple[list[tuple[str, int]], list[str]]]
 
 
+#: A listing by folder, with the time before which a folder is known to hold what it lists
+#: (`Listed.began`).
+ByFolder = tuple[Folders, int]
+
+
+def by_folder(listed: Listed) -> ByFolder:
+    """`listed` by folder (`folders_of`), for `walk`."""
+    return folders_of(listed), listed.began
+
+
 def folders_of(listed: Listed) -> Folders:
     """`listed` by folder. A folder holding anything but plain files (a link) is left
     out, so that it is read: a walk tells a link from a file, the listing does not."""
@@ -55,7 +65,7 @@ def walk(
     found: list[str],
     inodes: dict[str, int] | None,
     leave: tuple[str, ...],
-    listed: tuple[Folders, int] | None = None,
+    listed: ByFolder | None = None,
 ) -> None:
     """Every file below `folder` (named `prefix`) into `found`, with its inode (none for a
     link) into `inodes`, but the files and folders `leave` names, as `leakscan.site_files`
