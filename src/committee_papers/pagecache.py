@@ -92,6 +92,9 @@ MARK_AFTER_SECONDS = STALE_BLOB_SECONDS // 4
 #: of papers as loaded (Fingerprints.known).
 INDEX = "index.pickle"
 PRINTS = "prints.pickle"
+#: Fingerprints kept of keys no paper has any more, beyond a quarter of the papers, before
+#: they are dropped (`Fingerprints.to_keep`): a small archive's edits are few.
+STALE_PRINTS_ALLOWED = 1_000
 #: The index's changes since it was last written whole: the reads added, the entries
 #: added or changed, the pages gone (`PageCache._delta`).
 DELTA = "index-delta.pickle"
@@ -242,7 +245,11 @@ class Fingerprints:
         #: paper still as loaded from unchanged files has the fingerprint it had then.
         self.origins = origins or {}
         self.known = known or {}
-        #: The fingerprints of this build's papers by those keys, for the next build.
+        #: The fingerprints of this build's papers by those keys that were not `known`:
+        #: made here, or taken from a process that made them. The next build is given
+        #: these and the `known` ones of papers still loaded from the same files
+        #: (`to_keep`), so a fork hands back only what it made (some hundreds of papers
+        #: for a new meeting, where it had handed back the 90,000 it read).
         self.learnt: dict[bytes, bytes] = {}
         #: Asked once, before the first frozen dataclass of the kinds awaited is
         #: fingerprinted here, to give their fingerprints made elsewhere
@@ -304,11 +311,26 @@ class Fingerprints:
             return b"cycle:" + type(obj).__qualname__.encode()
         origin = self.origins.get(id(obj))
         if origin is not None and origin[0] is obj:
-            digest = self.known.get(origin[1]) or self._model(obj)
-            self.learnt[origin[1]] = digest
+            digest = self.known.get(origin[1])
+            if digest is None:
+                digest = self.learnt[origin[1]] = self._model(obj)
             self._models[id(obj)] = (obj, digest)
             return digest
         return self._model(obj)
+
+    def to_keep(self) -> dict[bytes, bytes]:
+        """The fingerprints for the next build (`known` then): those `known` and those
+        learnt in this one; empty when nothing was learnt (the next build has `known` as
+        it is). A paper's key names its files, so an edited unit's papers leave their old
+        keys behind: once those are a fifth of what is kept, only the keys of this
+        build's papers are (a pass over every key, not made on every build)."""
+        if not self.learnt:
+            return {}
+        kept = {**self.known, **self.learnt}
+        if len(kept) > len(self.origins) * 5 // 4 + STALE_PRINTS_ALLOWED:
+            current = {key for _, key in self.origins.values()}
+            kept = {key: digest for key, digest in kept.items() if key in current}
+        return kept
 
     def _model(self, obj: BaseModel) -> bytes:
         self._busy.add(id(obj))
@@ -1335,9 +1357,10 @@ class PageCache:
         return [DELTA, *self._write_prints(suffix)]
 
     def _write_prints(self, suffix: str) -> list[str]:
-        if not self.prints.learnt:
+        kept = self.prints.to_keep()
+        if not kept:
             return []
-        _pickled(self.folder / (PRINTS + suffix), self.prints.learnt)
+        _pickled(self.folder / (PRINTS + suffix), kept)
         return [PRINTS]
 
     def _prune(self, pages: set[str]) -> None:
