@@ -128,15 +128,20 @@ def _answers_then_waits() -> Iterator[int]:
     yield 2
 
 
-def test_a_series_stopped_is_terminated_and_reaped_later() -> None:
-    series = forked.Series(_answers_then_waits)
-    assert series.next() == (True, 1)
-    start = time.monotonic()
-    series.stop()
-    assert series.next() == (False, None)
-    forked.reap_ended()
-    assert time.monotonic() - start < 30
-    assert not any(process.is_alive() for process in forked._ENDING)
+def test_a_series_stopped_is_terminated_and_waited_for_or_reaped_later() -> None:
+    """A build that failed waits for its fork to end; one whose answers are all taken
+    lets it end and reaps it later."""
+    for wait in (True, False):
+        series = forked.Series(_answers_then_waits)
+        assert series.next() == (True, 1)
+        start = time.monotonic()
+        series.stop(wait=wait)
+        assert series.next() == (False, None)
+        if wait:
+            assert series._process.exitcode is not None  # ended before stop returned
+        forked.reap_ended()
+        assert series._process.exitcode is not None
+        assert time.monotonic() - start < 30
 
 
 def test_forks_let_end_are_not_kept_once_ended() -> None:

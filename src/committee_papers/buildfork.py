@@ -330,7 +330,7 @@ class BuildFork:
         self.take_register_prints()  # answered before the outputs: taken first, if not yet
         done, answer = self._after_first()
         if not self._reading:
-            self.stop()
+            self.stop(wait=False)  # answered: it ends while the build goes on
         if not done or answer is None:
             return made_here(self._staging, self._policy, cache, written=written)
         linked, learnt, unlinked = answer
@@ -340,11 +340,12 @@ class BuildFork:
             written.update(unlinked)
         return linked
 
-    def stop(self) -> None:
-        """End the fork, its answers wanted no more (taken, or the build failed)."""
+    def stop(self, wait: bool = True) -> None:
+        """End the fork, its answers wanted no more (taken, or the build failed); without
+        `wait`, it is reaped later (`forked.reap_ended`)."""
         self._close_go()
         if self._fork is not None:
-            self._fork.stop()
+            self._fork.stop(wait)
             self._fork = None
         for handed in (self._handed, self._kept):  # the fork removes each once read
             if handed is not None:

@@ -112,16 +112,20 @@ class Series:
         """Whether an answer (or the fork's end) can be taken now without waiting."""
         return not self._ended and self._receive.poll()
 
-    def stop(self) -> None:
-        """End the fork, no answer of it wanted any more."""
+    def stop(self, wait: bool = True) -> None:
+        """End the fork, no answer of it wanted any more; without `wait`, once its answers
+        are all taken, it is reaped later (`_reap_later`)."""
         if not self._ended:
             self._process.terminate()
-            self._end()
+            self._end(wait)
 
-    def _end(self) -> None:
+    def _end(self, wait: bool = True) -> None:
         self._ended = True
         self._receive.close()
-        _reap_later(self._process)
+        if wait:
+            self._process.join()
+        else:
+            _reap_later(self._process)
 
 
 #: Forks that have answered or been told to end, not yet reaped (`reap_ended`).
