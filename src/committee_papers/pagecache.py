@@ -1155,6 +1155,12 @@ class PageCache:
         self.outputs_made.add(path)
         return data, self._folder_str + self.entries[path].blob  # linked, not written twice
 
+    def copy_of(self, path: str) -> str | None:
+        """The copy of the output file (or page) `path` that its entry names, as `output`
+        links it; None when it has no entry."""
+        entry = self.entries.get(path)
+        return None if entry is None else self._folder_str + entry.blob
+
     @functools.cached_property
     def _folder_str(self) -> str:
         """The cache's folder as a string a stored name is appended to."""
