@@ -232,7 +232,9 @@ def save(
     """Write the record of a clean scan: each file written whole under a new name, then the
     record replaced in one step (builds of other output folders may share the folder)."""
     folder.mkdir(parents=True, exist_ok=True)
-    payload: dict[str, object] = {"fragments": sorted(fragments), "clean": sorted(clean)}
+    # Lists of what are sets to `load`, in no order: sorting the 150,000 clean files and
+    # 51,000 fragments of ten years of papers took 0.06 s of the guard's last step.
+    payload: dict[str, object] = {"fragments": list(fragments), "clean": list(clean)}
     if public is not None:
         payload.update(public=_digests_stored(folder, public, _DIGESTS), monotone=monotone)
     payload["strings"] = _digests_stored(folder, array("Q", sorted(strings)), _STRINGS)
