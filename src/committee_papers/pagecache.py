@@ -322,8 +322,9 @@ class Fingerprints:
         """The fingerprints for the next build (`known` then): those `known` and those
         learnt in this one; empty when nothing was learnt (the next build has `known` as
         it is). A paper's key names its files, so an edited unit's papers leave their old
-        keys behind: once those are a fifth of what is kept, only the keys of this
-        build's papers are (a pass over every key, not made on every build)."""
+        keys behind: once those are more than a quarter as many as the papers (and
+        `STALE_PRINTS_ALLOWED`), only the keys of this build's papers are kept (a pass over
+        every key, not made on every build)."""
         if not self.learnt:
             return {}
         kept = {**self.known, **self.learnt}
