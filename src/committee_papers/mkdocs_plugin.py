@@ -441,6 +441,7 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
         # a build must not publish into that build's folder.
         self.target = self.lock = None
         self.early_cache = None  # a failed build's, never the next one's
+        self.held: tuple[Any, ...] = ()  # the last build's (Prepared.held), let go first
         root = Path(config.config_file_path).parent
         if self.command == "serve" and self.config.audience == "members":
             raise PluginError("the members' site is never served by mkdocs serve")
@@ -477,6 +478,8 @@ class CommitteePapersPlugin(BasePlugin[PapersConfig]):
             raise PluginError(str(error)) from None
         shown, policy = prepared.policy.papers, prepared.policy
         self.beyond_slice = prepared.beyond_slice
+        # Held to the end of the build, which forks (a process that ends frees nothing).
+        self.held = prepared.held if self.command == "build" else ()
         # Warnings are doubts for the clerk, not failures: logged at INFO so --strict builds.
         for warning in prepared.warnings:
             log.info(f"papers check: {warning}")
