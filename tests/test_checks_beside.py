@@ -175,3 +175,22 @@ def test_a_build_the_checks_stop_after_its_fork_began_leaves_the_site_and_no_for
     assert len(forks) == 1  # begun before the checks had answered
     assert forks[0].exitcode is not None  # and ended with the build
     assert file_digests(site) == before
+
+
+def test_a_warm_load_s_line_maps_and_problems_are_held_a_cold_one_s_let_go(
+    demo: Path, tmp_path: Path
+) -> None:
+    """What the load made besides the papers is held to the end of a re-build (freed after
+    its fork began, it cost the build process page copies), not after a cold load, whose
+    line maps of every file parsed are the larger part of a first build's peak."""
+
+    def held() -> tuple[Any, ...]:
+        prepared = preparation.prepare(
+            demo, Audience.public, AS_OF, timer=StepTimer(), load_cache=tmp_path / "cache"
+        )
+        return prepared.held
+
+    assert held() == ()  # every unit read from its files
+    sources, *_ = held()  # every unit from the load cache
+    assert sources.cache.hits and not sources.cache.misses
+    assert sources.maps  # the line maps the checks read when their fork does not answer
