@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -152,4 +153,31 @@ def test_forks_let_end_are_not_kept_once_ended() -> None:
     forked.Forked(int, 9).result(lambda: -1)
     assert len(forked._ENDING) == 1
     forked.reap_ended()
+    assert not forked._ENDING
+
+
+def _burn(seconds: float) -> int:
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return 1
+
+
+def test_a_fork_let_end_counts_in_the_build_s_cpu_once_it_has_ended() -> None:
+    """The build's steps count the CPU of finished children: a fork that answered and was
+    let end is reaped, without waiting, when the CPU is next asked (steps.cpu_seconds)."""
+    from committee_papers import steps
+
+    def children() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    before = children()
+    fork = forked.Forked(_burn, 0.3)
+    assert fork.result(lambda: -1) == 1
+    deadline = time.monotonic() + 10
+    while fork.pid is not None and _alive(fork.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    steps.cpu_seconds()
+    assert children() - before >= 0.25
     assert not forked._ENDING

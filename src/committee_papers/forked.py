@@ -136,10 +136,17 @@ def _reap_later(process: Any) -> None:
     """Let a fork that has answered (or been terminated) end without waiting for it: the
     kernel takes some 0.04 to 0.1 s to tear down a fork of a large process, which the
     build process waited for twice at the end of every re-build. It is reaped by
-    `reap_ended`, or here once it has ended (`is_alive` reaps it), so a process that
-    builds again and again (`mkdocs serve`, the tests) keeps none."""
-    _ENDING[:] = [ending for ending in _ENDING if ending.is_alive()]
+    `reap_ended`, or once it has ended (`reap_finished`), so a process that builds again
+    and again (`mkdocs serve`, the tests) keeps none."""
+    reap_finished()
     _ENDING.append(process)
+
+
+def reap_finished() -> None:
+    """Reap the forks let end that have ended, waiting for none (`is_alive` reaps them):
+    their CPU is then counted among this process's finished children, as the build's
+    steps count it (steps.cpu_seconds)."""
+    _ENDING[:] = [ending for ending in _ENDING if ending.is_alive()]
 
 
 def reap_ended() -> None:
