@@ -1140,7 +1140,7 @@ class PageCache:
         fresh = entry is not None and entry.static == static and self._changed(entry) is None
         if fresh:
             assert entry is not None
-            blob = self._folder_str + entry.blob
+            blob = self._copy(entry)
             # Not read: the file is linked from the copy, and what needs its bytes reads
             # them (OutputFile.content); ten years of open data are 53,000 such files.
             if entry.blob in self._listed():
@@ -1154,13 +1154,17 @@ class PageCache:
         data, reads = self.draw(make)
         self._store(path, static, reads, _digest(data), data)
         self.outputs_made.add(path)
-        return data, self._folder_str + self.entries[path].blob  # linked, not written twice
+        return data, self._copy(self.entries[path])  # linked, not written twice
 
     def copy_of(self, path: str) -> str | None:
         """The copy of the output file (or page) `path` that its entry names, as `output`
         links it; None when it has no entry."""
         entry = self.entries.get(path)
-        return None if entry is None else self._folder_str + entry.blob
+        return None if entry is None else self._copy(entry)
+
+    def _copy(self, entry: Entry) -> str:
+        """The path of the cache's copy an entry names (a string: see `output`)."""
+        return self._folder_str + entry.blob
 
     @functools.cached_property
     def _folder_str(self) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import namedmemo
-from .load import load_with_checks_beside
+from .load import Sources, load_with_checks_beside
 from .loadcache import UnitMemory
 from .loadfork import ChecksBeside
 from .model import Papers
@@ -131,7 +131,7 @@ def prepare(
     return Prepared(papers, policy, sources.origins, list(problems.warnings), beyond, held)
 
 
-def _warm(sources: Any) -> bool:
+def _warm(sources: Sources) -> bool:
     """Whether the load took most of its units from the load cache."""
     stats = sources.cache
     return stats.hits > stats.misses + stats.uncached
