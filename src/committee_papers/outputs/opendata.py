@@ -43,7 +43,8 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 class Out(BaseModel):
     """Base of the export: strict, so the schemas say additionalProperties: false."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when the open data is first made, in the build's fork (model.base.Strict).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Membership(Out):
