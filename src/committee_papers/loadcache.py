@@ -56,13 +56,14 @@ T = TypeVar("T")
 
 @cache
 def code_fingerprint() -> str:
-    """Every source file of this package and the libraries whose objects are pickled."""
+    """Every source file of this package, the libraries whose objects are pickled, and
+    `holidays`, whose answers are kept (workdays.remember_in)."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.suffix in {".py", ".yml"} and path.is_file():
             digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    for name in ("pydantic", "pydantic_core", "PyYAML"):
+    for name in ("pydantic", "pydantic_core", "PyYAML", "holidays"):
         try:
             digest.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:  # pragma: no cover

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import namedmemo
+from . import namedmemo, workdays
 from .load import Sources, load_with_checks_beside
 from .loadcache import UnitMemory
 from .loadfork import ChecksBeside
@@ -87,6 +87,7 @@ def prepare(
     page cache (tracing.TracedDate). `projected` is told the papers as soon as they are
     projected, while the checks beside still run (the build's fork begins there: the
     checks' last 0.3 s at ten years of papers); a `DataError` may follow it."""
+    workdays.remember_in(load_cache)
     # The checks between files run in a fork while the papers are projected (where the
     # load can: not with serve's memory of checks).
     papers, problems, sources, beside = load_with_checks_beside(data_dir, load_cache, memory)

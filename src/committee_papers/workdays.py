@@ -6,23 +6,63 @@ nation (Scotland keeps 2 January and St Andrew's Day, England and Wales Easter M
 change by proclamation, so they come from the maintained `holidays` library, never from a
 list kept here. Agenda deadlines, forward-plan notices and call-in periods all use these
 functions, so every deadline in the project is counted the same way.
+
+The library's first answer costs an import of every country it knows (0.08 s, its
+`holidays.countries` package), in the build process (the decisions register's call-in
+periods) and in the fork checking deadlines, on every build. So a build keeps the days it
+asked for beside its load cache (`remember_in`): the next build takes them from there. The
+file is named by the code's fingerprint, which counts the library's version
+(loadcache.code_fingerprint): a new release is asked again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 
-import holidays
+from . import codememo
 
 #: Nations as written in jurisdictions.yml, and the subdivision the holidays library uses.
 NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
+
+_PREFIX = "bank-holidays-"
+_FORMAT = 1
+
+#: The bank holidays of each nation and year asked for in this process or kept from an
+#: earlier build, and the folder they are kept in (`remember_in`).
+_known: dict[tuple[str, int], frozenset[dt.date]] = {}
+_folder: Path | None = None
+
+
+def remember_in(folder: Path | None) -> None:
+    """Keep the bank holidays asked for in `folder` (a load cache's), taking those kept
+    there by an earlier build; None keeps them in this process only."""
+    global _folder
+    _folder = folder
+    if folder is not None:
+        kept = codememo.load_table(folder, _PREFIX, _FORMAT, "days", _dates)
+        _known.update(kept)
+    _holidays.cache_clear()
+
+
+def _dates(value: object) -> bool:
+    return isinstance(value, frozenset) and all(type(day) is dt.date for day in value)
 
 
 @lru_cache(maxsize=64)
 def _holidays(nation: str, year: int) -> frozenset[dt.date]:
     subdivision = NATIONS[nation]
-    return frozenset(holidays.UK(subdiv=subdivision, years=[year]).keys())
+    found = _known.get((nation, year))
+    if found is None:
+        import holidays  # only when a year is not kept (see above)
+
+        found = _known[nation, year] = frozenset(
+            holidays.UK(subdiv=subdivision, years=[year]).keys()
+        )
+        if _folder is not None:
+            codememo.save(_folder, _PREFIX, {"format": _FORMAT, "days": dict(_known)})
+    return found
 
 
 def bank_holiday(day: dt.date, nation: str) -> bool:
