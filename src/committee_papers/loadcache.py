@@ -15,8 +15,8 @@ every value, the problems found in those files alone) is kept in one SQLite file
 - a unit whose files have errors is never stored: it is read again on every load, so its
   mistakes are always reported from the files as they are;
 - the cache is keyed by the code too (every source file of this package and the versions
-  of Python, pydantic and PyYAML), by the data folder and by how paths are shown (the
-  working folder), so a new version or another folder never sees another's entries;
+  of Python, pydantic, PyYAML and holidays), by the data folder and by how paths are shown
+  (the working folder), so a new version or another folder never sees another's entries;
 - a cache that cannot be read (corrupt, locked, from another version) is ignored and
   rebuilt, never trusted: it only ever saves time.
 
