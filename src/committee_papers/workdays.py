@@ -41,25 +41,20 @@ def remember_in(folder: Path | None) -> None:
     global _folder
     _folder = folder
     if folder is not None:
-        kept = codememo.load_table(folder, _PREFIX, _FORMAT, "days", _dates)
-        _known.update(kept)
-    _holidays.cache_clear()
+        _known.update(codememo.load_table(folder, _PREFIX, _FORMAT, "days", _dates))
 
 
 def _dates(value: object) -> bool:
     return isinstance(value, frozenset) and all(type(day) is dt.date for day in value)
 
 
-@lru_cache(maxsize=64)
 def _holidays(nation: str, year: int) -> frozenset[dt.date]:
-    subdivision = NATIONS[nation]
     found = _known.get((nation, year))
     if found is None:
         import holidays  # only when a year is not kept (see above)
 
-        found = _known[nation, year] = frozenset(
-            holidays.UK(subdiv=subdivision, years=[year]).keys()
-        )
+        days = holidays.UK(subdiv=NATIONS[nation], years=[year])
+        found = _known[nation, year] = frozenset(days.keys())
         if _folder is not None:
             codememo.save(_folder, _PREFIX, {"format": _FORMAT, "days": dict(_known)})
     return found
