@@ -26,7 +26,10 @@ search groups Pagefind indexed), then each tree's mean, median and ratio to the 
 tree's, and each step's mean, last: the whole moves by seconds with the machine's pace,
 the step a change moved less. A tree's first build in an archive builds its
 caches (a full build, for code the archive has not seen), so round 1 is left out of the
-means. `git worktree add /tmp/before COMMIT` makes a tree of another commit. (Trees older
+means. A round whose meeting an earlier rotation already published in the archive may run
+no Pagefind (the search store kept that index), less work than a new meeting: the summary
+says how many counted rounds did. `git worktree add /tmp/before COMMIT` makes a tree of
+another commit. (Trees older
 than the commit that added `--codes` remove every other version's memo files beside the
 load cache, `codememo.py`: a rotation with one of them walks every paper in each build.)
 `--apart` gives each tree after the first a copy of WORK's data of its own
@@ -123,6 +126,7 @@ def rotate(
     (work / "mkdocs.yml").write_text(original)  # each tree has its own; WORK's stays
     walls: list[list[float]] = [[] for _ in trees]
     steps_of: list[list[dict[str, float]]] = [[] for _ in trees]
+    indexing: list[list[bool]] = [[] for _ in trees]
     for round_ in range(1, rounds + 1):
         for number, (tree, config) in enumerate(trees):
             folder = works[number]
@@ -143,6 +147,7 @@ def rotate(
             print("  ", walled)
             steps_of[number].append(_steps(walled))
             indexed = INDEXED.findall(text)
+            indexing[number].append(bool(indexed))
             if indexed:
                 print("   indexed:", "; ".join(f"{g} {n} pages {t} s" for g, n, t in indexed))
     counted = slice(1, None) if rounds > 1 else slice(None)
@@ -160,6 +165,20 @@ def rotate(
             f"{name} {statistics.mean(r[name] for r in kept):.2f} s" for name in names
         )
         print(f"{code}: steps' means: {means_by_step}")
+    _say_unindexed(codes, [each[counted] for each in indexing])
+
+
+def _say_unindexed(codes: list[Path], indexing: list[list[bool]]) -> None:
+    """Say which trees' counted rounds ran no Pagefind: the search store kept the index
+    their meeting needed (a meeting an earlier rotation published in the same archive), so
+    they did less than publishing a new meeting does, and their means are not the
+    benchmark's case."""
+    for code, ran in zip(codes, indexing, strict=True):
+        if not all(ran):
+            print(
+                f"{code}: Pagefind ran in {sum(ran)} of {len(ran)} counted rounds; the others "
+                "reused a kept index (a meeting published before in this archive)"
+            )
 
 
 #: Writing 3 here drops the kernel's cached files, inodes and folders (Linux, root only).
