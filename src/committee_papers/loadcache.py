@@ -99,6 +99,11 @@ class CacheStats:
     stored: int = 0
     missed: list[str] = field(default_factory=list)
 
+    @property
+    def warm(self) -> bool:
+        """Most units came from the cache (a re-build), not from their files."""
+        return self.hits > self.misses + self.uncached
+
 
 @dataclass
 class UnitMemory:

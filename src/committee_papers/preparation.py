@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import namedmemo, workdays
-from .load import Sources, load_with_checks_beside
+from .load import load_with_checks_beside
 from .loadcache import UnitMemory
 from .loadfork import ChecksBeside
 from .model import Papers
@@ -128,11 +128,5 @@ def prepare(
         namedmemo.save(load_cache, named)
     # Held where most units came from the load cache (a re-build, where 0.14 s counts);
     # a first build's line maps of every file parsed are some 120 MB more at its peak.
-    held = (sources, problems, beside, named) if _warm(sources) else ()
+    held = (sources, problems, beside, named) if sources.cache.warm else ()
     return Prepared(papers, policy, sources.origins, list(problems.warnings), beyond, held)
-
-
-def _warm(sources: Sources) -> bool:
-    """Whether the load took most of its units from the load cache."""
-    stats = sources.cache
-    return stats.hits > stats.misses + stats.uncached
